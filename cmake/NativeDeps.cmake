@@ -1,0 +1,21 @@
+# Native dependencies come from Debian's -dev packages (installed by
+# scripts/setup). Each is exposed as an imported target so that the rest of the
+# build names targets, never paths.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+add_library(sls::sodium ALIAS PkgConfig::sodium)
+
+find_path(QRCODEGEN_INCLUDE_DIR qrcodegen.hpp PATH_SUFFIXES qrcodegen REQUIRED)
+find_library(QRCODEGEN_LIBRARY qrcodegencpp REQUIRED)
+add_library(sls_qrcodegen UNKNOWN IMPORTED)
+set_target_properties(sls_qrcodegen PROPERTIES
+  IMPORTED_LOCATION "${QRCODEGEN_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${QRCODEGEN_INCLUDE_DIR}")
+add_library(sls::qrcodegen ALIAS sls_qrcodegen)
+
+if(SLS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SLS_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
