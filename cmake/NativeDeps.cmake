@@ -15,6 +15,8 @@ add_library(sls::qrcodegen ALIAS sls_qrcodegen)
 
 if(SLS_BUILD_TESTS)
   find_package(GTest REQUIRED)
+  # Test vectors are JSON files shared with the Jest suites.
+  find_package(nlohmann_json 3 REQUIRED)
 endif()
 if(SLS_BUILD_BENCH)
   find_package(benchmark REQUIRED)
