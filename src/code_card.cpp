@@ -1,1 +1,177 @@
-// Being written; see issue 2.
+#include "sls/code_card.hpp"
+
+#include <array>
+
+namespace sls {
+namespace {
+
+constexpr std::size_t kBitsPerCharacter = 5;
+constexpr std::uint32_t kCharacterMask = (1u << kBitsPerCharacter) - 1;
+
+constexpr bool valid_cell_count(std::size_t cells) noexcept {
+  return cells >= kCardMinCells && cells <= kCardMaxCells;
+}
+
+// The position of an upper-case character in kCardAlphabet, or -1.
+constexpr int alphabet_index(char c) noexcept {
+  auto pos = kCardAlphabet.find(c);
+  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+// Upper-case, then Crockford's decoding of the look-alikes: O reads as 0,
+// I and L as 1. U has no mapping and stays U (outside the alphabet).
+constexpr char canonical_card_char(char c) noexcept {
+  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (c == 'O') return '0';
+  if (c == 'I' || c == 'L') return '1';
+  return c;
+}
+
+std::string group_by_code(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / kCardCodeLength);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i != 0 && i % kCardCodeLength == 0) out += ' ';
+    out += s[i];
+  }
+  return out;
+}
+
+bool cell_used(const std::vector<bool>& used, std::size_t index) noexcept {
+  return index - 1 < used.size() && used[index - 1];
+}
+
+// Two distinct positions in [0, n), uniformly among ordered pairs; n >= 2.
+std::array<std::uint32_t, 2> two_distinct_below(std::uint32_t n) {
+  std::uint32_t a = random_below(n);
+  std::uint32_t b = random_below(n - 1);
+  if (b >= a) ++b;  // skip a: b is uniform over the other n - 1 positions
+  return {a, b};
+}
+
+// The submit-time verdict on an inspected entry: ok only when it is complete;
+// an entry that is merely unfinished is too short.
+Errc submit_error(const EntryState& state) noexcept {
+  if (state.complete) return Errc::ok;
+  return state.error == Errc::ok ? Errc::card_too_short : state.error;
+}
+
+}  // namespace
+
+Result<CodeCard> CodeCard::generate(std::string serial, std::size_t cells) {
+  if (!valid_cell_count(cells)) return fail(Errc::card_bad_size);
+  // 15 bits per cell, taken from 16 random bits: dropping one bit keeps the
+  // value uniform.
+  std::vector<std::uint8_t> random(cells * 2);
+  random_fill(random);
+  std::string codes(cells * kCardCodeLength, '0');
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    std::uint32_t bits = static_cast<std::uint32_t>(random[2 * cell]) << 8 | random[2 * cell + 1];
+    for (std::size_t k = 0; k < kCardCodeLength; ++k) {
+      codes[cell * kCardCodeLength + k] = kCardAlphabet[bits & kCharacterMask];
+      bits >>= kBitsPerCharacter;
+    }
+  }
+  wipe(random.data(), random.size());
+  return CodeCard(std::move(serial), SecretString(std::move(codes)));
+}
+
+Result<CodeCard> CodeCard::from_storage(std::string serial, std::string_view stored) {
+  if (stored.size() % kCardCodeLength != 0) return fail(Errc::bad_argument);
+  for (char c : stored)
+    if (alphabet_index(c) < 0) return fail(Errc::bad_argument);
+  if (!valid_cell_count(stored.size() / kCardCodeLength)) return fail(Errc::card_bad_size);
+  return CodeCard(std::move(serial), SecretString(std::string(stored)));
+}
+
+Result<std::string_view> CodeCard::code(std::size_t index) const {
+  if (index < 1 || index > size()) return fail(Errc::card_bad_index);
+  return codes_.view().substr((index - 1) * kCardCodeLength, kCardCodeLength);
+}
+
+Result<CardChallenge> pick_card_challenge(std::size_t cells, CellReuse policy, const std::vector<bool>& used) {
+  if (!valid_cell_count(cells)) return fail(Errc::card_bad_size);
+  if (used.size() > cells) return fail(Errc::bad_argument);
+  if (policy == CellReuse::allowed) {
+    auto [a, b] = two_distinct_below(static_cast<std::uint32_t>(cells));
+    return CardChallenge{static_cast<std::uint16_t>(a + 1), static_cast<std::uint16_t>(b + 1)};
+  }
+  std::vector<std::uint16_t> unused;
+  unused.reserve(cells);
+  for (std::size_t index = 1; index <= cells; ++index)
+    if (!cell_used(used, index)) unused.push_back(static_cast<std::uint16_t>(index));
+  if (unused.size() < 2) return fail(Errc::card_exhausted);
+  auto [a, b] = two_distinct_below(static_cast<std::uint32_t>(unused.size()));
+  return CardChallenge{unused[a], unused[b]};
+}
+
+std::size_t logins_left(std::size_t cells, const std::vector<bool>& used) noexcept {
+  std::size_t unused = 0;
+  for (std::size_t index = 1; index <= cells; ++index)
+    if (!cell_used(used, index)) ++unused;
+  return unused / 2;
+}
+
+void mark_cells_used(std::vector<bool>& used, CardChallenge challenge) {
+  for (std::size_t index : {std::size_t{challenge.first}, std::size_t{challenge.second}}) {
+    if (index == 0) continue;
+    if (used.size() < index) used.resize(index, false);
+    used[index - 1] = true;
+  }
+}
+
+EntryState inspect_card_entry(std::string_view typed) {
+  EntryState state;
+  std::string folded = fold_typed_code(typed);
+  for (char c : folded) {
+    char canonical = canonical_card_char(c);
+    if (alphabet_index(canonical) >= 0) state.normalized += canonical;
+    else if (state.error == Errc::ok) state.error = Errc::card_bad_character;
+  }
+  wipe(folded);
+  if (state.error == Errc::ok) {
+    if (state.normalized.size() > kCardEntryLength) state.error = Errc::card_too_long;
+    else if (state.normalized.size() == kCardEntryLength) state.complete = true;
+  }
+  state.display = group_by_code(state.normalized);
+  return state;
+}
+
+Result<std::string> parse_card_entry(std::string_view typed) {
+  EntryState state = inspect_card_entry(typed);
+  wipe(state.display);
+  if (Errc error = submit_error(state); error != Errc::ok) {
+    wipe(state.normalized);
+    return fail(error);
+  }
+  // Copy, then wipe the original: a moved-from short string would keep its
+  // characters in its inline buffer.
+  Result<std::string> entry(std::string(state.normalized));
+  wipe(state.normalized);
+  return entry;
+}
+
+Status verify_card_entry(const CodeCard& card, CardChallenge challenge, std::string_view typed) {
+  auto first = card.code(challenge.first);
+  auto second = card.code(challenge.second);
+  if (!first) return first.error();
+  if (!second) return second.error();
+  if (challenge.first == challenge.second) return fail(Errc::bad_argument);
+
+  EntryState state = inspect_card_entry(typed);
+  wipe(state.display);
+  if (Errc error = submit_error(state); error != Errc::ok) {
+    wipe(state.normalized);
+    return fail(error);
+  }
+
+  std::string expected;
+  expected.reserve(kCardEntryLength);
+  expected.append(*first).append(*second);
+  bool equal = constant_time_equal(expected, state.normalized);
+  wipe(expected);
+  wipe(state.normalized);
+  return equal ? ok_status() : Status(fail(Errc::card_mismatch));
+}
+
+}  // namespace sls

@@ -38,7 +38,12 @@ inline void wipe(std::string& s) noexcept { wipe(s.data(), s.size()); s.clear();
 class SecretString {
  public:
   SecretString() = default;
-  explicit SecretString(std::string value) : value_(std::move(value)) {}
+  /// Takes the secret over; the moved-from argument is wiped too, since a
+  /// short string keeps its characters in its own inline buffer.
+  explicit SecretString(std::string value) : value_(std::move(value)) {
+    value.resize(value.capacity());
+    wipe(value.data(), value.size());
+  }
   SecretString(const SecretString&) = delete;
   SecretString& operator=(const SecretString&) = delete;
   SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) { other.clear(); }
