@@ -1,0 +1,214 @@
+// The login flow of the <sls-login> component (SPEC §3, §1 "functional
+// core, imperative shell"): a state machine that takes inputs (user events,
+// HTTP replies, timer firings, language changes, each with the current time)
+// and returns effects for the shell to run plus the view to show.
+//
+// Deterministic given its inputs: it reads no clock (every input carries
+// now_ms) and no hidden randomness (the poll jitter source is injected).
+// Tested natively with simulated time; compiled to WebAssembly for the page.
+//
+// Screens: credentials → (device choice, when the user has several devices)
+// → the challenge screen of the device's method (code card, challenge/
+// response with QR code, push approval, SMS code, temporary code) → a short
+// busy state while submitting → authenticated, or failed (with retry),
+// locked, expired, network error (with retry).
+//
+// HOW THE SHELL MUST CONSUME AN OUTPUT (secrets): an http effect's body may
+// hold the password, a typed code or the completion token. It is a
+// SecretString, wiped when the LoginOutput is destroyed. The shell copies
+// the body straight into its fetch call, keeps no other reference to it,
+// and then lets the LoginOutput go (in Embind: convert, then delete the C++
+// object at once). The flow itself wipes its copy of a typed secret as soon
+// as the request is built, and never puts a password or a code into the
+// view: those inputs are uncontrolled (no value attribute). UserEvent values
+// of secret fields are moved into SecretStrings; the shell should not keep
+// them either.
+//
+// The rest of the contract with the shell:
+//  - Run effects in order. Request and timer ids increase monotonically and
+//    are never reused; a reply or firing whose id the flow no longer waits
+//    for is ignored, so the shell need not cancel anything to be correct
+//    (cancel_http/cancel_timer let it save work).
+//  - Report every reply, including failures: status 0 for a network error
+//    (fetch rejected or timed out), with retry_after_s from the Retry-After
+//    header (seconds) when present.
+//  - Apply LoginOutput::view after every call (it is always the whole tree).
+//  - emit effects become DOM events on the host element: "state" →
+//    sls-state, "error" → sls-error, "authenticated" → sls-authenticated,
+//    each with the JSON detail parsed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sls/lang.hpp"
+#include "sls/poll_policy.hpp"
+#include "sls/secure.hpp"
+#include "sls/view.hpp"
+
+namespace sls {
+
+/// The screens of the flow.
+enum class LoginScreen : std::uint8_t {
+  credentials,         ///< user name and password
+  device_choice,       ///< the user picks one of several devices
+  loading,             ///< waiting for a challenge or the session
+  code_card,           ///< two index numbers, one 6-character field
+  challenge_response,  ///< 6-digit challenge, QR code, 8-digit response
+  push,                ///< number to match, countdown, "no notification?"
+  sms,                 ///< 6-digit code, resend with cool-down
+  temp_code,           ///< temporary code from support
+  authenticated,       ///< done: the session is open
+  failed,              ///< not confirmed (push refused or expired, ...): retry
+  locked,              ///< too many failures
+  expired,             ///< the login timed out: start again
+  network_error,       ///< the server could not be reached: retry
+};
+
+/// The stable name of a screen, as sent in sls-state events and written on
+/// the root element's data-screen attribute: "credentials", "device_choice",
+/// "loading", "code_card", "challenge_response", "push", "sms", "temp_code",
+/// "authenticated", "failed", "locked", "expired", "network_error".
+std::string_view login_screen_id(LoginScreen screen) noexcept;
+
+/// Action names carried by UserEvent::action (and by the view's event
+/// bindings). `value` is the input's text for input:*, the device id for
+/// choose_device, ignored otherwise.
+namespace login_action {
+inline constexpr std::string_view input_username = "input:username";
+inline constexpr std::string_view input_password = "input:password";
+inline constexpr std::string_view input_code = "input:code";  ///< any code field
+inline constexpr std::string_view submit = "submit";
+inline constexpr std::string_view choose_device = "choose_device";
+inline constexpr std::string_view use_other_device = "use_other_device";
+inline constexpr std::string_view no_notification = "no_notification";
+inline constexpr std::string_view resend = "resend";
+inline constexpr std::string_view retry = "retry";
+inline constexpr std::string_view restart = "restart";
+inline constexpr std::string_view cancel = "cancel";
+}  // namespace login_action
+
+/// How a flow starts.
+struct LoginConfig {
+  Lang lang = Lang::en;
+  /// A user name to prefill (e.g. remembered by the page); may be empty.
+  std::string username;
+  /// Wall clock, ms since the Unix epoch.
+  std::int64_t now_ms = 0;
+  /// Prefix of every element id in the view ("sls" gives "sls-username",
+  /// ...), so that two components on one page do not collide. ASCII letters,
+  /// digits and '-' only; anything else is replaced by '-'; empty → "sls".
+  std::string id_prefix = "sls";
+  /// Push and QR polling schedule.
+  PollConfig poll{};
+  /// Jitter source for polling; empty → libsodium (sls::random_below).
+  RandomBelow random;
+};
+
+/// Something the user did.
+struct UserEvent {
+  std::string action;
+  std::string value;
+  std::int64_t now_ms = 0;
+};
+
+/// The outcome of an http effect.
+struct HttpReply {
+  std::uint64_t request_id = 0;
+  /// HTTP status, or 0 when no reply arrived (network failure).
+  int status = 0;
+  /// The Retry-After header in seconds, if present.
+  std::optional<std::int64_t> retry_after_s;
+  /// The response body (JSON, or empty).
+  std::string body;
+  std::int64_t now_ms = 0;
+};
+
+/// A timer of a timer effect went off.
+struct TimerFired {
+  std::uint64_t timer_id = 0;
+  std::int64_t now_ms = 0;
+};
+
+enum class EffectKind : std::uint8_t {
+  http,          ///< send a request: id, method, path, body
+  cancel_http,   ///< abort request `id` (its reply would be ignored anyway)
+  timer,         ///< call on_timer with `id` after delay_ms
+  cancel_timer,  ///< drop timer `id`
+  focus,         ///< move keyboard focus to the element whose id is `target`
+  announce,      ///< `target` is the text the view's live region now holds
+  emit,          ///< dispatch event type `target` with JSON `detail`
+};
+
+/// "http", "cancel_http", "timer", "cancel_timer", "focus", "announce", "emit".
+std::string_view effect_kind_id(EffectKind kind) noexcept;
+
+/// One effect. Only the fields named for its kind are set.
+struct Effect {
+  EffectKind kind = EffectKind::emit;
+  /// http, cancel_http: the request id; timer, cancel_timer: the timer id.
+  std::uint64_t id = 0;
+  /// http: "GET", "POST" or "DELETE".
+  std::string method;
+  /// http: path relative to the API base, e.g. "/login/abc/verify".
+  std::string path;
+  /// http: JSON request body, empty for none. Wiped with the effect.
+  SecretString body;
+  /// timer: ms from now, > 0.
+  std::int64_t delay_ms = 0;
+  /// focus: element id; announce: the text; emit: "state", "error" or
+  /// "authenticated".
+  std::string target;
+  /// emit: JSON text. state: {"screen":...,"busy":bool} plus "method" and
+  /// "device_kind" on challenge screens; error: {"code":...,"message":...};
+  /// authenticated: the session object returned by /complete.
+  std::string detail;
+};
+
+/// What a call returns: the effects to run, in order, and the whole view.
+struct LoginOutput {
+  std::vector<Effect> effects;
+  Node view;
+};
+
+class LoginFlow {
+ public:
+  LoginFlow();
+  ~LoginFlow();
+  LoginFlow(LoginFlow&&) noexcept;
+  LoginFlow& operator=(LoginFlow&&) noexcept;
+  LoginFlow(const LoginFlow&) = delete;
+  LoginFlow& operator=(const LoginFlow&) = delete;
+
+  /// Starts (or restarts) a login on the credentials screen. Earlier
+  /// requests and timers are forgotten (their replies are ignored).
+  LoginOutput start(LoginConfig config);
+  /// A user action (see login_action). Unknown actions, and actions that do
+  /// not apply to the current screen or arrive while busy, change nothing.
+  LoginOutput on_event(UserEvent event);
+  /// The reply to an http effect. Replies to requests the flow no longer
+  /// waits for are ignored.
+  LoginOutput on_reply(HttpReply reply);
+  /// A timer went off. Stale timers are ignored.
+  LoginOutput on_timer(TimerFired timer);
+  /// Switches the language of the view (the page's lang changed).
+  LoginOutput set_lang(Lang lang, std::int64_t now_ms);
+
+  LoginScreen screen() const noexcept;
+  /// True while a submitted request is outstanding (further submits are
+  /// ignored).
+  bool busy() const noexcept;
+  Lang lang() const noexcept;
+  /// The current view (the same tree the last output carried).
+  Node view() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace sls
