@@ -1,0 +1,61 @@
+// Every tunable of the server in one place, with the defaults slsd uses.
+// Command-line flags of slsd set these (see docs/server.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "server/lockout.hpp"
+#include "server/password.hpp"
+#include "server/rate_limiter.hpp"
+#include "sls/code_card.hpp"
+
+namespace sls::server {
+
+struct ServiceConfig {
+  /// The login page's origin, signed into QR payloads and shown by Mobile Key.
+  std::string origin = "http://127.0.0.1:8080";
+  /// Lifetimes, in seconds.
+  std::int64_t login_ttl = 600;            ///< password step → completion
+  std::int64_t challenge_ttl = 300;        ///< code card, OCRA and temporary code challenges
+  std::int64_t sms_code_ttl = 600;         ///< SPEC: at most 10 minutes
+  std::int64_t sms_resend_interval = 120;  ///< SPEC: once every 2 minutes
+  std::int64_t push_ttl = 120;             ///< push transactions
+  std::int64_t poll_interval = 2;          ///< Retry-After of pending statuses
+  std::int64_t completion_token_ttl = 60;  ///< openapi: 60 s
+  std::int64_t session_ttl = 8 * 3600;
+  std::int64_t device_clock_skew = 120;  ///< X-SLS-Device-Time tolerance
+  std::int64_t activation_code_ttl = 24 * 3600;
+  std::int64_t online_card_days = 21;
+  /// Push transactions per user per rolling hour (push fatigue bound).
+  std::int64_t pushes_per_hour = 10;
+  /// Code card cell reuse (SPEC 3.1): allowed by default.
+  CellReuse cell_reuse = CellReuse::allowed;
+  LockoutPolicy lockout;
+  PasswordPolicy password;
+  /// OCRA suites given to newly enrolled devices (SPEC 3.2).
+  std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
+  std::string dsc_suite = "OCRA-1:HOTP-SHA256-7:QN06";
+  std::string dsc_plus_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
+  std::string platinum_gold_suite = "OCRA-1:HOTP-SHA512-7:QN06";
+};
+
+struct HttpConfig {
+  std::string host = "127.0.0.1";
+  /// 0: the system picks a free port (slsd prints it).
+  int port = 8080;
+  /// Largest accepted request body (openapi: 16 KiB).
+  std::size_t max_body_bytes = 16 * 1024;
+  /// Per-client request budget.
+  RateLimitPolicy rate_limit;
+  /// Mark the session cookie Secure: set when a TLS reverse proxy fronts slsd.
+  bool secure_cookies = false;
+  /// Serve GET /api/v1/demo/outbox (the SMS outbox) for the demo page.
+  bool demo = false;
+  /// When not empty, files under this directory are served at "/" (the demo).
+  std::string static_dir;
+  /// Worker threads of the HTTP server.
+  std::size_t threads = 8;
+};
+
+}  // namespace sls::server

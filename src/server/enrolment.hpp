@@ -1,0 +1,104 @@
+// Administration: creating users and enrolling their devices. Used by slsctl
+// (and by tests to set up accounts). Each operation is one transaction with
+// its audit row; secrets are sealed before they reach the store and are
+// handed back to the caller exactly once, to print.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/clock.hpp"
+#include "server/config.hpp"
+#include "server/keyring.hpp"
+#include "server/store.hpp"
+#include "sls/code_card.hpp"
+#include "sls/device.hpp"
+#include "sls/lang.hpp"
+
+namespace sls::server {
+
+/// A code card (or online card) as enrolled: its device id and the card to
+/// print (the only time its codes leave the server in clear).
+struct CardEnrolment {
+  std::string device_id;
+  CodeCard card;
+  std::int64_t expires_at = 0;  ///< online cards: activation + 21 days
+};
+
+/// A challenge/response token (DSC, DSC+, Platinum/Gold) as enrolled: what a
+/// virtual token needs.
+struct TokenEnrolment {
+  std::string device_id;
+  std::string serial;
+  std::string ocra_suite;
+  std::string key_hex;  ///< the OCRA key, hexadecimal
+  std::string pin;      ///< DSC+: the 4-digit PIN; empty otherwise
+};
+
+/// A Mobile Key awaiting activation (POST /api/v1/mobile-key/activate).
+struct MobileKeyEnrolment {
+  std::string device_id;
+  std::string activation_code;  ///< 8 digits
+  std::int64_t expires_at = 0;
+};
+
+struct TempCodeIssue {
+  std::string device_id;
+  std::string code;    ///< 10 characters, shown as "ABCDE-FGHJK"
+  std::string access;  ///< "full" or "account_management"
+  std::int64_t expires_at = 0;
+};
+
+/// Temporary code validity (SPEC 3.5): 2 days with full access, 10 days for
+/// account management only.
+inline constexpr std::int64_t kTempCodeFullSeconds = 2 * 86400;
+inline constexpr std::int64_t kTempCodeAccountManagementSeconds = 10 * 86400;
+
+class Enrolment {
+ public:
+  Enrolment(Store& store, const Keyring& keys, const Clock& clock, const ServiceConfig& config)
+      : store_(store), keys_(keys), clock_(clock), config_(config) {}
+
+  /// Creates a user. Errc::bad_argument, args {"username", ...}, for a name
+  /// outside 1..64 bytes of printable ASCII without space, or taken;
+  /// {"password"} for an empty or over-long password.
+  Result<std::int64_t> create_user(std::string_view username, std::string_view password, bool opted_out = false);
+  Status set_password(std::string_view username, std::string_view password);
+  /// Opts the account out of SLS (password only) or back in.
+  Status set_opted_out(std::string_view username, bool opted_out);
+  /// Clears the failure counters of the user and all its devices.
+  Status unlock(std::string_view username);
+
+  /// kind: code_card or online_card; cells: 2..1000.
+  Result<CardEnrolment> enrol_card(std::string_view username, DeviceKind kind, std::size_t cells = kCardDefaultCells);
+  /// kind: dsc, dsc_plus or platinum_gold. For dsc_plus, `pin` is the
+  /// 4-digit PIN (check_soft_pin); empty picks a random one.
+  Result<TokenEnrolment> enrol_token(std::string_view username, DeviceKind kind, std::string_view pin = {});
+  /// `phone`: "+" and 6..15 digits (E.164).
+  Result<std::string> enrol_sms(std::string_view username, std::string_view phone);
+  Result<MobileKeyEnrolment> enrol_mobile_key(std::string_view username);
+  /// Issues a temporary code; earlier temporary codes of the user are revoked.
+  Result<TempCodeIssue> issue_temp_code(std::string_view username, bool full_access);
+
+  Result<std::vector<DeviceRecord>> devices(std::string_view username);
+  Result<std::vector<AuditRecord>> audit(std::size_t limit, std::string_view username = {});
+  Result<std::vector<OutboxRecord>> outbox(std::size_t limit);
+
+ private:
+  Result<UserRecord> find(StoreTx& tx, std::string_view username);
+  Status audit_admin(StoreTx& tx, std::string_view event, const UserRecord& user, std::string_view device_id,
+                     std::string_view detail);
+
+  Store& store_;
+  const Keyring& keys_;
+  const Clock& clock_;
+  const ServiceConfig& config_;
+};
+
+/// The card as a printable HTML page (print stylesheet included), labels in
+/// `lang`. Codes are laid out 10 per row under their index numbers.
+std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang);
+
+}  // namespace sls::server

@@ -1,0 +1,163 @@
+// The rows the server keeps, as plain structs. Storage-neutral: a Store back
+// end maps them to its tables. Secret material appears here only sealed
+// (crypto_secretbox, see keyring.hpp) or as a keyed hash, never in clear.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sls::server {
+
+using Bytes = std::vector<std::uint8_t>;
+
+/// Consecutive-failure state of a user or a device (see lockout.hpp).
+struct FailureCounter {
+  /// Failures since the last success; a lock ending does not reset it.
+  std::int64_t consecutive = 0;
+  /// Failures since the last lock ended (or the last success).
+  std::int64_t since_lock = 0;
+  /// Locks imposed since the last success: each one lasts twice the last.
+  std::int64_t locks = 0;
+  /// Unix seconds until which the lock holds; 0 when never locked.
+  std::int64_t locked_until = 0;
+
+  friend bool operator==(const FailureCounter&, const FailureCounter&) = default;
+};
+
+struct UserRecord {
+  std::int64_t id = 0;  ///< assigned by the store
+  std::string username;
+  /// crypto_pwhash_str output (Argon2id, parameters inside the string).
+  std::string password_hash;
+  /// True when the account opted out of SLS: the password alone logs in.
+  bool opted_out = false;
+  FailureCounter failures;
+  std::int64_t created_at = 0;
+};
+
+/// Device status: awaiting activation, usable, or withdrawn.
+inline constexpr const char* kDevicePending = "pending";
+inline constexpr const char* kDeviceActive = "active";
+inline constexpr const char* kDeviceRevoked = "revoked";
+
+struct DeviceRecord {
+  std::string id;  ///< 22-character random id
+  std::int64_t user_id = 0;
+  std::string kind;   ///< device kind wire name, e.g. "dsc_plus"
+  std::string label;  ///< shown in the device picker
+  std::string status = kDeviceActive;
+  /// Sealed secret: the card's cells (code cards) or the OCRA key.
+  Bytes sealed_secret;
+  /// Sealed PIN hash for suites with a P field (DSC+, Mobile Key).
+  Bytes sealed_pin_hash;
+  /// Keyed hash of a temporary code, or of a pending Mobile Key's
+  /// activation code.
+  Bytes code_hash;
+  std::string ocra_suite;       ///< OCRA devices
+  std::string phone;            ///< SMS devices (E.164-like digits)
+  Bytes sign_public_key;        ///< Mobile Key: Ed25519 key for push approvals
+  std::string serial;           ///< code cards: the serial printed on the card
+  std::string access = "full";  ///< temporary codes: "full" or "account_management"
+  std::int64_t activated_at = 0;
+  std::int64_t expires_at = 0;  ///< 0: does not expire
+  /// Code cards under the never-reuse policy: cell indices already asked,
+  /// comma-separated.
+  std::string used_cells;
+  std::int64_t last_sms_at = 0;
+  FailureCounter failures;
+  std::int64_t created_at = 0;
+};
+
+/// Login states: waiting for the second factor; verified (a completion
+/// token may be issued); completed (a session exists).
+inline constexpr const char* kLoginSecondFactor = "second_factor";
+inline constexpr const char* kLoginVerified = "verified";
+inline constexpr const char* kLoginCompleted = "completed";
+
+struct LoginRecord {
+  std::string id;
+  std::int64_t user_id = 0;
+  std::string state = kLoginSecondFactor;
+  std::string client_addr;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  /// Set once verified: the device that passed and the access it grants.
+  std::string verified_device_id;
+  std::string verified_kind;
+  std::string access;
+  /// Keyed hash of the current completion token, and its expiry.
+  Bytes token_hash;
+  std::int64_t token_expires_at = 0;
+};
+
+inline constexpr const char* kChallengeOpen = "open";
+inline constexpr const char* kChallengeAnswered = "answered";
+inline constexpr const char* kChallengeVoid = "void";
+
+struct ChallengeRecord {
+  std::string id;  ///< for OCRA challenges also the QR payload's transaction id
+  std::string login_id;
+  std::string device_id;
+  std::string method;  ///< "code_card", "ocra", "sms" or "temp_code"
+  std::string state = kChallengeOpen;
+  /// What the user was asked: 6 challenge digits (ocra) or "i,j" (code card).
+  std::string question;
+  Bytes code_hash;          ///< sms: keyed hash of the code sent
+  std::string answered_by;  ///< "typed" or "qr" once answered
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+inline constexpr const char* kPushPending = "pending";
+inline constexpr const char* kPushApproved = "approved";
+inline constexpr const char* kPushDenied = "denied";
+inline constexpr const char* kPushExpired = "expired";
+inline constexpr const char* kPushCancelled = "cancelled";
+
+struct PushRecord {
+  std::string id;  ///< 128-bit random transaction id
+  std::string login_id;
+  std::int64_t user_id = 0;
+  std::string device_id;
+  std::string number;  ///< the 2 digits to match
+  std::string status = kPushPending;
+  std::string origin;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::int64_t decided_at = 0;
+};
+
+struct SessionRecord {
+  Bytes token_hash;  ///< keyed hash of the cookie value
+  std::int64_t user_id = 0;
+  std::string login_id;
+  std::string device_kind;
+  std::string access;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+/// One authentication event. Holds no secret: no password, code, response,
+/// token or key, only who, what, where and how it went.
+struct AuditRecord {
+  std::int64_t id = 0;  ///< assigned by the store
+  std::int64_t at = 0;
+  std::string event;         ///< e.g. "login.started", "verify", "push.not_me"
+  std::string outcome;       ///< "ok", "fail" or "info"
+  std::int64_t user_id = 0;  ///< 0 when no user is known
+  std::string username;
+  std::string device_id;
+  std::string client_addr;
+  std::string detail;  ///< a stable error code or a short non-secret note
+};
+
+/// A text message as the default SMS gateway "sends" it.
+struct OutboxRecord {
+  std::int64_t id = 0;
+  std::int64_t at = 0;
+  std::string phone;
+  std::string text;
+};
+
+}  // namespace sls::server

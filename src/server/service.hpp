@@ -1,0 +1,108 @@
+// The login API's logic, independent of HTTP: each operation takes the
+// parsed request and returns a status, a JSON body and headers. http_api.cpp
+// maps routes onto these; tests may call them directly.
+//
+// Every operation reads and changes state inside one Store transaction, and
+// appends its audit rows in that same transaction, so an event is logged if
+// and only if it happened. Secrets never leave this layer except where the
+// API hands them out on purpose (completion tokens, the session cookie).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/clock.hpp"
+#include "server/config.hpp"
+#include "server/keyring.hpp"
+#include "server/sms_gateway.hpp"
+#include "server/store.hpp"
+#include "sls/json.hpp"
+#include "sls/lang.hpp"
+#include "sls/result.hpp"
+
+namespace sls::server {
+
+/// Who is asking, as far as the server can tell.
+struct RequestContext {
+  std::string client_addr;
+  Lang lang = Lang::en;
+};
+
+/// An HTTP-shaped answer.
+struct ApiResponse {
+  int status = 200;
+  JsonValue body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// What went wrong on a 500, for the server log only: never sent, never a
+  /// secret (an error code and its arguments).
+  std::string log_note;
+};
+
+/// Extra fields of an error body.
+struct ErrorExtras {
+  std::optional<std::int64_t> attempts_left;
+  std::optional<std::int64_t> retry_after;  ///< also sent as Retry-After
+};
+
+/// `{"error":{"code","message"[,"attempts_left"][,"retry_after"]}}` with the
+/// message localised; sets Retry-After when extras.retry_after is given.
+ApiResponse error_response(int status, const Error& error, Lang lang, const ErrorExtras& extras = {});
+
+/// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "sls_session";
+
+class AuthService {
+ public:
+  /// The references must outlive the service. Fails like
+  /// OcraSuite::parse when a configured suite is invalid.
+  static Result<std::unique_ptr<AuthService>> create(Store& store, const Keyring& keys, const Clock& clock,
+                                                     SmsGateway& sms, ServiceConfig config);
+
+  // One method per operation of docs/openapi.yaml. `body` is the parsed JSON
+  // request body (an object; the HTTP layer refuses anything else).
+  ApiResponse start_login(const RequestContext& ctx, const JsonValue& body);
+  ApiResponse open_challenge(const RequestContext& ctx, std::string_view login_id, const JsonValue& body);
+  ApiResponse verify(const RequestContext& ctx, std::string_view login_id, const JsonValue& body);
+  ApiResponse resend_sms(const RequestContext& ctx, std::string_view login_id);
+  /// On success the response carries a Set-Cookie header; `secure_cookie`
+  /// adds the Secure attribute.
+  ApiResponse complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body, bool secure_cookie);
+  ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
+  ApiResponse cancel_push(const RequestContext& ctx, std::string_view tx_id);
+  ApiResponse device_pushes(const RequestContext& ctx, std::string_view device_id, std::string_view signature,
+                            std::string_view device_time);
+  ApiResponse push_decision(const RequestContext& ctx, std::string_view tx_id, const JsonValue& body);
+  ApiResponse qr_approve(const RequestContext& ctx, const JsonValue& body);
+  ApiResponse challenge_status(const RequestContext& ctx, std::string_view login_id);
+  ApiResponse activate_mobile_key(const RequestContext& ctx, const JsonValue& body);
+  ApiResponse server_key(const RequestContext& ctx);
+  /// The SMS outbox (demo only): the newest messages.
+  ApiResponse demo_outbox(const RequestContext& ctx);
+
+  const ServiceConfig& config() const noexcept { return config_; }
+  /// Replaces the origin signed into QR payloads (e.g. once the port is
+  /// known). Fails like validate_payload_origin. Call before serving: not
+  /// synchronised with requests.
+  Status set_origin(std::string origin);
+
+ private:
+  AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
+  struct Impl;
+  friend struct Impl;
+
+  Store& store_;
+  const Keyring& keys_;
+  const Clock& clock_;
+  SmsGateway& sms_;
+  ServiceConfig config_;
+  /// A hash of a random password, checked when the user name is unknown so
+  /// that a wrong name costs the same time as a wrong password.
+  std::string dummy_password_hash_;
+};
+
+}  // namespace sls::server

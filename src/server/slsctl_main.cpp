@@ -1,0 +1,356 @@
+// slsctl: administration of an slsd database (users, devices, temporary
+// codes, audit log, demo accounts). Uses the same database and key files as
+// slsd; safe to run while slsd serves (SQLite WAL). See docs/server.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "server/cli.hpp"
+#include "server/config.hpp"
+#include "server/device_secrets.hpp"
+#include "server/enrolment.hpp"
+#include "server/keyring.hpp"
+#include "server/password.hpp"
+#include "server/sqlite_store.hpp"
+#include "sls/json.hpp"
+#include "sls/messages.hpp"
+#include "sls/secure.hpp"
+
+namespace {
+
+using namespace sls;
+using namespace sls::server;
+
+constexpr const char* kUsage = R"(usage: slsctl [--db PATH] [--master-key PATH] [--sign-key PATH] COMMAND ...
+commands:
+  create-user NAME [--password PW | --password-stdin] [--opted-out]
+  set-password NAME [--password PW | --password-stdin]
+  opt-out NAME | opt-in NAME
+  unlock NAME                       clear failure locks of the user and its devices
+  enroll NAME KIND [options]        KIND: code_card, online_card, dsc, dsc_plus,
+                                    platinum_gold, sms, mobile_key
+      --out FILE                    code cards: write the printable HTML card here
+                                    (default: print it to stdout)
+      --lang en|zh-Hant|zh-Hans     code cards: language of the page
+      --cells N                     code cards: number of cells (default 100)
+      --pin NNNN                    dsc_plus: the 4-digit PIN (default random)
+      --phone +NNN...               sms: the phone number
+  temp-code NAME [--access full|account_management]
+  devices NAME
+  audit [--user NAME] [--limit N]
+  outbox [--limit N]                SMS messages the default gateway "sent"
+  demo-seed [--password PW]         one demo user per device kind; prints JSON
+  argon2-cost                       time one password hash and one check with the
+                                    --argon2-* cost (to tune it for this machine)
+global options:
+  --argon2-ops N, --argon2-mem-mib N   password hashing cost for new hashes
+)";
+
+int fail_with(const Error& e) {
+  std::string line(errc_name(e.code));
+  for (const auto& a : e.args) line += " " + a;
+  std::fprintf(stderr, "slsctl: %s (%s)\n", localize(e, Lang::en).c_str(), line.c_str());
+  return 1;
+}
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "slsctl: %s\n%s", msg.c_str(), kUsage);
+  return 2;
+}
+
+std::string format_time(std::int64_t t) {
+  if (t <= 0) return "-";
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// The password from --password, or the first line of stdin with
+/// --password-stdin (so it stays out of the shell history and `ps`).
+std::optional<SecretString> read_password(CommandLine& cl) {
+  if (cl.flag("password-stdin")) {
+    std::string line;
+    if (!std::getline(std::cin, line)) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return SecretString(std::move(line));
+  }
+  if (cl.has("password")) return SecretString(cl.get("password"));
+  return std::nullopt;
+}
+
+JsonValue token_json(const TokenEnrolment& t) {
+  JsonValue v = JsonValue::object();
+  v.set("device_id", t.device_id).set("serial", t.serial).set("ocra_suite", t.ocra_suite).set("key_hex", t.key_hex);
+  if (!t.pin.empty()) v.set("pin", t.pin);
+  return v;
+}
+
+JsonValue card_json(const CardEnrolment& c) {
+  JsonValue cells = JsonValue::array();
+  for (std::size_t i = 1; i <= c.card.size(); ++i)
+    if (auto code = c.card.code(i)) cells.push_back(std::string(*code));
+  JsonValue v = JsonValue::object();
+  v.set("device_id", c.device_id).set("serial", c.card.serial()).set("cells", std::move(cells));
+  if (c.expires_at != 0) v.set("expires_at", c.expires_at);
+  return v;
+}
+
+int run(CommandLine& cl) {
+  const auto& pos = cl.positional();
+  const std::string db_path = cl.get("db", "slsd.sqlite");
+  const std::string master_path = cl.get("master-key", Keyring::default_master_key_path(db_path));
+  const std::string sign_path = cl.get("sign-key", Keyring::default_sign_key_path(db_path));
+  ServiceConfig config;
+  config.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));
+  config.password.memlimit = static_cast<std::size_t>(cl.get_int("argon2-mem-mib", 64, 1, 4096)) << 20;
+  if (pos.empty()) return usage_error("no command");
+  const std::string& cmd = pos[0];
+  auto arg = [&](std::size_t i) -> std::string { return i < pos.size() ? pos[i] : std::string(); };
+
+  // Read every option the command may use before checking for unknown ones.
+  const bool opted_out = cl.flag("opted-out");
+  std::optional<SecretString> password;
+  if (cmd == "create-user" || cmd == "set-password") password = read_password(cl);
+  const std::string out_path = cl.get("out");
+  const Lang lang = lang_from_tag(cl.get("lang", "en"));
+  const auto cells = static_cast<std::size_t>(cl.get_int("cells", kCardDefaultCells, kCardMinCells, kCardMaxCells));
+  const std::string pin = cl.get("pin");
+  const std::string phone = cl.get("phone");
+  const std::string access = cl.get("access", "full");
+  const std::string user_filter = cl.get("user");
+  const auto limit = static_cast<std::size_t>(cl.get_int("limit", 50, 1, 100000));
+  const std::string demo_password = cl.get("password", "demo-password");
+  if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
+
+  if (cmd == "argon2-cost") {
+    // Median of 5 runs each; needs no database.
+    using Clock = std::chrono::steady_clock;
+    std::vector<double> hash_ms, verify_ms;
+    std::string stored;
+    for (int i = 0; i < 5; ++i) {
+      auto t0 = Clock::now();
+      auto h = hash_password("a sample password of ordinary length", config.password);
+      auto t1 = Clock::now();
+      if (!h) return fail_with(h.error());
+      const bool ok = verify_password("a sample password of ordinary length", *h);
+      auto t2 = Clock::now();
+      if (!ok) return fail_with(fail(Errc::internal, {"argon2id", "verify failed"}));
+      hash_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      verify_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+      stored = *h;
+    }
+    std::sort(hash_ms.begin(), hash_ms.end());
+    std::sort(verify_ms.begin(), verify_ms.end());
+    // The parameter part of the stored string: "$argon2id$v=19$m=...,t=...,p=1".
+    std::size_t end = 0;
+    for (int field = 0; field < 3 && end != std::string::npos; ++field) end = stored.find('$', end + 1);
+    std::printf("argon2id opslimit=%llu memlimit=%zu MiB: hash %.1f ms, check %.1f ms (median of 5)\n%s\n",
+                static_cast<unsigned long long>(config.password.opslimit), config.password.memlimit >> 20, hash_ms[2],
+                verify_ms[2], stored.substr(0, end).c_str());
+    return 0;
+  }
+
+  auto store = SqliteStore::open(db_path);
+  if (!store) return fail_with(store.error());
+  auto keys = Keyring::load_or_create(master_path, sign_path);
+  if (!keys) return fail_with(keys.error());
+  SystemClock clock;
+  Enrolment admin(**store, *keys, clock, config);
+
+  if (cmd == "create-user" || cmd == "set-password") {
+    if (arg(1).empty()) return usage_error(cmd + " needs a user name");
+    if (!password) return usage_error("give --password PW or --password-stdin");
+    if (cmd == "create-user") {
+      auto id = admin.create_user(arg(1), password->view(), opted_out);
+      if (!id) return fail_with(id.error());
+      std::printf("created user %s (id %lld)%s\n", arg(1).c_str(), static_cast<long long>(*id),
+                  opted_out ? ", opted out of SLS: password only" : "");
+    } else {
+      if (auto s = admin.set_password(arg(1), password->view()); !s) return fail_with(s.error());
+      std::printf("password of %s changed\n", arg(1).c_str());
+    }
+    return 0;
+  }
+  if (cmd == "opt-out" || cmd == "opt-in") {
+    if (auto s = admin.set_opted_out(arg(1), cmd == "opt-out"); !s) return fail_with(s.error());
+    std::printf("%s: %s\n", arg(1).c_str(), cmd == "opt-out" ? "opted out (password only)" : "opted back in");
+    return 0;
+  }
+  if (cmd == "unlock") {
+    if (auto s = admin.unlock(arg(1)); !s) return fail_with(s.error());
+    std::printf("%s unlocked\n", arg(1).c_str());
+    return 0;
+  }
+  if (cmd == "enroll") {
+    auto kind = parse_device_kind(arg(2));
+    if (arg(1).empty() || !kind) return usage_error("enroll NAME KIND");
+    switch (*kind) {
+      case DeviceKind::code_card:
+      case DeviceKind::online_card: {
+        auto card = admin.enrol_card(arg(1), *kind, cells);
+        if (!card) return fail_with(card.error());
+        const std::string html = code_card_html(card->card, arg(1), card->expires_at, lang);
+        if (out_path.empty()) {
+          std::fputs(html.c_str(), stdout);
+        } else {
+          std::ofstream f(out_path, std::ios::binary | std::ios::trunc);
+          f << html;
+          if (!f) return fail_with(fail(Errc::bad_argument, {"out", out_path, "cannot write"}));
+          std::printf("enrolled %s %s (serial %s); card written to %s\n", arg(2).c_str(), card->device_id.c_str(),
+                      card->card.serial().c_str(), out_path.c_str());
+        }
+        return 0;
+      }
+      case DeviceKind::dsc:
+      case DeviceKind::dsc_plus:
+      case DeviceKind::platinum_gold: {
+        auto t = admin.enrol_token(arg(1), *kind, pin);
+        if (!t) return fail_with(t.error());
+        std::printf("device_id  %s\nserial     %s\nocra_suite %s\nkey_hex    %s\n", t->device_id.c_str(),
+                    t->serial.c_str(), t->ocra_suite.c_str(), t->key_hex.c_str());
+        if (!t->pin.empty()) std::printf("pin        %s\n", t->pin.c_str());
+        return 0;
+      }
+      case DeviceKind::sms: {
+        if (phone.empty()) return usage_error("enroll NAME sms --phone +NNN");
+        auto id = admin.enrol_sms(arg(1), phone);
+        if (!id) return fail_with(id.error());
+        std::printf("device_id %s\n", id->c_str());
+        return 0;
+      }
+      case DeviceKind::mobile_key: {
+        auto mk = admin.enrol_mobile_key(arg(1));
+        if (!mk) return fail_with(mk.error());
+        std::printf("device_id       %s\nactivation_code %s\nexpires_at      %s\n", mk->device_id.c_str(),
+                    mk->activation_code.c_str(), format_time(mk->expires_at).c_str());
+        return 0;
+      }
+      case DeviceKind::temp_code:
+      case DeviceKind::none:
+        return usage_error("use temp-code for temporary codes and opt-out for password only");
+    }
+  }
+  if (cmd == "temp-code") {
+    if (access != "full" && access != "account_management") return usage_error("--access full|account_management");
+    auto t = admin.issue_temp_code(arg(1), access == "full");
+    if (!t) return fail_with(t.error());
+    std::printf("temporary code %s (%s access) valid until %s\n", format_temp_code(t->code).c_str(), t->access.c_str(),
+                format_time(t->expires_at).c_str());
+    return 0;
+  }
+  if (cmd == "devices") {
+    auto list = admin.devices(arg(1));
+    if (!list) return fail_with(list.error());
+    for (const auto& d : *list)
+      std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), d.kind.c_str(), d.status.c_str(),
+                  d.label.c_str(), format_time(d.expires_at).c_str(),
+                  d.failures.locked_until > clock.now() ? "  LOCKED" : "");
+    return 0;
+  }
+  if (cmd == "audit") {
+    auto rows = admin.audit(limit, user_filter);
+    if (!rows) return fail_with(rows.error());
+    for (const auto& a : *rows)
+      std::printf("%s %-20s %-4s user=%s device=%s client=%s %s\n", format_time(a.at).c_str(), a.event.c_str(),
+                  a.outcome.c_str(), a.username.c_str(), a.device_id.c_str(), a.client_addr.c_str(), a.detail.c_str());
+    return 0;
+  }
+  if (cmd == "outbox") {
+    auto rows = admin.outbox(limit);
+    if (!rows) return fail_with(rows.error());
+    for (const auto& m : *rows)
+      std::printf("%s to %s: %s\n", format_time(m.at).c_str(), m.phone.c_str(), m.text.c_str());
+    return 0;
+  }
+  if (cmd == "demo-seed") {
+    JsonValue users = JsonValue::array();
+    auto add = [&](const std::string& name, bool opt_out) -> std::optional<JsonValue> {
+      auto id = admin.create_user(name, demo_password, opt_out);
+      if (!id) {
+        if (id.code() == Errc::bad_argument && id.error().args.size() >= 2 && id.error().args[1] == "taken") {
+          users.push_back(JsonValue::object().set("username", name).set("existing", true));
+          return std::nullopt;
+        }
+        fail_with(id.error());
+        return std::nullopt;
+      }
+      JsonValue u = JsonValue::object();
+      u.set("username", name).set("password", demo_password);
+      return u;
+    };
+    int failures = 0;
+    auto check = [&](auto&& r) {
+      if (!r) {
+        fail_with(r.error());
+        ++failures;
+      }
+      return static_cast<bool>(r);
+    };
+    if (auto u = add("demo-none", true)) users.push_back(std::move(u->set("kind", "none")));
+    if (auto u = add("demo-sms", false)) {
+      auto id = admin.enrol_sms("demo-sms", "+85290001234");
+      if (check(id))
+        users.push_back(std::move(u->set("kind", "sms").set("device_id", *id).set("phone", "+85290001234")));
+    }
+    if (auto u = add("demo-mobile-key", false)) {
+      auto mk = admin.enrol_mobile_key("demo-mobile-key");
+      if (check(mk))
+        users.push_back(std::move(u->set("kind", "mobile_key")
+                                      .set("device_id", mk->device_id)
+                                      .set("activation_code", mk->activation_code)
+                                      .set("activation_expires_at", mk->expires_at)));
+    }
+    for (DeviceKind k : {DeviceKind::code_card, DeviceKind::online_card}) {
+      std::string name = k == DeviceKind::code_card ? "demo-code-card" : "demo-online-card";
+      if (auto u = add(name, false)) {
+        auto card = admin.enrol_card(name, k);
+        if (check(card)) users.push_back(std::move(u->set("kind", device_kind_id(k)).set("card", card_json(*card))));
+      }
+    }
+    for (DeviceKind k : {DeviceKind::dsc, DeviceKind::dsc_plus, DeviceKind::platinum_gold}) {
+      std::string name = k == DeviceKind::dsc        ? "demo-dsc"
+                         : k == DeviceKind::dsc_plus ? "demo-dsc-plus"
+                                                     : "demo-platinum-gold";
+      if (auto u = add(name, false)) {
+        auto t = admin.enrol_token(name, k);
+        if (check(t)) users.push_back(std::move(u->set("kind", device_kind_id(k)).set("token", token_json(*t))));
+      }
+    }
+    if (auto u = add("demo-temp-code", false)) {
+      auto t = admin.issue_temp_code("demo-temp-code", true);
+      if (check(t))
+        users.push_back(std::move(u->set("kind", "temp_code")
+                                      .set("device_id", t->device_id)
+                                      .set("temp_code", format_temp_code(t->code))
+                                      .set("expires_at", t->expires_at)));
+    }
+    std::printf("%s\n", json_serialize(JsonValue::object().set("users", std::move(users))).c_str());
+    return failures == 0 ? 0 : 1;
+  }
+  return usage_error("unknown command " + cmd);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sls::server::CommandLine cl(argc, argv, {"password-stdin", "opted-out", "help"});
+  if (cl.flag("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  try {
+    return run(cl);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slsctl: %s\n", e.what());
+    return 1;
+  }
+}

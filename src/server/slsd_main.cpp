@@ -1,0 +1,146 @@
+// slsd: the reference server of the SLS login API. See docs/server.md.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/cli.hpp"
+#include "server/config.hpp"
+#include "server/http_api.hpp"
+#include "server/keyring.hpp"
+#include "server/service.hpp"
+#include "server/sms_gateway.hpp"
+#include "server/sqlite_store.hpp"
+#include "sls/messages.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: slsd [options]
+  --db PATH               SQLite database file (default slsd.sqlite)
+  --master-key PATH       master key file (default <db>.master-key, created 0600)
+  --sign-key PATH         Ed25519 QR signing key file (default <db>.sign-key)
+  --host ADDR             address to bind (default 127.0.0.1)
+  --port N                port, 0 picks a free one (default 8080)
+  --origin URL            login page origin signed into QR codes
+                          (default http://127.0.0.1:<port>)
+  --static DIR            also serve the files under DIR at /
+  --demo                  serve GET /api/v1/demo/outbox (the SMS outbox)
+  --secure-cookies        mark the session cookie Secure (behind TLS)
+  --threads N             worker threads (default 8)
+  --rate-burst N          requests a client may burst (default 60)
+  --rate-per-second N     requests per second a client regains (default 2)
+  --lock-threshold N      failures before a lock (default 5)
+  --lock-seconds N        first lock, doubled each time (default 60)
+  --lock-max-seconds N    longest lock (default 3600)
+  --disable-after N       consecutive failures that lock until slsctl unlock (default 50, 0 never)
+  --pushes-per-hour N     push requests per user per hour (default 10)
+  --push-ttl N            seconds a push stays open (default 120)
+  --cell-reuse MODE       code card cells: allowed (default) or never
+  --argon2-ops N          Argon2id passes (default 3)
+  --argon2-mem-mib N      Argon2id memory in MiB (default 64)
+  --quiet                 no request log
+)";
+
+void log_line(std::string_view line) {
+  static std::mutex m;
+  std::lock_guard lock(m);
+  std::cerr << "slsd: " << line << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sls::server;
+  CommandLine cl(argc, argv, {"demo", "secure-cookies", "quiet", "help"});
+  if (cl.flag("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const std::string db_path = cl.get("db", "slsd.sqlite");
+  const std::string master_path = cl.get("master-key", Keyring::default_master_key_path(db_path));
+  const std::string sign_path = cl.get("sign-key", Keyring::default_sign_key_path(db_path));
+
+  HttpConfig http;
+  http.host = cl.get("host", http.host);
+  http.port = static_cast<int>(cl.get_int("port", http.port, 0, 65535));
+  http.static_dir = cl.get("static");
+  http.demo = cl.flag("demo");
+  http.secure_cookies = cl.flag("secure-cookies");
+  http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
+  http.rate_limit.burst = static_cast<double>(cl.get_int("rate-burst", 60, 1, 100000));
+  http.rate_limit.per_second = static_cast<double>(cl.get_int("rate-per-second", 2, 1, 100000));
+
+  ServiceConfig svc;
+  svc.lockout.threshold = cl.get_int("lock-threshold", svc.lockout.threshold, 1, 100);
+  svc.lockout.base_lock_seconds = cl.get_int("lock-seconds", svc.lockout.base_lock_seconds, 1, 86400);
+  svc.lockout.max_lock_seconds = cl.get_int("lock-max-seconds", svc.lockout.max_lock_seconds, 1, 7 * 86400);
+  svc.lockout.disable_after = cl.get_int("disable-after", svc.lockout.disable_after, 0, 99);
+  svc.pushes_per_hour = cl.get_int("pushes-per-hour", svc.pushes_per_hour, 1, 100);
+  svc.push_ttl = cl.get_int("push-ttl", svc.push_ttl, 10, 600);
+  svc.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));
+  svc.password.memlimit = static_cast<std::size_t>(cl.get_int("argon2-mem-mib", 64, 1, 4096)) << 20;
+  const std::string reuse = cl.get("cell-reuse", "allowed");
+  if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
+  const bool quiet = cl.flag("quiet");
+  const std::string origin = cl.get("origin");
+  auto errors = cl.errors();
+  if (reuse != "allowed" && reuse != "never") errors.push_back("--cell-reuse is allowed or never");
+  if (!errors.empty() || !cl.positional().empty()) {
+    for (const auto& e : errors) std::fprintf(stderr, "slsd: %s\n", e.c_str());
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+
+  // Signals are taken by a dedicated thread (sigwait) so that stopping the
+  // server never runs inside a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto report = [](const sls::Error& e) {
+    std::string line(sls::errc_name(e.code));
+    for (const auto& a : e.args) line += " " + a;
+    log_line(line);
+    return 1;
+  };
+  auto store = SqliteStore::open(db_path);
+  if (!store) return report(store.error());
+  auto keys = Keyring::load_or_create(master_path, sign_path);
+  if (!keys) return report(keys.error());
+  SystemClock clock;
+  OutboxSmsGateway sms(**store, clock);
+
+  // The origin defaults to the bound address, known only after binding when
+  // the port is 0.
+  svc.origin = origin.empty() ? "http://127.0.0.1" : origin;
+  auto service = AuthService::create(**store, *keys, clock, sms, svc);
+  if (!service) return report(service.error());
+  HttpApi api(**service, clock, http, quiet ? HttpApi::LogSink{} : HttpApi::LogSink{log_line});
+  auto bound = api.bind();
+  if (!bound) return report(bound.error());
+  const int port = *bound;
+  if (origin.empty()) {
+    if (auto s = (*service)->set_origin("http://127.0.0.1:" + std::to_string(port)); !s) return report(s.error());
+  }
+
+  std::printf("slsd listening on http://%s:%d\n", http.host.c_str(), port);
+  std::fflush(stdout);
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log_line("stopping");
+    api.stop();
+  });
+  const bool ok = api.listen();
+  // If listen() ended on its own, wake the waiter so it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,94 @@
+// A thin RAII layer over the SQLite C API: one connection, prepared
+// statements with typed binding and reading, every return code checked.
+// Failures become Errc::internal with args {"sqlite", what, SQLite's message};
+// SQL text and bound values never appear in an error (they may hold secrets).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sls/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sls::server {
+
+class SqliteStatement;
+
+/// One open database connection. Move-only; closes on destruction.
+class SqliteDb {
+ public:
+  /// Opens (creating if needed) the database file at `path`, with foreign
+  /// keys on, a 5 s busy timeout and, for a file, WAL journaling and
+  /// synchronous=FULL (a committed login survives a power cut). ":memory:"
+  /// opens a private in-memory database (journal mode "memory").
+  static Result<SqliteDb> open(const std::string& path);
+
+  SqliteDb(SqliteDb&& other) noexcept;
+  SqliteDb& operator=(SqliteDb&& other) noexcept;
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  ~SqliteDb();
+
+  /// Runs one or more statements that take no parameters and return no rows.
+  Status exec(std::string_view sql);
+  /// Prepares one statement.
+  Result<SqliteStatement> prepare(std::string_view sql);
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t changes() const noexcept;
+  /// The rowid of the last successful INSERT.
+  std::int64_t last_insert_rowid() const noexcept;
+  /// The journal mode in force ("wal", "memory", ...), lower case.
+  Result<std::string> journal_mode();
+
+  sqlite3* handle() const noexcept { return db_; }
+
+ private:
+  explicit SqliteDb(sqlite3* db) noexcept : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+/// A prepared statement. Bind parameters by 1-based index, step, read the
+/// current row by 0-based column. Move-only; finalised on destruction.
+class SqliteStatement {
+ public:
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement();
+
+  SqliteStatement& bind(int index, std::int64_t value);
+  SqliteStatement& bind(int index, std::string_view text);
+  SqliteStatement& bind_blob(int index, std::span<const std::uint8_t> bytes);
+  SqliteStatement& bind_null(int index);
+  /// Binds text, or NULL when the string is empty.
+  SqliteStatement& bind_text_or_null(int index, std::string_view text);
+
+  /// Advances to the next row: true if there is one, false when done.
+  /// A binding error recorded by bind() is reported here.
+  Result<bool> step();
+  /// Steps a statement that returns no rows.
+  Status run();
+
+  std::int64_t column_int(int column) const noexcept;
+  std::string column_text(int column) const;
+  std::vector<std::uint8_t> column_blob(int column) const;
+  bool column_is_null(int column) const noexcept;
+
+ private:
+  friend class SqliteDb;
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) noexcept : db_(db), stmt_(stmt) {}
+  void note_bind(int rc) noexcept;
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_rc_ = 0;
+};
+
+}  // namespace sls::server

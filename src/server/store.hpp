@@ -1,0 +1,98 @@
+// The server's storage, behind a narrow interface so that another back end
+// (PostgreSQL) can replace SQLite without touching the handlers.
+//
+// Every state change happens inside Store::write: one transaction that
+// commits when the callback returns ok and rolls back when it returns an
+// error (or throws). Handlers therefore check and change state in the same
+// transaction (no check-then-act race between two requests).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/records.hpp"
+#include "sls/result.hpp"
+
+namespace sls::server {
+
+/// The operations available inside a transaction. Lookups return nullopt
+/// when the row does not exist; every method fails only on a storage fault
+/// (Errc::internal), which the caller propagates to roll back.
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+
+  // users
+  virtual Result<std::optional<UserRecord>> find_user(std::string_view username) = 0;
+  virtual Result<std::optional<UserRecord>> get_user(std::int64_t id) = 0;
+  virtual Result<std::vector<UserRecord>> list_users() = 0;
+  /// Inserts and returns the new id; Errc::bad_argument if the name is taken.
+  virtual Result<std::int64_t> insert_user(const UserRecord& user) = 0;
+  virtual Status update_user(const UserRecord& user) = 0;
+
+  // devices
+  virtual Result<std::optional<DeviceRecord>> get_device(std::string_view id) = 0;
+  /// All devices of a user, in enrolment order, whatever their status.
+  virtual Result<std::vector<DeviceRecord>> list_devices(std::int64_t user_id) = 0;
+  virtual Status insert_device(const DeviceRecord& device) = 0;
+  virtual Status update_device(const DeviceRecord& device) = 0;
+
+  // logins and their challenges
+  virtual Status insert_login(const LoginRecord& login) = 0;
+  virtual Result<std::optional<LoginRecord>> get_login(std::string_view id) = 0;
+  virtual Status update_login(const LoginRecord& login) = 0;
+  virtual Status insert_challenge(const ChallengeRecord& challenge) = 0;
+  virtual Result<std::optional<ChallengeRecord>> get_challenge(std::string_view id) = 0;
+  /// The login's most recent challenge, in any state.
+  virtual Result<std::optional<ChallengeRecord>> latest_challenge(std::string_view login_id) = 0;
+  virtual Status update_challenge(const ChallengeRecord& challenge) = 0;
+  /// Marks every open challenge of the login void.
+  virtual Status void_open_challenges(std::string_view login_id) = 0;
+
+  // push transactions
+  virtual Status insert_push(const PushRecord& push) = 0;
+  virtual Result<std::optional<PushRecord>> get_push(std::string_view id) = 0;
+  virtual Status update_push(const PushRecord& push) = 0;
+  /// Pending pushes of a login (to cancel them when another method opens).
+  virtual Result<std::vector<PushRecord>> pending_pushes_of_login(std::string_view login_id) = 0;
+  /// Pending pushes addressed to a device that expire after `now`, newest first.
+  virtual Result<std::vector<PushRecord>> pending_pushes_of_device(std::string_view device_id, std::int64_t now) = 0;
+  /// Creation times of the user's pushes created at or after `since`, oldest
+  /// first (for the per-hour bound and its Retry-After).
+  virtual Result<std::vector<std::int64_t>> push_times_since(std::int64_t user_id, std::int64_t since) = 0;
+
+  // sessions
+  virtual Status insert_session(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> get_session(const Bytes& token_hash) = 0;
+
+  // audit log and SMS outbox (append-only)
+  virtual Status append_audit(const AuditRecord& record) = 0;
+  /// The newest `limit` records, newest first; only those of `username`
+  /// when it is not empty.
+  virtual Result<std::vector<AuditRecord>> list_audit(std::size_t limit, std::string_view username) = 0;
+  virtual Status append_outbox(const OutboxRecord& message) = 0;
+  /// The newest `limit` messages, newest first.
+  virtual Result<std::vector<OutboxRecord>> list_outbox(std::size_t limit) = 0;
+};
+
+/// A transactional store. Thread-safe: transactions are serialised.
+class Store {
+ public:
+  using TxFunction = std::function<Status(StoreTx&)>;
+
+  virtual ~Store() = default;
+  /// Runs `fn` in a write transaction: commit if it returns ok, roll back if
+  /// it returns an error (returned unchanged) or throws (rethrown).
+  virtual Status write(const TxFunction& fn) = 0;
+  /// Runs `fn` in a read transaction (a consistent snapshot; changes made
+  /// through the StoreTx are rolled back).
+  virtual Status read(const TxFunction& fn) = 0;
+  /// The schema version in force.
+  virtual Result<int> schema_version() = 0;
+};
+
+}  // namespace sls::server

@@ -1,0 +1,350 @@
+// Mobile Key through a real server: activation (crypto_kx), push approval
+// with number matching, the device's pending list, "not me", expiry, the
+// per-hour bound, the challenge/response fallback and the QR approval.
+#include <sodium.h>
+
+#include "server/device_secrets.hpp"
+#include "server/encoding.hpp"
+#include "sls/ocra.hpp"
+#include "sls/response.hpp"
+#include "sls/signed_payload.hpp"
+#include "test_env.hpp"
+
+namespace sls::server::testing {
+namespace {
+
+constexpr const char* kPassword = "correct horse";
+constexpr const char* kPin = "2580";
+
+/// A simulated phone: its key pairs, and what activation gave it.
+struct Phone {
+  std::vector<std::uint8_t> kx_pk = std::vector<std::uint8_t>(crypto_kx_PUBLICKEYBYTES);
+  std::vector<std::uint8_t> kx_sk = std::vector<std::uint8_t>(crypto_kx_SECRETKEYBYTES);
+  Ed25519KeyPair sign = Ed25519KeyPair::generate();
+  std::string device_id;
+  std::string suite;
+  std::vector<std::uint8_t> server_kx_pk;
+  std::vector<std::uint8_t> server_sign_pk;
+
+  Phone() { EXPECT_EQ(crypto_kx_keypair(kx_pk.data(), kx_sk.data()), 0); }
+
+  std::string sign_text(const std::string& message) const { return sign_device_message(sign.secret_key(), message); }
+
+  /// The 8-digit response the app shows for a challenge.
+  std::string respond(const std::string& challenge) const {
+    auto parsed = OcraSuite::parse(suite);
+    auto secret = mobile_key_client_secret(kx_pk, kx_sk, server_kx_pk, *parsed);
+    OcraInput input;
+    input.question = challenge;
+    input.pin = kPin;
+    auto r = compute_device_response(*parsed, secret->view(), input);
+    return r ? *r : std::string();
+  }
+
+  JsonValue decision(const std::string& tx_id, const std::string& number, const std::string& decision) const {
+    return JsonValue::object()
+        .set("device_id", device_id)
+        .set("number", number)
+        .set("decision", decision)
+        .set("signature", sign_text(push_decision_message(tx_id, number, decision)));
+  }
+};
+
+std::vector<std::uint8_t> sha256(std::string_view text) {
+  std::vector<std::uint8_t> out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return out;
+}
+
+class MobileKeyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(s.admin().create_user("mia", kPassword));
+    auto enrolment = s.admin().enrol_mobile_key("mia");
+    ASSERT_TRUE(enrolment);
+    code = enrolment->activation_code;
+    Reply r = activate(code);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    phone.device_id = r.str("device_id");
+    EXPECT_EQ(phone.device_id, enrolment->device_id);
+    phone.suite = r.str("ocra_suite");
+    phone.server_kx_pk = *base64url_decode(r.str("server_kx_public_key"));
+    phone.server_sign_pk = *base64url_decode(r.str("server_sign_public_key"));
+  }
+
+  Reply activate(const std::string& activation_code) {
+    return s.post("/api/v1/mobile-key/activate", JsonValue::object()
+                                                     .set("username", "mia")
+                                                     .set("activation_code", activation_code)
+                                                     .set("kx_public_key", base64url_encode(phone.kx_pk))
+                                                     .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                                                     .set("pin_hash", base64url_encode(sha256(kPin))));
+  }
+
+  /// Password step and a push challenge.
+  std::pair<std::string, Reply> start_push() {
+    Reply login = s.login("mia");
+    EXPECT_EQ(login.status, 200) << login.raw;
+    Reply ch = s.challenge(login.str("login_id"), phone.device_id);
+    EXPECT_EQ(ch.status, 200) << ch.raw;
+    return {login.str("login_id"), ch};
+  }
+
+  Reply pull(std::int64_t at) {
+    return s.get("/api/v1/device/" + phone.device_id + "/pushes",
+                 {{"X-SLS-Device-Time", std::to_string(at)},
+                  {"X-SLS-Device-Signature", phone.sign_text(device_pull_message(phone.device_id, at))}});
+  }
+
+  TestServer s;
+  Phone phone;
+  std::string code;
+};
+
+TEST_F(MobileKeyTest, ActivationCodeIsSingleUse) {
+  Reply again = activate(code);
+  EXPECT_EQ(again.status, 401);
+  EXPECT_EQ(again.code(), "activation.bad_code");
+  EXPECT_EQ(phone.suite, "OCRA-1:HOTP-SHA256-7:QN06-PSHA256");
+  EXPECT_EQ(phone.server_sign_pk, std::vector<std::uint8_t>(s.keys().signing_key().public_key().begin(),
+                                                            s.keys().signing_key().public_key().end()));
+  Reply key = s.get("/api/v1/server-key");
+  EXPECT_EQ(key.str("sign_public_key"), base64url_encode(phone.server_sign_pk));
+}
+
+TEST_F(MobileKeyTest, ActivationRefusesBadInput) {
+  ASSERT_TRUE(s.admin().enrol_mobile_key("mia"));
+  JsonValue body = JsonValue::object()
+                       .set("username", "mia")
+                       .set("activation_code", "12345678")
+                       .set("kx_public_key", "short")
+                       .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                       .set("pin_hash", base64url_encode(sha256(kPin)));
+  Reply bad_key = s.post("/api/v1/mobile-key/activate", body);
+  EXPECT_EQ(bad_key.status, 400);
+  EXPECT_EQ(bad_key.code(), "request.bad_field");
+  body.set("kx_public_key", base64url_encode(phone.kx_pk));
+  body.set("pin_hash", base64url_encode(std::vector<std::uint8_t>(16)));
+  EXPECT_EQ(s.post("/api/v1/mobile-key/activate", body).code(), "request.bad_field");
+  body.set("pin_hash", base64url_encode(sha256(kPin)));
+  Reply wrong = s.post("/api/v1/mobile-key/activate", body);
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.code(), "activation.bad_code");
+}
+
+TEST_F(MobileKeyTest, PushApprovedWithTheRightNumberCompletesTheLogin) {
+  auto [login_id, ch] = start_push();
+  EXPECT_EQ(ch.str("method"), "push");
+  const std::string tx = ch.str("tx_id");
+  const std::string number = ch.str("number");
+  EXPECT_TRUE(looks_like_id(tx));
+  ASSERT_EQ(number.size(), 2u);
+  EXPECT_EQ(ch.body.get_int("expires_at"), kStartTime + 120);
+
+  Reply status = s.get("/api/v1/push/" + tx);
+  EXPECT_EQ(status.str("status"), "pending");
+  EXPECT_EQ(status.header("Retry-After"), "2");
+
+  // The phone learns of the push, but not the number: the user types it.
+  Reply pending = pull(kStartTime);
+  ASSERT_EQ(pending.status, 200) << pending.raw;
+  const auto* list = pending.body.find("pushes")->as_array();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].get_string("tx_id"), tx);
+  EXPECT_EQ((*list)[0].get_string("origin"), "https://login.example.com");
+  EXPECT_EQ((*list)[0].get_string("username"), "mia");
+  EXPECT_EQ((*list)[0].find("number"), nullptr);
+
+  Reply decided = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, number, "approve"));
+  ASSERT_EQ(decided.status, 200) << decided.raw;
+  EXPECT_EQ(decided.str("status"), "approved");
+  Reply again = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, number, "approve"));
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.code(), "push.already_decided");
+
+  Reply approved = s.get("/api/v1/push/" + tx);
+  EXPECT_EQ(approved.str("status"), "approved");
+  EXPECT_EQ(approved.header("Retry-After"), "");
+  Reply done = s.complete(login_id, approved.str("completion_token"));
+  ASSERT_EQ(done.status, 200) << done.raw;
+  EXPECT_EQ(done.str("device_kind"), "mobile_key");
+  EXPECT_NE(done.raw.find(R"("daily":{"unlimited":false,"cents":100000000})"), std::string::npos) << done.raw;
+}
+
+TEST_F(MobileKeyTest, WrongNumberDeniesAndNotMeIsAudited) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  const std::string wrong = ch.str("number") == "42" ? "43" : "42";
+  Reply denied = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, wrong, "approve"));
+  ASSERT_EQ(denied.status, 200) << denied.raw;
+  EXPECT_EQ(denied.str("status"), "denied");
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "denied");
+  EXPECT_FALSE(s.get("/api/v1/push/" + tx).body.find("completion_token"));
+
+  Reply ch2 = s.challenge(login_id, phone.device_id);
+  const std::string tx2 = ch2.str("tx_id");
+  Reply not_me = s.post("/api/v1/push/" + tx2 + "/decision", phone.decision(tx2, ch2.str("number"), "not_me"));
+  EXPECT_EQ(not_me.str("status"), "denied");
+  std::set<std::string> events;
+  for (const auto& a : s.audit()) events.insert(a.event);
+  EXPECT_EQ(events.count("push.number_mismatch"), 1u);
+  EXPECT_EQ(events.count("push.not_me"), 1u);
+  EXPECT_EQ(events.count("push.sent"), 1u);
+}
+
+TEST_F(MobileKeyTest, ForgedOrMisdirectedDecisionsAreRefused) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  const std::string number = ch.str("number");
+  Phone thief;
+  thief.device_id = phone.device_id;
+  Reply forged = s.post("/api/v1/push/" + tx + "/decision", thief.decision(tx, number, "approve"));
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_EQ(forged.code(), "device.bad_signature");
+  // A signature over another decision does not carry over.
+  JsonValue swapped = phone.decision(tx, number, "deny");
+  swapped.set("decision", "approve");
+  EXPECT_EQ(s.post("/api/v1/push/" + tx + "/decision", swapped).status, 401);
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "pending");
+  // Pull requests need a fresh, valid signature.
+  EXPECT_EQ(pull(kStartTime - 300).status, 401);
+  Reply unsigned_pull =
+      s.get("/api/v1/device/" + phone.device_id + "/pushes", {{"X-SLS-Device-Time", std::to_string(kStartTime)}});
+  EXPECT_EQ(unsigned_pull.status, 401);
+}
+
+TEST_F(MobileKeyTest, PushExpiresAndCannotBeApprovedLate) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  s.clock().advance_seconds(120);
+  Reply status = s.get("/api/v1/push/" + tx);
+  EXPECT_EQ(status.str("status"), "expired");
+  Reply late = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, ch.str("number"), "approve"));
+  EXPECT_EQ(late.status, 410);
+  EXPECT_EQ(late.code(), "push.expired");
+  bool audited = false;
+  for (const auto& a : s.audit()) audited = audited || a.event == "push.expired";
+  EXPECT_TRUE(audited);
+}
+
+TEST_F(MobileKeyTest, CancelAndSwitchToChallengeResponse) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  Reply cancelled = s.send("DELETE", "/api/v1/push/" + tx);
+  EXPECT_EQ(cancelled.status, 200);
+  EXPECT_EQ(cancelled.str("status"), "cancelled");
+
+  // "No notification?": the same login switches to challenge/response.
+  Reply ocra = s.challenge(login_id, phone.device_id, "ocra");
+  ASSERT_EQ(ocra.status, 200) << ocra.raw;
+  EXPECT_EQ(ocra.str("method"), "ocra");
+  EXPECT_EQ(ocra.body.get_bool("pin_on_device"), false);
+  Reply ok = s.verify(login_id, ocra.str("challenge_id"), phone.respond(ocra.str("challenge")));
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(s.complete(login_id, ok.str("completion_token")).status, 200);
+}
+
+TEST_F(MobileKeyTest, OpeningAnotherChallengeCancelsThePendingPush) {
+  auto [login_id, ch] = start_push();
+  Reply ocra = s.challenge(login_id, phone.device_id, "ocra");
+  ASSERT_EQ(ocra.status, 200);
+  EXPECT_EQ(s.get("/api/v1/push/" + ch.str("tx_id")).str("status"), "cancelled");
+}
+
+TEST_F(MobileKeyTest, QrApprovalSatisfiesTheChallenge) {
+  Reply login = s.login("mia");
+  const std::string login_id = login.str("login_id");
+  Reply ch = s.challenge(login_id, phone.device_id, "ocra");
+  const std::string payload_text = ch.str("qr_payload");
+  ASSERT_FALSE(payload_text.empty()) << ch.raw;
+  // The phone checks the payload with the key it pinned at activation.
+  auto payload = verify_signed_payload(payload_text, phone.server_sign_pk, kStartTime);
+  ASSERT_TRUE(payload);
+  EXPECT_EQ(payload->challenge, ch.str("challenge"));
+  EXPECT_EQ(payload->origin, "https://login.example.com");
+  EXPECT_EQ(base64url_encode(payload->tx_id), ch.str("challenge_id"));
+
+  Reply waiting = s.get("/api/v1/login/" + login_id + "/challenge-status");
+  EXPECT_EQ(waiting.str("status"), "pending");
+  EXPECT_EQ(waiting.header("Retry-After"), "2");
+
+  JsonValue body = JsonValue::object()
+                       .set("device_id", phone.device_id)
+                       .set("payload", payload_text)
+                       .set("signature", phone.sign_text(qr_approval_message(payload_text)));
+  Phone other;
+  JsonValue forged = body;
+  forged.set("signature", other.sign_text(qr_approval_message(payload_text)));
+  EXPECT_EQ(s.post("/api/v1/qr/approve", forged).status, 401);
+  Reply approved = s.post("/api/v1/qr/approve", body);
+  ASSERT_EQ(approved.status, 200) << approved.raw;
+  Reply replay = s.post("/api/v1/qr/approve", body);
+  EXPECT_EQ(replay.status, 410);
+  EXPECT_EQ(replay.code(), "challenge.used");
+
+  Reply status = s.get("/api/v1/login/" + login_id + "/challenge-status");
+  EXPECT_EQ(status.str("status"), "approved");
+  Reply done = s.complete(login_id, status.str("completion_token"));
+  EXPECT_EQ(done.status, 200) << done.raw;
+  // Typing the response afterwards is a replay.
+  Reply typed = s.verify(login_id, ch.str("challenge_id"), phone.respond(ch.str("challenge")));
+  EXPECT_EQ(typed.status, 410);
+}
+
+TEST_F(MobileKeyTest, QrPayloadsAreCheckedBeforeAnything) {
+  Reply login = s.login("mia");
+  Reply ch = s.challenge(login.str("login_id"), phone.device_id, "ocra");
+  std::string payload_text = ch.str("qr_payload");
+  auto approve = [&](const std::string& text) {
+    return s.post("/api/v1/qr/approve", JsonValue::object()
+                                            .set("device_id", phone.device_id)
+                                            .set("payload", text)
+                                            .set("signature", phone.sign_text(qr_approval_message(text))));
+  };
+  EXPECT_EQ(approve("SLS1.NOTBASE32!").code(), "payload.malformed");
+  std::string tampered = payload_text;
+  tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
+  Reply t = approve(tampered);
+  EXPECT_EQ(t.status, 400);
+  EXPECT_TRUE(t.code() == "payload.bad_signature" || t.code() == "payload.malformed") << t.code();
+  s.clock().advance_seconds(300);
+  Reply late = approve(payload_text);
+  EXPECT_EQ(late.status, 410);
+  EXPECT_EQ(late.code(), "payload.expired");
+}
+
+TEST(PushBound, AtMostNPushesPerUserPerHour) {
+  ServiceConfig config = test_service_config();
+  config.pushes_per_hour = 3;
+  TestServer s(config);
+  ASSERT_TRUE(s.admin().create_user("pat", kPassword));
+  auto mk = s.admin().enrol_mobile_key("pat");
+  Phone phone;
+  Reply act =
+      s.post("/api/v1/mobile-key/activate", JsonValue::object()
+                                                .set("username", "pat")
+                                                .set("activation_code", mk->activation_code)
+                                                .set("kx_public_key", base64url_encode(phone.kx_pk))
+                                                .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                                                .set("pin_hash", base64url_encode(sha256(kPin))));
+  ASSERT_EQ(act.status, 200) << act.raw;
+  for (int i = 0; i < 3; ++i) {
+    Reply login = s.login("pat");
+    EXPECT_EQ(s.challenge(login.str("login_id"), mk->device_id).status, 200);
+    s.clock().advance_seconds(600);
+  }
+  Reply login = s.login("pat");
+  Reply throttled = s.challenge(login.str("login_id"), mk->device_id);
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(throttled.code(), "push.too_many");
+  // The first push was 30 minutes ago: the bound frees up in 30 minutes.
+  EXPECT_EQ(throttled.header("Retry-After"), "1800");
+  // Challenge/response stays available.
+  EXPECT_EQ(s.challenge(login.str("login_id"), mk->device_id, "ocra").status, 200);
+  s.clock().advance_seconds(1800);
+  Reply later = s.login("pat");
+  EXPECT_EQ(s.challenge(later.str("login_id"), mk->device_id).status, 200);
+}
+
+}  // namespace
+}  // namespace sls::server::testing

@@ -1,0 +1,257 @@
+// SqliteStore against a real database file: migrations, transactions that
+// roll back, WAL mode, and every record type written and read back.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "server/sqlite_db.hpp"
+#include "server/sqlite_store.hpp"
+#include "test_env.hpp"
+
+namespace sls::server::testing {
+namespace {
+
+UserRecord user_named(std::string name) {
+  UserRecord u;
+  u.username = std::move(name);
+  u.password_hash = "$argon2id$v=19$m=8,t=1,p=1$placeholder";
+  u.created_at = kStartTime;
+  return u;
+}
+
+std::int64_t count_rows(SqliteStore& store, const std::string& username) {
+  std::int64_t n = 0;
+  EXPECT_TRUE(store.read([&](StoreTx& tx) -> Status {
+    auto u = tx.find_user(username);
+    if (!u) return u.error();
+    n = u->has_value() ? 1 : 0;
+    return ok_status();
+  }));
+  return n;
+}
+
+TEST(Store, FreshDatabaseGetsEveryMigrationInWalMode) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store) << errc_name(store.code());
+  EXPECT_EQ((*store)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*store)->journal_mode().value(), "wal");
+  ASSERT_TRUE((*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("wal"));
+    return id ? ok_status() : Status(id.error());
+  }));
+  EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
+}
+
+TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  {
+    auto v1 = SqliteStore::open(path, sqlite_migrations().first(1));
+    ASSERT_TRUE(v1);
+    EXPECT_EQ((*v1)->schema_version().value(), 1);
+    ASSERT_TRUE((*v1)->write([](StoreTx& tx) -> Status {
+      auto id = tx.insert_user(user_named("early"));
+      return id ? ok_status() : Status(id.error());
+    }));
+  }
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->schema_version().value(), 2);
+  EXPECT_EQ(count_rows(**full, "early"), 1);
+  // Version 2 added the outbox: usable now.
+  EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
+}
+
+TEST(Store, FailingMigrationRollsBackToThePreviousVersion) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  const Migration broken[] = {
+      sqlite_migrations()[0],
+      {2, "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;"},
+  };
+  auto store = SqliteStore::open(path, broken);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.code(), Errc::internal);
+  auto db = SqliteDb::open(path);
+  ASSERT_TRUE(db);
+  auto st = db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'");
+  ASSERT_TRUE(st);
+  ASSERT_TRUE(st->step().value());
+  EXPECT_EQ(st->column_int(0), 0) << "the failed step left nothing behind";
+  auto v = SqliteStore::open(path, sqlite_migrations().first(1));
+  ASSERT_TRUE(v);
+  EXPECT_EQ((*v)->schema_version().value(), 1);
+}
+
+TEST(Store, SchemaNewerThanTheServerIsRefused) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path));
+  auto old = SqliteStore::open(path, sqlite_migrations().first(1));
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.code(), Errc::bad_argument);
+}
+
+TEST(Store, TransactionRollsBackOnErrorAndOnException) {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE(store);
+  Status failed = (*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("ghost"));
+    if (!id) return id.error();
+    if (auto s = tx.append_audit({0, kStartTime, "user.created", "ok", *id, "ghost", "", "", ""}); !s) return s;
+    return fail(Errc::bad_argument, {"test"});
+  });
+  EXPECT_EQ(failed.code(), Errc::bad_argument);
+  EXPECT_EQ(count_rows(**store, "ghost"), 0);
+  EXPECT_THROW((void)(*store)->write([](StoreTx& tx) -> Status {
+    (void)tx.insert_user(user_named("thrown"));
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(count_rows(**store, "thrown"), 0);
+  // Neither left an audit row, and the store still works.
+  std::size_t audit_rows = 99;
+  ASSERT_TRUE((*store)->read([&](StoreTx& tx) -> Status {
+    auto rows = tx.list_audit(10, "");
+    if (!rows) return rows.error();
+    audit_rows = rows->size();
+    return ok_status();
+  }));
+  EXPECT_EQ(audit_rows, 0u);
+  EXPECT_TRUE((*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("after"));
+    return id ? ok_status() : Status(id.error());
+  }));
+}
+
+TEST(Store, UpdatingAMissingRowIsAFault) {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  UserRecord u = user_named("nobody");
+  u.id = 42;
+  EXPECT_EQ((*store)->write([&](StoreTx& tx) { return tx.update_user(u); }).code(), Errc::internal);
+}
+
+TEST(Store, DuplicateUserNameIsRefused) {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE((*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("same"));
+    return id ? ok_status() : Status(id.error());
+  }));
+  Status dup = (*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("same"));
+    return id ? ok_status() : Status(id.error());
+  });
+  EXPECT_EQ(dup.code(), Errc::bad_argument);
+}
+
+TEST(Store, EveryRecordRoundTrips) {
+  TempDir dir;
+  auto opened = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE(opened);
+  SqliteStore& store = **opened;
+  ASSERT_TRUE(store.write([&](StoreTx& tx) -> Status {
+    UserRecord u = user_named("round");
+    u.opted_out = true;
+    u.failures = {7, 2, 3, kStartTime + 60};
+    auto id = tx.insert_user(u);
+    if (!id) return id.error();
+    DeviceRecord d;
+    d.id = "dddddddddddddddddddddd";
+    d.user_id = *id;
+    d.kind = "dsc_plus";
+    d.label = "Digital Security Card+ 1234";
+    d.sealed_secret = {1, 2, 3, 0, 255};
+    d.sealed_pin_hash = {9, 8};
+    d.code_hash = {};
+    d.ocra_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
+    d.phone = "+85291234567";
+    d.sign_public_key = std::vector<std::uint8_t>(32, 7);
+    d.serial = "00001234";
+    d.access = "account_management";
+    d.activated_at = kStartTime;
+    d.expires_at = kStartTime + 100;
+    d.used_cells = "1,5";
+    d.last_sms_at = kStartTime - 5;
+    d.failures = {1, 1, 0, 0};
+    d.created_at = kStartTime;
+    if (auto s = tx.insert_device(d); !s) return s;
+    LoginRecord l{"llllllllllllllllllllll", *id,  kLoginVerified, "127.0.0.1", kStartTime,
+                  kStartTime + 600,         d.id, "dsc_plus",     "full",      {4, 4},
+                  kStartTime + 60};
+    if (auto s = tx.insert_login(l); !s) return s;
+    ChallengeRecord c{"cccccccccccccccccccccc", l.id, d.id, "ocra", kChallengeOpen, "123456", {}, "", kStartTime,
+                      kStartTime + 300};
+    if (auto s = tx.insert_challenge(c); !s) return s;
+    PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", kPushPending, "https://a.example", kStartTime,
+                 kStartTime + 120,         0};
+    if (auto s = tx.insert_push(p); !s) return s;
+    return tx.insert_session({{5, 5, 5}, *id, l.id, "dsc_plus", "full", kStartTime, kStartTime + 3600});
+  }));
+  ASSERT_TRUE(store.read([&](StoreTx& tx) -> Status {
+    auto u = tx.find_user("round");
+    EXPECT_TRUE(u && *u);
+    EXPECT_TRUE((*u)->opted_out);
+    EXPECT_EQ((*u)->failures, (FailureCounter{7, 2, 3, kStartTime + 60}));
+    auto d = tx.get_device("dddddddddddddddddddddd");
+    EXPECT_TRUE(d && *d);
+    EXPECT_EQ((*d)->sealed_secret, (Bytes{1, 2, 3, 0, 255}));
+    EXPECT_EQ((*d)->sign_public_key.size(), 32u);
+    EXPECT_EQ((*d)->access, "account_management");
+    EXPECT_EQ((*d)->used_cells, "1,5");
+    EXPECT_EQ((*d)->last_sms_at, kStartTime - 5);
+    auto l = tx.get_login("llllllllllllllllllllll");
+    EXPECT_EQ((*l)->token_hash, (Bytes{4, 4}));
+    EXPECT_EQ((*l)->verified_kind, "dsc_plus");
+    auto c = tx.latest_challenge("llllllllllllllllllllll");
+    EXPECT_EQ((*c)->question, "123456");
+    auto pending = tx.pending_pushes_of_device("dddddddddddddddddddddd", kStartTime);
+    EXPECT_EQ(pending->size(), 1u);
+    EXPECT_EQ(tx.pending_pushes_of_device("dddddddddddddddddddddd", kStartTime + 120)->size(), 0u);
+    EXPECT_EQ(tx.push_times_since((*u)->id, kStartTime)->size(), 1u);
+    EXPECT_EQ(tx.push_times_since((*u)->id, kStartTime + 1)->size(), 0u);
+    auto session = tx.get_session({5, 5, 5});
+    EXPECT_TRUE(session && *session);
+    EXPECT_EQ((*session)->expires_at, kStartTime + 3600);
+    EXPECT_FALSE(*tx.get_session({5, 5}));
+    return ok_status();
+  }));
+  ASSERT_TRUE(store.write([](StoreTx& tx) { return tx.void_open_challenges("llllllllllllllllllllll"); }));
+  ASSERT_TRUE(store.read([](StoreTx& tx) -> Status {
+    EXPECT_EQ((*tx.get_challenge("cccccccccccccccccccccc"))->state, kChallengeVoid);
+    return ok_status();
+  }));
+}
+
+TEST(Store, TwoConnectionsWriteTheSameFile) {
+  // slsd and slsctl each hold a connection to one file.
+  TempDir dir;
+  auto a = SqliteStore::open(dir.file("db.sqlite"));
+  auto b = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE(a && b);
+  auto writer = [](SqliteStore& s, std::string prefix) {
+    for (int i = 0; i < 20; ++i)
+      EXPECT_TRUE(s.write([&](StoreTx& tx) {
+        return tx.append_audit({0, kStartTime, "test", "ok", 0, prefix + std::to_string(i), "", "", ""});
+      }));
+  };
+  std::thread t1(writer, std::ref(**a), "a");
+  std::thread t2(writer, std::ref(**b), "b");
+  t1.join();
+  t2.join();
+  std::size_t rows = 0;
+  ASSERT_TRUE((*a)->read([&](StoreTx& tx) -> Status {
+    rows = tx.list_audit(1000, "")->size();
+    return ok_status();
+  }));
+  EXPECT_EQ(rows, 40u);
+}
+
+}  // namespace
+}  // namespace sls::server::testing

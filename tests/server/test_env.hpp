@@ -1,0 +1,223 @@
+// Shared set-up for the server tests: a temporary directory that removes
+// itself, and a running server on 127.0.0.1 with a manual clock.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/clock.hpp"
+#include "server/config.hpp"
+#include "server/enrolment.hpp"
+#include "server/http_api.hpp"
+#include "server/keyring.hpp"
+#include "server/service.hpp"
+#include "server/sms_gateway.hpp"
+#include "server/sqlite_store.hpp"
+#include "sls/json.hpp"
+
+namespace sls::server::testing {
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "sls-server-test-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// 2026-01-05 09:00:00 UTC, a Monday.
+inline constexpr std::int64_t kStartTime = 1767603600;
+
+/// The test configuration: cheap Argon2id, everything else at its default.
+inline ServiceConfig test_service_config() {
+  ServiceConfig c;
+  c.password = PasswordPolicy::fastest_for_tests();
+  c.origin = "https://login.example.com";
+  return c;
+}
+
+inline HttpConfig test_http_config() {
+  HttpConfig c;
+  c.port = 0;
+  c.threads = 4;
+  c.demo = true;
+  c.rate_limit.burst = 10000;
+  c.rate_limit.per_second = 1000;
+  return c;
+}
+
+/// A reply as the tests read it.
+struct Reply {
+  int status = 0;
+  JsonValue body;
+  httplib::Headers headers;
+  std::string raw;
+
+  std::string code() const {
+    const JsonValue* e = body.find("error");
+    auto c = e != nullptr ? e->get_string("code") : std::nullopt;
+    return c ? std::string(*c) : std::string();
+  }
+  std::string str(std::string_view key) const {
+    auto v = body.get_string(key);
+    return v ? std::string(*v) : std::string();
+  }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+/// A running server: store, keys, service and HTTP API on an ephemeral port.
+class TestServer {
+ public:
+  explicit TestServer(ServiceConfig service_config = test_service_config(), HttpConfig http_config = test_http_config())
+      : clock_(kStartTime), config_(std::move(service_config)) {
+    auto store = SqliteStore::open(dir_.file("slsd.sqlite"));
+    if (!store) throw std::runtime_error("store");
+    store_ = std::move(*store);
+    auto keys = Keyring::load_or_create(dir_.file("master.key"), dir_.file("sign.key"));
+    if (!keys) throw std::runtime_error("keys");
+    keys_ = std::make_unique<Keyring>(std::move(*keys));
+    sms_ = std::make_unique<OutboxSmsGateway>(*store_, clock_);
+    auto service = AuthService::create(*store_, *keys_, clock_, *sms_, config_);
+    if (!service) throw std::runtime_error("service");
+    service_ = std::move(*service);
+    api_ = std::make_unique<HttpApi>(*service_, clock_, http_config, [this](std::string_view line) {
+      std::lock_guard lock(log_mutex_);
+      log_.emplace_back(line);
+    });
+    auto port = api_->bind();
+    if (!port) throw std::runtime_error("bind");
+    port_ = *port;
+    thread_ = std::thread([this] { api_->listen(); });
+    for (int i = 0; i < 200 && !api_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client_->set_read_timeout(10, 0);
+    admin_ = std::make_unique<Enrolment>(*store_, *keys_, clock_, service_->config());
+  }
+  ~TestServer() {
+    api_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  ManualClock& clock() { return clock_; }
+  Enrolment& admin() { return *admin_; }
+  Store& store() { return *store_; }
+  const Keyring& keys() { return *keys_; }
+  httplib::Client& client() { return *client_; }
+  int port() const { return port_; }
+
+  Reply send(const std::string& method, const std::string& path, const std::string& body = {},
+             httplib::Headers headers = {}, const std::string& content_type = "application/json") {
+    httplib::Result r = method == "GET"      ? client_->Get(path.c_str(), headers)
+                        : method == "DELETE" ? client_->Delete(path.c_str(), headers)
+                        : method == "PUT"    ? client_->Put(path.c_str(), headers, body, content_type.c_str())
+                                             : client_->Post(path.c_str(), headers, body, content_type.c_str());
+    Reply out;
+    if (!r) {
+      ADD_FAILURE() << method << " " << path << ": no reply (" << httplib::to_string(r.error()) << ")";
+      return out;
+    }
+    out.status = r->status;
+    out.headers = r->headers;
+    out.raw = r->body;
+    auto parsed = json_parse(r->body);
+    if (parsed) out.body = std::move(*parsed);
+    return out;
+  }
+  Reply post(const std::string& path, const JsonValue& body, httplib::Headers headers = {}) {
+    return send("POST", path, json_serialize(body), std::move(headers));
+  }
+  Reply get(const std::string& path, httplib::Headers headers = {}) {
+    return send("GET", path, {}, std::move(headers));
+  }
+
+  // --- steps of a login ---
+  Reply login(const std::string& user, const std::string& password = "correct horse") {
+    return post("/api/v1/login", JsonValue::object().set("username", user).set("password", password));
+  }
+  Reply challenge(const std::string& login_id, const std::string& device_id, const std::string& mode = {}) {
+    JsonValue b = JsonValue::object().set("device_id", device_id);
+    if (!mode.empty()) b.set("mode", mode);
+    return post("/api/v1/login/" + login_id + "/challenge", b);
+  }
+  Reply verify(const std::string& login_id, const std::string& challenge_id, const std::string& response) {
+    return post("/api/v1/login/" + login_id + "/verify",
+                JsonValue::object().set("challenge_id", challenge_id).set("response", response));
+  }
+  Reply complete(const std::string& login_id, const std::string& token) {
+    return post("/api/v1/login/" + login_id + "/complete", JsonValue::object().set("completion_token", token));
+  }
+
+  /// The server log so far.
+  std::vector<std::string> log() {
+    std::lock_guard lock(log_mutex_);
+    return log_;
+  }
+
+  /// Every audit row, newest first.
+  std::vector<AuditRecord> audit() {
+    auto rows = admin_->audit(100000);
+    return rows ? *rows : std::vector<AuditRecord>{};
+  }
+  /// The newest SMS in the outbox.
+  std::string last_sms() {
+    auto rows = admin_->outbox(1);
+    return rows && !rows->empty() ? rows->front().text : std::string();
+  }
+
+ private:
+  TempDir dir_;
+  ManualClock clock_;
+  ServiceConfig config_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Keyring> keys_;
+  std::unique_ptr<OutboxSmsGateway> sms_;
+  std::unique_ptr<AuthService> service_;
+  std::unique_ptr<HttpApi> api_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<Enrolment> admin_;
+  std::mutex log_mutex_;
+  std::vector<std::string> log_;
+};
+
+/// The 6 digits of the code in an SMS text.
+inline std::string code_in_sms(const std::string& text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (digits.size() == 6)
+      return digits;
+    else
+      digits.clear();
+  }
+  return digits.size() == 6 ? digits : std::string();
+}
+
+}  // namespace sls::server::testing
