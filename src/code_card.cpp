@@ -18,25 +18,6 @@ constexpr int alphabet_index(char c) noexcept {
   return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
 }
 
-// Upper-case, then Crockford's decoding of the look-alikes: O reads as 0,
-// I and L as 1. U has no mapping and stays U (outside the alphabet).
-constexpr char canonical_card_char(char c) noexcept {
-  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  if (c == 'O') return '0';
-  if (c == 'I' || c == 'L') return '1';
-  return c;
-}
-
-std::string group_by_code(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / kCardCodeLength);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i != 0 && i % kCardCodeLength == 0) out += ' ';
-    out += s[i];
-  }
-  return out;
-}
-
 bool cell_used(const std::vector<bool>& used, std::size_t index) noexcept {
   return index - 1 < used.size() && used[index - 1];
 }
@@ -51,11 +32,6 @@ std::array<std::uint32_t, 2> two_distinct_below(std::uint32_t n) {
 
 // The submit-time verdict on an inspected entry: ok only when it is complete;
 // an entry that is merely unfinished is too short.
-Errc submit_error(const EntryState& state) noexcept {
-  if (state.complete) return Errc::ok;
-  return state.error == Errc::ok ? Errc::card_too_short : state.error;
-}
-
 }  // namespace
 
 Result<CodeCard> CodeCard::generate(std::string serial, std::size_t cells) {
@@ -120,36 +96,9 @@ void mark_cells_used(std::vector<bool>& used, CardChallenge challenge) {
   }
 }
 
-EntryState inspect_card_entry(std::string_view typed) {
-  EntryState state;
-  std::string folded = fold_typed_code(typed);
-  for (char c : folded) {
-    char canonical = canonical_card_char(c);
-    if (alphabet_index(canonical) >= 0) state.normalized += canonical;
-    else if (state.error == Errc::ok) state.error = Errc::card_bad_character;
-  }
-  wipe(folded);
-  if (state.error == Errc::ok) {
-    if (state.normalized.size() > kCardEntryLength) state.error = Errc::card_too_long;
-    else if (state.normalized.size() == kCardEntryLength) state.complete = true;
-  }
-  state.display = group_by_code(state.normalized);
-  return state;
-}
+EntryState inspect_card_entry(std::string_view typed) { return inspect_code(typed, kCardEntryFormat); }
 
-Result<std::string> parse_card_entry(std::string_view typed) {
-  EntryState state = inspect_card_entry(typed);
-  wipe(state.display);
-  if (Errc error = submit_error(state); error != Errc::ok) {
-    wipe(state.normalized);
-    return fail(error);
-  }
-  // Copy, then wipe the original: a moved-from short string would keep its
-  // characters in its inline buffer.
-  Result<std::string> entry(std::string(state.normalized));
-  wipe(state.normalized);
-  return entry;
-}
+Result<std::string> parse_card_entry(std::string_view typed) { return parse_code(typed, kCardEntryFormat); }
 
 Status verify_card_entry(const CodeCard& card, CardChallenge challenge, std::string_view typed) {
   auto first = card.code(challenge.first);
@@ -158,19 +107,15 @@ Status verify_card_entry(const CodeCard& card, CardChallenge challenge, std::str
   if (!second) return second.error();
   if (challenge.first == challenge.second) return fail(Errc::bad_argument);
 
-  EntryState state = inspect_card_entry(typed);
-  wipe(state.display);
-  if (Errc error = submit_error(state); error != Errc::ok) {
-    wipe(state.normalized);
-    return fail(error);
-  }
+  auto entry = parse_card_entry(typed);
+  if (!entry) return entry.error();
 
   std::string expected;
   expected.reserve(kCardEntryLength);
   expected.append(*first).append(*second);
-  bool equal = constant_time_equal(expected, state.normalized);
+  bool equal = constant_time_equal(expected, *entry);
   wipe(expected);
-  wipe(state.normalized);
+  wipe(*entry);
   return equal ? ok_status() : Status(fail(Errc::card_mismatch));
 }
 

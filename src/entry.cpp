@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "sls/secure.hpp"
+
 namespace sls {
 namespace {
 
@@ -47,6 +49,73 @@ std::string fold_typed_code(std::string_view typed) {
     i += len;
   }
   return out;
+}
+
+namespace {
+
+// The character as it belongs in the alphabet, or '\0' when it does not.
+char canonical_char(char c, CodeAlphabet alphabet) noexcept {
+  if (alphabet == CodeAlphabet::digits) return c >= '0' && c <= '9' ? c : '\0';
+  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (c == 'O') c = '0';  // Crockford's decoding of the look-alikes
+  if (c == 'I' || c == 'L') c = '1';
+  return kCrockfordAlphabet.find(c) != std::string_view::npos ? c : '\0';
+}
+
+// Zeroes a string's whole buffer, inline (short-string) part included.
+void wipe_buffer(std::string& s) noexcept {
+  s.resize(s.capacity());
+  wipe(s.data(), s.size());
+  s.clear();
+}
+
+}  // namespace
+
+std::string group_code(std::string_view s, std::size_t group_size) {
+  if (group_size == 0) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + s.size() / group_size);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i != 0 && i % group_size == 0) out += ' ';
+    out += s[i];
+  }
+  return out;
+}
+
+EntryState inspect_code(std::string_view typed, const CodeFormat& format) {
+  EntryState state;
+  std::string folded = fold_typed_code(typed);
+  state.normalized.reserve(folded.size() > 16 ? folded.size() : 16);  // beyond the inline buffer: wipeable
+  for (char c : folded) {
+    if (char canonical = canonical_char(c, format.alphabet); canonical != '\0') state.normalized += canonical;
+    else if (state.error == Errc::ok) state.error = format.bad_character;
+  }
+  wipe_buffer(folded);
+  if (state.error == Errc::ok) {
+    if (state.normalized.size() > format.length) {
+      state.error = format.too_long;
+    } else if (state.normalized.size() == format.length) {
+      if (format.check != nullptr && !format.check(state.normalized)) state.error = format.check_failed;
+      else state.complete = true;
+    }
+  }
+  state.display = group_code(state.normalized, format.group_size);
+  return state;
+}
+
+Result<std::string> parse_code(std::string_view typed, const CodeFormat& format) {
+  EntryState state = inspect_code(typed, format);
+  wipe_buffer(state.display);
+  if (!state.complete) {
+    Errc error = state.error == Errc::ok ? format.too_short : state.error;
+    wipe_buffer(state.normalized);
+    return fail(error);
+  }
+  // Copy, then wipe the original: moving a short string would leave its
+  // characters behind in the inline buffer.
+  Result<std::string> code(std::string(state.normalized));
+  wipe_buffer(state.normalized);
+  return code;
 }
 
 }  // namespace sls

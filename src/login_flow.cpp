@@ -50,10 +50,6 @@ namespace {
 
 // --- limits and small helpers --------------------------------------------------
 
-/// Digits of an SMS login code.
-constexpr std::size_t kSmsCodeDigits = 6;
-/// Characters of a temporary code from support (code card alphabet).
-constexpr std::size_t kTempCodeLength = 10;
 /// maxlength of code fields: room for separators and spaces around a pasted
 /// code, so that paste is never cut short, while bounding what is stored.
 constexpr std::string_view kCodeMaxLength = "24";
@@ -107,52 +103,8 @@ SecretString json_object_body(std::initializer_list<std::pair<std::string_view, 
   return SecretString(std::move(out));
 }
 
-/// Groups characters in blocks of `n` separated by spaces.
-std::string group_by(std::string_view s, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && i % n == 0) out += ' ';
-    out += s[i];
-  }
-  return out;
-}
-
-/// Live state of a typed SMS code: digits only, 6 of them.
-EntryState inspect_sms_code(std::string_view typed) {
-  EntryState e;
-  std::string folded = fold_typed_code(typed);
-  for (char c : folded) {
-    if (c >= '0' && c <= '9') e.normalized += c;
-    else e.error = Errc::sms_code_format;
-  }
-  wipe_all(folded);
-  if (e.error == Errc::ok && e.normalized.size() > kSmsCodeDigits) e.error = Errc::sms_code_format;
-  e.complete = e.error == Errc::ok && e.normalized.size() == kSmsCodeDigits;
-  e.display = group_by(e.normalized, 3);
-  return e;
-}
-
-/// Live state of a typed temporary code: the code card alphabet (with its
-/// look-alike mapping), 10 characters.
-EntryState inspect_temp_code(std::string_view typed) {
-  EntryState e;
-  std::string folded = fold_typed_code(typed);
-  for (char c : folded) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c == 'O') c = '0';
-    if (c == 'I' || c == 'L') c = '1';
-    if (kCardAlphabet.find(c) != std::string_view::npos) e.normalized += c;
-    else e.error = Errc::temp_code_format;
-  }
-  wipe_all(folded);
-  if (e.error == Errc::ok && e.normalized.size() > kTempCodeLength) e.error = Errc::temp_code_format;
-  e.complete = e.error == Errc::ok && e.normalized.size() == kTempCodeLength;
-  e.display = group_by(e.normalized, 5);
-  return e;
-}
-
 Error entry_error(Errc code) {
-  if (code == Errc::temp_code_format) return fail(code, {std::to_string(kTempCodeLength)});
+  if (code == Errc::temp_code_format) return fail(code, {std::to_string(kTempCodeFormat.length)});
   return fail(code);
 }
 
@@ -747,7 +699,7 @@ struct LoginFlow::State {
       case LoginScreen::challenge_response: return parse_response(code.view());
       case LoginScreen::sms:
       case LoginScreen::temp_code: {
-        EntryState e = screen == LoginScreen::sms ? inspect_sms_code(code.view()) : inspect_temp_code(code.view());
+        EntryState e = screen == LoginScreen::sms ? inspect_code(code.view(), kSmsCodeFormat) : inspect_code(code.view(), kTempCodeFormat);
         const Errc err = e.complete ? Errc::ok : (screen == LoginScreen::sms ? Errc::sms_code_format : Errc::temp_code_format);
         if (err != Errc::ok) {
           wipe_entry(e);
@@ -1385,9 +1337,9 @@ Node LoginFlow::State::render_code_screen() const {
       label = UiText::response_label;
       hint = UiText::response_hint;
       break;
-    case LoginScreen::sms: entry = inspect_sms_code(code.view()); break;
+    case LoginScreen::sms: entry = inspect_code(code.view(), kSmsCodeFormat); break;
     default:
-      entry = inspect_temp_code(code.view());
+      entry = inspect_code(code.view(), kTempCodeFormat);
       label = UiText::temp_field_label;
       hint = UiText::temp_hint;
       digits_only = false;
@@ -1436,7 +1388,7 @@ Node LoginFlow::State::render_code_screen() const {
                     .add(element("dd")
                              .attr("part", "challenge")
                              .add(element("span").attr("aria-hidden", "true").add_text(grouped))
-                             .add(element("span").attr("class", "sls-visually-hidden").add_text(group_by(c.challenge, 1)))));
+                             .add(element("span").attr("class", "sls-visually-hidden").add_text(group_code(c.challenge, 1)))));
       section.add(std::move(panel));
       Node steps = element("ol").attr("part", "steps");
       if (mobile_key) {

@@ -37,62 +37,11 @@ std::optional<std::uint8_t> damm_interim(std::string_view digits) noexcept {
   return interim;
 }
 
-std::string group(std::string_view s, std::size_t size) {
-  std::string out;
-  out.reserve(s.size() + s.size() / size);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i != 0 && i % size == 0) out += ' ';
-    out += s[i];
-  }
-  return out;
-}
-
-// What typed digit entries share: fold, keep the digits, note the first
-// problem, and check the Damm digit of a full-length entry when asked.
-struct DigitEntryRules {
-  std::size_t length;
-  std::size_t group_size;
-  Errc bad_character;
-  Errc wrong_length;
-  Errc check_failed;  // Errc::ok: the entry carries no check digit
-};
-
-EntryState inspect_digits(std::string_view typed, const DigitEntryRules& rules) {
-  EntryState state;
-  std::string folded = fold_typed_code(typed);
-  for (char c : folded) {
-    if (is_digit(c)) state.normalized += c;
-    else if (state.error == Errc::ok) state.error = rules.bad_character;
-  }
-  wipe(folded);
-  if (state.error == Errc::ok) {
-    if (state.normalized.size() > rules.length) {
-      state.error = rules.wrong_length;
-    } else if (state.normalized.size() == rules.length) {
-      if (rules.check_failed != Errc::ok && !damm_valid(state.normalized)) state.error = rules.check_failed;
-      else state.complete = true;
-    }
-  }
-  state.display = group(state.normalized, rules.group_size);
-  return state;
-}
-
-Result<std::string> parse_digits(std::string_view typed, const DigitEntryRules& rules) {
-  EntryState state = inspect_digits(typed, rules);
-  if (state.complete) {
-    wipe(state.display);
-    return std::move(state.normalized);
-  }
-  Errc error = state.error == Errc::ok ? rules.wrong_length : state.error;  // incomplete: too short
-  wipe(state.normalized);
-  wipe(state.display);
-  return fail(error);
-}
-
-constexpr DigitEntryRules kResponseRules{kResponseDigits, 4, Errc::response_bad_character,
-                                         Errc::response_wrong_length, Errc::response_check_digit};
-constexpr DigitEntryRules kChallengeRules{kChallengeDigits, 3, Errc::challenge_bad_character,
-                                          Errc::challenge_wrong_length, Errc::ok};
+constexpr CodeFormat kResponseFormat{CodeAlphabet::digits, kResponseDigits, 4, Errc::response_bad_character,
+                                     Errc::response_wrong_length, Errc::response_wrong_length, damm_valid,
+                                     Errc::response_check_digit};
+constexpr CodeFormat kChallengeFormat{CodeAlphabet::digits, kChallengeDigits, 3, Errc::challenge_bad_character,
+                                      Errc::challenge_wrong_length, Errc::challenge_wrong_length};
 
 Status require_device_suite(const OcraSuite& suite) {
   if (suite.digits() != kResponseOcraDigits)
@@ -125,14 +74,14 @@ Result<std::string> response_from_ocra(std::string_view seven_digits) {
   return response;
 }
 
-std::string format_response(std::string_view digits) { return group(digits, 4); }
-std::string format_challenge(std::string_view digits) { return group(digits, 3); }
+std::string format_response(std::string_view digits) { return group_code(digits, 4); }
+std::string format_challenge(std::string_view digits) { return group_code(digits, 3); }
 
-EntryState inspect_response(std::string_view typed) { return inspect_digits(typed, kResponseRules); }
-Result<std::string> parse_response(std::string_view typed) { return parse_digits(typed, kResponseRules); }
+EntryState inspect_response(std::string_view typed) { return inspect_code(typed, kResponseFormat); }
+Result<std::string> parse_response(std::string_view typed) { return parse_code(typed, kResponseFormat); }
 
-EntryState inspect_challenge(std::string_view typed) { return inspect_digits(typed, kChallengeRules); }
-Result<std::string> parse_challenge(std::string_view typed) { return parse_digits(typed, kChallengeRules); }
+EntryState inspect_challenge(std::string_view typed) { return inspect_code(typed, kChallengeFormat); }
+Result<std::string> parse_challenge(std::string_view typed) { return parse_code(typed, kChallengeFormat); }
 
 std::string generate_challenge() {
   std::string challenge(kChallengeDigits, '0');

@@ -3,10 +3,12 @@
 // of a partly typed entry as the component shows it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "sls/error.hpp"
+#include "sls/result.hpp"
 
 namespace sls {
 
@@ -34,5 +36,59 @@ struct EntryState {
   /// True when the entry is full length and error is ok: it may be submitted.
   bool complete = false;
 };
+
+/// Crockford's Base32 alphabet (digits, and letters without I, L, O, U): the
+/// characters of code cards and temporary codes.
+inline constexpr std::string_view kCrockfordAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// What a typed code may contain.
+enum class CodeAlphabet : unsigned char {
+  digits,     ///< '0'..'9'
+  crockford,  ///< kCrockfordAlphabet; lower case accepted, O read as 0, I and L as 1
+};
+
+/// The rules of one kind of typed code: every code field (card codes, SMS
+/// codes, temporary codes, challenges, responses) is one of these.
+struct CodeFormat {
+  CodeAlphabet alphabet;
+  /// Characters of a complete code, > 0.
+  std::size_t length;
+  /// Characters per group in EntryState::display ("123 456"), > 0.
+  std::size_t group_size;
+  /// Reported for a character outside the alphabet.
+  Errc bad_character;
+  /// Reported for more than `length` characters.
+  Errc too_long;
+  /// Reported at submit for fewer than `length` characters.
+  Errc too_short;
+  /// An extra check of a complete code (e.g. a check digit); null for none.
+  bool (*check)(std::string_view complete) noexcept = nullptr;
+  /// Reported when `check` fails.
+  Errc check_failed = Errc::ok;
+};
+
+/// The live state of a typed code. `typed` is folded with fold_typed_code,
+/// then mapped into the alphabet (upper case and look-alikes for crockford).
+/// Precedence: a character outside the alphabet → format.bad_character; more
+/// than `length` characters → format.too_long; a complete code failing
+/// `check` → format.check_failed; `length` characters → complete; fewer →
+/// incomplete with error ok. `normalized` keeps the accepted characters in
+/// order; `display` groups them. Never fails; temporaries are wiped.
+EntryState inspect_code(std::string_view typed, const CodeFormat& format);
+
+/// The submit-time check: the normalised complete code, or the error of
+/// inspect_code, or format.too_short for an incomplete one.
+Result<std::string> parse_code(std::string_view typed, const CodeFormat& format);
+
+/// Groups characters in blocks of `group_size` separated by one space:
+/// ("12345678", 4) → "1234 5678". Any string is accepted.
+std::string group_code(std::string_view s, std::size_t group_size);
+
+/// SMS login codes: 6 digits, valid at most 10 minutes (SPEC 3.4).
+inline constexpr CodeFormat kSmsCodeFormat{CodeAlphabet::digits, 6, 3, Errc::sms_code_format,
+                                           Errc::sms_code_format, Errc::sms_code_format};
+/// Temporary codes from support: 10 Crockford characters, 50 bits (SPEC 3.5).
+inline constexpr CodeFormat kTempCodeFormat{CodeAlphabet::crockford, 10, 5, Errc::temp_code_format,
+                                            Errc::temp_code_format, Errc::temp_code_format};
 
 }  // namespace sls
