@@ -1148,6 +1148,10 @@ struct LoginFlow::State {
     if (changed && std::none_of(effects.begin() + static_cast<std::ptrdiff_t>(effects_before), effects.end(),
                                 [](const Effect& e) { return e.kind == EffectKind::announce; }))
       announcement.reset();
+    // "Checking…" is true only while a request is out; once the reply is in,
+    // the screen shows the outcome (an error has focus) and the region falls
+    // quiet rather than contradicting it.
+    if (before_busy && !busy && announcement == UiText::checking) announcement.reset();
     if (changed || busy != before_busy) emit_state();
     return take_output();
   }

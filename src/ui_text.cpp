@@ -43,7 +43,9 @@ std::string ui_format(UiText id, Lang lang, std::initializer_list<std::string_vi
 
 std::string duration_words(std::int64_t ms, Lang lang) {
   if (ms < 0) ms = 0;
-  const std::int64_t seconds = (ms + 500) / 1000;
+  // Rounded up, as countdown_clock is: a limit stated in words and the
+  // countdown beside it must agree ("2 minutes" with "2:00").
+  const std::int64_t seconds = (ms + 999) / 1000;
   auto n = [](std::int64_t v) { return std::to_string(v); };
   if (seconds >= 2 * 3600) {
     const std::int64_t hours = (seconds + 3599) / 3600;

@@ -400,9 +400,11 @@ TEST(LoginFlow, CodeCardValidatesLiveAndSendsTheNormalisedEntry) {
   EXPECT_EQ(h.body(), (json{{"challenge_id", "ch-2"}, {"response", "A3D7KP"}}));
   // The code is gone from the flow: after a wrong answer, submitting again
   // without typing does not resend it.
+  EXPECT_FALSE(h.text_of("sls-status").empty());  // "Checking…" while the request is out
   h.reply(h.http().id, 401, error_body("card.mismatch", 2));
   EXPECT_EQ(h.text_of("sls-error"),
             localize(fail(Errc::card_mismatch), Lang::en) + " 2 attempts left before logging in is locked.");
+  EXPECT_EQ(h.text_of("sls-status"), "");  // no stale "Checking…" beside the error
   EXPECT_EQ(h.node("sls-code-preview"), nullptr);
   h.event(login_action::submit);
   EXPECT_TRUE(h.all(EffectKind::http).empty());
@@ -865,6 +867,10 @@ TEST(UiText, FormatAndDurations) {
   EXPECT_EQ(duration_words(45'000, Lang::en), "45 seconds");
   EXPECT_EQ(duration_words(60'000, Lang::en), "1 minute");
   EXPECT_EQ(duration_words(119'600, Lang::en), "2 minutes");
+  // Rounded up like the countdown: a push opened 0.6 s after the server
+  // stamped it still reads "2 minutes" beside "2:00".
+  EXPECT_EQ(duration_words(119'400, Lang::en), "2 minutes");
+  EXPECT_EQ(duration_words(59'001, Lang::en), "1 minute");
   EXPECT_EQ(duration_words(90'000, Lang::en), "1 min 30 s");
   EXPECT_EQ(duration_words(90'000, Lang::zh_Hans), "1 分 30 秒");
   EXPECT_EQ(duration_words(900'000, Lang::zh_Hant), "15 分鐘");

@@ -30,7 +30,7 @@ std::string_view ui_text(UiText id, Lang lang) noexcept;
 std::string ui_format(UiText id, Lang lang, std::initializer_list<std::string_view> args = {});
 
 /// A duration in words, e.g. "45 seconds", "2 minutes", "1 min 30 s",
-/// "3 hours" (and the Chinese equivalents). Rounds to whole seconds; from
+/// "3 hours" (and the Chinese equivalents). Rounds up to whole seconds; from
 /// 10 minutes on, rounds up to whole minutes, and from 2 hours on, up to
 /// whole hours. Negative durations read as 0 seconds.
 std::string duration_words(std::int64_t ms, Lang lang);
