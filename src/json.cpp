@@ -1,12 +1,11 @@
 #include "sls/json.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "sls/secure.hpp"
@@ -128,26 +127,304 @@ void write_quoted(Sink& out, std::string_view s) {
   out.put('"');
 }
 
-/// Shortest decimal text that reads back as `d`, always with a fraction or
-/// an exponent so that it reads back as a real, not an integer.
-std::string format_double(double d) {
-  char buf[64];
-#if defined(__cpp_lib_to_chars)
-  const auto r = std::to_chars(buf, buf + sizeof buf, d);
-  std::string s(buf, r.ptr);
-#else
-  // libc++ 14 (Emscripten 3.1.6) has no floating-point to_chars: take the
-  // fewest significant digits (at most 17, always enough) that read back
-  // exactly. The WebAssembly runtime only has the C locale, so '.' is safe.
-  std::string s;
-  for (int precision = 1; precision <= 17; ++precision) {
-    const int n = std::snprintf(buf, sizeof buf, "%.*g", precision, d);
-    s.assign(buf, static_cast<std::size_t>(n));
-    if (std::strtod(s.c_str(), nullptr) == d) break;
+// ---------------------------------------------------------------------------
+// Numbers: exact conversion between decimal text and double
+//
+// Written here instead of taken from the C library: the libc++ that
+// Emscripten 3.1.6 ships (13) has no floating-point to_chars/from_chars, and
+// strtod + snprintf("%g") pull printf, long-double soft-float and locale
+// tables into the WebAssembly module (about 12 KB gzipped, a tenth of the
+// component's download budget). Doubles are rare in the bodies this codec
+// handles, so both directions go through a small big-integer type and favour
+// code that is short and exact over speed: parsing rounds correctly (to
+// nearest, ties to even), printing finds the shortest digits that read back
+// to the same double. The same code runs natively and in the browser, so
+// both print every double identically.
+
+/// Significant decimal digits kept when parsing; any further digits only
+/// matter as "some non-zero digit follows" (one sticky digit). Exact: a
+/// double or a midpoint between two doubles has at most 767 significant
+/// digits, so no rounding boundary lies strictly between the kept prefix
+/// and the full value.
+constexpr std::size_t kMaxSignificantDigits = 800;
+
+/// An unsigned integer of any size, only with the operations the
+/// conversions need. Base-2^32 limbs, least significant first, never a high
+/// zero limb (zero is no limbs).
+class BigUint {
+ public:
+  explicit BigUint(std::uint64_t v = 0) {
+    for (; v != 0; v >>= 32) limbs_.push_back(static_cast<std::uint32_t>(v));
   }
-#endif
-  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-  return s;
+
+  bool is_zero() const noexcept { return limbs_.empty(); }
+
+  unsigned bit_length() const noexcept {
+    if (limbs_.empty()) return 0;
+    return static_cast<unsigned>(32 * (limbs_.size() - 1)) +
+           static_cast<unsigned>(std::bit_width(limbs_.back()));
+  }
+
+  /// *this = *this * factor + addend (factor > 0).
+  void mul_add(std::uint32_t factor, std::uint32_t addend) {
+    std::uint64_t carry = addend;
+    for (auto& limb : limbs_) {
+      carry += std::uint64_t{limb} * factor;
+      limb = static_cast<std::uint32_t>(carry);
+      carry >>= 32;
+    }
+    if (carry != 0) limbs_.push_back(static_cast<std::uint32_t>(carry));
+  }
+
+  /// *this *= base^exponent (base 2..16), in the fewest 32-bit steps.
+  void mul_pow(std::uint32_t base, std::uint64_t exponent) {
+    while (exponent > 0) {
+      std::uint32_t factor = 1;
+      for (; exponent > 0 && factor <= UINT32_MAX / base; --exponent) factor *= base;
+      mul_add(factor, 0);
+    }
+  }
+
+  /// *this -= other; requires *this >= other.
+  void subtract(const BigUint& other) noexcept {
+    std::uint64_t borrow = 0;
+    for (std::size_t i = 0; i < limbs_.size(); ++i) {
+      const std::uint64_t take = (i < other.limbs_.size() ? other.limbs_[i] : 0) + borrow;
+      borrow = limbs_[i] < take ? 1 : 0;
+      limbs_[i] = static_cast<std::uint32_t>(limbs_[i] - take);  // modulo 2^32
+    }
+    trim();
+  }
+
+  /// *this /= divisor (> 0); returns the remainder.
+  std::uint32_t divide(std::uint32_t divisor) noexcept {
+    std::uint64_t rem = 0;
+    for (std::size_t i = limbs_.size(); i-- > 0;) {
+      const std::uint64_t cur = (rem << 32) | limbs_[i];
+      limbs_[i] = static_cast<std::uint32_t>(cur / divisor);
+      rem = cur % divisor;
+    }
+    trim();
+    return static_cast<std::uint32_t>(rem);
+  }
+
+  /// The decimal digits, most significant first, no leading zero ("" for 0).
+  std::string to_decimal() const {
+    BigUint rest = *this;
+    std::string reversed;
+    while (!rest.is_zero()) {
+      std::uint32_t chunk = rest.divide(1'000'000'000);
+      for (int k = 0; k < 9; ++k, chunk /= 10) reversed.push_back(static_cast<char>('0' + chunk % 10));
+    }
+    while (!reversed.empty() && reversed.back() == '0') reversed.pop_back();
+    return {reversed.rbegin(), reversed.rend()};
+  }
+
+  friend int compare(const BigUint& a, const BigUint& b) noexcept {
+    if (a.limbs_.size() != b.limbs_.size()) return a.limbs_.size() < b.limbs_.size() ? -1 : 1;
+    for (std::size_t i = a.limbs_.size(); i-- > 0;)
+      if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] < b.limbs_[i] ? -1 : 1;
+    return 0;
+  }
+
+ private:
+  std::vector<std::uint32_t> limbs_;
+
+  void trim() noexcept {
+    while (!limbs_.empty() && limbs_.back() == 0) limbs_.pop_back();
+  }
+};
+
+/// The double nearest to digits × 10^exp10, ties to even; +infinity when
+/// that is beyond the largest finite double. `digits` holds only '0'..'9'
+/// (leading zeros allowed; empty reads as zero).
+double decimal_to_double(std::string_view digits, long long exp10) {
+  std::size_t first = 0;
+  while (first < digits.size() && digits[first] == '0') ++first;
+  std::size_t last = digits.size();
+  while (last > first && digits[last - 1] == '0') --last;
+  if (first == last) return 0.0;
+  exp10 += static_cast<long long>(digits.size() - last);
+  std::string kept(digits.substr(first, last - first));
+  if (kept.size() > kMaxSignificantDigits) {
+    exp10 += static_cast<long long>(kept.size() - kMaxSignificantDigits);
+    kept.resize(kMaxSignificantDigits);
+    kept.push_back('1');  // stands for the dropped digits (the last is not 0)
+    --exp10;
+  }
+  // The value lies in [10^(magnitude-1), 10^magnitude). The largest double
+  // is below 10^309; below 10^-324 is less than half the smallest double
+  // (4.9e-324), which rounds to zero.
+  const long long magnitude = static_cast<long long>(kept.size()) + exp10;
+  if (magnitude > 309) return std::numeric_limits<double>::infinity();
+  if (magnitude < -323) return 0.0;
+
+  // Small cases are exact in double arithmetic (Clinger): an integer below
+  // 2^53 times or divided by a power of ten up to 10^22 is one rounding.
+  if (kept.size() <= 15 && exp10 >= -22 && exp10 <= 22) {
+    double mantissa = 0;
+    for (const char c : kept) mantissa = mantissa * 10 + (c - '0');
+    double scale = 1;
+    for (long long k = 0; k < (exp10 < 0 ? -exp10 : exp10); ++k) scale *= 10;
+    return exp10 < 0 ? mantissa / scale : mantissa * scale;
+  }
+
+  BigUint num;
+  for (std::size_t i = 0; i < kept.size(); i += 9) {  // nine digits per step
+    std::uint32_t factor = 1, chunk = 0;
+    for (std::size_t j = i; j < kept.size() && j < i + 9; ++j) {
+      factor *= 10;
+      chunk = chunk * 10 + static_cast<std::uint32_t>(kept[j] - '0');
+    }
+    num.mul_add(factor, chunk);
+  }
+  BigUint den(1);
+  if (exp10 >= 0) num.mul_pow(10, static_cast<std::uint64_t>(exp10));
+  else den.mul_pow(10, static_cast<std::uint64_t>(-exp10));
+
+  // Find a scale 2^shift with 2^53 <= q = floor(num * 2^shift / den) < 2^54:
+  // q holds the 53 bits of the result and one rounding bit. Subnormal
+  // results have fewer bits: shift stops at 1075 (the rounding bit is then
+  // worth 2^-1075, half the smallest double).
+  constexpr int kMaxShift = 1075;
+  int shift = 53 - (static_cast<int>(num.bit_length()) - static_cast<int>(den.bit_length()));
+  for (;;) {
+    shift = std::min(shift, kMaxShift);
+    BigUint rem = num;
+    BigUint step = den;
+    if (shift >= 0) rem.mul_pow(2, static_cast<std::uint64_t>(shift));
+    else step.mul_pow(2, static_cast<std::uint64_t>(-shift));
+    // Long division, one quotient bit at a time (q < 2^54): the remainder
+    // doubles instead of the divisor halving, so it ends scaled by 2^54,
+    // which keeps what matters: whether it is zero.
+    step.mul_pow(2, 53);
+    std::uint64_t q = 0;
+    for (int bit = 0; bit < 54; ++bit) {
+      q <<= 1;
+      if (compare(rem, step) >= 0) {
+        rem.subtract(step);
+        q |= 1;
+      }
+      rem.mul_add(2, 0);
+    }
+    if (q < (std::uint64_t{1} << 53) && shift < kMaxShift) {
+      ++shift;
+      continue;
+    }
+    std::uint64_t mantissa = q >> 1;
+    if ((q & 1) != 0 && (!rem.is_zero() || (mantissa & 1) != 0)) ++mantissa;
+    return std::ldexp(static_cast<double>(mantissa), 1 - shift);  // exact; inf on overflow
+  }
+}
+
+/// Adds one unit in the last place to a digit string ("129" -> "130",
+/// "99" -> "100").
+std::string increment_decimal(std::string digits) {
+  std::size_t i = digits.size();
+  while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+  if (i == 0) digits.insert(digits.begin(), '1');
+  else ++digits[i - 1];
+  return digits;
+}
+
+/// Text for a finite double: the fewest significant digits that read back
+/// as exactly `d` (of two such candidates, the nearer to d), laid out as
+/// JavaScript's Number.prototype.toString does (plain notation from 1e-7
+/// up to below 1e21, otherwise d.ddde+N / d.ddde-N), plus ".0" when that
+/// would look like an integer, so that it reads back as a real.
+std::string format_double(double d) {
+  std::uint64_t bits = 0;
+  static_assert(sizeof bits == sizeof d);
+  std::memcpy(&bits, &d, sizeof d);
+  const bool negative = (bits >> 63) != 0;
+  const auto biased_exponent = static_cast<int>((bits >> 52) & 0x7FF);
+  std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
+  int exp2 = -1074;
+  if (biased_exponent != 0) {
+    mantissa |= std::uint64_t{1} << 52;
+    exp2 = biased_exponent - 1075;
+  }
+  std::string out = negative ? "-" : "";
+  if (mantissa == 0) return out + "0.0";
+
+  // The exact value as digits × 10^exp10 (every double is a finite decimal).
+  BigUint exact(mantissa);
+  long long exp10 = 0;
+  if (exp2 >= 0) {
+    exact.mul_pow(2, static_cast<std::uint64_t>(exp2));
+  } else {
+    exact.mul_pow(5, static_cast<std::uint64_t>(-exp2));  // m·2^e = m·5^-e·10^e
+    exp10 = exp2;
+  }
+  std::string all = exact.to_decimal();
+  while (all.back() == '0') {
+    all.pop_back();
+    ++exp10;
+  }
+  const double magnitude = negative ? -d : d;
+
+  // Rounding `all` to p digits gives the two p-digit neighbours of d, below
+  // and above; any p-digit text that reads back as d is one of them (the
+  // nearer is tried first). If p digits read back, so do p + 1 (append a
+  // zero: the (p+1)-digit neighbour on that side lies between it and d), so
+  // the fewest digits can be found by bisection. 17 digits always read back.
+  const auto read_back_with = [&](std::size_t p) -> std::optional<std::string> {
+    std::string nearer = all.substr(0, p);  // rounded down, for now
+    if (p == all.size()) return nearer;     // exact
+    std::string farther = increment_decimal(nearer);
+    // Round up if the dropped digits are above one half, or exactly one
+    // half and the digit kept is odd (ties to even).
+    const auto rest = std::string_view(all).substr(p);
+    const bool above_half =
+        rest[0] > '5' || (rest[0] == '5' && rest.find_first_not_of('0', 1) != std::string_view::npos);
+    const bool is_half = rest[0] == '5' && !above_half;
+    if (above_half || (is_half && (nearer.back() - '0') % 2 != 0)) std::swap(nearer, farther);
+    const long long scale = exp10 + static_cast<long long>(all.size() - p);
+    if (decimal_to_double(nearer, scale) == magnitude) return nearer;
+    if (decimal_to_double(farther, scale) == magnitude) return farther;
+    return std::nullopt;
+  };
+  std::size_t fewest = std::min<std::size_t>(17, all.size());
+  std::string digits = *read_back_with(fewest);
+  for (std::size_t lo = 1; lo < fewest;) {
+    const std::size_t mid = lo + (fewest - lo) / 2;
+    if (auto found = read_back_with(mid)) {
+      fewest = mid;
+      digits = std::move(*found);
+    } else {
+      lo = mid + 1;
+    }
+  }
+  exp10 += static_cast<long long>(all.size() - fewest);  // digits × 10^exp10 ≈ d
+  while (digits.size() > 1 && digits.back() == '0') { digits.pop_back(); ++exp10; }
+
+  // Layout: n is the position of the decimal point (d = 0.digits × 10^n).
+  const long long k = static_cast<long long>(digits.size());
+  const long long n = k + exp10;
+  const auto count = [](long long v) { return static_cast<std::size_t>(v); };
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(count(n - k), '0');
+    out += ".0";
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, count(n));
+    out += '.';
+    out.append(digits, count(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(count(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    const long long e = n - 1;
+    out += e < 0 ? "e-" : "e+";
+    out += std::to_string(e < 0 ? -e : e);
+  }
+  return out;
 }
 
 template <class Sink>
@@ -533,41 +810,13 @@ class Parser {
       // Too large for int64: falls through to a double.
     }
 
-    double d = 0;
-    bool out_of_range = false;
-#if defined(__cpp_lib_to_chars)
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), d);
-    if (r.ec == std::errc::result_out_of_range) out_of_range = true;
-    else if (r.ec != std::errc{} || r.ptr != text.data() + text.size()) return error("invalid number");
-#else
-    // libc++ before 20 has no floating-point from_chars. strtod reads the
-    // C locale's '.' here: the WebAssembly runtime has no other locale.
-    const std::string copy(text);
-    char* endp = nullptr;
-    errno = 0;
-    d = std::strtod(copy.c_str(), &endp);
-    if (endp != copy.c_str() + copy.size()) return error("invalid number");
-    if (errno == ERANGE) out_of_range = !(std::isfinite(d));
-#endif
-    if (out_of_range) {
-      // Overflow is refused; underflow reads as zero. The decimal magnitude
-      // of the first non-zero digit tells them apart.
-      long long magnitude = 0;
-      std::size_t k = int_start;
-      while (k < int_end && s_[k] == '0') ++k;
-      if (k < int_end) {
-        magnitude = static_cast<long long>(int_end - k) + exponent;
-      } else {
-        std::size_t z = frac_start;
-        while (z < frac_end && s_[z] == '0') ++z;
-        magnitude = -static_cast<long long>(z - frac_start) + exponent;
-      }
-      if (magnitude > 0) { pos_ = start; return error("number out of range"); }
-      d = negative ? -0.0 : 0.0;
-    }
-    if (!std::isfinite(d)) { pos_ = start; return error("number out of range"); }
-    JsonValue v(d);
-    return v;
+    // Every other number is a real, rounded to the nearest double.
+    std::string digits(s_.substr(int_start, int_end - int_start));
+    digits.append(s_.substr(frac_start, frac_end - frac_start));
+    const double magnitude =
+        decimal_to_double(digits, exponent - static_cast<long long>(frac_end - frac_start));
+    if (!std::isfinite(magnitude)) { pos_ = start; return error("number out of range"); }
+    return JsonValue(negative ? -magnitude : magnitude);
   }
 };
 

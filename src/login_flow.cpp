@@ -103,11 +103,6 @@ SecretString json_object_body(std::initializer_list<std::pair<std::string_view, 
   return SecretString(std::move(out));
 }
 
-Error entry_error(Errc code) {
-  if (code == Errc::temp_code_format) return fail(code, {std::to_string(kTempCodeFormat.length)});
-  return fail(code);
-}
-
 // --- the login's data -------------------------------------------------------------
 
 struct Device {
@@ -325,6 +320,8 @@ struct LoginFlow::State {
   std::uint64_t poll_request = 0;
   std::uint64_t poll_timer = 0;
   std::uint64_t tick_timer = 0;
+  /// Resends /complete after a 429 (the completion token outlives the wait).
+  std::uint64_t complete_retry_timer = 0;
   std::optional<PollPolicy> poll;
   std::int64_t blocked_until = 0;
   RetryKind retry = RetryKind::restart;
@@ -404,6 +401,7 @@ struct LoginFlow::State {
   void stop_background() {
     cancel_timer(poll_timer);
     cancel_timer(tick_timer);
+    cancel_timer(complete_retry_timer);
     cancel_http(poll_request);
     if (poll) poll->cancel();
     poll.reset();
@@ -697,18 +695,8 @@ struct LoginFlow::State {
     switch (screen) {
       case LoginScreen::code_card: return parse_card_entry(code.view());
       case LoginScreen::challenge_response: return parse_response(code.view());
-      case LoginScreen::sms:
-      case LoginScreen::temp_code: {
-        EntryState e = screen == LoginScreen::sms ? inspect_code(code.view(), kSmsCodeFormat) : inspect_code(code.view(), kTempCodeFormat);
-        const Errc err = e.complete ? Errc::ok : (screen == LoginScreen::sms ? Errc::sms_code_format : Errc::temp_code_format);
-        if (err != Errc::ok) {
-          wipe_entry(e);
-          return entry_error(err);
-        }
-        std::string normalized = e.normalized;  // a copy, so that the original can be wiped
-        wipe_entry(e);
-        return normalized;
-      }
+      case LoginScreen::sms: return sls::parse_code(code.view(), kSmsCodeFormat);
+      case LoginScreen::temp_code: return sls::parse_code(code.view(), kTempCodeFormat);
       default: return fail(Errc::internal);
     }
   }
@@ -1033,6 +1021,15 @@ struct LoginFlow::State {
                  RetryKind::replay);
       return;
     }
+    if (r.status == 429) {
+      // Throttled, not refused: the token stays valid for a minute, so wait
+      // as told (at least a second) and hand off again, still on the
+      // loading screen.
+      const auto e = read_reply_error(r, Errc::rate_limited);
+      busy = true;
+      complete_retry_timer = timer(std::max<std::int64_t>(1, e.retry_after_s.value_or(1)) * 1000);
+      return;
+    }
     const auto e = read_reply_error(r, Errc::login_token_invalid);
     to_expired(is_login_gone(e.code) ? e.code : Errc::login_expired);
   }
@@ -1093,6 +1090,10 @@ struct LoginFlow::State {
     } else if (tf.timer_id == tick_timer) {
       tick_timer = 0;
       on_tick();
+    } else if (tf.timer_id == complete_retry_timer) {
+      complete_retry_timer = 0;
+      busy = true;
+      send_complete();
     }
   }
 
@@ -1350,7 +1351,7 @@ Node LoginFlow::State::render_code_screen() const {
       break;
   }
   std::optional<Error> live_error;
-  if (entry.error != Errc::ok) live_error = entry_error(entry.error);
+  if (entry.error != Errc::ok) live_error = fail(entry.error);
 
   // Title and instructions.
   switch (screen) {

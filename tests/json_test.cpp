@@ -248,6 +248,30 @@ TEST(JsonRoundTrip, DoublesReadBackExactly) {
   }
 }
 
+// Doubles print as JavaScript's Number#toString lays them out (shortest
+// digits that read back exactly), with ".0" where the text would read as an
+// integer, so that native and WebAssembly builds write the same text.
+TEST(JsonSerialize, DoubleLayoutFollowsJavaScript) {
+  EXPECT_EQ(json_serialize(JsonValue(1e5)), "100000.0");
+  EXPECT_EQ(json_serialize(JsonValue(2.0)), "2.0");
+  EXPECT_EQ(json_serialize(JsonValue(0.1)), "0.1");
+  EXPECT_EQ(json_serialize(JsonValue(1e-7)), "1e-7");
+  EXPECT_EQ(json_serialize(JsonValue(1e300)), "1e+300");
+  EXPECT_EQ(json_serialize(JsonValue(-1.5)), "-1.5");
+  EXPECT_EQ(json_serialize(JsonValue(5e-324)), "5e-324");  // the smallest subnormal
+}
+
+TEST(JsonParse, LongMantissasRoundToNearest) {
+  // 0.1 written with 900 significant digits still reads as the double 0.1;
+  // past the 800 digits kept, a "more digits" marker decides ties.
+  std::string long_text = "0.1" + std::string(899, '0') + "1";
+  EXPECT_EQ(parse_ok(long_text).as_double(), 0.1);
+  // Exactly halfway between 1 and the next double, then just above it.
+  EXPECT_EQ(parse_ok("1.00000000000000011102230246251565404236316680908203125").as_double(), 1.0);
+  EXPECT_EQ(parse_ok("1.00000000000000011102230246251565404236316680908203126").as_double(),
+            1.0000000000000002);
+}
+
 TEST(JsonValue, Equality) {
   EXPECT_EQ(parse_ok(R"({"a":[1,2]})"), parse_ok(R"( { "a" : [ 1 , 2 ] } )"));
   EXPECT_NE(parse_ok(R"({"a":1})"), parse_ok(R"({"a":1.0})"));

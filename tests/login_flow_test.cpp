@@ -719,6 +719,25 @@ TEST(LoginFlow, NetworkFailureOnCompleteReplaysIt) {
   EXPECT_EQ(h.flow.screen(), LoginScreen::expired);
 }
 
+TEST(LoginFlow, ThrottledCompleteWaitsAndHandsOffAgain) {
+  Harness h;
+  const auto id = h.submit_credentials();
+  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(h.http().id, 429, error_body("rate.limited"), 3);
+  EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
+  EXPECT_TRUE(h.flow.busy());
+  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  const Effect* wait = h.timer_with_delay(3000);
+  ASSERT_NE(wait, nullptr);
+  const auto timer_id = wait->id;
+  h.advance(3000);
+  h.fire(timer_id);
+  EXPECT_EQ(h.http().path, "/login/L0gin_Id-0123456789abcd/complete");
+  EXPECT_EQ(h.body(), (json{{"completion_token", "tok-1"}}));
+  h.reply(h.http().id, 200, R"({"username":"alice","device_kind":"none","limits":{},"restrictions":[]})");
+  EXPECT_EQ(h.flow.screen(), LoginScreen::authenticated);
+}
+
 // --- SMS and temporary code ------------------------------------------------------------------
 
 TEST(LoginFlow, SmsResendCoolDown) {

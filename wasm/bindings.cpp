@@ -5,7 +5,9 @@
 //  - a fallible function returns {ok: true, value} or {ok: false, error},
 //    where error is {code, args, message}: the stable wire name, the message
 //    arguments and the message in the language of the `lang` argument (any
-//    BCP 47 tag; see lang_from_tag);
+//    BCP 47 tag; see lang_from_tag); the one class, LoginFlow, returns
+//    {effects, view, error} instead, error being null unless an argument
+//    was wrong;
 //  - values are plain JS objects, strings, numbers and booleans; binary data
 //    (keys, signatures) crosses as lower-case hexadecimal;
 //  - nothing throws for bad input: the core never throws, and a JS value of
@@ -19,6 +21,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +32,11 @@
 
 #include "sls/code_card.hpp"
 #include "sls/entry.hpp"
+#include "sls/json.hpp"
 #include "sls/lang.hpp"
+#include "sls/login_flow.hpp"
 #include "sls/messages.hpp"
+#include "sls/mobile_key.hpp"
 #include "sls/ocra.hpp"
 #include "sls/pin.hpp"
 #include "sls/qr_svg.hpp"
@@ -38,6 +44,7 @@
 #include "sls/result.hpp"
 #include "sls/secure.hpp"
 #include "sls/signed_payload.hpp"
+#include "sls/view.hpp"
 
 namespace {
 
@@ -595,6 +602,286 @@ val qr_svg(val text, val ecc, val lang_tag) {
 }
 
 // ---------------------------------------------------------------------------
+// The login flow of <sls-login> (sls/login_flow.hpp), as class LoginFlow.
+//
+// Every method returns a LoginOutput as {effects, view, error}: the C++
+// LoginOutput lives only inside the call, so the secrets it holds (request
+// bodies with a password, a code or a completion token; the typed-code
+// preview in the view) are wiped by its SecretStrings and wipe-on-drop
+// before the call returns. The JS copies are plain strings that the shell
+// hands to fetch() and drops.
+//
+// Strings cross the boundary through TextEncoder.encodeInto and
+// TextDecoder.decode on views of the module's memory, so that no extra,
+// unwiped copy of a secret is left in the WebAssembly heap (Embind's own
+// std::string conversion goes through a malloc'd buffer that is freed
+// without being wiped). Where those classes are missing (jsdom), Embind's
+// conversion is used instead.
+
+/// TextEncoder / TextDecoder of the host, or undefined.
+const val& text_encoder() {
+  static const val encoder = val::global("TextEncoder").isUndefined() ? val::undefined() : val::global("TextEncoder").new_();
+  return encoder;
+}
+const val& text_decoder() {
+  static const val decoder = val::global("TextDecoder").isUndefined() ? val::undefined() : val::global("TextDecoder").new_();
+  return decoder;
+}
+
+/// A JS string with the UTF-8 text `s`, decoded straight from module memory.
+val js_text(std::string_view s) {
+  const val& decoder = text_decoder();
+  if (decoder.isUndefined()) return val(std::string(s));
+  return decoder.call<val>("decode",
+                           val(emscripten::typed_memory_view(s.size(), reinterpret_cast<const std::uint8_t*>(s.data()))));
+}
+
+/// The UTF-8 bytes of a JS string, encoded straight into a buffer this side
+/// owns (the caller moves it into a SecretString or wipes it); nullopt if
+/// `value` is not a string. A UTF-16 code unit takes at most 3 UTF-8 bytes.
+std::optional<std::string> owned_text_of(const val& value) {
+  if (!value.isString()) return std::nullopt;
+  const val& encoder = text_encoder();
+  if (encoder.isUndefined()) return value.as<std::string>();
+  std::string buffer(value["length"].as<std::size_t>() * 3, '\0');
+  val written = encoder.call<val>(
+      "encodeInto", value,
+      val(emscripten::typed_memory_view(buffer.size(), reinterpret_cast<std::uint8_t*>(buffer.data()))))["written"];
+  buffer.resize(written.as<std::size_t>());
+  return buffer;
+}
+
+bool is_object(const val& value) { return value.typeOf().as<std::string>() == "object" && !value.isNull(); }
+
+/// A JSON value (an emit effect's detail) as a plain JS value; integers
+/// become numbers.
+val json_to_js(const sls::JsonValue& json) {
+  switch (json.kind()) {
+    case sls::JsonValue::Kind::null: return val::null();
+    case sls::JsonValue::Kind::boolean: return val(*json.as_bool());
+    case sls::JsonValue::Kind::integer: return val(static_cast<double>(*json.as_int()));
+    case sls::JsonValue::Kind::real: return val(*json.as_double());
+    case sls::JsonValue::Kind::string: return js_text(*json.as_string());
+    case sls::JsonValue::Kind::array: {
+      val out = val::array();
+      const auto& items = *json.as_array();
+      for (std::size_t i = 0; i < items.size(); ++i) out.set(i, json_to_js(items[i]));
+      return out;
+    }
+    case sls::JsonValue::Kind::object: {
+      val out = val::object();
+      for (const auto& member : *json.as_object()) out.set(js_text(member.key), json_to_js(member.value));
+      return out;
+    }
+  }
+  return val::null();
+}
+
+/// A view node as {tag, key, attrs, on, children}, or {tag: "#text", text}.
+val view_to_js(const sls::Node& node) {
+  val out = val::object();
+  if (node.kind == sls::Node::Kind::text) {
+    out.set("tag", val("#text"));
+    out.set("text", js_text(node.text));
+    return out;
+  }
+  out.set("tag", js_text(node.tag));
+  out.set("key", js_text(node.key));
+  val attrs = val::array();
+  for (std::size_t i = 0; i < node.attributes.size(); ++i) {
+    val pair = val::array();
+    pair.set(0, js_text(node.attributes[i].name));
+    pair.set(1, js_text(node.attributes[i].value));
+    attrs.set(i, pair);
+  }
+  out.set("attrs", attrs);
+  val on = val::array();
+  for (std::size_t i = 0; i < node.events.size(); ++i) {
+    val pair = val::array();
+    pair.set(0, js_text(node.events[i].event));
+    pair.set(1, js_text(node.events[i].action));
+    on.set(i, pair);
+  }
+  out.set("on", on);
+  val children = val::array();
+  for (std::size_t i = 0; i < node.children.size(); ++i) children.set(i, view_to_js(node.children[i]));
+  out.set("children", children);
+  return out;
+}
+
+/// Request and timer ids count up from 1: far below 2^53, exact as numbers.
+val js_id(std::uint64_t id) { return val(static_cast<double>(id)); }
+
+val effect_to_js(const sls::Effect& effect) {
+  val out = val::object();
+  out.set("kind", js_text(sls::effect_kind_id(effect.kind)));
+  switch (effect.kind) {
+    case sls::EffectKind::http:
+      out.set("id", js_id(effect.id));
+      out.set("method", js_text(effect.method));
+      out.set("path", js_text(effect.path));
+      out.set("body", js_text(effect.body.view()));
+      break;
+    case sls::EffectKind::cancel_http:
+    case sls::EffectKind::cancel_timer: out.set("id", js_id(effect.id)); break;
+    case sls::EffectKind::timer:
+      out.set("id", js_id(effect.id));
+      out.set("delay_ms", val(static_cast<double>(effect.delay_ms)));
+      break;
+    case sls::EffectKind::focus: out.set("target", js_text(effect.target)); break;
+    case sls::EffectKind::announce: out.set("text", js_text(effect.target)); break;
+    case sls::EffectKind::emit: {
+      out.set("type", js_text(effect.target));
+      // The flow writes details with json_serialize: they always parse.
+      auto detail = sls::json_parse(effect.detail);
+      out.set("detail", detail ? json_to_js(*detail) : val::null());
+      break;
+    }
+  }
+  return out;
+}
+
+/// Converts and then drops a LoginOutput (taken by value: it dies here).
+val login_output_to_js(sls::LoginOutput output) {
+  val effects = val::array();
+  for (std::size_t i = 0; i < output.effects.size(); ++i) effects.set(i, effect_to_js(output.effects[i]));
+  val out = val::object();
+  out.set("effects", effects);
+  out.set("view", view_to_js(output.view));
+  out.set("error", val::null());
+  return out;
+}
+
+/// What a call with a wrong argument returns: nothing done, the current view,
+/// and bad_argument naming the parameter (in the flow's language).
+val flow_bad_argument(const sls::LoginFlow& flow, const char* parameter) {
+  val out = val::object();
+  out.set("effects", val::array());
+  out.set("view", view_to_js(flow.view()));
+  out.set("error", error_to_js(sls::fail(sls::Errc::bad_argument, {parameter}), flow.lang()));
+  return out;
+}
+
+/// An optional integer field of a config object into `target`, clamped by
+/// the core; false when present but not an integer in [0, max].
+template <class T>
+bool read_optional_count(const val& object, const char* name, std::int64_t max, T& target) {
+  val field = property(object, name);
+  if (is_absent(field)) return true;
+  auto n = int64_of(field);
+  if (!n || *n < 0 || *n > max) return false;
+  target = static_cast<T>(*n);
+  return true;
+}
+
+val flow_start(sls::LoginFlow& flow, val config) {
+  if (!is_object(config)) return flow_bad_argument(flow, "config");
+  sls::LoginConfig c;
+  val lang = property(config, "lang");
+  if (!is_absent(lang)) {
+    auto tag = string_of(lang);
+    if (!tag) return flow_bad_argument(flow, "lang");
+    c.lang = sls::lang_from_tag(*tag);
+  }
+  val username = property(config, "username");
+  if (!is_absent(username)) {
+    auto name = string_of(username);
+    if (!name) return flow_bad_argument(flow, "username");
+    c.username = std::move(*name);
+  }
+  auto now = int64_of(property(config, "now_ms"));
+  if (!now) return flow_bad_argument(flow, "now_ms");
+  c.now_ms = *now;
+  val prefix = property(config, "id_prefix");
+  if (!is_absent(prefix)) {
+    auto text = string_of(prefix);
+    if (!text) return flow_bad_argument(flow, "id_prefix");
+    c.id_prefix = std::move(*text);
+  }
+  val poll = property(config, "poll");
+  if (!is_absent(poll)) {
+    if (!is_object(poll)) return flow_bad_argument(flow, "poll");
+    constexpr std::int64_t kDay = 86'400'000;
+    if (!read_optional_count(poll, "first_delay_ms", kDay, c.poll.first_delay_ms)) return flow_bad_argument(flow, "first_delay_ms");
+    if (!read_optional_count(poll, "max_delay_ms", kDay, c.poll.max_delay_ms)) return flow_bad_argument(flow, "max_delay_ms");
+    if (!read_optional_count(poll, "jitter_percent", 100, c.poll.jitter_percent)) return flow_bad_argument(flow, "jitter_percent");
+    if (!read_optional_count(poll, "max_network_retries", 100, c.poll.max_network_retries))
+      return flow_bad_argument(flow, "max_network_retries");
+  }
+  return login_output_to_js(flow.start(std::move(c)));
+}
+
+val flow_on_event(sls::LoginFlow& flow, val event) {
+  if (!is_object(event)) return flow_bad_argument(flow, "event");
+  sls::UserEvent e;
+  auto action = string_of(property(event, "action"));
+  if (!action) return flow_bad_argument(flow, "action");
+  e.action = std::move(*action);
+  val value = property(event, "value");
+  if (!is_absent(value)) {
+    // May be a password or a code: read without a stray copy; the flow
+    // moves it into a SecretString or wipes it.
+    auto text = owned_text_of(value);
+    if (!text) return flow_bad_argument(flow, "value");
+    e.value = std::move(*text);
+  }
+  auto now = int64_of(property(event, "now_ms"));
+  if (!now) return flow_bad_argument(flow, "now_ms");
+  e.now_ms = *now;
+  return login_output_to_js(flow.on_event(std::move(e)));
+}
+
+val flow_on_reply(sls::LoginFlow& flow, val reply) {
+  if (!is_object(reply)) return flow_bad_argument(flow, "reply");
+  sls::HttpReply r;
+  auto id = uint64_of(property(reply, "request_id"));
+  if (!id) return flow_bad_argument(flow, "request_id");
+  r.request_id = *id;
+  auto status = int64_of(property(reply, "status"));
+  if (!status || *status < 0 || *status > 999) return flow_bad_argument(flow, "status");
+  r.status = static_cast<int>(*status);
+  val retry_after = property(reply, "retry_after_s");
+  if (!is_absent(retry_after)) {
+    r.retry_after_s = int64_of(retry_after);
+    if (!r.retry_after_s) return flow_bad_argument(flow, "retry_after_s");
+  }
+  val body = property(reply, "body");
+  if (!is_absent(body)) {
+    // May hold a completion token: read without a stray copy; the flow
+    // wipes it after reading.
+    auto text = owned_text_of(body);
+    if (!text) return flow_bad_argument(flow, "body");
+    r.body = std::move(*text);
+  }
+  auto now = int64_of(property(reply, "now_ms"));
+  if (!now) return flow_bad_argument(flow, "now_ms");
+  r.now_ms = *now;
+  return login_output_to_js(flow.on_reply(std::move(r)));
+}
+
+val flow_on_timer(sls::LoginFlow& flow, val timer) {
+  if (!is_object(timer)) return flow_bad_argument(flow, "timer");
+  auto id = uint64_of(property(timer, "timer_id"));
+  if (!id) return flow_bad_argument(flow, "timer_id");
+  auto now = int64_of(property(timer, "now_ms"));
+  if (!now) return flow_bad_argument(flow, "now_ms");
+  return login_output_to_js(flow.on_timer(sls::TimerFired{*id, *now}));
+}
+
+val flow_set_lang(sls::LoginFlow& flow, val lang, val now_ms) {
+  auto tag = string_of(lang);
+  if (!tag) return flow_bad_argument(flow, "lang");
+  auto now = int64_of(now_ms);
+  if (!now) return flow_bad_argument(flow, "now_ms");
+  return login_output_to_js(flow.set_lang(sls::lang_from_tag(*tag), *now));
+}
+
+val flow_screen(const sls::LoginFlow& flow) { return js_text(sls::login_screen_id(flow.screen())); }
+val flow_busy(const sls::LoginFlow& flow) { return val(flow.busy()); }
+val flow_lang(const sls::LoginFlow& flow) { return js_text(sls::lang_tag(flow.lang())); }
+val flow_view(const sls::LoginFlow& flow) { return view_to_js(flow.view()); }
+
+// ---------------------------------------------------------------------------
 // Server-side operations, for demo pages and tests only (SLS_WASM_SERVER_SIDE).
 // They make or hold secrets a login page must never have: signing keys and
 // card codes. The production browser module leaves them out, which also
@@ -687,6 +974,89 @@ val verify_card_entry(val storage, val challenge, val typed, val lang_tag) {
 
 #endif  // SLS_WASM_SERVER_SIDE
 
+// ---------------------------------------------------------------------------
+// Mobile Key, the phone's side (sls/mobile_key.hpp), for the demo's phone
+// simulator and the Node tests only (SLS_WASM_SERVER_SIDE as above): a login
+// page never holds a device's keys. The formulas are the core's, the very
+// ones the server runs, so the simulator cannot drift from the server.
+#if SLS_WASM_SERVER_SIDE
+
+val kx_generate_key_pair() {
+  const sls::KxKeyPair pair = sls::KxKeyPair::generate();
+  val out = val::object();
+  out.set("public_key", sls::to_hex(pair.public_key()));
+  out.set("secret_key", sls::to_hex(pair.secret_key()));
+  return out;
+}
+
+val mobile_key_phone_ocra_secret(val suite, val phone_public_key, val phone_secret_key, val server_public_key,
+                                 val lang_tag) {
+  const sls::Lang lang = lang_of(lang_tag);
+  auto suite_text = string_of(suite);
+  if (!suite_text) return bad_argument("suite", lang);
+  auto parsed = sls::OcraSuite::parse(*suite_text);
+  if (!parsed) return failure_to_js(parsed.error(), lang);
+  auto phone_public = bytes_of_hex(phone_public_key);
+  if (!phone_public) return bad_argument("phone_public_key", lang);
+  auto phone_secret = bytes_of_hex(phone_secret_key);
+  if (!phone_secret) return bad_argument("phone_secret_key", lang);
+  WipedBytes owned_secret{std::move(*phone_secret)};
+  auto server_public = bytes_of_hex(server_public_key);
+  if (!server_public) return bad_argument("server_public_key", lang);
+  WipedBytes secret{std::vector<std::uint8_t>(sls::mobile_key_ocra_secret_bytes(*parsed))};
+  auto status = sls::mobile_key_phone_ocra_secret(secret.bytes, *parsed, *phone_public, owned_secret.bytes,
+                                                  *server_public);
+  if (!status) return failure_to_js(status.error(), lang);
+  return ok_to_js(val(sls::to_hex(secret.bytes)));
+}
+
+val ocra_hash_pin(val hash, val pin, val lang_tag) {
+  const sls::Lang lang = lang_of(lang_tag);
+  auto name = string_of(hash);
+  if (!name || (*name != "sha256" && *name != "sha512")) return bad_argument("hash", lang);
+  auto text = string_of(pin);
+  if (!text) return bad_argument("pin", lang);
+  sls::SecretString owned(std::move(*text));
+  auto digest = sls::ocra_hash_pin(*name == "sha512" ? sls::OcraHash::sha512 : sls::OcraHash::sha256, owned.view());
+  if (!digest) return failure_to_js(digest.error(), lang);
+  WipedBytes owned_digest{std::move(*digest)};
+  return ok_to_js(val(sls::to_hex(owned_digest.bytes)));
+}
+
+val push_decision_message(val tx_id, val number, val decision) {
+  return val(sls::push_decision_message(string_or_empty(tx_id), string_or_empty(number), string_or_empty(decision)));
+}
+
+val device_pull_message(val device_id, val unix_seconds) {
+  auto seconds = int64_of(unix_seconds);
+  if (!seconds) return val::null();
+  return val(sls::device_pull_message(string_or_empty(device_id), *seconds));
+}
+
+val qr_approval_message(val payload) { return val(sls::qr_approval_message(string_or_empty(payload))); }
+
+val mobile_key_sign(val secret_key, val message, val lang_tag) {
+  const sls::Lang lang = lang_of(lang_tag);
+  auto key = bytes_of_hex(secret_key);
+  if (!key) return bad_argument("secret_key", lang);
+  WipedBytes owned{std::move(*key)};
+  auto text = string_of(message);
+  if (!text) return bad_argument("message", lang);
+  return result_to_js(sls::mobile_key_sign(owned.bytes, *text), lang,
+                      [](const std::array<std::uint8_t, sls::ed25519_signature_bytes>& signature) {
+                        return val(sls::to_hex(signature));
+                      });
+}
+
+val mobile_key_signature_valid(val public_key, val message, val signature) {
+  auto key = bytes_of_hex(public_key);
+  auto text = string_of(message);
+  auto bytes = bytes_of_hex(signature);
+  return val(key && text && bytes && sls::mobile_key_signature_valid(*key, *text, *bytes));
+}
+
+#endif  // SLS_WASM_SERVER_SIDE
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(sls_core) {
@@ -734,6 +1104,20 @@ EMSCRIPTEN_BINDINGS(sls_core) {
   function("qr_matrix", &qr_matrix);
   function("qr_svg", &qr_svg);
 
+  // Instances hold Wasm memory: call delete() when done (the element does
+  // so in disconnectedCallback).
+  emscripten::class_<sls::LoginFlow>("LoginFlow")
+      .constructor<>()
+      .function("start", &flow_start)
+      .function("on_event", &flow_on_event)
+      .function("on_reply", &flow_on_reply)
+      .function("on_timer", &flow_on_timer)
+      .function("set_lang", &flow_set_lang)
+      .function("screen", &flow_screen)
+      .function("busy", &flow_busy)
+      .function("lang", &flow_lang)
+      .function("view", &flow_view);
+
 #if SLS_WASM_SERVER_SIDE
   function("ed25519_generate_key_pair", &ed25519_generate_key_pair);
   function("ed25519_key_pair_from_seed", &ed25519_key_pair_from_seed);
@@ -741,5 +1125,14 @@ EMSCRIPTEN_BINDINGS(sls_core) {
   function("generate_code_card", &generate_code_card);
   function("code_card_code", &code_card_code);
   function("verify_card_entry", &verify_card_entry);
+
+  function("kx_generate_key_pair", &kx_generate_key_pair);
+  function("mobile_key_phone_ocra_secret", &mobile_key_phone_ocra_secret);
+  function("ocra_hash_pin", &ocra_hash_pin);
+  function("push_decision_message", &push_decision_message);
+  function("device_pull_message", &device_pull_message);
+  function("qr_approval_message", &qr_approval_message);
+  function("mobile_key_sign", &mobile_key_sign);
+  function("mobile_key_signature_valid", &mobile_key_signature_valid);
 #endif
 }

@@ -6,6 +6,8 @@
 // - demo/sls-core.mjs + .wasm: the same plus the server-side operations, for
 //   demo pages only: SlsCoreWithServerSide.
 // - node/sls-core.cjs + .wasm: CommonJS for Node (tests): SlsCoreWithServerSide.
+// - dom-patcher.js: the DOM patcher that applies a LoginFlow view (its types
+//   are in sls-login.d.ts, with the element's).
 //
 // Conventions
 // - Names are the C++ core's names (snake_case), so one concept has one name
@@ -151,6 +153,12 @@ export interface Ed25519KeyPair {
   readonly secret_key: string;
 }
 
+/** A crypto_kx key pair in hexadecimal (32 bytes each): Mobile Key's key-exchange keys. */
+export interface KxKeyPair {
+  readonly public_key: string;
+  readonly secret_key: string;
+}
+
 /** QR error-correction level (about 7 %, 15 %, 25 %, 30 % may be damaged). */
 export type QrEcc = 'low' | 'medium' | 'quartile' | 'high';
 
@@ -271,6 +279,204 @@ export interface SlsCore {
    * module, quiet zone included, no width or height, no script or style).
    */
   qr_svg(text: string, ecc: QrEcc | undefined, lang: LangTag): Result<string>;
+
+  // --- the login flow of <sls-login> -------------------------------------------
+
+  /** The login state machine; see LoginFlow. */
+  readonly LoginFlow: LoginFlowConstructor;
+}
+
+// ---------------------------------------------------------------------------
+// The login flow (C++ sls::LoginFlow, src/sls/login_flow.hpp): the core of
+// <sls-login>. Deterministic: it reads no clock (every input carries now_ms)
+// and does no I/O; it returns effects for the shell to run and the whole view
+// to show. web/sls-login.js is its shell; another shell (a webview host, a
+// test) follows the same contract:
+//  - run the effects in order; apply the view after every call;
+//  - report every reply to an http effect, failures included (status 0 for
+//    no reply: network error, timeout), with Retry-After in seconds;
+//  - request and timer ids are never reused, and replies or firings the flow
+//    no longer waits for are ignored: cancelling is an optimisation;
+//  - secrets: an http effect's `body` may hold the password, a typed code or
+//    a completion token. The C++ output is destroyed, its secrets wiped,
+//    before the call returns; strings cross through TextEncoder/TextDecoder
+//    on views of the module's memory, so no unwiped copy is left in the
+//    module's heap (where the host lacks those classes, Embind's own
+//    conversion is used instead). The JS string is the shell's to pass to
+//    fetch() and drop. The view never holds a password or a code typed
+//    into a field (inputs are uncontrolled), though the code-entry screens
+//    echo the normalised code being typed ("You typed: A3D X9K") for the
+//    user to check.
+
+/** The screens of the flow, as in sls-state events and the root's data-screen. */
+export type LoginScreen =
+  | 'credentials' | 'device_choice' | 'loading' | 'code_card' | 'challenge_response' | 'push' | 'sms'
+  | 'temp_code' | 'authenticated' | 'failed' | 'locked' | 'expired' | 'network_error';
+
+/**
+ * Actions of UserEvent (and of the view's event bindings). `value` is the
+ * input's text for "input:*", the device id for "choose_device", ignored
+ * otherwise. Unknown actions, or actions that do not fit the screen, change
+ * nothing.
+ */
+export type LoginAction =
+  | 'input:username' | 'input:password' | 'input:code' | 'submit' | 'choose_device' | 'use_other_device'
+  | 'no_notification' | 'resend' | 'retry' | 'restart' | 'cancel';
+
+/** A text node of the view. */
+export interface ViewText {
+  readonly tag: '#text';
+  /** Characters to show; never markup. */
+  readonly text: string;
+}
+
+/**
+ * An element of the view. The DOM patcher (dom-patcher.js) creates it with
+ * createElement, or createElementNS in the SVG namespace for `svg` and its
+ * descendants (the QR code); it never parses markup.
+ */
+export interface ViewElement {
+  /** Tag name, written by the core: lower case for HTML; SVG names keep their case. */
+  readonly tag: string;
+  /** Identity among siblings across renders ("" = matched by position); a new key is a new element. */
+  readonly key: string;
+  /** [name, value] pairs, in order. Names are written by the core (SVG's keep their case, e.g. viewBox); values may hold any text. */
+  readonly attrs: ReadonlyArray<readonly [name: string, value: string]>;
+  /**
+   * [DOM event, action] pairs: report `event` on this element as the action
+   * with the element's `value` ("" if it has none). A "submit" binding must
+   * prevent the form's default navigation.
+   */
+  readonly on: ReadonlyArray<readonly [event: string, action: LoginAction | string]>;
+  readonly children: readonly ViewNode[];
+}
+
+export type ViewNode = ViewElement | ViewText;
+
+/** What the shell must do, in order. */
+export type LoginEffect =
+  /** Send a request to endpoint + path; report it with on_reply({request_id: id, ...}). */
+  | { readonly kind: 'http'; readonly id: number; readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string;
+      /** JSON text, "" for none. May hold a secret: pass to fetch() and drop. */
+      readonly body: string }
+  /** Abort request `id` (its reply would be ignored anyway). */
+  | { readonly kind: 'cancel_http'; readonly id: number }
+  /** Call on_timer({timer_id: id, ...}) after delay_ms (> 0). */
+  | { readonly kind: 'timer'; readonly id: number; readonly delay_ms: number }
+  | { readonly kind: 'cancel_timer'; readonly id: number }
+  /** After applying the view, move keyboard focus to the element with this id. */
+  | { readonly kind: 'focus'; readonly target: string }
+  /** The live region (role=status) of the view now says `text`; nothing to do unless the host speaks it itself. */
+  | { readonly kind: 'announce'; readonly text: string }
+  /** Dispatch "sls-" + type with this detail. */
+  | { readonly kind: 'emit'; readonly type: 'state'; readonly detail: LoginStateDetail }
+  | { readonly kind: 'emit'; readonly type: 'error'; readonly detail: LoginErrorDetail }
+  | { readonly kind: 'emit'; readonly type: 'authenticated'; readonly detail: LoginSession };
+
+/** Detail of a state event: sent when the screen or the busy flag changes. */
+export interface LoginStateDetail {
+  readonly screen: LoginScreen;
+  /** True while a submitted request is outstanding. */
+  readonly busy: boolean;
+  /** On challenge screens: "code_card", "ocra", "push", "sms" or "temp_code". */
+  readonly method?: string;
+  /** On challenge screens: the device kind, e.g. "mobile_key". */
+  readonly device_kind?: string;
+}
+
+/** Detail of an error event: a server or network error (never a local check of a typed code). */
+export interface LoginErrorDetail {
+  /** Stable code from the error catalog, e.g. "auth.bad_credentials". */
+  readonly code: ErrorCode;
+  /** The message shown, in the flow's language. */
+  readonly message: string;
+}
+
+/** A limit in US cents; unlimited limits are null with unlimited: true. */
+export interface LoginLimit {
+  readonly unlimited: boolean;
+  readonly cents: number | null;
+}
+
+/** Detail of an authenticated event: the Session object of POST /login/{id}/complete, as the server sent it. */
+export interface LoginSession {
+  readonly username: string;
+  readonly device_kind: string;
+  readonly access?: 'full' | 'account_management';
+  readonly limits: { readonly daily?: LoginLimit; readonly five_day?: LoginLimit };
+  readonly restrictions: readonly string[];
+  readonly [member: string]: unknown;
+}
+
+/** What every LoginFlow call returns. */
+export interface LoginOutput {
+  readonly effects: readonly LoginEffect[];
+  /** The whole view, always (the patcher diffs it). */
+  readonly view: ViewElement;
+  /**
+   * null, unless an argument had the wrong type (code "bad_argument", args
+   * naming it): the flow was then not called, effects is empty and view is
+   * the current one.
+   */
+  readonly error: SlsError | null;
+}
+
+/** Polling of a push (and of a QR approval); values are clamped into range. */
+export interface LoginPollConfig {
+  /** Delay before the first poll, ms (default 1000). */
+  first_delay_ms?: number;
+  /** Cap of the backoff, ms (default 5000); Retry-After may exceed it. */
+  max_delay_ms?: number;
+  /** Each delay is shortened by up to this percent, drawn from the CSPRNG (default 20, at most 50). */
+  jitter_percent?: number;
+  /** Network failures in a row retried before the user is asked (default 3). */
+  max_network_retries?: number;
+}
+
+export interface LoginConfig {
+  /** The view's language (any BCP 47 tag; default "en"). */
+  lang?: LangTag;
+  /** A user name to prefill. */
+  username?: string;
+  /** Wall clock, ms since the Unix epoch. Required. */
+  now_ms: Int64Like;
+  /** Prefix of every id in the view ("sls" → "sls-username"); ASCII letters, digits, "-" (others become "-"). */
+  id_prefix?: string;
+  poll?: LoginPollConfig;
+}
+
+export interface LoginFlowConstructor {
+  /** A flow on the credentials screen; call start() before anything else. */
+  new (): LoginFlow;
+}
+
+/**
+ * One login. An Embind object: it holds WebAssembly memory until delete()
+ * is called (the element calls it when disconnected). Every method takes
+ * exactly the arguments listed.
+ */
+export interface LoginFlow {
+  /** Starts (or restarts) a login on the credentials screen; earlier requests and timers are forgotten. */
+  start(config: LoginConfig): LoginOutput;
+  /** A user action. `value` may be a secret (password, code): it is moved into wiped memory. */
+  on_event(event: { action: LoginAction | string; value?: string; now_ms: Int64Like }): LoginOutput;
+  /** The outcome of an http effect: status 0 when no reply came; `body` may hold a completion token. */
+  on_reply(reply: {
+    request_id: number; status: number; retry_after_s?: Int64Like | null; body?: string | null; now_ms: Int64Like;
+  }): LoginOutput;
+  /** A timer effect went off. */
+  on_timer(timer: { timer_id: number; now_ms: Int64Like }): LoginOutput;
+  /** Switches the view's language (e.g. the page's lang changed). */
+  set_lang(lang: LangTag, now_ms: Int64Like): LoginOutput;
+  screen(): LoginScreen;
+  /** True while a submitted request is outstanding (further submits are ignored). */
+  busy(): boolean;
+  /** The flow's language: "en", "zh-Hant" or "zh-Hans". */
+  lang(): Lang;
+  /** The current view (as the last output carried). */
+  view(): ViewElement;
+  /** Frees the C++ object (wiping what it holds). The object is unusable afterwards. */
+  delete(): void;
 }
 
 /**
@@ -294,6 +500,39 @@ export interface SlsCoreWithServerSide extends SlsCore {
   code_card_code(storage: string, index: number, lang: LangTag): Result<string>;
   /** Checks a typed entry against a card's codes for a challenge, in constant time (card.mismatch). */
   verify_card_entry(storage: string, challenge: CardChallenge, typed: string, lang: LangTag): Status;
+
+  // Mobile Key, the phone's side (sls/mobile_key.hpp), for the phone simulator.
+
+  /** A fresh crypto_kx key pair (32-byte keys), made at activation. */
+  kx_generate_key_pair(): KxKeyPair;
+  /**
+   * The OCRA secret the phone shares with the server after activation
+   * (hexadecimal, the suite's hash size: 32 or 64 bytes), from the phone's
+   * key pair and the server's crypto_kx public key of the activation reply.
+   * bad_argument naming the key that is not 32 bytes or that crypto_kx
+   * refuses; ocra.* errors for a bad suite.
+   */
+  mobile_key_phone_ocra_secret(suite: string, phone_public_key: string, phone_secret_key: string,
+    server_public_key: string, lang: LangTag): Result<string>;
+  /**
+   * The hash of a PIN for a suite's P field ("sha256": 32 bytes, "sha512":
+   * 64), in hexadecimal: what activation sends as `pin_hash`.
+   * ocra.missing_input for an empty PIN.
+   */
+  ocra_hash_pin(hash: 'sha256' | 'sha512', pin: string, lang: LangTag): Result<string>;
+  /** "SLS-PUSH-1|tx_id|number|decision": the text a push decision signs. */
+  push_decision_message(tx_id: string, number: string, decision: 'approve' | 'deny' | 'not_me'): string;
+  /**
+   * "SLS-PULL-1|device_id|unix_seconds": the text the X-SLS-Device-Signature
+   * header signs; null when unix_seconds is not an integer.
+   */
+  device_pull_message(device_id: string, unix_seconds: Int64Like): string | null;
+  /** "SLS-QR-1|payload|approve": the text an online QR approval signs. */
+  qr_approval_message(payload: string): string;
+  /** Ed25519 detached signature (64 bytes, hexadecimal) with a 64-byte secret key. */
+  mobile_key_sign(secret_key: string, message: string, lang: LangTag): Result<string>;
+  /** Whether `signature` (hexadecimal) is a valid signature of `message` by `public_key`; false for any malformed input. */
+  mobile_key_signature_valid(public_key: string, message: string, signature: string): boolean;
 }
 
 /** Options of the module factory (a subset of Emscripten's Module object). */

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 
 #include "server/lockout.hpp"
@@ -52,10 +53,21 @@ struct HttpConfig {
   bool secure_cookies = false;
   /// Serve GET /api/v1/demo/outbox (the SMS outbox) for the demo page.
   bool demo = false;
-  /// When not empty, files under this directory are served at "/" (the demo).
+  /// When not empty, files under this directory are served at "/" (the demo),
+  /// each with kContentSecurityPolicy (http_api.hpp).
   std::string static_dir;
+  /// With `demo`: the demo accounts, as the JSON text `slsctl demo-seed`
+  /// printed, served at GET /api/v1/demo/users so the demo pages can load
+  /// the virtual devices. Empty: that route does not exist.
+  std::string demo_users_json;
   /// Worker threads of the HTTP server.
   std::size_t threads = 8;
+  /// How long an idle kept-alive connection keeps its worker thread, in
+  /// seconds (>= 1). The HTTP library gives each connection one thread for
+  /// its whole life; a page waiting on a push polls every 1 to 5 s, so a
+  /// longer idle time would let `threads` waiting pages hold every thread
+  /// and stall the next one.
+  std::time_t keep_alive_seconds = 1;
 };
 
 }  // namespace sls::server

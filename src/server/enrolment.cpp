@@ -228,7 +228,7 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
 
 Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username) {
   MobileKeyEnrolment out;
-  out.activation_code = generate_digits(kActivationCodeDigits);
+  out.activation_code = generate_digits(kActivationCodeFormat.length);
   const std::int64_t now = clock_.now();
   out.expires_at = now + config_.activation_code_ttl;
   Status st = store_.write([&](StoreTx& tx) -> Status {

@@ -261,15 +261,42 @@ HttpApi::HttpApi(AuthService& service, const Clock& clock, HttpConfig config, Lo
   if (im.config.demo)
     im.add("GET", "/api/v1/demo/outbox", false,
            [&s](const RequestContext& c, const Params&, const JsonValue&, const Req&) { return s.demo_outbox(c); });
+  if (im.config.demo && !im.config.demo_users_json.empty()) {
+    // Parsed once here; slsd has checked that it parses.
+    auto users = json_parse(im.config.demo_users_json);
+    im.add("GET", "/api/v1/demo/users", false,
+           [users = users ? std::move(*users) : JsonValue::object()](const RequestContext&, const Params&,
+                                                                     const JsonValue&, const Req&) {
+             return ApiResponse{200, users, {}, {}};
+           });
+  }
+  if (im.config.demo && !im.config.static_dir.empty())
+    // The demo's start page (a directory index would win if there were one).
+    im.add("GET", "/", false, [](const RequestContext&, const Params&, const JsonValue&, const Req&) {
+      return ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}};
+    });
 
   httplib::Server& srv = im.server;
   const std::size_t threads = std::max<std::size_t>(1, im.config.threads);
   srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // httplib refuses larger bodies itself (413) before reading them whole.
   srv.set_payload_max_length(im.config.max_body_bytes);
+  // Answers go out as soon as they are written: without TCP_NODELAY the
+  // body waits for the ACK of the headers (Nagle), which the client delays
+  // (about 40 ms per request on Linux).
+  srv.set_tcp_nodelay(true);
+  srv.set_keep_alive_timeout(std::max<std::time_t>(1, im.config.keep_alive_seconds));
   srv.set_read_timeout(10, 0);
   srv.set_write_timeout(10, 0);
-  if (!im.config.static_dir.empty()) srv.set_mount_point("/", im.config.static_dir);
+  if (!im.config.static_dir.empty()) {
+    // Headers of the mount point go on GET and HEAD answers alike (a file
+    // request handler would miss HEAD).
+    srv.set_mount_point("/", im.config.static_dir,
+                        {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+                         {"X-Content-Type-Options", "nosniff"},
+                         {"Referrer-Policy", "no-referrer"},
+                         {"Cache-Control", "no-store"}});
+  }
   auto handler = [&im](const httplib::Request& req, httplib::Response& res) { im.dispatch(req, res); };
   srv.Get(".*", handler);
   srv.Post(".*", handler);

@@ -24,6 +24,14 @@ class Server;
 
 namespace sls::server {
 
+/// The Content-Security-Policy of every static file slsd serves (--static):
+/// scripts only from the origin itself and no eval, WebAssembly compilation
+/// allowed ('wasm-unsafe-eval'), no inline script or style, no plugins, no
+/// framing. The pages of the demo and the <sls-login> element run under it.
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// The language of a request from its Accept-Language header: the range with
 /// the highest q (first on ties), mapped by lang_from_tag. English when the
 /// header is absent or unusable.

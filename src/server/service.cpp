@@ -172,8 +172,8 @@ Result<CardChallenge> parse_card_question(std::string_view q) {
 Result<std::string> normalize_entry(std::string_view method, std::string_view typed) {
   if (method == "code_card") return parse_card_entry(typed);
   if (method == "ocra") return parse_response(typed);
-  if (method == "sms") return parse_digit_code(typed, kSmsCodeDigits);
-  if (method == "temp_code") return parse_temp_code(typed);
+  if (method == "sms") return parse_code(typed, kSmsCodeFormat);
+  if (method == "temp_code") return parse_code(typed, kTempCodeFormat);
   return fail(Errc::internal, {"challenge method", method});
 }
 
@@ -623,7 +623,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
         break;
       }
       case DeviceKind::sms: {
-        std::string code = generate_digits(kSmsCodeDigits);
+        std::string code = generate_digits(kSmsCodeFormat.length);
         c.method = "sms";
         c.code_hash = keys_.keyed_hash(HashPurpose::sms_code, code);
         c.expires_at = im.now + std::min<std::int64_t>(config_.sms_code_ttl, 600);
@@ -1120,12 +1120,12 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
   auto code_r = string_field(body, "activation_code", 1, 64);
   if (!code_r) return fail_with(code_r.error(), ctx.lang);
   SecretString code_typed(std::move(*code_r));
-  auto code = parse_digit_code(code_typed.view(), kActivationCodeDigits);
+  auto code = parse_code(code_typed.view(), kActivationCodeFormat);
   if (!code) return fail_with(fail(Errc::request_bad_field, {"activation_code"}), ctx.lang);
   SecretString activation_code(std::move(*code));
   auto kx_text = string_field(body, "kx_public_key", 1, 64);
   auto kx = kx_text ? base64url_decode(*kx_text) : std::nullopt;
-  if (!kx || kx->size() != kKxPublicKeyBytes)
+  if (!kx || kx->size() != kMobileKeyKxPublicKeyBytes)
     return fail_with(fail(Errc::request_bad_field, {"kx_public_key"}), ctx.lang);
   auto sign_text = string_field(body, "sign_public_key", 1, 64);
   auto sign_pk = sign_text ? base64url_decode(*sign_text) : std::nullopt;

@@ -3,8 +3,10 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "server/service.hpp"
 #include "server/sms_gateway.hpp"
 #include "server/sqlite_store.hpp"
+#include "sls/json.hpp"
 #include "sls/messages.hpp"
 
 namespace {
@@ -28,9 +31,13 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --origin URL            login page origin signed into QR codes
                           (default http://127.0.0.1:<port>)
   --static DIR            also serve the files under DIR at /
-  --demo                  serve GET /api/v1/demo/outbox (the SMS outbox)
+  --demo                  serve GET /api/v1/demo/outbox (the SMS outbox) and,
+                          with --static, redirect / to /demo/
+  --demo-users FILE       with --demo: serve this demo-seed JSON at
+                          GET /api/v1/demo/users (the demo's virtual devices)
   --secure-cookies        mark the session cookie Secure (behind TLS)
   --threads N             worker threads (default 8)
+  --keep-alive S          seconds an idle connection keeps its thread (default 1)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
   --lock-threshold N      failures before a lock (default 5)
@@ -69,8 +76,10 @@ int main(int argc, char** argv) {
   http.port = static_cast<int>(cl.get_int("port", http.port, 0, 65535));
   http.static_dir = cl.get("static");
   http.demo = cl.flag("demo");
+  const std::string demo_users_path = cl.get("demo-users");
   http.secure_cookies = cl.flag("secure-cookies");
   http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
+  http.keep_alive_seconds = static_cast<std::time_t>(cl.get_int("keep-alive", 1, 1, 60));
   http.rate_limit.burst = static_cast<double>(cl.get_int("rate-burst", 60, 1, 100000));
   http.rate_limit.per_second = static_cast<double>(cl.get_int("rate-per-second", 2, 1, 100000));
 
@@ -89,6 +98,18 @@ int main(int argc, char** argv) {
   const std::string origin = cl.get("origin");
   auto errors = cl.errors();
   if (reuse != "allowed" && reuse != "never") errors.push_back("--cell-reuse is allowed or never");
+  if (!demo_users_path.empty()) {
+    std::ifstream in(demo_users_path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = sls::json_parse(text.str());
+    if (!in || !parsed || !parsed->is_object())
+      errors.push_back("--demo-users: cannot read a JSON object from " + demo_users_path);
+    else if (!http.demo)
+      errors.push_back("--demo-users needs --demo");
+    else
+      http.demo_users_json = text.str();
+  }
   if (!errors.empty() || !cl.positional().empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "slsd: %s\n", e.c_str());
     std::fputs(kUsage, stderr);

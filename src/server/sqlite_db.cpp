@@ -34,18 +34,30 @@ Result<SqliteDb> SqliteDb::open(const std::string& path) {
   return db;
 }
 
-SqliteDb::SqliteDb(SqliteDb&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+SqliteDb::SqliteDb(SqliteDb&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {
+  other.cache_.clear();
+}
 
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   if (this != &other) {
+    finalize_cache();
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
+    other.cache_.clear();
   }
   return *this;
 }
 
 SqliteDb::~SqliteDb() {
+  finalize_cache();
   if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+void SqliteDb::finalize_cache() noexcept {
+  for (auto& [text, entry] : cache_) sqlite3_finalize(entry.stmt);
+  cache_.clear();
 }
 
 Status SqliteDb::exec(std::string_view sql) {
@@ -68,6 +80,23 @@ Result<SqliteStatement> SqliteDb::prepare(std::string_view sql) {
   return SqliteStatement(db_, stmt);
 }
 
+Result<SqliteStatement> SqliteDb::prepare_cached(std::string_view sql) {
+  auto found = cache_.find(std::string(sql));
+  if (found == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                           nullptr) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return sqlite_error(db_, "prepare");
+    }
+    found = cache_.emplace(std::string(sql), CachedStatement{stmt, false}).first;
+  }
+  CachedStatement& entry = found->second;
+  if (entry.in_use) return prepare(sql);
+  entry.in_use = true;
+  return SqliteStatement(db_, entry.stmt, &entry.in_use);
+}
+
 std::int64_t SqliteDb::changes() const noexcept { return sqlite3_changes(db_); }
 std::int64_t SqliteDb::last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
 
@@ -83,19 +112,39 @@ Result<std::string> SqliteDb::journal_mode() {
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cached_in_use_(std::exchange(other.cached_in_use_, nullptr)),
+      bind_rc_(other.bind_rc_) {}
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    release();
     db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
+    cached_in_use_ = std::exchange(other.cached_in_use_, nullptr);
     bind_rc_ = other.bind_rc_;
   }
   return *this;
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { release(); }
+
+void SqliteStatement::release() noexcept {
+  if (stmt_ == nullptr) return;
+  if (cached_in_use_ != nullptr) {
+    // Ends the statement's read of the database (a reset statement holds no
+    // lock) and drops the bound values, which may have been secrets. The
+    // return codes repeat the last step's error, already reported there.
+    (void)sqlite3_reset(stmt_);
+    (void)sqlite3_clear_bindings(stmt_);
+    *cached_in_use_ = false;
+    cached_in_use_ = nullptr;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+}
 
 void SqliteStatement::note_bind(int rc) noexcept {
   if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;

@@ -116,7 +116,13 @@ CREATE TABLE sms_outbox (
 CREATE INDEX audit_by_username ON audit(username, id);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}};
+// Opening any challenge cancels the login's pending pushes: without this
+// index that lookup read every push ever made (docs/benchmarks.md).
+constexpr std::string_view kMigration3 = R"sql(
+CREATE INDEX pushes_by_login ON pushes(login_id, status);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
 
 // --- row mapping ---------------------------------------------------------------
 
@@ -299,7 +305,7 @@ std::string sql(std::string_view a, std::string_view b = {}, std::string_view c 
 /// Runs a query expected to return at most one row, mapped by `read`.
 template <class Row, class Bind, class Read>
 Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare(text);
+  auto st = db.prepare_cached(text);
   if (!st) return st.error();
   bind(*st);
   auto row = st->step();
@@ -310,7 +316,7 @@ Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind
 
 template <class Row, class Bind, class Read>
 Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare(text);
+  auto st = db.prepare_cached(text);
   if (!st) return st.error();
   bind(*st);
   std::vector<Row> rows;
@@ -325,7 +331,7 @@ Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind b
 
 template <class Bind>
 Status execute(SqliteDb& db, const std::string& text, Bind bind) {
-  auto st = db.prepare(text);
+  auto st = db.prepare_cached(text);
   if (!st) return st.error();
   bind(*st);
   return st->run();
@@ -632,6 +638,14 @@ Status SqliteStore::migrate(std::span<const Migration> migrations) {
   for (const Migration& m : migrations) {
     if (m.version <= *current) continue;
     if (auto s = db_.exec("BEGIN IMMEDIATE;"); !s) return s;
+    // Another process may have applied it while this one waited for the
+    // lock (slsd and slsctl opening a new database at the same moment).
+    auto applied = schema_version_locked();
+    if (!applied || *applied >= m.version) {
+      (void)db_.exec("ROLLBACK;");
+      if (!applied) return applied.error();
+      continue;
+    }
     Status step = db_.exec(m.sql);
     if (step) {
       auto st = db_.prepare("INSERT INTO schema_version (version) VALUES (?1)");
@@ -661,21 +675,22 @@ Result<std::string> SqliteStore::journal_mode() {
 
 Status SqliteStore::run_transaction(const TxFunction& fn, bool commit) {
   std::lock_guard lock(mutex_);
-  if (auto s = db_.exec(commit ? "BEGIN IMMEDIATE;" : "BEGIN;"); !s) return s;
+  if (auto s = execute(db_, commit ? "BEGIN IMMEDIATE" : "BEGIN", [](SqliteStatement&) {}); !s) return s;
+  auto rollback = [this] { (void)execute(db_, "ROLLBACK", [](SqliteStatement&) {}); };
   SqliteTx tx(db_);
   Status result = ok_status();
   try {
     result = fn(tx);
   } catch (...) {
-    (void)db_.exec("ROLLBACK;");
+    rollback();
     throw;
   }
   if (!result || !commit) {
-    (void)db_.exec("ROLLBACK;");
+    rollback();
     return result;
   }
-  if (auto s = db_.exec("COMMIT;"); !s) {
-    (void)db_.exec("ROLLBACK;");
+  if (auto s = execute(db_, "COMMIT", [](SqliteStatement&) {}); !s) {
+    rollback();
     return s;
   }
   return ok_status();

@@ -18,8 +18,11 @@
 //  - numbers whose magnitude does not fit a finite double.
 //
 // Numbers: a number without fraction or exponent that fits std::int64_t is an
-// integer; every other number is a double. Serialising a double always writes
-// a fraction or an exponent, so the kind survives a round trip.
+// integer; every other number is a double, the one nearest to the decimal
+// value (ties to even; magnitudes below half the smallest subnormal read as
+// zero). Serialising a double always writes a fraction or an exponent, so the
+// kind survives a round trip. Both conversions are exact and done by this
+// codec itself (not by strtod/printf), identically in every build.
 //
 // Key order: objects keep their members in INSERTION order (the order of the
 // text for parsed objects, the order of set() calls for built ones). The
@@ -183,8 +186,12 @@ Result<JsonValue> json_parse(std::string_view text, std::size_t max_size = kJson
 /// escaped (as \" \\ \b \f \n \r \t or \u00XX), plus U+2028 and U+2029 (as
 /// \u2028 \u2029, so the output is also a valid JavaScript literal). Bytes
 /// that are not valid UTF-8 are written as U+FFFD, so the output is always
-/// valid JSON. Doubles use the shortest text that reads back to the same
-/// value. Never fails.
+/// valid JSON. Doubles use the fewest significant digits that read back as
+/// the same double (the nearer candidate if two qualify), laid out as
+/// JavaScript's Number.prototype.toString does (plain from 1e-7 up to below
+/// 1e21: "0.1", "123456.789", "0.000001"; otherwise "1e-7", "1.5e+300"), with
+/// ".0" appended where that would read as an integer ("2.0", "-0.0").
+/// Never fails.
 std::string json_serialize(const JsonValue& value);
 
 /// Appends `s` as a quoted JSON string to `out`, with the escaping rules of

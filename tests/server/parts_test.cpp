@@ -233,17 +233,19 @@ TEST(MobileKeyExchange, DerivationMatchesTheDocumentedFormula) {
 }
 
 TEST(TypedCodes, DigitCodesAndTemporaryCodesAreNormalised) {
-  EXPECT_EQ(parse_digit_code("123 456", 6).value(), "123456");
-  EXPECT_EQ(parse_digit_code("１２３４５６", 6).value(), "123456");
-  EXPECT_EQ(parse_digit_code("12345", 6).code(), Errc::sms_code_format);
-  EXPECT_EQ(parse_digit_code("12345a", 6).code(), Errc::sms_code_format);
+  EXPECT_EQ(parse_code("123 456", kSmsCodeFormat).value(), "123456");
+  EXPECT_EQ(parse_code("１２３４５６", kSmsCodeFormat).value(), "123456");
+  EXPECT_EQ(parse_code("12345", kSmsCodeFormat).code(), Errc::sms_code_format);
+  EXPECT_EQ(parse_code("12345a", kSmsCodeFormat).code(), Errc::sms_code_format);
+  EXPECT_EQ(parse_code("1234 5678", kActivationCodeFormat).value(), "12345678");
+  EXPECT_EQ(parse_code("123456", kActivationCodeFormat).code(), Errc::activation_bad_code);
   const std::string code = generate_temp_code();
-  EXPECT_EQ(code.size(), kTempCodeLength);
-  EXPECT_EQ(parse_temp_code(format_temp_code(code)).value(), code);
-  EXPECT_EQ(parse_temp_code("abcde-fghjk").value(), "ABCDEFGHJK");
-  EXPECT_EQ(parse_temp_code("OIL00-00000").value(), "0110000000");  // look-alikes mapped
-  EXPECT_EQ(parse_temp_code("ABCDE-FGHJ").code(), Errc::temp_code_format);
-  EXPECT_EQ(parse_temp_code("ABCDE-FGHJU").code(), Errc::temp_code_format);
+  EXPECT_EQ(code.size(), kTempCodeFormat.length);
+  EXPECT_EQ(parse_code(format_temp_code(code), kTempCodeFormat).value(), code);
+  EXPECT_EQ(parse_code("abcde-fghjk", kTempCodeFormat).value(), "ABCDEFGHJK");
+  EXPECT_EQ(parse_code("OIL00-00000", kTempCodeFormat).value(), "0110000000");  // look-alikes mapped
+  EXPECT_EQ(parse_code("ABCDE-FGHJ", kTempCodeFormat).code(), Errc::temp_code_format);
+  EXPECT_EQ(parse_code("ABCDE-FGHJU", kTempCodeFormat).code(), Errc::temp_code_format);
   EXPECT_EQ(generate_digits(8).size(), 8u);
   EXPECT_EQ(mask_phone("+85291234567"),
             "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2"

@@ -1,74 +1,18 @@
-// The demo page in Debian's Chromium under the production
+// The offline demo page (demo/core.html) in Debian's Chromium under the production
 // Content-Security-Policy: the module must load and render without a single
 // console error or CSP violation, and the QR code on screen must decode to a
 // payload that verifies with the server key the page shows.
 'use strict';
 
-const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const readline = require('node:readline');
 const jsQR = require('jsqr');
-const { chromium } = require('playwright-core');
-const { repoRoot, distDir, loadCore, readErrorCatalog } = require('../support/core.cjs');
+const { distDir, loadCore, readErrorCatalog } = require('../support/core.cjs');
+const {
+  startStaticServer, launchChromium, watch, RECORD_VIOLATIONS, pngPixels,
+} = require('../support/browser.cjs');
 
 jest.setTimeout(60000);
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-/** Debian's Chromium: $CHROMIUM_PATH, else `chromium` on PATH. Never a downloaded browser. */
-function chromiumPath() {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium is not installed (apt-get install chromium)');
-  }
-}
-
-/** Starts web/scripts/serve.mjs on a free port; resolves with {child, url}. */
-function startServer() {
-  const child = spawn(process.execPath,
-    [path.join(repoRoot, 'web', 'scripts', 'serve.mjs'), '--port', '0', '--dist', distDir],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout });
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-    lines.once('line', (line) => {
-      const match = /^serving (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
-      if (match) resolve({ child, url: match[1] });
-      else reject(new Error(`unexpected output from serve.mjs: ${line}`));
-    });
-  });
-}
-
-/** Records what must stay empty: console errors and warnings, page errors, CSP violations, failed loads. */
-function watch(page) {
-  const problems = { console: [], pageErrors: [], failedRequests: [], badResponses: [] };
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.console.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
-  page.on('requestfailed', (request) => problems.failedRequests.push(`${request.url()} ${request.failure()?.errorText}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.badResponses.push(`${response.status()} ${response.url()}`);
-  });
-  return problems;
-}
-
-// Runs before any page script, outside the page's CSP: collects every
-// securitypolicyviolation event of the document.
-const RECORD_VIOLATIONS = () => {
-  window.cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.cspViolations.push({
-      directive: event.effectiveDirective, blocked: event.blockedURI, sample: event.sample,
-    });
-  });
-};
 
 let server;
 let browser;
@@ -82,8 +26,8 @@ beforeAll(async () => {
     }
   }
   core = await loadCore();
-  server = await startServer();
-  browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  server = await startStaticServer();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -100,26 +44,9 @@ async function openDemo(query = '') {
   page.on('response', (response) => {
     if (response.url().endsWith('.wasm')) wasmTypes.push(response.headers()['content-type']);
   });
-  const response = await page.goto(`${server.url}demo/${query}`);
+  const response = await page.goto(`${server.url}demo/core.html${query}`);
   await page.waitForSelector('body[data-ready]');
   return { context, page, problems, wasmTypes, response };
-}
-
-/** The RGBA pixels of a PNG, decoded by the page itself (no image fetch: CSP-neutral). */
-async function pngPixels(page, png) {
-  const { width, height, rgba } = await page.evaluate(async (base64) => {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d');
-    context.drawImage(bitmap, 0, 0);
-    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    // Back as base64: a plain array of this size is slow to serialise.
-    let binary = '';
-    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return { width: bitmap.width, height: bitmap.height, rgba: btoa(binary) };
-  }, png.toString('base64'));
-  return { width, height, data: new Uint8ClampedArray(Buffer.from(rgba, 'base64')) };
 }
 
 test('the demo renders under the strict CSP with no error and no violation', async () => {

@@ -1,0 +1,175 @@
+// Types of <sls-login> (web/sls-login.js) and of the DOM patcher it uses
+// (dom-patcher.js, shipped in dist/ beside sls-core.mjs). Written by hand.
+//
+// THE CONTRACT FOR PAGES, TESTS AND BENCHMARKS (kept stable):
+// - Files: sls-login.js and sls-login.css side by side; dist/sls-core.mjs,
+//   dist/sls-core.wasm and dist/dom-patcher.js below them. Importing
+//   sls-login.js registers <sls-login> (if the name is free); that and the
+//   class are its only global effects. Under a strict CSP a page needs only
+//   `<script type="module" src=".../sls-login.js">`.
+// - Attributes: `endpoint` (API base URL, default "/api/v1"; requests go to
+//   endpoint + the documented path, e.g. /api/v1/login), `lang` (else the
+//   nearest `lang` of the page, followed as it changes, else the browser's),
+//   `username` (prefill, read when a login starts), `module-url` (where
+//   sls-core.mjs is; default dist/sls-core.mjs beside sls-login.js; read on
+//   connect), `stylesheet-url` (default sls-login.css beside sls-login.js;
+//   "none": the page links it itself), and the global `autofocus` (focus the
+//   first field on load; otherwise focus moves only once the user acts in
+//   the element). `id`: prefix of the view's ids ("login" → "login-username";
+//   without an id, "sls-1", "sls-2", ...).
+// - The view is light DOM, inside the element: fields are
+//   `input[name=username|password|code]` (autocomplete username,
+//   current-password, one-time-code), the form is the element's only
+//   `form`, the root `div.sls-login[part~=root]` carries
+//   `data-screen="<LoginScreen>"`; errors are `[part~=error]`, the live
+//   region `[role=status]`. Themeable nodes carry `part` names (see
+//   docs/component.md).
+// - Ready: the first `sls-state` event comes after the first view is in the
+//   page (screen "credentials"). Every event bubbles and is composed; the
+//   events come after the view they describe is applied.
+// - Requests: fetch() with credentials "same-origin", cache "no-store",
+//   Accept: application/json, Accept-Language: en | zh-Hant | zh-Hans,
+//   Content-Type: application/json when there is a body; aborted after
+//   15 s (then reported to the core as a network failure). Retry-After
+//   (seconds or an HTTP date) is honoured.
+// - Disconnecting aborts requests, clears timers, frees the core's object and
+//   empties the element; connecting again starts a new login. Moving the
+//   element with moveBefore() keeps the login.
+
+import type {
+  LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsCore, ViewNode,
+} from './sls-core';
+
+export type { LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail };
+
+/** detail of `sls-error`: as the core reports it, plus `cause` when the module failed to load (code "internal"). */
+export interface SlsErrorEventDetail extends LoginErrorDetail {
+  readonly cause?: string;
+}
+
+export type SlsStateEvent = CustomEvent<LoginStateDetail>;
+export type SlsErrorEvent = CustomEvent<SlsErrorEventDetail>;
+export type SlsAuthenticatedEvent = CustomEvent<LoginSession>;
+
+export interface SlsLoginEventMap extends HTMLElementEventMap {
+  /** The screen or the busy flag changed (also once at start). */
+  'sls-state': SlsStateEvent;
+  /** A server or network error was shown, or the module could not load. */
+  'sls-error': SlsErrorEvent;
+  /**
+   * The login is complete: the server set the session cookie, and the detail
+   * is its Session object. The page decides what follows (redirect, or
+   * postMessage to a webview host).
+   */
+  'sls-authenticated': SlsAuthenticatedEvent;
+}
+
+/** The DOM patcher module (dom-patcher.js). */
+export interface DomPatcherModule {
+  /** "http://www.w3.org/2000/svg". */
+  readonly SVG_NAMESPACE: string;
+  /**
+   * A patcher for `container`. `dispatch` receives every DOM event the view
+   * binds: the action, the bound element's `value` ("" if none) and the
+   * event. A bound submit has its navigation prevented and first reports
+   * each bound input of the form with its current value (autofill that
+   * fires no input event).
+   */
+  createPatcher(container: Element, dispatch: (action: string, value: string, event: Event) => void): DomPatcher;
+}
+
+export interface DomPatcher {
+  /**
+   * Makes the container's own children match `view` (a node, a list, or null
+   * for none): keyed diff, fewest DOM writes, inputs keep value, focus and
+   * caret; nodes and attributes it did not create are left alone. Throws a
+   * TypeError for an element or attribute that would run code.
+   */
+  patch(view: ViewNode | readonly ViewNode[] | null): void;
+  /** Stops dispatching events; the DOM stays. */
+  dispose(): void;
+}
+
+/** What a loader provides: an instantiated core and the patcher module. */
+export interface SlsLoaded {
+  readonly core: SlsCore;
+  readonly patcher: DomPatcherModule;
+}
+
+/** Obtains the core and patcher for a module URL (one call per URL and page, cached). */
+export type SlsLoader = (moduleUrl: URL) => Promise<SlsLoaded>;
+
+export class SlsLogin extends HTMLElement {
+  /** true: a form holding the element sees its validity. */
+  static readonly formAssociated: true;
+  static readonly observedAttributes: readonly string[];
+
+  /**
+   * Registers the element as `tagName` (default "sls-login"). Idempotent; a
+   * second name gets a subclass. Throws a DOMException (NotSupportedError)
+   * when the name belongs to another element. Returns the registered class.
+   * The stylesheet styles the tag `sls-login` as a block: give another name
+   * `display: block` in the page.
+   */
+  static define(tagName?: string, registry?: CustomElementRegistry): typeof SlsLogin;
+
+  /**
+   * Replaces how elements get the core and the patcher (for bundlers that
+   * import them statically, and for tests); null restores the default:
+   * import(module-url) and import(dom-patcher.js beside it). Affects
+   * elements that connect afterwards.
+   */
+  static setLoader(load: SlsLoader | null): void;
+
+  /** Attribute `endpoint`; default "/api/v1". */
+  endpoint: string;
+  /** Attribute `username`; "" when absent. */
+  username: string;
+  /** Attribute `module-url`, resolved against the document; default dist/sls-core.mjs beside sls-login.js. */
+  get moduleUrl(): URL;
+  set moduleUrl(value: string | URL);
+  /** The current screen, or null while the module loads (or after disconnect). */
+  readonly screen: LoginScreen | null;
+  /** True while a submitted request is outstanding. */
+  readonly busy: boolean;
+
+  /** The form-associated members, backed by ElementInternals (null / defaults where unsupported). */
+  readonly form: HTMLFormElement | null;
+  /** customError, with the message shown, while the view marks a field invalid (aria-invalid). */
+  readonly validity: ValidityState | null;
+  readonly validationMessage: string;
+  readonly willValidate: boolean;
+  checkValidity(): boolean;
+  reportValidity(): boolean;
+
+  /** Starts a new login on the credentials screen (e.g. after logging out). */
+  restart(): void;
+
+  addEventListener<K extends keyof SlsLoginEventMap>(
+    type: K, listener: (this: SlsLogin, event: SlsLoginEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions): void;
+  addEventListener(
+    type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SlsLoginEventMap>(
+    type: K, listener: (this: SlsLogin, event: SlsLoginEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions): void;
+  removeEventListener(
+    type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sls-login': SlsLogin;
+  }
+  /** The events bubble and are composed: a page may listen on document or window. */
+  interface DocumentEventMap {
+    'sls-state': SlsStateEvent;
+    'sls-error': SlsErrorEvent;
+    'sls-authenticated': SlsAuthenticatedEvent;
+  }
+  interface WindowEventMap {
+    'sls-state': SlsStateEvent;
+    'sls-error': SlsErrorEvent;
+    'sls-authenticated': SlsAuthenticatedEvent;
+  }
+}

@@ -1,0 +1,438 @@
+// <sls-login> in Debian's Chromium, on the demo login page (web/demo/
+// login.html) under the production Content-Security-Policy, against the
+// in-process fake of the API (support/fake-api.cjs): complete logins by
+// code card, push and challenge/response (typed, and approved online from
+// the QR code), keyboard-only use, and a tour of every screen in the three
+// languages with axe-core on each and a screenshot saved to
+// web/test-results/screenshots/<NN>-<screen>.<lang>.png.
+//
+// Every test also checks that the page logged no console error, threw
+// nothing and broke no CSP rule. Chromium logs each HTTP error answer as a
+// console error ("Failed to load resource"); the ones a test provokes on
+// purpose (a wrong code, a lock, a dropped connection) are matched against
+// the fake's request log, and only those are allowed.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const jsQR = require('jsqr');
+const { repoRoot, distDir } = require('../support/core.cjs');
+const {
+  launchChromium, watch, RECORD_VIOLATIONS, pngPixels, axeViolations,
+} = require('../support/browser.cjs');
+const { startFakeApi, TEST_PASSWORD } = require('../support/fake-api.cjs');
+
+jest.setTimeout(60000);
+
+const SCREENSHOT_DIR = path.join(repoRoot, 'web', 'test-results', 'screenshots');
+const LANGS = ['en', 'zh-Hant', 'zh-Hans'];
+
+// Runs before the page's scripts: keeps the element's events (they bubble
+// and are composed) for the test to read.
+const RECORD_EVENTS = () => {
+  window.slsEvents = [];
+  for (const type of ['sls-state', 'sls-error', 'sls-authenticated']) {
+    window.addEventListener(type, (event) => window.slsEvents.push({ type, detail: event.detail }), true);
+  }
+};
+
+let fake;
+let browser;
+/** Screen → lang → the screen's title, to compare languages at the end. */
+const titles = new Map();
+
+beforeAll(async () => {
+  for (const file of ['sls-core.mjs', 'sls-core.wasm', 'dom-patcher.js']) {
+    if (!fs.existsSync(path.join(distDir, file))) {
+      throw new Error(`${file} is not built in ${distDir}: cmake --preset wasm && cmake --build --preset wasm`);
+    }
+  }
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  fake = await startFakeApi();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  if (browser) await browser.close();
+  if (fake) await fake.close();
+});
+
+beforeEach(() => fake.reset());
+
+/** Opens the login page in a fresh context; resolves once the credentials screen shows. */
+async function openLogin(lang = 'en') {
+  const context = await browser.newContext({ viewport: { width: 800, height: 1000 } });
+  await context.addInitScript(RECORD_VIOLATIONS);
+  await context.addInitScript(RECORD_EVENTS);
+  const page = await context.newPage();
+  const problems = watch(page);
+  const response = await page.goto(`${fake.url}demo/login.html?lang=${lang}`);
+  expect(response.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  await waitScreen(page, 'credentials');
+  return { context, page, problems };
+}
+
+/** Loads the page again (a new login, same context). */
+async function reload(page, lang) {
+  await page.goto(`${fake.url}demo/login.html?lang=${lang}`);
+  await waitScreen(page, 'credentials');
+}
+
+const inElement = (page, selector) => page.locator(`sls-login ${selector}`);
+
+function waitScreen(page, screen) {
+  return page.locator(`sls-login > .sls-login[data-screen="${screen}"]`).waitFor({ timeout: 15000 });
+}
+
+/** The password step, with the mouse. */
+async function logIn(page, username) {
+  await inElement(page, 'input[name="username"]').fill(username);
+  await inElement(page, 'input[name="password"]').fill(TEST_PASSWORD);
+  await inElement(page, '[part~="primary"]').click();
+}
+
+async function submitCode(page, code) {
+  await inElement(page, 'input[name="code"]').fill(code);
+  await inElement(page, '[part~="primary"]').click();
+}
+
+/** A valid-looking code-card entry that is not the right one. */
+function wrongCardEntry() {
+  const right = fake.answer();
+  return right === '000000' ? '111111' : '000000';
+}
+
+/** The name and id of the focused element. */
+function focused(page) {
+  return page.evaluate(() => ({ name: document.activeElement?.getAttribute('name'), id: document.activeElement?.id }));
+}
+
+/** Presses Tab until `test(focused)` holds; fails after 12 presses. */
+async function tabTo(page, test) {
+  for (let i = 0; i <= 12; i += 1) {
+    if (test(await focused(page))) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached the element (focus on ${JSON.stringify(await focused(page))})`);
+}
+
+/**
+ * Saves a screenshot of the element as <name>.<lang>.png, runs axe-core on
+ * the whole page and expects no violation, and records the screen's title.
+ */
+async function capture(page, lang, name) {
+  const root = page.locator('sls-login > .sls-login');
+  expect(await root.getAttribute('lang')).toBe(lang);
+  await root.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.${lang}.png`) });
+  expect({ screen: name, lang, violations: await axeViolations(page) }).toEqual({ screen: name, lang, violations: [] });
+  const title = await inElement(page, '[part~="title"]').textContent();
+  if (!titles.has(name)) titles.set(name, {});
+  titles.get(name)[lang] = title;
+}
+
+/** The QR code on screen, decoded from a screenshot of it. */
+async function decodeQr(page) {
+  const shot = await inElement(page, 'svg[part~="qr-code"]').screenshot();
+  const { width, height, data } = await pngPixels(page, shot);
+  const decoded = jsQR(data, width, height);
+  expect(decoded).not.toBeNull();
+  return decoded.data;
+}
+
+/**
+ * Expects no CSP violation, no page error, and no console error or failed
+ * request except those the fake's log explains (deliberate HTTP errors and
+ * dropped connections).
+ */
+async function expectClean(page, problems) {
+  expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
+  expect(problems.pageErrors).toEqual([]);
+  const provoked = new Map();
+  for (const r of fake.requests) {
+    if (r.status >= 400 || r.status === 0) provoked.set(`${fake.origin}${r.path}`, [...(provoked.get(`${fake.origin}${r.path}`) ?? []), r.status]);
+  }
+  const explained = (url, status) => (provoked.get(url) ?? []).includes(status);
+  const consoleLeft = problems.console.filter((text, i) => {
+    const m = /^error: Failed to load resource: (?:the server responded with a status of (\d+)|net::ERR_\w+)/.exec(text);
+    return !(m && explained(problems.consoleUrls[i], m[1] ? Number(m[1]) : 0));
+  });
+  expect(consoleLeft).toEqual([]);
+  expect(problems.failedRequests.filter((line) => !explained(line.split(' ')[0], 0))).toEqual([]);
+  expect(problems.badResponses.filter((line) => {
+    const [status, url] = line.split(' ');
+    return !explained(url, Number(status));
+  })).toEqual([]);
+}
+
+const events = (page, type) => page.evaluate((t) => window.slsEvents.filter((e) => e.type === t).map((e) => e.detail), type);
+
+test('keyboard only: a code-card login with Tab, typing and Enter', async () => {
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await tabTo(page, (f) => f.name === 'username');
+    await page.keyboard.type('card');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).name).toBe('password');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await waitScreen(page, 'code_card');
+
+    // A wrong entry: the error shows and the field is marked; then the right one.
+    await tabTo(page, (f) => f.name === 'code');
+    await page.keyboard.type(wrongCardEntry());
+    await page.keyboard.press('Enter');
+    await inElement(page, '[part~="error"]').waitFor();
+    expect(await inElement(page, 'input[name="code"]').getAttribute('aria-invalid')).toBe('true');
+    await tabTo(page, (f) => f.name === 'code');
+    await page.keyboard.press('Control+A');
+    const right = fake.answer();
+    await page.keyboard.type(`${right.slice(0, 3)} ${right.slice(3)}`.toLowerCase());
+    await page.keyboard.press('Enter');
+    await waitScreen(page, 'authenticated');
+
+    const [session] = await events(page, 'sls-authenticated');
+    expect(session).toMatchObject({ username: 'card', device_kind: 'code_card', access: 'full' });
+    expect(await page.textContent('#outcome')).toContain('card');
+    const screens = (await events(page, 'sls-state')).map((s) => s.screen);
+    expect(screens[0]).toBe('credentials');
+    expect(screens.at(-1)).toBe('authenticated');
+    expect(screens).toContain('code_card');
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a push login: number to match, countdown, polling until the phone approves', async () => {
+  fake.configure({ push: { decision: 'approve', afterPolls: 2 }, pollRetryAfter: 1 });
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'mobile');
+    await waitScreen(page, 'push');
+    const { number } = fake.openChallenge();
+    expect(await inElement(page, '[part~="number"]').textContent()).toBe(number);
+    expect(await inElement(page, '[part~="countdown"]').textContent()).toMatch(/\d:\d\d/);
+    await waitScreen(page, 'authenticated');
+    expect(fake.requests.filter((r) => r.route === 'GET /push/{tx_id}').map((r) => r.status)).toEqual([200, 200]);
+    const [session] = await events(page, 'sls-authenticated');
+    expect(session).toMatchObject({ username: 'mobile', device_kind: 'mobile_key' });
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a refused push ends on the failed screen, and a retry can succeed', async () => {
+  fake.configure({ push: { decision: 'deny', afterPolls: 1 } });
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'mobile');
+    await waitScreen(page, 'failed');
+    const errors = await events(page, 'sls-error');
+    expect(errors.map((e) => e.code)).toContain('push.denied');
+    fake.configure({ push: { decision: 'approve', afterPolls: 1 } });
+    await inElement(page, '[part~="primary"]').click();
+    await waitScreen(page, 'authenticated');
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('challenge/response: the QR code carries the payload the server signed; the typed response is checked live', async () => {
+  fake.configure({ push: { decision: 'never' } });
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'mobile');
+    await waitScreen(page, 'push');
+    await inElement(page, '[part~="link"]').click();
+    await waitScreen(page, 'challenge_response');
+
+    const text = await decodeQr(page);
+    expect(text).toBe(fake.issuedPayloads.at(-1));
+    const payload = fake.core.verify_signed_payload(text, fake.serverPublicKey, Math.floor(Date.now() / 1000), 'en');
+    expect(payload.ok).toBe(true);
+    const challenge = fake.openChallenge();
+    expect(payload.value).toMatchObject({ challenge: challenge.challenge, origin: fake.origin });
+    expect((await inElement(page, '[part~="challenge"] [aria-hidden="true"]').textContent()).replace(/\s/g, ''))
+      .toBe(challenge.challenge);
+
+    // A wrong check digit is caught while typing, before any request.
+    const response = fake.answer();
+    const typo = response.slice(0, 7) + String((Number(response[7]) + 1) % 10);
+    await inElement(page, 'input[name="code"]').fill(typo);
+    expect(await inElement(page, 'input[name="code"]').getAttribute('aria-invalid')).toBe('true');
+    expect(fake.requests.some((r) => r.route === 'POST /login/{login_id}/verify')).toBe(false);
+    await submitCode(page, `${response.slice(0, 4)} ${response.slice(4)}`);
+    await waitScreen(page, 'authenticated');
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('challenge/response: a QR scan approved online completes the login by itself', async () => {
+  fake.configure({ push: { decision: 'never' }, pollRetryAfter: 1 });
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'mobile');
+    await waitScreen(page, 'push');
+    await inElement(page, '[part~="link"]').click();
+    await waitScreen(page, 'challenge_response');
+    const payload = await decodeQr(page);
+    // What the phone does after verifying the payload: approve it, signed with its key.
+    const reply = await fetch(`${fake.apiUrl}/qr/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        device_id: fake.device('mobile', 'mobile_key').id,
+        payload,
+        signature: fake.deviceSign('mobile', `SLS-QR-1|${payload}|approve`),
+      }),
+    });
+    expect(reply.status).toBe(200);
+    await waitScreen(page, 'authenticated');
+    expect(fake.requests.some((r) => r.route === 'GET /login/{login_id}/challenge-status')).toBe(true);
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('wrong codes lock the login after maxFailures; a throttled login says to wait', async () => {
+  fake.configure({ maxFailures: 2 });
+  fake.throttle('POST /login', { retryAfter: 30 });
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'card');
+    await inElement(page, '[part~="error"]').waitFor();
+    expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('rate.limited', [], 'en'));
+    expect(await page.locator('sls-login > .sls-login').getAttribute('data-screen')).toBe('credentials');
+
+    await reload(page, 'en');
+    await logIn(page, 'card');
+    await waitScreen(page, 'code_card');
+    await submitCode(page, wrongCardEntry());
+    await inElement(page, '[part~="error"]').waitFor();
+    expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('card.mismatch', [], 'en'));
+    await submitCode(page, wrongCardEntry());
+    await waitScreen(page, 'locked');
+    expect((await events(page, 'sls-error')).map((e) => e.code)).toContain('auth.locked');
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+describe.each(LANGS)('every screen in %s', (lang) => {
+  test('axe-core finds nothing, and each screen is saved as a screenshot', async () => {
+    const { context, page, problems } = await openLogin(lang);
+    try {
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      await capture(page, lang, '01-credentials');
+
+      await logIn(page, 'multi');
+      await waitScreen(page, 'device_choice');
+      expect(await inElement(page, '[part~="device"]').evaluateAll((b) => b.map((x) => x.value)))
+        .toEqual(['multi-mobile-key', 'multi-code-card', 'multi-sms']);
+      await capture(page, lang, '02-device-choice');
+
+      await inElement(page, '[part~="device"][value="multi-code-card"]').click();
+      await waitScreen(page, 'code_card');
+      await capture(page, lang, '03-code-card');
+
+      await submitCode(page, wrongCardEntry());
+      await inElement(page, '[part~="error"]').waitFor();
+      expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('card.mismatch', [], lang));
+      await capture(page, lang, '04-code-card-error');
+
+      await submitCode(page, fake.answer());
+      await waitScreen(page, 'authenticated');
+      await capture(page, lang, '11-authenticated');
+
+      fake.configure({ push: { decision: 'never' } });
+      await reload(page, lang);
+      await logIn(page, 'mobile');
+      await waitScreen(page, 'push');
+      await capture(page, lang, '06-push-countdown');
+      await inElement(page, '[part~="link"]').click();
+      await waitScreen(page, 'challenge_response');
+      expect(await decodeQr(page)).toBe(fake.issuedPayloads.at(-1));
+      await capture(page, lang, '05-challenge-response-qr');
+
+      await reload(page, lang);
+      await logIn(page, 'sms');
+      await waitScreen(page, 'sms');
+      await capture(page, lang, '07-sms');
+
+      await reload(page, lang);
+      await logIn(page, 'temp');
+      await waitScreen(page, 'temp_code');
+      await capture(page, lang, '08-temp-code');
+
+      fake.failNext('POST /login/{login_id}/challenge');
+      await reload(page, lang);
+      await logIn(page, 'sms');
+      await waitScreen(page, 'network_error');
+      await capture(page, lang, '10-network-error');
+
+      fake.lock('card');
+      await reload(page, lang);
+      await logIn(page, 'card');
+      await waitScreen(page, 'locked');
+      await capture(page, lang, '09-locked');
+
+      await expectClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test('the page\'s language picker switches the element, error included, without a new login', async () => {
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await logIn(page, 'card');
+    await waitScreen(page, 'code_card');
+    await submitCode(page, wrongCardEntry());
+    await inElement(page, '[part~="error"]').waitFor();
+    const loginCount = fake.requests.filter((r) => r.route === 'POST /login').length;
+    for (const lang of ['zh-Hant', 'zh-Hans', 'en']) {
+      await page.selectOption('#lang', lang);
+      await page.locator(`sls-login > .sls-login[lang="${lang}"]`).waitFor();
+      expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('card.mismatch', [], lang));
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+    }
+    expect(await page.locator('sls-login > .sls-login').getAttribute('data-screen')).toBe('code_card');
+    expect(fake.requests.filter((r) => r.route === 'POST /login').length).toBe(loginCount);
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the checks can fail: axe-core and the CSP watcher see a planted fault', async () => {
+  const { context, page, problems } = await openLogin('en');
+  try {
+    await page.evaluate(() => {
+      document.querySelector('sls-login input[name="username"]').removeAttribute('id');
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true;';
+      document.head.append(script);
+    });
+    expect((await axeViolations(page)).some((v) => v.startsWith('label:'))).toBe(true);
+    expect(await page.evaluate(() => window.inlineRan)).toBeUndefined();
+    expect((await page.evaluate(() => window.cspViolations)).map((v) => v.directive)).toEqual(['script-src-elem']);
+    expect(problems.console.length).toBeGreaterThan(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test('each screen reads differently in the three languages', () => {
+  expect(titles.size).toBe(11);
+  for (const [screen, byLang] of titles) {
+    expect({ screen, langs: Object.keys(byLang).sort() }).toEqual({ screen, langs: [...LANGS].sort() });
+    expect({ screen, distinct: new Set(Object.values(byLang)).size }).toEqual({ screen, distinct: 3 });
+  }
+});

@@ -1,0 +1,842 @@
+// An in-process fake of the login API of docs/openapi.yaml, for the browser
+// tests and the timing benchmark. It serves the API under /api/v1 and, on
+// the same origin, web/ as web/scripts/serve.mjs does.
+//
+// LIMITS: this is a fake, not a server. The reference server is slsd
+// (src/server/, its own issue); integrators must never copy this file.
+//  - Everything lives in memory and is lost on close. Secrets (card codes,
+//    OCRA keys, SMS and temporary codes) are kept in clear and compared with
+//    ===; the signing key is a published test key. None of it is secure.
+//  - Implemented: POST /login, /login/{id}/challenge, /verify, /sms/resend,
+//    /complete; GET and DELETE /push/{tx}; POST /push/{tx}/decision (Ed25519
+//    device signature checked); POST /qr/approve; GET /login/{id}/
+//    challenge-status; GET /server-key. Not implemented (404): GET /device/
+//    {id}/pushes and POST /mobile-key/activate (the security centre's part).
+//  - Fixed users (TEST_USERS) share one password; a code card has 100 cells
+//    and cells may be asked again; a Mobile Key answers challenge/response
+//    with OCRA-1:HOTP-SHA256-7:QN06-PSHA256 and the PIN TEST_MOBILE_KEY_PIN.
+//  - One failure counter per user (slsd also counts per device); a
+//    temporary code always gives full access; no per-client rate limit
+//    except the forced 429s of throttle(); pushes per hour are bounded by
+//    the knob pushesPerHour only.
+//  - Push approval is a knob (approve or deny after N polls, or never
+//    answer), unless a test posts a signed decision first.
+//
+// Static files: web/scripts/serve.mjs is an ES module and Jest runs these
+// suites as CommonJS without ES module support, so its exports cannot be
+// imported here. The fake runs serve.mjs itself in a child process
+// (browser.cjs startStaticServer, as the CSP check does) and forwards every
+// non-API request to it; API answers carry the security headers that
+// serve.mjs sends, read from it at start. So the page, the module and the
+// API share one origin and one CSP, and no header is written twice.
+'use strict';
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { loadCore } = require('./core.cjs');
+const { startStaticServer } = require('./browser.cjs');
+
+/** Where the API lives on the fake's origin (the element's `endpoint`). */
+const API_BASE = '/api/v1';
+
+/** The password of every test user. */
+const TEST_PASSWORD = 'correct horse 42';
+
+/**
+ * Seed of the fake's QR-signing Ed25519 key. A TEST key, published here:
+ * payloads it signs prove nothing outside tests.
+ */
+const TEST_SERVER_SEED_HEX = '5e1f5e1f00112233445566778899aabbccddeeff0123456789abcdef5e1f5e1f';
+
+/** The PIN of every test Mobile Key (fed to the PSHA256 suite). */
+const TEST_MOBILE_KEY_PIN = '2468';
+
+const MOBILE_KEY_SUITE = 'OCRA-1:HOTP-SHA256-7:QN06-PSHA256';
+const CARD_CELLS = 100;
+const BODY_LIMIT = 16 * 1024;
+const COMPLETION_TOKEN_TTL = 60;
+const SMS_CODE_TTL = 600;
+const TEMP_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The users, by user name. Every device kind the login flow has a screen
+ * for; `multi` has several devices (the device-choice screen), `plain` none
+ * (password only). Labels are language-neutral: the server does not
+ * translate them.
+ */
+const TEST_USERS = {
+  card: { devices: [{ kind: 'code_card', label: 'No. 0042' }] },
+  mobile: { devices: [{ kind: 'mobile_key', label: '•••• 1234' }] },
+  sms: { devices: [{ kind: 'sms', label: '•••• 5678' }] },
+  temp: { devices: [{ kind: 'temp_code', label: '' }] },
+  multi: {
+    devices: [
+      { kind: 'code_card', label: 'No. 0042' },
+      { kind: 'mobile_key', label: '•••• 1234' },
+      { kind: 'sms', label: '•••• 5678' },
+    ],
+    default_kind: 'mobile_key',
+  },
+  plain: { devices: [] },
+};
+
+/** Limits in US cents per device kind (SPEC §2); null is unlimited. */
+const LIMITS = {
+  none: [5_000_000, 10_000_000],
+  sms: [20_000_000, 60_000_000],
+  mobile_key: [100_000_000, 100_000_000],
+  code_card: [20_000_000, 60_000_000],
+  temp_code: [5_000_000, 10_000_000],
+};
+
+/** The knobs' values after start and after reset(). */
+const DEFAULT_KNOBS = Object.freeze({
+  /** What an unanswered push does: 'approve', 'deny' or 'never', after `afterPolls` polls. */
+  push: Object.freeze({ decision: 'approve', afterPolls: 2 }),
+  /** Retry-After (s) on pending push and challenge-status replies. */
+  pollRetryAfter: 1,
+  /** Consecutive wrong answers (or passwords) that lock a user. */
+  maxFailures: 5,
+  /** How long a lock lasts (s). */
+  lockSeconds: 300,
+  loginTtl: 600,
+  challengeTtl: 300,
+  pushTtl: 120,
+  smsResendInterval: 120,
+  pushesPerHour: 20,
+});
+
+/** The API's routes, named as in docs/openapi.yaml ("METHOD /template"). */
+const ROUTES = [
+  ['POST', /^\/login$/, 'POST /login'],
+  ['POST', /^\/login\/([\w-]+)\/challenge$/, 'POST /login/{login_id}/challenge'],
+  ['POST', /^\/login\/([\w-]+)\/verify$/, 'POST /login/{login_id}/verify'],
+  ['POST', /^\/login\/([\w-]+)\/sms\/resend$/, 'POST /login/{login_id}/sms/resend'],
+  ['POST', /^\/login\/([\w-]+)\/complete$/, 'POST /login/{login_id}/complete'],
+  ['GET', /^\/login\/([\w-]+)\/challenge-status$/, 'GET /login/{login_id}/challenge-status'],
+  ['GET', /^\/push\/([\w-]+)$/, 'GET /push/{tx_id}'],
+  ['DELETE', /^\/push\/([\w-]+)$/, 'DELETE /push/{tx_id}'],
+  ['POST', /^\/push\/([\w-]+)\/decision$/, 'POST /push/{tx_id}/decision'],
+  ['POST', /^\/qr\/approve$/, 'POST /qr/approve'],
+  ['GET', /^\/server-key$/, 'GET /server-key'],
+];
+
+/** 16 random bytes, base64url without padding: 22 characters (login and transaction ids). */
+function randomId() {
+  return crypto.randomBytes(16).toString('base64url');
+}
+
+function randomDigits(n) {
+  let out = '';
+  for (let i = 0; i < n; i += 1) out += String(crypto.randomInt(10));
+  return out;
+}
+
+/** A thrown API error: caught by the dispatcher and sent as an Error body. */
+class ApiError extends Error {
+  constructor(status, code, { args = [], attemptsLeft, retryAfter } = {}) {
+    super(code);
+    this.status = status;
+    this.code = code;
+    this.args = args;
+    this.attemptsLeft = attemptsLeft;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** A required string field of the JSON body (request.bad_field otherwise). */
+function field(body, name, maxLength = 1024) {
+  const value = body[name];
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
+    throw new ApiError(400, 'request.bad_field', { args: [name] });
+  }
+  return value;
+}
+
+/** Checks a device's base64url Ed25519 signature of `message`. */
+function verifyDeviceSignature(device, message, signature) {
+  let bytes;
+  try {
+    bytes = Buffer.from(signature, 'base64url');
+  } catch {
+    return false;
+  }
+  return bytes.length === 64 && crypto.verify(null, Buffer.from(message, 'utf8'), device.signPublicKey, bytes);
+}
+
+/** The security headers serve.mjs puts on every answer (those the API answers copy). */
+function readStaticHeaders(port) {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method: 'HEAD', path: '/' }, (response) => {
+      response.resume();
+      const picked = {};
+      for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'cache-control']) {
+        if (response.headers[name] !== undefined) picked[name] = response.headers[name];
+      }
+      if (!picked['content-security-policy']) reject(new Error('serve.mjs sent no Content-Security-Policy'));
+      else resolve(picked);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+class FakeApi {
+  /** Use startFakeApi(). */
+  constructor(core, clock) {
+    this.core = core;
+    this.clock = clock;
+    this.serverKeys = core.ed25519_key_pair_from_seed(TEST_SERVER_SEED_HEX, 'en').value;
+    /** The QR-signing public key (hex), as the Mobile Key pins it. */
+    this.serverPublicKey = this.serverKeys.public_key;
+    /** Every API request answered: {method, path, route, status}. */
+    this.requests = [];
+    /** SMS sent, oldest first: {username, phone, code}. */
+    this.outbox = [];
+    /** Every QR payload issued, oldest first. */
+    this.issuedPayloads = [];
+    this.users = new Map();
+    this.devices = new Map();
+    for (const [username, spec] of Object.entries(TEST_USERS)) this.addUser(username, spec);
+    this.reset();
+  }
+
+  addUser(username, spec) {
+    const user = { username, devices: [], defaultDeviceId: undefined };
+    for (const { kind, label } of spec.devices) {
+      const device = { id: `${username}-${kind.replace('_', '-')}`, kind, label, username };
+      if (kind === 'code_card') {
+        const card = this.core.generate_code_card('0042', CARD_CELLS, 'en');
+        if (!card.ok) throw new Error(card.error.message);
+        device.card = card.value;
+      } else if (kind === 'mobile_key') {
+        device.ocraKey = crypto.randomBytes(32).toString('hex');
+        const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
+        device.signPublicKey = publicKey;
+        device.signPrivateKey = privateKey;
+        device.phone = '+85290001234';
+      } else if (kind === 'sms') {
+        device.phone = '+85290005678';
+      } else if (kind === 'temp_code') {
+        device.tempCode = Array.from({ length: 10 }, () => TEMP_CODE_ALPHABET[crypto.randomInt(32)]).join('');
+      }
+      user.devices.push(device);
+      this.devices.set(device.id, device);
+      if (kind === spec.default_kind) user.defaultDeviceId = device.id;
+    }
+    this.users.set(username, user);
+  }
+
+  // --- knobs --------------------------------------------------------------------
+
+  /**
+   * Forgets logins, pushes, failures, forced replies and logs, and puts the
+   * knobs back to DEFAULT_KNOBS. Users and their devices stay.
+   */
+  reset() {
+    this.knobs = { ...DEFAULT_KNOBS, push: { ...DEFAULT_KNOBS.push } };
+    this.logins = new Map();
+    this.pushes = new Map();
+    this.challengesByPayload = new Map();
+    this.failures = new Map();
+    this.pushTimes = new Map();
+    this.forced = [];
+    this.requests.length = 0;
+    this.outbox.length = 0;
+    this.issuedPayloads.length = 0;
+  }
+
+  /** Changes knobs (see DEFAULT_KNOBS); `push` may be given in part. */
+  configure(knobs) {
+    const { push, ...rest } = knobs;
+    for (const name of Object.keys(rest)) {
+      if (!(name in DEFAULT_KNOBS)) throw new Error(`unknown knob ${name}`);
+    }
+    Object.assign(this.knobs, rest);
+    if (push) Object.assign(this.knobs.push, push);
+  }
+
+  /** The next `times` requests of `route` ("POST /login", ...) answer 429 with Retry-After. */
+  throttle(route, { retryAfter = 2, times = 1 } = {}) {
+    this.force(route, { kind: 'throttle', retryAfter, times });
+  }
+
+  /**
+   * The next `times` requests of `route` fail: with `status` (e.g. 503), or,
+   * when status is omitted, with a reply cut off after its head (a network
+   * failure: fetch rejects, the fake logs status 0).
+   */
+  failNext(route, { status, times = 1 } = {}) {
+    this.force(route, { kind: status === undefined ? 'drop' : 'status', status, times });
+  }
+
+  /** Locks `username` now, for `seconds` (as if the failures had been made). */
+  lock(username, seconds = this.knobs.lockSeconds) {
+    this.failures.set(username, { count: this.knobs.maxFailures, lockedUntil: this.now() + seconds });
+  }
+
+  force(route, entry) {
+    if (!ROUTES.some(([, , name]) => name === route)) throw new Error(`unknown route ${route}`);
+    this.forced.push({ route, ...entry });
+  }
+
+  // --- what a user reads from their device (test helpers) ---------------------
+
+  /** The newest login's id, or undefined. */
+  latestLoginId() {
+    return [...this.logins.keys()].pop();
+  }
+
+  /** The open challenge of a login (newest by default), as sent to the page; undefined if none. */
+  openChallenge(loginId = this.latestLoginId()) {
+    return this.logins.get(loginId)?.challenge?.reply;
+  }
+
+  /**
+   * The correct answer to a login's open challenge (newest login by default),
+   * as the user would type it: the two card codes, the Mobile Key's response,
+   * the SMS code or the temporary code. Throws when there is nothing to answer.
+   */
+  answer(loginId = this.latestLoginId()) {
+    const challenge = this.logins.get(loginId)?.challenge;
+    if (!challenge) throw new Error('no open challenge');
+    const device = this.devices.get(challenge.deviceId);
+    switch (challenge.method) {
+      case 'code_card':
+        return challenge.indices.map((i) => this.core.code_card_code(device.card.storage, i, 'en').value).join('');
+      case 'ocra':
+        return this.core.compute_device_response(MOBILE_KEY_SUITE, device.ocraKey,
+          { question: challenge.challenge, pin: TEST_MOBILE_KEY_PIN }, 'en').value;
+      case 'sms':
+        return challenge.smsCode;
+      case 'temp_code':
+        return device.tempCode;
+      default:
+        throw new Error(`nothing to type for ${challenge.method}`);
+    }
+  }
+
+  /** A user's device of `kind` ({id, kind, label, ...}). */
+  device(username, kind) {
+    const found = this.users.get(username)?.devices.find((d) => d.kind === kind);
+    if (!found) throw new Error(`${username} has no ${kind}`);
+    return found;
+  }
+
+  /** Signs `message` with a user's Mobile Key device key: base64url, as the phone would. */
+  deviceSign(username, message) {
+    const device = this.device(username, 'mobile_key');
+    return crypto.sign(null, Buffer.from(message, 'utf8'), device.signPrivateKey).toString('base64url');
+  }
+
+  // --- serving ---------------------------------------------------------------
+
+  now() {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  async handle(request, response) {
+    const url = new URL(request.url, 'http://fake');
+    const apiPath = url.pathname.slice(API_BASE.length);
+    const found = ROUTES.map(([method, pattern, name]) => ({ method, match: pattern.exec(apiPath), name }))
+      .filter((r) => r.match);
+    const record = { method: request.method, path: url.pathname, route: found[0]?.name, status: 0 };
+    this.requests.push(record);
+    const lang = this.core.resolve_lang(String(request.headers['accept-language'] || 'en').split(',')[0].trim());
+    const send = (status, body, headers = {}) => {
+      record.status = status;
+      const text = JSON.stringify(body);
+      response.writeHead(status, {
+        ...this.securityHeaders,
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        ...headers,
+      });
+      response.end(text);
+    };
+    try {
+      if (found.length === 0) throw new ApiError(404, 'http.not_found');
+      const route = found.find((r) => r.method === request.method);
+      if (!route) throw new ApiError(405, 'http.method_not_allowed');
+      record.route = route.name;
+      const forced = this.forced.find((f) => f.route === route.name);
+      if (forced) {
+        forced.times -= 1;
+        if (forced.times <= 0) this.forced.splice(this.forced.indexOf(forced), 1);
+        if (forced.kind === 'drop') {
+          // The head of a reply, then the connection is cut: the client's
+          // read fails. (Closing before any byte would not do: browsers
+          // silently retry a request whose reused connection closes so.)
+          request.resume();
+          record.status = 0;
+          request.socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{');
+          return;
+        }
+        if (forced.kind === 'throttle') throw new ApiError(429, 'rate.limited', { retryAfter: forced.retryAfter });
+        throw new ApiError(forced.status, forced.status >= 500 ? 'internal' : 'bad_argument');
+      }
+      const body = await this.readBody(request);
+      const result = this.route(route.name, route.match[1], body);
+      send(result.status ?? 200, result.body, result.headers);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const inner = { code: error.code, message: this.core.localize(error.code, error.args, lang) };
+      const headers = {};
+      if (error.attemptsLeft !== undefined) inner.attempts_left = error.attemptsLeft;
+      if (error.retryAfter !== undefined) {
+        inner.retry_after = error.retryAfter;
+        headers['Retry-After'] = String(error.retryAfter);
+      }
+      send(error.status, { error: inner }, headers);
+    }
+  }
+
+  /** The JSON body of a request ({} when there is none). */
+  async readBody(request) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += chunk.length;
+      if (size > BODY_LIMIT) throw new ApiError(413, 'http.body_too_large');
+      chunks.push(chunk);
+    }
+    if (size === 0) return {};
+    if (!/^application\/json\b/.test(request.headers['content-type'] || '')) {
+      throw new ApiError(415, 'http.unsupported_media_type');
+    }
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new ApiError(400, 'request.malformed_json');
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'request.malformed_json');
+    return body;
+  }
+
+  route(name, id, body) {
+    switch (name) {
+      case 'POST /login': return this.startLogin(body);
+      case 'POST /login/{login_id}/challenge': return this.openChallengeFor(this.login(id), body);
+      case 'POST /login/{login_id}/verify': return this.verify(this.login(id), body);
+      case 'POST /login/{login_id}/sms/resend': return this.resendSms(this.login(id));
+      case 'POST /login/{login_id}/complete': return this.complete(this.login(id, { completing: true }), body);
+      case 'GET /login/{login_id}/challenge-status': return this.challengeStatus(this.login(id));
+      case 'GET /push/{tx_id}': return this.pushStatus(this.push(id), true);
+      case 'DELETE /push/{tx_id}': return this.cancelPush(this.push(id));
+      case 'POST /push/{tx_id}/decision': return this.pushDecision(this.push(id), body);
+      case 'POST /qr/approve': return this.qrApprove(body);
+      case 'GET /server-key':
+        return { body: { sign_public_key: Buffer.from(this.serverPublicKey, 'hex').toString('base64url') } };
+      default: throw new ApiError(404, 'http.not_found');
+    }
+  }
+
+  // --- failures and locks --------------------------------------------------------
+
+  /** 423 when the user is locked. */
+  checkLock(username) {
+    const f = this.failures.get(username);
+    if (f?.lockedUntil > this.now()) {
+      throw new ApiError(423, 'auth.locked', { retryAfter: f.lockedUntil - this.now() });
+    }
+  }
+
+  /** Counts a wrong answer; throws 423 once the limit is reached, else `status` `code` with attempts_left. */
+  countFailure(username, status, code) {
+    const f = this.failures.get(username) ?? { count: 0, lockedUntil: 0 };
+    if (f.lockedUntil && f.lockedUntil <= this.now()) f.count = 0;
+    f.count += 1;
+    f.lockedUntil = 0;
+    this.failures.set(username, f);
+    if (f.count >= this.knobs.maxFailures) {
+      f.lockedUntil = this.now() + this.knobs.lockSeconds;
+      throw new ApiError(423, 'auth.locked', { retryAfter: this.knobs.lockSeconds });
+    }
+    throw new ApiError(status, code, { attemptsLeft: this.knobs.maxFailures - f.count });
+  }
+
+  // --- logins -------------------------------------------------------------------
+
+  login(id, { completing = false } = {}) {
+    const login = this.logins.get(id);
+    if (!login) throw new ApiError(404, 'login.not_found');
+    if (!completing && login.state === 'completed') throw new ApiError(409, 'login.wrong_state');
+    if (login.state !== 'completed' && this.now() >= login.expiresAt) throw new ApiError(410, 'login.expired');
+    return login;
+  }
+
+  startLogin(body) {
+    const username = field(body, 'username', 64);
+    const password = field(body, 'password', 256);
+    const user = this.users.get(username);
+    // A wrong user name and a wrong password read the same.
+    if (!user) throw new ApiError(401, 'auth.bad_credentials');
+    this.checkLock(username);
+    if (password !== TEST_PASSWORD) this.countFailure(username, 401, 'auth.bad_credentials');
+    const login = {
+      id: randomId(), user, state: 'second_factor', expiresAt: this.now() + this.knobs.loginTtl,
+      challenge: undefined, push: undefined, token: undefined, verifiedKind: undefined,
+    };
+    this.logins.set(login.id, login);
+    if (user.devices.length === 0) {
+      const token = this.verified(login, 'none');
+      return { body: { login_id: login.id, state: 'verified', devices: [], completion_token: token } };
+    }
+    const reply = {
+      login_id: login.id,
+      state: 'second_factor',
+      devices: user.devices.map((d) => ({ device_id: d.id, kind: d.kind, label: d.label })),
+    };
+    if (user.defaultDeviceId) reply.default_device_id = user.defaultDeviceId;
+    return { body: reply };
+  }
+
+  /** Marks a login verified by a device kind; returns a fresh completion token. */
+  verified(login, kind) {
+    login.state = 'verified';
+    login.verifiedKind = kind;
+    login.token = { value: crypto.randomBytes(24).toString('base64url'), expiresAt: this.now() + COMPLETION_TOKEN_TTL };
+    this.failures.delete(login.user.username);
+    return login.token.value;
+  }
+
+  openChallengeFor(login, body) {
+    const deviceId = field(body, 'device_id');
+    const mode = body.mode === undefined ? 'push' : body.mode;
+    if (mode !== 'push' && mode !== 'ocra') throw new ApiError(400, 'request.bad_field', { args: ['mode'] });
+    if (login.state !== 'second_factor') throw new ApiError(409, 'login.wrong_state');
+    const device = login.user.devices.find((d) => d.id === deviceId);
+    if (!device) throw new ApiError(404, 'device.not_found');
+    this.checkLock(login.user.username);
+    const now = this.now();
+
+    if (device.kind === 'mobile_key' && mode === 'push') {
+      const times = (this.pushTimes.get(device.id) ?? []).filter((t) => t > now - 3600);
+      if (times.length >= this.knobs.pushesPerHour) {
+        throw new ApiError(429, 'push.too_many', { retryAfter: times[0] + 3600 - now });
+      }
+      times.push(now);
+      this.pushTimes.set(device.id, times);
+    }
+    // A new challenge voids the previous one and cancels a pending push.
+    this.voidChallenge(login);
+
+    const challenge = { deviceId: device.id, answered: false, approvedOnline: false };
+    let reply;
+    if (device.kind === 'mobile_key' && mode === 'push') {
+      const push = {
+        id: randomId(), login, device, number: randomDigits(2), expiresAt: now + this.knobs.pushTtl,
+        status: 'pending', polls: 0, decidedBy: undefined,
+      };
+      this.pushes.set(push.id, push);
+      login.push = push;
+      challenge.method = 'push';
+      reply = { method: 'push', tx_id: push.id, number: push.number, expires_at: push.expiresAt };
+    } else {
+      const idBytes = crypto.randomBytes(16);
+      challenge.id = idBytes.toString('base64url');
+      challenge.expiresAt = now + (device.kind === 'sms' ? SMS_CODE_TTL : this.knobs.challengeTtl);
+      switch (device.kind) {
+        case 'code_card': {
+          const picked = this.core.pick_card_challenge(CARD_CELLS, 'allowed', undefined, 'en').value;
+          challenge.method = 'code_card';
+          challenge.indices = [picked.first, picked.second];
+          reply = { indices: challenge.indices, card_serial: device.card.serial };
+          break;
+        }
+        case 'mobile_key': {
+          challenge.method = 'ocra';
+          challenge.challenge = this.core.generate_challenge();
+          const payload = this.core.encode_signed_payload({
+            tx_id: idBytes.toString('hex'), challenge: challenge.challenge, origin: this.origin, expires_at: challenge.expiresAt,
+          }, this.serverKeys.secret_key, 'en');
+          if (!payload.ok) throw new Error(payload.error.message);
+          challenge.payload = payload.value;
+          this.issuedPayloads.push(payload.value);
+          this.challengesByPayload.set(payload.value, { login, challenge });
+          reply = { challenge: challenge.challenge, qr_payload: payload.value, pin_on_device: false };
+          break;
+        }
+        case 'sms':
+          challenge.method = 'sms';
+          reply = this.sendSms(login, device, challenge);
+          break;
+        case 'temp_code':
+          challenge.method = 'temp_code';
+          reply = {};
+          break;
+        default:
+          throw new Error(`no challenge for ${device.kind}`);
+      }
+      reply = { method: challenge.method, challenge_id: challenge.id, expires_at: challenge.expiresAt, ...reply };
+    }
+    challenge.reply = reply;
+    login.challenge = challenge;
+    return { body: reply };
+  }
+
+  voidChallenge(login) {
+    if (login.push?.status === 'pending') login.push.status = 'cancelled';
+    login.push = undefined;
+    if (login.challenge?.payload) this.challengesByPayload.delete(login.challenge.payload);
+    login.challenge = undefined;
+  }
+
+  /** Sends a fresh SMS code for `challenge`; returns the SMS fields of the Challenge reply. */
+  sendSms(login, device, challenge) {
+    challenge.smsCode = randomDigits(6);
+    challenge.resendAfter = this.now() + this.knobs.smsResendInterval;
+    this.outbox.push({ username: login.user.username, phone: device.phone, code: challenge.smsCode });
+    return { sent_to: `•••• ${device.phone.slice(-4)}`, resend_after: challenge.resendAfter };
+  }
+
+  resendSms(login) {
+    const challenge = login.challenge;
+    if (!challenge || challenge.method !== 'sms' || challenge.answered) throw new ApiError(404, 'challenge.not_found');
+    const now = this.now();
+    if (now < challenge.resendAfter) {
+      throw new ApiError(429, 'sms.resend_too_soon', { retryAfter: challenge.resendAfter - now });
+    }
+    challenge.expiresAt = now + SMS_CODE_TTL;
+    const sms = this.sendSms(login, this.devices.get(challenge.deviceId), challenge);
+    challenge.reply = { ...challenge.reply, ...sms, expires_at: challenge.expiresAt };
+    return { body: challenge.reply };
+  }
+
+  /** The format check of a typed answer: its normalised form, or a 400 that costs no attempt. */
+  normalise(method, typed) {
+    const folded = this.core.fold_typed_code(typed);
+    switch (method) {
+      case 'code_card': {
+        const parsed = this.core.parse_card_entry(typed, 'en');
+        if (!parsed.ok) throw new ApiError(400, parsed.error.code, { args: parsed.error.args });
+        return parsed.value;
+      }
+      case 'ocra': {
+        const parsed = this.core.parse_response(typed, 'en');
+        if (!parsed.ok) throw new ApiError(400, parsed.error.code, { args: parsed.error.args });
+        return parsed.value;
+      }
+      case 'sms':
+        if (!/^[0-9]{6}$/.test(folded)) throw new ApiError(400, 'sms.code_format');
+        return folded;
+      default: {
+        const upper = folded.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+        if (upper.length !== 10 || [...upper].some((c) => !TEMP_CODE_ALPHABET.includes(c))) {
+          throw new ApiError(400, 'temp_code.format', { args: ['10'] });
+        }
+        return upper;
+      }
+    }
+  }
+
+  verify(login, body) {
+    const challengeId = field(body, 'challenge_id');
+    const typed = field(body, 'response', 64);
+    const challenge = login.challenge;
+    if (!challenge || challenge.id !== challengeId) throw new ApiError(404, 'challenge.not_found');
+    if (challenge.answered) throw new ApiError(410, 'challenge.used');
+    if (this.now() >= challenge.expiresAt) throw new ApiError(410, 'challenge.expired');
+    const entry = this.normalise(challenge.method, typed);
+    const username = login.user.username;
+    this.checkLock(username);
+    const device = this.devices.get(challenge.deviceId);
+    let wrong;
+    switch (challenge.method) {
+      case 'code_card':
+        if (!this.core.verify_card_entry(device.card.storage,
+          { first: challenge.indices[0], second: challenge.indices[1] }, entry, 'en').ok) wrong = 'card.mismatch';
+        break;
+      case 'ocra':
+        if (!this.core.verify_device_response(MOBILE_KEY_SUITE, device.ocraKey,
+          { question: challenge.challenge, pin: TEST_MOBILE_KEY_PIN }, entry, 'en').ok) wrong = 'response.mismatch';
+        break;
+      case 'sms':
+        if (entry !== challenge.smsCode) wrong = 'auth.wrong_code';
+        break;
+      default:
+        if (entry !== device.tempCode) wrong = 'auth.wrong_code';
+    }
+    if (wrong) this.countFailure(username, 401, wrong);
+    challenge.answered = true;
+    return { body: { completion_token: this.verified(login, device.kind) } };
+  }
+
+  complete(login, body) {
+    const token = field(body, 'completion_token');
+    if (login.state !== 'verified' || !login.token || login.token.value !== token) {
+      throw new ApiError(401, 'login.token_invalid');
+    }
+    if (this.now() >= login.token.expiresAt) throw new ApiError(410, 'login.token_invalid');
+    login.state = 'completed';
+    login.token = undefined;
+    const kind = login.verifiedKind;
+    const [daily, fiveDay] = LIMITS[kind] ?? [null, null];
+    const limit = (cents) => (cents === null ? { unlimited: true, cents: null } : { unlimited: false, cents });
+    const session = {
+      username: login.user.username,
+      device_kind: kind,
+      access: 'full',
+      limits: { daily: limit(daily), five_day: limit(fiveDay) },
+      restrictions: kind === 'none' ? ['no_pink_sheet_otc'] : [],
+    };
+    return {
+      body: session,
+      headers: { 'Set-Cookie': `sls_session=${crypto.randomBytes(24).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/` },
+    };
+  }
+
+  // --- pushes and online QR approval -----------------------------------------------
+
+  push(id) {
+    const push = this.pushes.get(id);
+    if (!push) throw new ApiError(404, 'push.not_found');
+    if (push.status === 'pending' && this.now() >= push.expiresAt) push.status = 'expired';
+    return push;
+  }
+
+  /** A PushStatus reply; on a poll, the `push` knob may decide a push nobody answered. */
+  pushStatus(push, isPoll) {
+    if (isPoll && push.status === 'pending') {
+      push.polls += 1;
+      const { decision, afterPolls } = this.knobs.push;
+      if (decision !== 'never' && push.polls >= afterPolls) this.decide(push, decision === 'approve' ? 'approved' : 'denied');
+    }
+    const body = { status: push.status, expires_at: push.expiresAt };
+    if (push.status === 'approved' && push.login.state === 'verified' && push.login.token) {
+      body.completion_token = push.login.token.value;
+    }
+    const headers = push.status === 'pending' ? { 'Retry-After': String(this.knobs.pollRetryAfter) } : {};
+    return { body, headers };
+  }
+
+  decide(push, status) {
+    push.status = status;
+    if (status === 'approved') {
+      if (push.login.push === push) push.login.challenge.answered = true;
+      this.verified(push.login, 'mobile_key');
+    }
+  }
+
+  cancelPush(push) {
+    if (push.status === 'pending') push.status = 'cancelled';
+    return this.pushStatus(push, false);
+  }
+
+  pushDecision(push, body) {
+    const deviceId = field(body, 'device_id');
+    const number = field(body, 'number');
+    const decision = field(body, 'decision');
+    const signature = field(body, 'signature');
+    if (!/^[0-9]{2}$/.test(number)) throw new ApiError(400, 'request.bad_field', { args: ['number'] });
+    if (!['approve', 'deny', 'not_me'].includes(decision)) throw new ApiError(400, 'request.bad_field', { args: ['decision'] });
+    if (deviceId !== push.device.id) throw new ApiError(404, 'device.not_found');
+    if (!verifyDeviceSignature(push.device, `SLS-PUSH-1|${push.id}|${number}|${decision}`, signature)) {
+      throw new ApiError(401, 'device.bad_signature');
+    }
+    if (push.status === 'expired') throw new ApiError(410, 'push.expired');
+    if (push.status !== 'pending') throw new ApiError(409, 'push.already_decided');
+    // Number matching: a wrong number refuses the request.
+    this.decide(push, decision === 'approve' && number === push.number ? 'approved' : 'denied');
+    push.decidedBy = decision;
+    return this.pushStatus(push, false);
+  }
+
+  qrApprove(body) {
+    const deviceId = field(body, 'device_id');
+    const payload = field(body, 'payload', 1024);
+    const signature = field(body, 'signature');
+    const device = this.devices.get(deviceId);
+    if (!device || device.kind !== 'mobile_key') throw new ApiError(401, 'device.bad_signature');
+    if (!verifyDeviceSignature(device, `SLS-QR-1|${payload}|approve`, signature)) {
+      throw new ApiError(401, 'device.bad_signature');
+    }
+    const open = this.challengesByPayload.get(payload);
+    if (!open || open.challenge.deviceId !== deviceId || open.login.challenge !== open.challenge) {
+      throw new ApiError(410, 'challenge.not_found');
+    }
+    if (open.challenge.answered) throw new ApiError(410, 'challenge.used');
+    if (this.now() >= open.challenge.expiresAt) throw new ApiError(410, 'challenge.expired');
+    open.challenge.answered = true;
+    open.challenge.approvedOnline = true;
+    this.verified(open.login, 'mobile_key');
+    return { body: {} };
+  }
+
+  challengeStatus(login) {
+    const challenge = login.challenge;
+    if (!challenge || challenge.method !== 'ocra') throw new ApiError(404, 'challenge.not_found');
+    const expiresAt = challenge.expiresAt;
+    if (challenge.approvedOnline && login.state === 'verified') {
+      return { body: { status: 'approved', expires_at: expiresAt, completion_token: login.token.value } };
+    }
+    if (this.now() >= expiresAt) return { body: { status: 'expired', expires_at: expiresAt } };
+    return { body: { status: 'pending', expires_at: expiresAt }, headers: { 'Retry-After': String(this.knobs.pollRetryAfter) } };
+  }
+}
+
+/**
+ * Starts the fake on 127.0.0.1 on a free port.
+ * @param {object} [options]
+ * @param {() => number} [options.clock] wall clock in ms (default Date.now).
+ * @param {object} [options.knobs] initial knobs (see FakeApi#configure).
+ * @returns {Promise<FakeApi & {url: string, origin: string, apiUrl: string, close(): Promise<void>}>}
+ *   `url` ends with "/"; the page is at `${url}demo/login.html`.
+ */
+async function startFakeApi({ clock = Date.now, knobs } = {}) {
+  const core = await loadCore();
+  const fake = new FakeApi(core, clock);
+  if (knobs) fake.configure(knobs);
+  const { child, port: staticPort } = await startStaticServer();
+  try {
+    fake.securityHeaders = await readStaticHeaders(staticPort);
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((request, response) => {
+    if (request.url === API_BASE || request.url.startsWith(`${API_BASE}/`)) {
+      fake.handle(request, response).catch((error) => {
+        // A bug in the fake, not an API error: answer 500 and say so on stderr.
+        process.stderr.write(`fake-api: ${error.stack}\n`);
+        if (!response.headersSent) response.writeHead(500, fake.securityHeaders);
+        response.end();
+      });
+      return;
+    }
+    const upstream = http.request({
+      host: '127.0.0.1', port: staticPort, method: request.method, path: request.url, headers: request.headers, agent,
+    }, (reply) => {
+      response.writeHead(reply.statusCode, reply.headers);
+      reply.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  fake.origin = `http://127.0.0.1:${port}`;
+  fake.url = `${fake.origin}/`;
+  fake.apiUrl = `${fake.origin}${API_BASE}`;
+  fake.close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => { server.close(resolve); });
+    agent.destroy();
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => { child.once('exit', resolve); });
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return fake;
+}
+
+module.exports = {
+  API_BASE, TEST_PASSWORD, TEST_SERVER_SEED_HEX, TEST_MOBILE_KEY_PIN, TEST_USERS, MOBILE_KEY_SUITE, DEFAULT_KNOBS,
+  startFakeApi,
+};

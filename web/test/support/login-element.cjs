@@ -1,0 +1,72 @@
+// Shared by the jsdom suites of the component: loads <sls-login> (web/sls-login.js)
+// and the DOM patcher (wasm/dom-patcher.js) from source through esm.cjs, and
+// the Node flavour of the WebAssembly core through core.cjs, wired together
+// with SlsLogin.setLoader (Jest cannot import() the browser module).
+'use strict';
+
+const path = require('node:path');
+const util = require('node:util');
+const { repoRoot, loadCore } = require('./core.cjs');
+const { requireEsm } = require('./esm.cjs');
+
+/**
+ * jsdom has no TextEncoder / TextDecoder; every browser does, and the
+ * bindings use them to move strings (secrets included) without stray copies
+ * in the module's heap. Node's own classes stand in.
+ */
+function installTextCodecs(global = globalThis) {
+  if (typeof global.TextEncoder === 'undefined') global.TextEncoder = util.TextEncoder;
+  if (typeof global.TextDecoder === 'undefined') global.TextDecoder = util.TextDecoder;
+}
+
+/** The patcher module, as the browser gets it (an ES module). */
+function loadPatcher() {
+  return requireEsm(path.join(repoRoot, 'wasm', 'dom-patcher.js'));
+}
+
+/**
+ * Loads the element class (registered as <sls-login> on load), the core and
+ * the patcher; new elements get this core and patcher.
+ */
+async function loadLoginElement() {
+  installTextCodecs();
+  const core = await loadCore();
+  const patcher = loadPatcher();
+  const { SlsLogin } = requireEsm(path.join(repoRoot, 'web', 'sls-login.js'));
+  SlsLogin.setLoader(async () => ({ core, patcher }));
+  return { SlsLogin, core, patcher };
+}
+
+/**
+ * Records every use of the DOM's HTML-parsing entry points (innerHTML and
+ * outerHTML setters, insertAdjacentHTML, Range#createContextualFragment,
+ * document.write) until `restore()`; `calls` lists their names. The
+ * component must never parse markup.
+ */
+function watchHtmlParsing() {
+  const calls = [];
+  const restores = [];
+  for (const name of ['innerHTML', 'outerHTML']) {
+    const descriptor = Object.getOwnPropertyDescriptor(Element.prototype, name);
+    Object.defineProperty(Element.prototype, name, {
+      ...descriptor,
+      set(value) {
+        calls.push(name);
+        descriptor.set.call(this, value);
+      },
+    });
+    restores.push(() => Object.defineProperty(Element.prototype, name, descriptor));
+  }
+  for (const [proto, name] of [[Element.prototype, 'insertAdjacentHTML'], [Range.prototype, 'createContextualFragment'],
+    [Document.prototype, 'write']]) {
+    const original = proto[name];
+    proto[name] = function watched(...args) {
+      calls.push(name);
+      return original.apply(this, args);
+    };
+    restores.push(() => { proto[name] = original; });
+  }
+  return { calls, restore: () => restores.forEach((restore) => restore()) };
+}
+
+module.exports = { installTextCodecs, loadPatcher, loadLoginElement, watchHtmlParsing };
