@@ -26,11 +26,13 @@ namespace sls::server {
 
 /// The Content-Security-Policy of every static file slsd serves (--static):
 /// scripts only from the origin itself and no eval, WebAssembly compilation
-/// allowed ('wasm-unsafe-eval'), no inline script or style, no plugins, no
-/// framing. The pages of the demo and the <sls-login> element run under it.
+/// allowed ('wasm-unsafe-eval'), no inline script or style, no plugins, and
+/// framing only by pages of the same origin (an integrator's host page or a
+/// webview shell). The pages of the demo and the <sls-login> element run
+/// under it; web/scripts/serve.mjs sends the same policy.
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
 /// The language of a request from its Accept-Language header: the range with
 /// the highest q (first on ties), mapped by lang_from_tag. English when the
