@@ -12,17 +12,14 @@
 
 #include "sls/code_card.hpp"
 #include "sls/messages.hpp"
+#include "test_vectors.hpp"
 
 namespace sls {
 namespace {
 
 using nlohmann::json;
 
-json load(const char* name) {
-  std::ifstream in(std::string(SLS_TEST_VECTORS_DIR) + "/" + name);
-  EXPECT_TRUE(in.good()) << "cannot open " << name;
-  return json::parse(in);
-}
+json load(const char* name) { return sls::testing::load_test_vectors(name); }
 
 // A card whose codes are known: cell i holds the i-th entry of `codes`.
 CodeCard known_card(const std::vector<std::string>& codes) {

@@ -8,17 +8,14 @@
 #include "sls/messages.hpp"
 #include "sls/ocra.hpp"
 #include "sls/secure.hpp"
+#include "test_vectors.hpp"
 
 namespace sls {
 namespace {
 
 using nlohmann::json;
 
-json load_vectors() {
-  std::ifstream in(std::string(SLS_TEST_VECTORS_DIR) + "/ocra_rfc6287.json");
-  EXPECT_TRUE(in.good()) << "cannot open ocra_rfc6287.json";
-  return json::parse(in);
-}
+json load_vectors() { return sls::testing::load_test_vectors("ocra_rfc6287.json"); }
 
 std::vector<std::uint8_t> hex_bytes(const std::string& hex) {
   std::vector<std::uint8_t> out;

@@ -7,17 +7,14 @@
 
 #include "sls/messages.hpp"
 #include "sls/pin.hpp"
+#include "test_vectors.hpp"
 
 namespace sls {
 namespace {
 
 using nlohmann::json;
 
-json load(const char* name) {
-  std::ifstream in(std::string(SLS_TEST_VECTORS_DIR) + "/" + name);
-  EXPECT_TRUE(in.good()) << "cannot open " << name;
-  return json::parse(in);
-}
+json load(const char* name) { return sls::testing::load_test_vectors(name); }
 
 // Runs every case of one list through `check`; returns the error names seen.
 template <class Check>

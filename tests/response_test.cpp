@@ -9,17 +9,14 @@
 #include "sls/messages.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
+#include "test_vectors.hpp"
 
 namespace sls {
 namespace {
 
 using nlohmann::json;
 
-json load(const char* name) {
-  std::ifstream in(std::string(SLS_TEST_VECTORS_DIR) + "/" + name);
-  EXPECT_TRUE(in.good()) << "cannot open " << name;
-  return json::parse(in);
-}
+json load(const char* name) { return sls::testing::load_test_vectors(name); }
 
 // --- typed strings from the shared vectors ---------------------------------
 

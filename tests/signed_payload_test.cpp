@@ -13,6 +13,7 @@
 #include "sls/messages.hpp"
 #include "sls/secure.hpp"
 #include "sls/signed_payload.hpp"
+#include "test_vectors.hpp"
 
 namespace sls {
 namespace {
@@ -20,11 +21,7 @@ namespace {
 using nlohmann::json;
 
 const json& vectors() {
-  static const json doc = [] {
-    std::ifstream in(std::string(SLS_TEST_VECTORS_DIR) + "/signed_payloads.json");
-    EXPECT_TRUE(in.good()) << "cannot open signed_payloads.json";
-    return json::parse(in);
-  }();
+  static const json doc = sls::testing::load_test_vectors("signed_payloads.json");
   return doc;
 }
 

@@ -317,6 +317,16 @@ struct AuthService::Impl {
     return ok_status();
   }
 
+  /// The push `tx_id` with its expiry settled (settle_push_expiry), or
+  /// nullopt when there is no such push.
+  Result<std::optional<PushRecord>> settled_push(StoreTx& tx, std::string_view tx_id) {
+    SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
+    if (!found) return std::optional<PushRecord>();
+    PushRecord push = *found;
+    SLS_TRY(settle_push_expiry(tx, push));
+    return std::optional<PushRecord>(std::move(push));
+  }
+
   JsonValue push_status_json(const PushRecord& push) {
     JsonValue v = JsonValue::object();
     v.set("status", push.status);
@@ -869,13 +879,12 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
   Impl im{*this, ctx, clock_.now()};
   if (!looks_like_id(tx_id)) return fail_with(fail(Errc::push_not_found), ctx.lang);
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
+    SLS_TRY_ASSIGN(found, im.settled_push(tx, tx_id));
     if (!found) {
       out = fail_with(fail(Errc::push_not_found), ctx.lang);
       return ok_status();
     }
-    PushRecord push = *found;
-    SLS_TRY(im.settle_push_expiry(tx, push));
+    PushRecord& push = *found;
     JsonValue reply = im.push_status_json(push);
     if (push.status == kPushApproved) {
       SLS_TRY_ASSIGN(login, tx.get_login(push.login_id));
@@ -896,13 +905,12 @@ ApiResponse AuthService::cancel_push(const RequestContext& ctx, std::string_view
   Impl im{*this, ctx, clock_.now()};
   if (!looks_like_id(tx_id)) return fail_with(fail(Errc::push_not_found), ctx.lang);
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
+    SLS_TRY_ASSIGN(found, im.settled_push(tx, tx_id));
     if (!found) {
       out = fail_with(fail(Errc::push_not_found), ctx.lang);
       return ok_status();
     }
-    PushRecord push = *found;
-    SLS_TRY(im.settle_push_expiry(tx, push));
+    PushRecord& push = *found;
     if (push.status == kPushPending) {
       push.status = kPushCancelled;
       push.decided_at = im.now;
