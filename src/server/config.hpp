@@ -30,8 +30,22 @@ struct ServiceConfig {
   std::int64_t online_card_days = 21;
   /// Push transactions per user per rolling hour (push fatigue bound).
   std::int64_t pushes_per_hour = 10;
-  /// Code card cell reuse (SPEC 3.1): allowed by default.
+  /// Code card cell reuse (SPEC 3.1): allowed by default. Under `never` the
+  /// two cells of a question are spent when answered correctly, not when
+  /// shown, so opening logins cannot burn a card.
   CellReuse cell_reuse = CellReuse::allowed;
+  /// How long a device's open question (card cells, OCRA challenge) stays
+  /// the one every login is asked, from when it was first shown, unless it
+  /// is answered correctly first; each re-opening keeps it at least one
+  /// challenge_ttl longer. An attacker who once saw an answer can hope for
+  /// its question again at most once per this time (SPEC 3.1).
+  std::int64_t question_ttl = 3600;
+  /// Challenges (all methods but push) opened per user in a rolling hour,
+  /// whatever the address, and per client address (on this node). A person
+  /// opens a handful per login; an attacker shopping for a question needs
+  /// thousands.
+  std::int64_t challenges_per_hour_per_user = 20;
+  std::int64_t challenges_per_hour_per_address = 60;
   LockoutPolicy lockout;
   PasswordPolicy password;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).

@@ -67,6 +67,13 @@ struct DeviceRecord {
   std::int64_t last_sms_at = 0;
   FailureCounter failures;
   std::int64_t created_at = 0;
+  /// The question every login is asked on this device until it is answered
+  /// correctly: "i,j" (code cards) or 6 challenge digits (OCRA); empty when
+  /// none is open. Kept on the device, not the login, so that opening more
+  /// logins cannot draw a different question (challenge shopping).
+  std::string open_question;
+  /// Unix seconds after which a new question may be drawn.
+  std::int64_t open_question_expires_at = 0;
 };
 
 /// Login states: waiting for the second factor; verified (a completion

@@ -44,6 +44,7 @@ int status_for(Errc code) noexcept {
       return 423;
     case Errc::rate_limited:
     case Errc::push_too_many:
+    case Errc::challenge_too_many:
     case Errc::sms_resend_too_soon:
       return 429;
     case Errc::auth_bad_credentials:
@@ -327,6 +328,66 @@ struct AuthService::Impl {
     return std::optional<PushRecord>(std::move(push));
   }
 
+  /// Whether the device has a question that logins must still be asked.
+  bool question_is_open(const DeviceRecord& d) const noexcept {
+    return !d.open_question.empty() && now < d.open_question_expires_at;
+  }
+
+  /// Keeps the device's open question for at least one more challenge
+  /// lifetime (a new question counts from now) and stores the device.
+  Status keep_question_open(StoreTx& tx, DeviceRecord& d) {
+    const bool fresh = d.open_question_expires_at <= now;
+    d.open_question_expires_at = std::max(fresh ? now + s.config_.question_ttl : d.open_question_expires_at,
+                                          now + s.config_.challenge_ttl);
+    return tx.update_device(d);
+  }
+
+  /// Whether `c` still asks the device's open question: once answered
+  /// correctly (or replaced after it expired) every other challenge that
+  /// showed it is void, so a seen answer cannot be replayed elsewhere.
+  static bool asks_open_question(const ChallengeRecord& c, const DeviceRecord& d) noexcept {
+    if (c.method != "code_card" && c.method != "ocra") return true;
+    return !d.open_question.empty() && constant_time_equal(c.question, d.open_question);
+  }
+
+  /// A correct answer closes the device's open question; under
+  /// CellReuse::never it spends the question's two cells. The caller
+  /// stores the device.
+  Status close_question(DeviceRecord& d, const ChallengeRecord& c) {
+    if (c.method == "code_card" && s.config_.cell_reuse == CellReuse::never) {
+      SLS_TRY_ASSIGN(question, parse_card_question(c.question));
+      std::vector<bool> used = used_cells_vector(d.used_cells);
+      mark_cells_used(used, question);
+      d.used_cells = used_cells_text(used);
+    }
+    d.open_question.clear();
+    d.open_question_expires_at = 0;
+    return ok_status();
+  }
+
+  /// A refusal when the user or this address opened too many challenges in
+  /// the last hour; nullopt when opening may go on.
+  std::optional<Result<ApiResponse>> challenge_open_refused(StoreTx& tx, const UserRecord& user,
+                                                           const DeviceRecord& device) {
+    const std::int64_t since = now - 3600 + 1;
+    auto times = tx.challenge_times_since(user.id, since, since - s.config_.login_ttl);
+    if (!times) return Result<ApiResponse>(times.error());
+    const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(s.config_.challenges_per_hour_per_user, 1));
+    Errc refused = Errc::ok;
+    ErrorExtras extras;
+    if (times->size() >= limit) {
+      refused = Errc::challenge_too_many;
+      extras.retry_after = std::max<std::int64_t>(1, (*times)[times->size() - limit] + 3600 - now);
+    } else if (auto d = s.challenge_opens_by_address_.take(ctx.client_addr, s.clock_.now_ms()); !d.allowed) {
+      refused = Errc::rate_limited;
+      extras.retry_after = d.retry_after;
+    }
+    if (refused == Errc::ok) return std::nullopt;
+    if (auto st = audit(tx, "challenge.throttled", "fail", user.id, user.username, device.id, errc_name(refused)); !st)
+      return Result<ApiResponse>(st.error());
+    return Result<ApiResponse>(fail_with(fail(refused), lang(), extras));
+  }
+
   JsonValue push_status_json(const PushRecord& push) {
     JsonValue v = JsonValue::object();
     v.set("status", push.status);
@@ -337,8 +398,25 @@ struct AuthService::Impl {
 
 // --- construction ----------------------------------------------------------------------------
 
+namespace {
+
+/// A token bucket that lets `per_hour` requests through in a rolling hour.
+RateLimitPolicy per_hour_policy(std::int64_t per_hour) {
+  RateLimitPolicy p;
+  p.burst = static_cast<double>(std::max<std::int64_t>(per_hour, 1));
+  p.per_second = p.burst / 3600.0;
+  return p;
+}
+
+}  // namespace
+
 AuthService::AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config)
-    : store_(store), keys_(keys), clock_(clock), sms_(sms), config_(std::move(config)) {}
+    : store_(store),
+      keys_(keys),
+      clock_(clock),
+      sms_(sms),
+      config_(std::move(config)),
+      challenge_opens_by_address_(per_hour_policy(config_.challenges_per_hour_per_address)) {}
 
 Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Keyring& keys, const Clock& clock,
                                                          SmsGateway& sms, ServiceConfig config) {
@@ -545,6 +623,17 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       }
     }
 
+    if (!push && *kind != DeviceKind::sms) {
+      // Opening is free for whoever has the password, so it is bounded per
+      // user (in the store: every node counts) and per address. SMS has its
+      // own 2-minute resend interval, push its own hourly bound.
+      if (auto refused = im.challenge_open_refused(tx, user, device)) {
+        SLS_TRY_ASSIGN(r, std::move(refused).value());
+        out = std::move(r);
+        return ok_status();
+      }
+    }
+
     // A new challenge voids the previous one and cancels a pending push;
     // called only once the new one is sure to be created.
     auto retire_previous = [&]() -> Status {
@@ -589,23 +678,25 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
         SLS_TRY_ASSIGN(cells, keys_.open(device.sealed_secret));
         auto card = CodeCard::from_storage(device.serial, as_text(cells.view()));
         if (!card) return fail(Errc::internal, {"stored card", device.id});
-        std::vector<bool> used = used_cells_vector(device.used_cells);
-        auto pick = pick_card_challenge(card->size(), config_.cell_reuse, used);
-        if (!pick) {
-          out = fail_with(pick.error(), ctx.lang);
-          return ok_status();
+        const std::vector<bool> used = used_cells_vector(device.used_cells);
+        if (!im.question_is_open(device)) {
+          auto pick = pick_card_challenge(card->size(), config_.cell_reuse, used);
+          if (!pick) {
+            out = fail_with(pick.error(), ctx.lang);
+            return ok_status();
+          }
+          device.open_question = std::to_string(pick->first) + "," + std::to_string(pick->second);
         }
+        SLS_TRY_ASSIGN(pick, parse_card_question(device.open_question));
+        SLS_TRY(im.keep_question_open(tx, device));
         c.method = "code_card";
-        c.question = std::to_string(pick->first) + "," + std::to_string(pick->second);
+        c.question = device.open_question;
         reply.set("method", "code_card").set("challenge_id", c.id).set("expires_at", c.expires_at);
-        reply.set("indices", JsonValue::array().push_back(pick->first).push_back(pick->second));
+        reply.set("indices", JsonValue::array().push_back(pick.first).push_back(pick.second));
         reply.set("card_serial", device.serial);
-        if (config_.cell_reuse == CellReuse::never) {
-          mark_cells_used(used, *pick);
-          device.used_cells = used_cells_text(used);
-          SLS_TRY(tx.update_device(device));
+        // The cells are spent when answered, not when shown (verify).
+        if (config_.cell_reuse == CellReuse::never)
           reply.set("logins_left", static_cast<std::int64_t>(logins_left(card->size(), used)));
-        }
         break;
       }
       case DeviceKind::mobile_key:
@@ -613,8 +704,10 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       case DeviceKind::dsc_plus:
       case DeviceKind::platinum_gold: {
         SLS_TRY(im.device_suite(device));  // refuse to open a challenge on a corrupt suite
+        if (!im.question_is_open(device)) device.open_question = generate_challenge();
+        SLS_TRY(im.keep_question_open(tx, device));
         c.method = "ocra";
-        c.question = generate_challenge();
+        c.question = device.open_question;
         reply.set("method", "ocra").set("challenge_id", c.id).set("expires_at", c.expires_at);
         reply.set("challenge", c.question);
         reply.set("pin_on_device", *kind == DeviceKind::dsc_plus);
@@ -709,6 +802,10 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
       out = fail_with(fail(Errc::device_expired), ctx.lang);
       return ok_status();
     }
+    if (!im.asks_open_question(c, device)) {
+      out = fail_with(fail(Errc::challenge_expired), ctx.lang);
+      return ok_status();
+    }
 
     // Format first: a malformed entry is a 400 and costs no attempt.
     auto entry = normalize_entry(c.method, typed.view());
@@ -761,6 +858,8 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
     c.state = kChallengeAnswered;
     c.answered_by = "typed";
     SLS_TRY(tx.update_challenge(c));
+    SLS_TRY(im.close_question(device, c));
+    SLS_TRY(tx.update_device(device));
     LoginRecord l = *login;
     SLS_TRY(im.mark_verified(tx, l, user, &device, device.kind, device.kind == "temp_code" ? device.access : "full"));
     std::string token = im.issue_token(l);
@@ -1061,7 +1160,8 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
       return ok_status();
     }
     auto login = im.load_login(tx, c.login_id);
-    if (c.state != kChallengeOpen || im.now >= c.expires_at || !login || login->state != kLoginSecondFactor) {
+    if (c.state != kChallengeOpen || im.now >= c.expires_at || !login || login->state != kLoginSecondFactor ||
+        !im.asks_open_question(c, device)) {
       if (!login && login.code() == Errc::internal) return login.error();
       out = fail_with(fail(Errc::challenge_expired), ctx.lang);
       return ok_status();
@@ -1073,6 +1173,8 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
     c.state = kChallengeAnswered;
     c.answered_by = "qr";
     SLS_TRY(tx.update_challenge(c));
+    SLS_TRY(im.close_question(device, c));
+    SLS_TRY(tx.update_device(device));
     LoginRecord l = *login;
     SLS_TRY(im.mark_verified(tx, l, user, &device, device.kind, "full"));
     SLS_TRY(tx.update_login(l));

@@ -19,6 +19,7 @@
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/keyring.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/sms_gateway.hpp"
 #include "server/store.hpp"
 #include "sls/json.hpp"
@@ -103,6 +104,9 @@ class AuthService {
   /// A hash of a random password, checked when the user name is unknown so
   /// that a wrong name costs the same time as a wrong password.
   std::string dummy_password_hash_;
+  /// Challenge opens per client address (per node; the per-user bound is in
+  /// the store, so it holds across nodes).
+  RateLimiter challenge_opens_by_address_;
 };
 
 }  // namespace sls::server

@@ -46,7 +46,13 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --disable-after N       consecutive failures that lock until slsctl unlock (default 50, 0 never)
   --pushes-per-hour N     push requests per user per hour (default 10)
   --push-ttl N            seconds a push stays open (default 120)
-  --cell-reuse MODE       code card cells: allowed (default) or never
+  --cell-reuse MODE       code card cells: allowed (default) or never (spent
+                          when answered correctly)
+  --question-ttl S        seconds a device's card cells or OCRA challenge stay
+                          the ones every login asks, unless answered (default 3600)
+  --challenges-per-hour N challenges opened per user per hour (default 20)
+  --challenges-per-address-per-hour N
+                          challenges opened per client address per hour (default 60)
   --argon2-ops N          Argon2id passes (default 3)
   --argon2-mem-mib N      Argon2id memory in MiB (default 64)
   --quiet                 no request log
@@ -92,6 +98,10 @@ int main(int argc, char** argv) {
   svc.push_ttl = cl.get_int("push-ttl", svc.push_ttl, 10, 600);
   svc.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));
   svc.password.memlimit = static_cast<std::size_t>(cl.get_int("argon2-mem-mib", 64, 1, 4096)) << 20;
+  svc.question_ttl = cl.get_int("question-ttl", svc.question_ttl, 60, 7 * 86400);
+  svc.challenges_per_hour_per_user = cl.get_int("challenges-per-hour", svc.challenges_per_hour_per_user, 1, 1000);
+  svc.challenges_per_hour_per_address =
+      cl.get_int("challenges-per-address-per-hour", svc.challenges_per_hour_per_address, 1, 100000);
   const std::string reuse = cl.get("cell-reuse", "allowed");
   if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
   const bool quiet = cl.flag("quiet");

@@ -122,7 +122,17 @@ constexpr std::string_view kMigration3 = R"sql(
 CREATE INDEX pushes_by_login ON pushes(login_id, status);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
+// A device's open question (card cells or OCRA challenge) stays the same
+// across logins until answered correctly, so that re-opening logins cannot
+// shop for a question whose answer an attacker once saw (SPEC 3.1). Counting
+// a user's challenge opens needs their logins by user and time.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE devices ADD COLUMN open_question TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN open_question_expires_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX logins_by_user ON logins(user_id, created_at);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}};
 
 // --- row mapping ---------------------------------------------------------------
 
@@ -144,7 +154,7 @@ UserRecord read_user(const SqliteStatement& s) {
 constexpr std::string_view kDeviceColumns =
     "id, user_id, kind, label, status, sealed_secret, sealed_pin_hash, code_hash, ocra_suite, phone, "
     "sign_public_key, serial, access, activated_at, expires_at, used_cells, last_sms_at, fail_consecutive, "
-    "fail_since_lock, fail_locks, locked_until, created_at";
+    "fail_since_lock, fail_locks, locked_until, created_at, open_question, open_question_expires_at";
 
 DeviceRecord read_device(const SqliteStatement& s) {
   DeviceRecord d;
@@ -167,10 +177,12 @@ DeviceRecord read_device(const SqliteStatement& s) {
   d.last_sms_at = s.column_int(16);
   d.failures = {s.column_int(17), s.column_int(18), s.column_int(19), s.column_int(20)};
   d.created_at = s.column_int(21);
+  d.open_question = s.column_text(22);
+  d.open_question_expires_at = s.column_int(23);
   return d;
 }
 
-// Binds a device in kDeviceColumns order, parameters ?1..?22.
+// Binds a device in kDeviceColumns order, parameters ?1..?24.
 void bind_device(SqliteStatement& s, const DeviceRecord& d) {
   s.bind(1, d.id)
       .bind(2, d.user_id)
@@ -193,7 +205,9 @@ void bind_device(SqliteStatement& s, const DeviceRecord& d) {
       .bind(19, d.failures.since_lock)
       .bind(20, d.failures.locks)
       .bind(21, d.failures.locked_until)
-      .bind(22, d.created_at);
+      .bind(22, d.created_at)
+      .bind(23, d.open_question)
+      .bind(24, d.open_question_expires_at);
 }
 
 constexpr std::string_view kLoginColumns =
@@ -420,7 +434,7 @@ class SqliteTx final : public StoreTx {
     return execute(db_,
                    sql("INSERT INTO devices (", kDeviceColumns,
                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-                       "?19, ?20, ?21, ?22)"),
+                       "?19, ?20, ?21, ?22, ?23, ?24)"),
                    [&](SqliteStatement& s) { bind_device(s, d); });
   }
 
@@ -430,7 +444,8 @@ class SqliteTx final : public StoreTx {
                      "sealed_pin_hash = ?7, code_hash = ?8, ocra_suite = ?9, phone = ?10, sign_public_key = ?11, "
                      "serial = ?12, access = ?13, activated_at = ?14, expires_at = ?15, used_cells = ?16, "
                      "last_sms_at = ?17, fail_consecutive = ?18, fail_since_lock = ?19, fail_locks = ?20, "
-                     "locked_until = ?21, created_at = ?22 WHERE id = ?1",
+                     "locked_until = ?21, created_at = ?22, open_question = ?23, open_question_expires_at = ?24 "
+                     "WHERE id = ?1",
                      [&](SqliteStatement& st) { bind_device(st, d); });
     return expect_changed(db_, std::move(s), "update_device");
   }
@@ -482,6 +497,16 @@ class SqliteTx final : public StoreTx {
                      "code_hash = ?7, answered_by = ?8, created_at = ?9, expires_at = ?10 WHERE id = ?1",
                      [&](SqliteStatement& st) { bind_challenge(st, c); });
     return expect_changed(db_, std::move(s), "update_challenge");
+  }
+
+  Result<std::vector<std::int64_t>> challenge_times_since(std::int64_t user_id, std::int64_t since,
+                                                          std::int64_t logins_since) override {
+    return query_all<std::int64_t>(
+        db_,
+        "SELECT c.created_at FROM logins l JOIN challenges c ON c.login_id = l.id "
+        "WHERE l.user_id = ?1 AND l.created_at >= ?3 AND c.created_at >= ?2 ORDER BY c.created_at",
+        [&](SqliteStatement& s) { s.bind(1, user_id).bind(2, since).bind(3, logins_since); },
+        [](const SqliteStatement& s) { return s.column_int(0); });
   }
 
   Status void_open_challenges(std::string_view login_id) override {

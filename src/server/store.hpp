@@ -50,6 +50,12 @@ class StoreTx {
   /// The login's most recent challenge, in any state.
   virtual Result<std::optional<ChallengeRecord>> latest_challenge(std::string_view login_id) = 0;
   virtual Status update_challenge(const ChallengeRecord& challenge) = 0;
+  /// Creation times of the challenges opened for the user's logins at or
+  /// after `since`, oldest first (for the per-user bound on opening them).
+  /// Only logins created at or after `logins_since` are searched: a login
+  /// lives at most the login lifetime, so `since - login_ttl` misses none.
+  virtual Result<std::vector<std::int64_t>> challenge_times_since(std::int64_t user_id, std::int64_t since,
+                                                                  std::int64_t logins_since) = 0;
   /// Marks every open challenge of the login void.
   virtual Status void_open_challenges(std::string_view login_id) = 0;
 

@@ -93,12 +93,17 @@ TEST(ApiLogin, NeverReusePolicyReportsLoginsLeftAndRunsOut) {
   auto card = s.admin().enrol_card("nina", DeviceKind::code_card, 4);
   ASSERT_TRUE(card);
   std::set<std::int64_t> asked;
-  for (std::int64_t left : {1, 0}) {
+  for (std::int64_t left : {2, 1}) {
     Reply login = s.login("nina");
     Reply ch = s.challenge(login.str("login_id"), card->device_id);
     ASSERT_EQ(ch.status, 200) << ch.raw;
     EXPECT_EQ(ch.body.get_int("logins_left"), left);
-    for (const auto& v : *ch.body.find("indices")->as_array()) EXPECT_TRUE(asked.insert(*v.as_int()).second);
+    const auto* idx = ch.body.find("indices")->as_array();
+    for (const auto& v : *idx) EXPECT_TRUE(asked.insert(*v.as_int()).second);
+    // Cells are spent when answered (not when shown).
+    std::string typed = std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[0].as_int()))) +
+                        std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[1].as_int())));
+    ASSERT_EQ(s.verify(login.str("login_id"), ch.str("challenge_id"), typed).status, 200);
   }
   Reply login = s.login("nina");
   Reply ch = s.challenge(login.str("login_id"), card->device_id);

@@ -124,6 +124,11 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   ManualClock& clock() { return clock_; }
+  /// The service behind the HTTP API, for calls that need another client
+  /// address than the test client's.
+  AuthService& service() { return *service_; }
+  /// The directory holding the database and key files.
+  const TempDir& dir() const { return dir_; }
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
   const Keyring& keys() { return *keys_; }
