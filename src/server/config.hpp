@@ -45,7 +45,7 @@ struct ServiceConfig {
   /// opens a handful per login; an attacker shopping for a question needs
   /// thousands.
   std::int64_t challenges_per_hour_per_user = 20;
-  std::int64_t challenges_per_hour_per_address = 60;
+  std::int64_t challenges_per_hour_per_address = 600;
   LockoutPolicy lockout;
   PasswordPolicy password;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).

@@ -52,7 +52,7 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           the ones every login asks, unless answered (default 3600)
   --challenges-per-hour N challenges opened per user per hour (default 20)
   --challenges-per-address-per-hour N
-                          challenges opened per client address per hour (default 60)
+                          challenges opened per client address per hour (default 600)
   --argon2-ops N          Argon2id passes (default 3)
   --argon2-mem-mib N      Argon2id memory in MiB (default 64)
   --quiet                 no request log
