@@ -33,6 +33,10 @@ struct ServiceConfig {
   /// Code card cell reuse (SPEC 3.1): allowed by default.
   CellReuse cell_reuse = CellReuse::allowed;
   LockoutPolicy lockout;
+  /// Failed password and activation attempts per client address (a token is
+  /// taken per attempt and given back on success): burst 100, then one a
+  /// minute. Answered 429 rate.limited with Retry-After; kept per node.
+  RateLimitPolicy failures_per_address{100, 1.0 / 60, 100000};
   PasswordPolicy password;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).
   std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
