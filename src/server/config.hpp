@@ -47,6 +47,10 @@ struct ServiceConfig {
   std::int64_t challenges_per_hour_per_user = 20;
   std::int64_t challenges_per_hour_per_address = 600;
   LockoutPolicy lockout;
+  /// Failed password and activation attempts per client address (a token is
+  /// taken per attempt and given back on success): burst 100, then one a
+  /// minute. Answered 429 rate.limited with Retry-After; kept per node.
+  RateLimitPolicy failures_per_address{100, 1.0 / 60, 100000};
   PasswordPolicy password;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).
   std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";

@@ -130,7 +130,11 @@ Status Enrolment::set_opted_out(std::string_view username, bool opted_out) {
 Status Enrolment::unlock(std::string_view username) {
   return store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
-    u.failures = {};
+    u.password_failures = {};
+    u.second_factor_failures = {};
+    u.activation_failures = {};
+    u.password_checks = 0;
+    u.password_checks_at = 0;
     SLS_TRY(tx.update_user(u));
     SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
     for (auto& d : devices) {

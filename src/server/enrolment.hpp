@@ -68,7 +68,8 @@ class Enrolment {
   Status set_password(std::string_view username, std::string_view password);
   /// Opts the account out of SLS (password only) or back in.
   Status set_opted_out(std::string_view username, bool opted_out);
-  /// Clears the failure counters of the user and all its devices.
+  /// Clears every failure counter of the user (password, second factor,
+  /// activation code, password checks in flight) and of all its devices.
   Status unlock(std::string_view username);
 
   /// kind: code_card or online_card; cells: 2..1000.

@@ -41,4 +41,12 @@ RateLimiter::Decision RateLimiter::take(std::string_view client, std::int64_t no
   return {false, std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(wait)))};
 }
 
+void RateLimiter::give_back(std::string_view client, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  auto it = buckets_.find(std::string(client));
+  if (it == buckets_.end()) return;  // pruned: the bucket is full anyway
+  refill(it->second, now_ms);
+  it->second.tokens = std::min(std::max(policy_.burst, 1.0), it->second.tokens + 1.0);
+}
+
 }  // namespace sls::server

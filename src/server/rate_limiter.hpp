@@ -31,6 +31,11 @@ class RateLimiter {
 
   /// Takes one token from `client`'s bucket at time `now_ms`.
   Decision take(std::string_view client, std::int64_t now_ms);
+  /// Returns one token taken from `client`'s bucket (never past `burst`):
+  /// for budgets that count only failures, a token is taken before an
+  /// attempt and given back when it succeeds, so parallel attempts cannot
+  /// overdraw the bucket.
+  void give_back(std::string_view client, std::int64_t now_ms);
 
  private:
   struct Bucket {

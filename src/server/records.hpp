@@ -11,7 +11,8 @@ namespace sls::server {
 
 using Bytes = std::vector<std::uint8_t>;
 
-/// Consecutive-failure state of a user or a device (see lockout.hpp).
+/// Consecutive-failure state of one factor of a user, or of a device (see
+/// lockout.hpp).
 struct FailureCounter {
   /// Failures since the last success; a lock ending does not reset it.
   std::int64_t consecutive = 0;
@@ -32,8 +33,18 @@ struct UserRecord {
   std::string password_hash;
   /// True when the account opted out of SLS: the password alone logs in.
   bool opted_out = false;
-  FailureCounter failures;
+  /// Wrong answers of any of the user's devices, after a correct password:
+  /// the counter that may lock for good (lockout.hpp).
+  FailureCounter second_factor_failures;
   std::int64_t created_at = 0;
+  /// Wrong passwords: temporary locks only.
+  FailureCounter password_failures;
+  /// Wrong Mobile Key activation codes: temporary locks only.
+  FailureCounter activation_failures;
+  /// Password checks reserved before the hash and not yet settled, and when
+  /// the newest was reserved (lockout.hpp, reserve_password_check).
+  std::int64_t password_checks = 0;
+  std::int64_t password_checks_at = 0;
 };
 
 /// Device status: awaiting activation, usable, or withdrawn.

@@ -245,35 +245,47 @@ struct AuthService::Impl {
     return *user;
   }
 
-  /// 423 when the user or the device is locked.
+  /// 423 when the account is locked for the steps after the password: any
+  /// of the user's counters, or the device's (lockout.hpp, account_lock).
   std::optional<ApiResponse> locked(const UserRecord& user, const DeviceRecord* device) {
-    const LockState u = lock_state(user.failures, s.config_.lockout, now);
-    LockState d;
-    if (device != nullptr) d = lock_state(device->failures, s.config_.lockout, now);
-    if (!u.locked && !d.locked) return std::nullopt;
+    const LockState l = account_lock(user, device, s.config_.lockout, now);
+    if (!l.locked) return std::nullopt;
     ErrorExtras extras;
-    if (!u.permanent && !d.permanent) extras.retry_after = std::max(u.retry_after, d.retry_after);
+    if (!l.permanent) extras.retry_after = l.retry_after;
     return fail_with(fail(Errc::auth_locked), lang(), extras);
   }
 
-  /// A wrong second-factor answer: counts against the user and the device.
+  /// A wrong second-factor answer: counts against the user's second-factor
+  /// counter and the device's.
   Result<ApiResponse> code_failure(StoreTx& tx, UserRecord& user, DeviceRecord& device, Errc code,
                                    std::string_view event) {
-    user.failures = record_failure(user.failures, s.config_.lockout, now);
+    user.second_factor_failures = record_failure(user.second_factor_failures, s.config_.lockout, now);
     device.failures = record_failure(device.failures, s.config_.lockout, now);
     SLS_TRY(tx.update_user(user));
     SLS_TRY(tx.update_device(device));
     SLS_TRY(audit(tx, event, "fail", user.id, user.username, device.id, errc_name(code)));
     if (auto lock = locked(user, &device)) {
       SLS_TRY(audit(tx, "lockout", "fail", user.id, user.username, device.id,
-                    lock_state(device.failures, s.config_.lockout, now).locked ? "device" : "user"));
+                    lock_state(device.failures, s.config_.lockout, now).locked ? "device" : "second_factor"));
       return *lock;
     }
     ErrorExtras extras;
-    extras.attempts_left =
-        std::min(attempts_left(user.failures, s.config_.lockout), attempts_left(device.failures, s.config_.lockout));
+    extras.attempts_left = std::min(attempts_left(user.second_factor_failures, s.config_.lockout),
+                                    attempts_left(device.failures, s.config_.lockout));
     return fail_with(fail(code), lang(), extras);
   }
+
+  /// Takes one token of the client address's failure budget before a
+  /// password or activation attempt: 429 when it is spent. Given back
+  /// (give_back_failure_token) when the attempt succeeds.
+  std::optional<ApiResponse> take_failure_token() {
+    const auto d = s.failures_per_address_.take(ctx.client_addr, s.clock_.now_ms());
+    if (d.allowed) return std::nullopt;
+    ErrorExtras extras;
+    extras.retry_after = d.retry_after;
+    return fail_with(fail(Errc::rate_limited), lang(), extras);
+  }
+  void give_back_failure_token() { s.failures_per_address_.give_back(ctx.client_addr, s.clock_.now_ms()); }
 
   /// A fresh completion token for a verified login (the previous one stops
   /// working). Returns the token; the caller updates the login.
@@ -284,20 +296,13 @@ struct AuthService::Impl {
     return token;
   }
 
-  /// Marks the login verified by `device` and resets failure counters.
-  Status mark_verified(StoreTx& tx, LoginRecord& login, UserRecord& user, DeviceRecord* device, std::string_view kind,
-                       std::string_view access) {
+  /// Marks the login verified by `device`. Failure counters stay as they
+  /// are: only a completed, unlocked login clears them (complete()).
+  void mark_verified(LoginRecord& login, const DeviceRecord* device, std::string_view kind, std::string_view access) {
     login.state = kLoginVerified;
     login.verified_device_id = device != nullptr ? device->id : std::string();
     login.verified_kind = kind;
     login.access = access;
-    user.failures = {};
-    SLS_TRY(tx.update_user(user));
-    if (device != nullptr) {
-      device->failures = {};
-      SLS_TRY(tx.update_device(*device));
-    }
-    return ok_status();
   }
 
   Result<OcraSuite> device_suite(const DeviceRecord& d) {
@@ -416,7 +421,8 @@ AuthService::AuthService(Store& store, const Keyring& keys, const Clock& clock, 
       clock_(clock),
       sms_(sms),
       config_(std::move(config)),
-      challenge_opens_by_address_(per_hour_policy(config_.challenges_per_hour_per_address)) {}
+      challenge_opens_by_address_(per_hour_policy(config_.challenges_per_hour_per_address)),
+      failures_per_address_(config_.failures_per_address) {}
 
 Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Keyring& keys, const Clock& clock,
                                                          SmsGateway& sms, ServiceConfig config) {
@@ -453,33 +459,40 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
   if (!password_r) return fail_with(password_r.error(), ctx.lang);
   SecretString password(std::move(*password_r));
 
-  // Read the user, refuse early when locked, then run Argon2id outside any
-  // transaction (it is slow by design and would hold the store's lock).
+  if (auto throttled = im.take_failure_token()) return *throttled;
+
+  // Count the check before the hash, decide after it. The reservation is
+  // written in a transaction of its own, so parallel guesses cannot all pass
+  // a check of the lock made before any of them is counted: at most
+  // `attempts left` checks of one account run at once. Argon2id itself runs
+  // outside any transaction (it is slow by design and would hold the store).
   std::optional<UserRecord> user;
-  Status st = store_.read([&](StoreTx& tx) -> Status {
-    SLS_TRY_ASSIGN(u, tx.find_user(*username));
-    user = u;
+  bool reserved = false;
+  const LockoutPolicy password_policy = config_.lockout.temporary_only();
+  ApiResponse reservation = im.in_write([&](StoreTx& tx, ApiResponse&) -> Status {
+    SLS_TRY_ASSIGN(found, tx.find_user(*username));
+    if (!found) return ok_status();
+    user = *found;
+    UserRecord u = *found;
+    if (!reserve_password_check(u, password_policy, im.now)) return ok_status();
+    SLS_TRY(tx.update_user(u));
+    reserved = true;
     return ok_status();
   });
-  if (!st) return im.internal_error(st.error());
-  if (user) {
-    if (auto lock = im.locked(*user, nullptr)) {
-      return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-        SLS_TRY(im.audit(tx, "login.started", "fail", user->id, user->username, "", "auth.locked"));
-        out = *lock;
-        return ok_status();
-      });
-    }
-  }
-  const bool password_ok = verify_password(password.view(), user ? user->password_hash : dummy_password_hash_);
-  const bool rehash = password_ok && user && password_needs_rehash(user->password_hash, config_.password);
+  if (reservation.status != 200) return reservation;
+  // An unknown user, and an account whose password is locked, check the
+  // dummy hash: the same time and the same answer as a wrong password.
+  const bool password_ok =
+      verify_password(password.view(), reserved ? user->password_hash : dummy_password_hash_) && reserved;
+  const bool rehash = password_ok && password_needs_rehash(user->password_hash, config_.password);
   std::string new_hash;
   if (rehash) {
     if (auto h = hash_password(password.view(), config_.password)) new_hash = std::move(*h);
   }
   password.clear();
 
-  return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
+  bool accepted = false;
+  ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
     if (!user) {
       // The typed name is not recorded: people type passwords into it.
       SLS_TRY(im.audit(tx, "login.started", "fail", 0, "", "", "unknown user"));
@@ -487,18 +500,39 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
       return ok_status();
     }
     SLS_TRY_ASSIGN(fresh, im.load_user(tx, user->id));
+    // A locked password step answers exactly like an unknown user name: the
+    // lock must not tell that the account exists (docs/server.md).
+    auto refuse_as_unknown = [&]() -> Status {
+      SLS_TRY(im.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
+      out = fail_with(fail(Errc::auth_bad_credentials), ctx.lang);
+      return ok_status();
+    };
+    if (!reserved) return refuse_as_unknown();
+    release_password_check(fresh, im.now);
     if (!password_ok) {
-      fresh.failures = record_failure(fresh.failures, config_.lockout, im.now);
+      fresh.password_failures = record_failure(fresh.password_failures, password_policy, im.now);
       SLS_TRY(tx.update_user(fresh));
       SLS_TRY(im.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.bad_credentials"));
-      if (lock_state(fresh.failures, config_.lockout, im.now).locked)
-        SLS_TRY(im.audit(tx, "lockout", "fail", fresh.id, fresh.username, "", "user"));
+      if (lock_state(fresh.password_failures, password_policy, im.now).locked)
+        SLS_TRY(im.audit(tx, "lockout", "fail", fresh.id, fresh.username, "", "password"));
       out = fail_with(fail(Errc::auth_bad_credentials), ctx.lang);
       return ok_status();
     }
-    if (!new_hash.empty()) {
-      fresh.password_hash = new_hash;
+    // Decided now, not at the reservation: a lock that other guesses imposed
+    // while this hash ran holds even against the right password.
+    if (lock_state(fresh.password_failures, password_policy, im.now).locked) {
       SLS_TRY(tx.update_user(fresh));
+      return refuse_as_unknown();
+    }
+    accepted = true;
+    if (!new_hash.empty()) fresh.password_hash = new_hash;
+    SLS_TRY(tx.update_user(fresh));
+    // Past a correct password the other locks of the account show: only
+    // someone who knows the password learns of them.
+    if (auto lock = im.locked(fresh, nullptr)) {
+      SLS_TRY(im.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
+      out = *lock;
+      return ok_status();
     }
     SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
     std::vector<const DeviceRecord*> usable;
@@ -520,7 +554,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     std::string token;
     if (fresh.opted_out) {
       // Password only: verified at once, with the restrictions of `none`.
-      SLS_TRY(im.mark_verified(tx, login, fresh, nullptr, device_kind_id(DeviceKind::none), "full"));
+      im.mark_verified(login, nullptr, device_kind_id(DeviceKind::none), "full");
       token = im.issue_token(login);
     } else if (usable.empty()) {
       SLS_TRY(im.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "login.no_device"));
@@ -543,6 +577,9 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     out = ok_json(std::move(reply));
     return ok_status();
   });
+  // A correct password is no failure: the address gets its token back.
+  if (accepted) im.give_back_failure_token();
+  return resp;
 }
 
 // --- POST /login/{id}/challenge --------------------------------------------------------------------
@@ -861,7 +898,7 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
     SLS_TRY(im.close_question(device, c));
     SLS_TRY(tx.update_device(device));
     LoginRecord l = *login;
-    SLS_TRY(im.mark_verified(tx, l, user, &device, device.kind, device.kind == "temp_code" ? device.access : "full"));
+    im.mark_verified(l, &device, device.kind, device.kind == "temp_code" ? device.access : "full");
     std::string token = im.issue_token(l);
     SLS_TRY(tx.update_login(l));
     SLS_TRY(im.audit(tx, "verify", "ok", user.id, user.username, device.id, c.method));
@@ -931,6 +968,34 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     }
     auto kind = parse_device_kind(login->verified_kind);
     if (!kind) return fail(Errc::internal, {"verified kind"});
+    std::optional<DeviceRecord> device;
+    if (!login->verified_device_id.empty()) {
+      SLS_TRY_ASSIGN(found, tx.get_device(login->verified_device_id));
+      device = found;
+    }
+    // A lock imposed after the second factor passed still holds; the token
+    // stays valid until it expires, for a retry once the lock ends.
+    if (auto lock = im.locked(user, device ? &*device : nullptr)) {
+      SLS_TRY(im.audit(tx, "session.created", "fail", user.id, user.username, login->verified_device_id,
+                       "auth.locked"));
+      out = *lock;
+      return ok_status();
+    }
+    // The one place failure counters are cleared: a completed, unlocked
+    // login. Reservations of password checks in flight are left alone. The
+    // session reply tells how many failures there were, so the page can
+    // show the user what the password step never says (docs/server.md).
+    const std::int64_t failed_attempts = user.password_failures.consecutive +
+                                         user.second_factor_failures.consecutive +
+                                         user.activation_failures.consecutive;
+    user.password_failures = {};
+    user.second_factor_failures = {};
+    user.activation_failures = {};
+    SLS_TRY(tx.update_user(user));
+    if (device && device->failures != FailureCounter{}) {
+      device->failures = {};
+      SLS_TRY(tx.update_device(*device));
+    }
     cookie = random_token(kTokenBytes);
     SessionRecord session;
     session.token_hash = keys_.keyed_hash(HashPurpose::session_token, cookie);
@@ -959,6 +1024,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
         "limits",
         JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
     reply.set("restrictions", std::move(restrictions));
+    reply.set("failed_attempts", failed_attempts);
     out = ok_json(std::move(reply));
     return ok_status();
   });
@@ -1108,9 +1174,19 @@ ApiResponse AuthService::push_decision(const RequestContext& ctx, std::string_vi
         out = fail_with(fail(Errc::login_expired), ctx.lang);
         return ok_status();
       }
+      // A locked account takes no approval: the push is closed (the page
+      // stops waiting and shows the lock when it asks again) and the phone
+      // is told why.
+      if (auto lock = im.locked(user, &device)) {
+        push.status = kPushCancelled;
+        SLS_TRY(tx.update_push(push));
+        SLS_TRY(im.audit(tx, "push.decision", "fail", user.id, user.username, device.id, "auth.locked"));
+        out = *lock;
+        return ok_status();
+      }
       push.status = kPushApproved;
       LoginRecord l = *login;
-      SLS_TRY(im.mark_verified(tx, l, user, &device, device.kind, "full"));
+      im.mark_verified(l, &device, device.kind, "full");
       SLS_TRY(tx.update_login(l));
       SLS_TRY(im.audit(tx, "push.approved", "ok", user.id, user.username, device.id));
     } else {
@@ -1167,6 +1243,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
       return ok_status();
     }
     if (auto lock = im.locked(user, &device)) {
+      SLS_TRY(im.audit(tx, "qr.approve", "fail", user.id, user.username, device.id, "auth.locked"));
       out = *lock;
       return ok_status();
     }
@@ -1176,7 +1253,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
     SLS_TRY(im.close_question(device, c));
     SLS_TRY(tx.update_device(device));
     LoginRecord l = *login;
-    SLS_TRY(im.mark_verified(tx, l, user, &device, device.kind, "full"));
+    im.mark_verified(l, &device, device.kind, "full");
     SLS_TRY(tx.update_login(l));
     SLS_TRY(im.audit(tx, "verify", "ok", user.id, user.username, device.id, "qr"));
     out = ok_json(JsonValue::object().set("status", kPushApproved));
@@ -1252,6 +1329,9 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
     pin_hash = std::move(*bytes);
   }
 
+  if (auto throttled = im.take_failure_token()) return *throttled;
+
+  const LockoutPolicy activation_policy = config_.lockout.temporary_only();
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
     SLS_TRY_ASSIGN(user, tx.find_user(*username));
     if (!user) {
@@ -1260,8 +1340,11 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       return ok_status();
     }
     UserRecord u = *user;
-    if (auto lock = im.locked(u, nullptr)) {
-      out = *lock;
+    // Its own counter only; locked, it answers like an unknown user name, so
+    // that the lock does not tell that the account exists.
+    if (lock_state(u.activation_failures, activation_policy, im.now).locked) {
+      SLS_TRY(im.audit(tx, "device.activated", "fail", u.id, u.username, "", "auth.locked"));
+      out = fail_with(fail(Errc::activation_bad_code), ctx.lang);
       return ok_status();
     }
     SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
@@ -1271,9 +1354,11 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
           keys_.keyed_hash_matches(HashPurpose::activation_code, activation_code.view(), d.code_hash))
         pending = &d;
     if (pending == nullptr) {
-      u.failures = record_failure(u.failures, config_.lockout, im.now);
+      u.activation_failures = record_failure(u.activation_failures, activation_policy, im.now);
       SLS_TRY(tx.update_user(u));
       SLS_TRY(im.audit(tx, "device.activated", "fail", u.id, u.username, "", "activation.bad_code"));
+      if (lock_state(u.activation_failures, activation_policy, im.now).locked)
+        SLS_TRY(im.audit(tx, "lockout", "fail", u.id, u.username, "", "activation"));
       out = fail_with(fail(Errc::activation_bad_code), ctx.lang);
       return ok_status();
     }
@@ -1293,8 +1378,6 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
     d.expires_at = 0;
     d.failures = {};
     SLS_TRY(tx.update_device(d));
-    u.failures = {};
-    SLS_TRY(tx.update_user(u));
     SLS_TRY(im.audit(tx, "device.activated", "ok", u.id, u.username, d.id, "mobile_key"));
     JsonValue reply = JsonValue::object();
     reply.set("device_id", d.id);
@@ -1305,6 +1388,7 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
     return ok_status();
   });
   wipe(pin_hash.data(), pin_hash.size());
+  if (resp.status == 200) im.give_back_failure_token();
   return resp;
 }
 

@@ -101,12 +101,15 @@ class AuthService {
   const Clock& clock_;
   SmsGateway& sms_;
   ServiceConfig config_;
-  /// A hash of a random password, checked when the user name is unknown so
-  /// that a wrong name costs the same time as a wrong password.
+  /// A hash of a random password, checked when the user name is unknown or
+  /// the account's password is locked, so that neither costs a different
+  /// time from a wrong password.
   std::string dummy_password_hash_;
   /// Challenge opens per client address (per node; the per-user bound is in
   /// the store, so it holds across nodes).
   RateLimiter challenge_opens_by_address_;
+  /// Failure budget per client address (config_.failures_per_address).
+  RateLimiter failures_per_address_;
 };
 
 }  // namespace sls::server

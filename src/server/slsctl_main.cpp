@@ -32,7 +32,7 @@ commands:
   create-user NAME [--password PW | --password-stdin] [--opted-out]
   set-password NAME [--password PW | --password-stdin]
   opt-out NAME | opt-in NAME
-  unlock NAME                       clear failure locks of the user and its devices
+  unlock NAME                       clear all lockout counters of the user and its devices
   enroll NAME KIND [options]        KIND: code_card, online_card, dsc, dsc_plus,
                                     platinum_gold, sms, mobile_key
       --out FILE                    code cards: write the printable HTML card here

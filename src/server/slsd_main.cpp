@@ -40,10 +40,17 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --keep-alive S          seconds an idle connection keeps its thread (default 1)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
-  --lock-threshold N      failures before a lock (default 5)
+  --lock-threshold N      failures of one factor before a lock (default 5)
   --lock-seconds N        first lock, doubled each time (default 60)
   --lock-max-seconds N    longest lock (default 3600)
-  --disable-after N       consecutive failures that lock until slsctl unlock (default 50, 0 never)
+  --disable-after N       consecutive second-factor failures (after a correct
+                          password) that lock until slsctl unlock (default 50,
+                          0 never); wrong passwords and activation codes only
+                          ever lock for a while
+  --address-failures N    failed password and activation attempts a client
+                          address may burst (default 100)
+  --address-failures-per-hour N
+                          attempts an address regains per hour (default 60)
   --pushes-per-hour N     push requests per user per hour (default 10)
   --push-ttl N            seconds a push stays open (default 120)
   --cell-reuse MODE       code card cells: allowed (default) or never (spent
@@ -94,6 +101,9 @@ int main(int argc, char** argv) {
   svc.lockout.base_lock_seconds = cl.get_int("lock-seconds", svc.lockout.base_lock_seconds, 1, 86400);
   svc.lockout.max_lock_seconds = cl.get_int("lock-max-seconds", svc.lockout.max_lock_seconds, 1, 7 * 86400);
   svc.lockout.disable_after = cl.get_int("disable-after", svc.lockout.disable_after, 0, 99);
+  svc.failures_per_address.burst = static_cast<double>(cl.get_int("address-failures", 100, 1, 1000000));
+  svc.failures_per_address.per_second =
+      static_cast<double>(cl.get_int("address-failures-per-hour", 60, 1, 3600000)) / 3600.0;
   svc.pushes_per_hour = cl.get_int("pushes-per-hour", svc.pushes_per_hour, 1, 100);
   svc.push_ttl = cl.get_int("push-ttl", svc.push_ttl, 10, 600);
   svc.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));

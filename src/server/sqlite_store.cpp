@@ -122,23 +122,46 @@ constexpr std::string_view kMigration3 = R"sql(
 CREATE INDEX pushes_by_login ON pushes(login_id, status);
 )sql";
 
+// One failure counter per factor (lockout.hpp). The old single counter stays
+// the second factor's, so an account disabled before keeps its lock until
+// slsctl unlock; the password's starts as a copy of it, so a lock in force
+// still holds; the activation code's starts empty. password_checks counts
+// password checks reserved before the hash.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE users ADD COLUMN password_fail_consecutive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_fail_since_lock INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_fail_locks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_consecutive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_since_lock INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_locks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_checks_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET password_fail_consecutive = fail_consecutive, password_fail_since_lock = fail_since_lock,
+  password_fail_locks = fail_locks, password_locked_until = locked_until;
+)sql";
+
 // A device's open question (card cells or OCRA challenge) stays the same
 // across logins until answered correctly, so that re-opening logins cannot
 // shop for a question whose answer an attacker once saw (SPEC 3.1). Counting
 // a user's challenge opens needs their logins by user and time.
-constexpr std::string_view kMigration4 = R"sql(
+constexpr std::string_view kMigration5 = R"sql(
 ALTER TABLE devices ADD COLUMN open_question TEXT NOT NULL DEFAULT '';
 ALTER TABLE devices ADD COLUMN open_question_expires_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX logins_by_user ON logins(user_id, created_at);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}};
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4},
+                                     {5, kMigration5}};
 
 // --- row mapping ---------------------------------------------------------------
 
 constexpr std::string_view kUserColumns =
     "id, username, password_hash, opted_out, fail_consecutive, fail_since_lock, fail_locks, locked_until, "
-    "created_at";
+    "created_at, password_fail_consecutive, password_fail_since_lock, password_fail_locks, password_locked_until, "
+    "activation_fail_consecutive, activation_fail_since_lock, activation_fail_locks, activation_locked_until, "
+    "password_checks, password_checks_at";
 
 UserRecord read_user(const SqliteStatement& s) {
   UserRecord u;
@@ -146,9 +169,36 @@ UserRecord read_user(const SqliteStatement& s) {
   u.username = s.column_text(1);
   u.password_hash = s.column_text(2);
   u.opted_out = s.column_int(3) != 0;
-  u.failures = {s.column_int(4), s.column_int(5), s.column_int(6), s.column_int(7)};
+  u.second_factor_failures = {s.column_int(4), s.column_int(5), s.column_int(6), s.column_int(7)};
   u.created_at = s.column_int(8);
+  u.password_failures = {s.column_int(9), s.column_int(10), s.column_int(11), s.column_int(12)};
+  u.activation_failures = {s.column_int(13), s.column_int(14), s.column_int(15), s.column_int(16)};
+  u.password_checks = s.column_int(17);
+  u.password_checks_at = s.column_int(18);
   return u;
+}
+
+// Binds a user in kUserColumns order, parameters ?1..?19 (?1, the id, is
+// bound to null for an insert so that SQLite assigns it).
+void bind_user(SqliteStatement& s, const UserRecord& u) {
+  s.bind(2, u.username)
+      .bind(3, u.password_hash)
+      .bind(4, std::int64_t{u.opted_out ? 1 : 0})
+      .bind(5, u.second_factor_failures.consecutive)
+      .bind(6, u.second_factor_failures.since_lock)
+      .bind(7, u.second_factor_failures.locks)
+      .bind(8, u.second_factor_failures.locked_until)
+      .bind(9, u.created_at)
+      .bind(10, u.password_failures.consecutive)
+      .bind(11, u.password_failures.since_lock)
+      .bind(12, u.password_failures.locks)
+      .bind(13, u.password_failures.locked_until)
+      .bind(14, u.activation_failures.consecutive)
+      .bind(15, u.activation_failures.since_lock)
+      .bind(16, u.activation_failures.locks)
+      .bind(17, u.activation_failures.locked_until)
+      .bind(18, u.password_checks)
+      .bind(19, u.password_checks_at);
 }
 
 constexpr std::string_view kDeviceColumns =
@@ -385,17 +435,12 @@ class SqliteTx final : public StoreTx {
     if (!existing) return existing.error();
     if (existing->has_value()) return fail(Errc::bad_argument, {"username", "taken"});
     auto s = execute(db_,
-                     "INSERT INTO users (username, password_hash, opted_out, fail_consecutive, fail_since_lock, "
-                     "fail_locks, locked_until, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     sql("INSERT INTO users (", kUserColumns,
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+                         "?19)"),
                      [&](SqliteStatement& st) {
-                       st.bind(1, u.username)
-                           .bind(2, u.password_hash)
-                           .bind(3, std::int64_t{u.opted_out ? 1 : 0})
-                           .bind(4, u.failures.consecutive)
-                           .bind(5, u.failures.since_lock)
-                           .bind(6, u.failures.locks)
-                           .bind(7, u.failures.locked_until)
-                           .bind(8, u.created_at);
+                       st.bind_null(1);
+                       bind_user(st, u);
                      });
     if (!s) return s.error();
     return db_.last_insert_rowid();
@@ -404,16 +449,14 @@ class SqliteTx final : public StoreTx {
   Status update_user(const UserRecord& u) override {
     auto s = execute(db_,
                      "UPDATE users SET username = ?2, password_hash = ?3, opted_out = ?4, fail_consecutive = ?5, "
-                     "fail_since_lock = ?6, fail_locks = ?7, locked_until = ?8 WHERE id = ?1",
+                     "fail_since_lock = ?6, fail_locks = ?7, locked_until = ?8, password_fail_consecutive = ?10, "
+                     "password_fail_since_lock = ?11, password_fail_locks = ?12, password_locked_until = ?13, "
+                     "activation_fail_consecutive = ?14, activation_fail_since_lock = ?15, "
+                     "activation_fail_locks = ?16, activation_locked_until = ?17, password_checks = ?18, "
+                     "password_checks_at = ?19 WHERE id = ?1",
                      [&](SqliteStatement& st) {
-                       st.bind(1, u.id)
-                           .bind(2, u.username)
-                           .bind(3, u.password_hash)
-                           .bind(4, std::int64_t{u.opted_out ? 1 : 0})
-                           .bind(5, u.failures.consecutive)
-                           .bind(6, u.failures.since_lock)
-                           .bind(7, u.failures.locks)
-                           .bind(8, u.failures.locked_until);
+                       st.bind(1, u.id);
+                       bind_user(st, u);
                      });
     return expect_changed(db_, std::move(s), "update_user");
   }

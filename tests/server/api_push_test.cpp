@@ -346,5 +346,87 @@ TEST(PushBound, AtMostNPushesPerUserPerHour) {
   EXPECT_EQ(s.challenge(later.str("login_id"), mk->device_id).status, 200);
 }
 
+
+// --- decisions on a locked account (issue 7, findings 6 and 9) ------------------------------
+
+/// Whether an audit row with this event and detail exists.
+bool audited(TestServer& s, const std::string& event, const std::string& detail) {
+  for (const auto& a : s.audit())
+    if (a.event == event && a.detail == detail) return true;
+  return false;
+}
+
+TEST_F(MobileKeyTest, APushApprovedAfterTheAccountLockedDoesNotLogIn) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(s.login("mia", "guess").status, 401);  // the account locks
+  Reply refused = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, ch.str("number"), "approve"));
+  EXPECT_EQ(refused.status, 423) << refused.raw;
+  EXPECT_EQ(refused.code(), "auth.locked");
+  EXPECT_FALSE(refused.header("Retry-After").empty());
+  Reply status = s.get("/api/v1/push/" + tx);
+  EXPECT_NE(status.str("status"), "approved");
+  EXPECT_EQ(status.body.find("completion_token"), nullptr);
+  EXPECT_TRUE(audited(s, "push.decision", "auth.locked"));
+  // Nor does it reset the lock: the password step is still refused.
+  EXPECT_EQ(s.login("mia").status, 401);
+}
+
+TEST_F(MobileKeyTest, AQrApprovalAfterTheAccountLockedDoesNotLogIn) {
+  Reply login = s.login("mia");
+  const std::string login_id = login.str("login_id");
+  Reply ch = s.challenge(login_id, phone.device_id, "ocra");
+  const std::string payload_text = ch.str("qr_payload");
+  ASSERT_FALSE(payload_text.empty()) << ch.raw;
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(s.login("mia", "guess").status, 401);
+  const std::string signature = phone.sign_text(qr_approval_message(payload_text));
+  Reply refused = s.post("/api/v1/qr/approve", JsonValue::object()
+                                                   .set("device_id", phone.device_id)
+                                                   .set("payload", payload_text)
+                                                   .set("signature", signature));
+  EXPECT_EQ(refused.status, 423) << refused.raw;
+  EXPECT_EQ(refused.code(), "auth.locked");
+  EXPECT_EQ(s.get("/api/v1/login/" + login_id + "/challenge-status").str("status"), "pending");
+  EXPECT_TRUE(audited(s, "qr.approve", "auth.locked"));
+}
+
+Reply activate_as(TestServer& s, const Phone& phone, const std::string& user, const std::string& code) {
+  return s.post("/api/v1/mobile-key/activate", JsonValue::object()
+                                                   .set("username", user)
+                                                   .set("activation_code", code)
+                                                   .set("kx_public_key", base64url_encode(phone.kx_pk))
+                                                   .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                                                   .set("pin_hash", base64url_encode(sha256(kPin))));
+}
+
+TEST_F(MobileKeyTest, ActivationFailuresCountOnTheirOwn) {
+  // Four wrong activation codes: one short of a lock, if they counted on
+  // the password's or the second factor's counter.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(activate_as(s, phone, "mia", "12345678").status, 401);
+  EXPECT_EQ(s.login("mia", "guess").status, 401);
+  Reply login = s.login("mia");
+  ASSERT_EQ(login.status, 200) << login.raw;
+  Reply ch = s.challenge(login.str("login_id"), phone.device_id, "ocra");
+  ASSERT_EQ(ch.status, 200) << ch.raw;
+  std::string wrong = phone.respond(ch.str("challenge")).substr(0, 7);
+  wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+  Reply r = s.verify(login.str("login_id"), ch.str("challenge_id"), *response_from_ocra(wrong));
+  EXPECT_EQ(r.status, 401) << r.raw;
+  EXPECT_EQ(r.body.find("error")->get_int("attempts_left"), 4);
+}
+
+TEST_F(MobileKeyTest, ActivationOfALockedUserLooksLikeAnUnknownUser) {
+  ASSERT_TRUE(s.admin().enrol_mobile_key("mia"));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(activate_as(s, phone, "mia", "12345678").status, 401);
+  Reply locked = activate_as(s, phone, "mia", "12345678");
+  Reply unknown = activate_as(s, phone, "nobody", "12345678");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.code(), "activation.bad_code");
+  EXPECT_EQ(locked.status, unknown.status);
+  EXPECT_EQ(locked.raw, unknown.raw);
+  EXPECT_EQ(locked.header("Retry-After"), unknown.header("Retry-After"));
+  EXPECT_TRUE(audited(s, "device.activated", "auth.locked"));
+}
+
 }  // namespace
 }  // namespace sls::server::testing

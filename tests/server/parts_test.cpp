@@ -161,6 +161,59 @@ TEST(Lockout, DefaultsStayFarUnderNistAndAsvsCeilings) {
   EXPECT_LT(p.disable_after, 100);  // NIST SP 800-63B: at most 100 consecutive
 }
 
+TEST(Lockout, OnlySecondFactorCountersLockForGood) {
+  LockoutPolicy p;
+  p.threshold = 2;
+  p.disable_after = 4;
+  UserRecord u;
+  for (int i = 0; i < 10; ++i) {
+    u.password_failures = record_failure(u.password_failures, p.temporary_only(), u.password_failures.locked_until);
+    u.activation_failures = record_failure(u.activation_failures, p.temporary_only(), 0);
+  }
+  const std::int64_t later = u.password_failures.locked_until + 1;
+  EXPECT_FALSE(account_lock(u, nullptr, p, later).locked) << "ten wrong passwords: locks that end";
+  for (int i = 0; i < 4; ++i) u.second_factor_failures = record_failure(u.second_factor_failures, p, later);
+  const LockState disabled = account_lock(u, nullptr, p, later + 86400);
+  EXPECT_TRUE(disabled.permanent);
+  EXPECT_EQ(disabled.retry_after, 0);
+  // Locks combine: the device's longer lock wins; a permanent one has no end.
+  DeviceRecord d;
+  d.failures.locked_until = 500;
+  UserRecord fresh;
+  fresh.password_failures.locked_until = 200;
+  EXPECT_EQ(account_lock(fresh, &d, p, 100).retry_after, 400);
+  EXPECT_EQ(account_lock(fresh, nullptr, p, 100).retry_after, 100);
+}
+
+TEST(Lockout, PasswordChecksAreReservedUpToTheAttemptsLeft) {
+  LockoutPolicy p = LockoutPolicy{}.temporary_only();  // 5 attempts
+  UserRecord u;
+  u.password_failures.since_lock = 2;
+  const std::int64_t now = 1000;
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(reserve_password_check(u, p, now));
+  EXPECT_FALSE(reserve_password_check(u, p, now)) << "3 left, 3 in flight";
+  EXPECT_EQ(password_checks_in_flight(u, now), 3);
+  release_password_check(u, now);
+  EXPECT_TRUE(reserve_password_check(u, p, now));
+  // A node that died holding reservations cannot keep them past their time.
+  EXPECT_EQ(password_checks_in_flight(u, now + kPasswordCheckSeconds), 0);
+  EXPECT_TRUE(reserve_password_check(u, p, now + kPasswordCheckSeconds));
+  EXPECT_EQ(password_checks_in_flight(u, now + kPasswordCheckSeconds), 1);
+  // A locked counter reserves nothing.
+  u.password_failures.locked_until = now + 5000;
+  EXPECT_FALSE(reserve_password_check(u, p, now + 100));
+}
+
+TEST(RateLimiter, GivenBackTokensNeverExceedTheBurst) {
+  RateLimiter limiter({2, 1, 100});
+  EXPECT_TRUE(limiter.take("a", 0).allowed);
+  limiter.give_back("a", 0);
+  limiter.give_back("a", 0);
+  EXPECT_TRUE(limiter.take("a", 0).allowed);
+  EXPECT_TRUE(limiter.take("a", 0).allowed);
+  EXPECT_FALSE(limiter.take("a", 0).allowed);
+}
+
 TEST(RateLimiter, BurstThenRefill) {
   RateLimiter limiter({3, 1, 100});
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.take("10.0.0.1", 0).allowed);

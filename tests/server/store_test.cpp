@@ -53,15 +53,29 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
     auto v1 = SqliteStore::open(path, sqlite_migrations().first(1));
     ASSERT_TRUE(v1);
     EXPECT_EQ((*v1)->schema_version().value(), 1);
-    ASSERT_TRUE((*v1)->write([](StoreTx& tx) -> Status {
-      auto id = tx.insert_user(user_named("early"));
-      return id ? ok_status() : Status(id.error());
-    }));
+  }
+  {
+    // A user as version 1 stored it (today's records have more columns),
+    // locked under the single failure counter of that time.
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->exec("INSERT INTO users (username, password_hash, fail_consecutive, fail_since_lock, fail_locks, "
+                         "locked_until, created_at) VALUES ('early', 'x', 7, 2, 3, 1767603660, 1767603600);"));
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
   EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
   EXPECT_EQ(count_rows(**full, "early"), 1);
+  // Version 4 split the counter per factor: the old one stays the second
+  // factor's, and the password's starts as a copy, so the lock still holds.
+  EXPECT_TRUE((*full)->read([](StoreTx& tx) -> Status {
+    auto u = tx.find_user("early");
+    if (!u) return u.error();
+    EXPECT_EQ((*u)->second_factor_failures, (FailureCounter{7, 2, 3, kStartTime + 60}));
+    EXPECT_EQ((*u)->password_failures, (FailureCounter{7, 2, 3, kStartTime + 60}));
+    EXPECT_EQ((*u)->activation_failures, FailureCounter{});
+    return ok_status();
+  }));
   // Version 2 added the outbox: usable now.
   EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
 }
@@ -159,7 +173,11 @@ TEST(Store, EveryRecordRoundTrips) {
   ASSERT_TRUE(store.write([&](StoreTx& tx) -> Status {
     UserRecord u = user_named("round");
     u.opted_out = true;
-    u.failures = {7, 2, 3, kStartTime + 60};
+    u.second_factor_failures = {7, 2, 3, kStartTime + 60};
+    u.password_failures = {4, 4, 0, 0};
+    u.activation_failures = {1, 1, 0, 0};
+    u.password_checks = 2;
+    u.password_checks_at = kStartTime;
     auto id = tx.insert_user(u);
     if (!id) return id.error();
     DeviceRecord d;
@@ -198,7 +216,11 @@ TEST(Store, EveryRecordRoundTrips) {
     auto u = tx.find_user("round");
     EXPECT_TRUE(u && *u);
     EXPECT_TRUE((*u)->opted_out);
-    EXPECT_EQ((*u)->failures, (FailureCounter{7, 2, 3, kStartTime + 60}));
+    EXPECT_EQ((*u)->second_factor_failures, (FailureCounter{7, 2, 3, kStartTime + 60}));
+    EXPECT_EQ((*u)->password_failures, (FailureCounter{4, 4, 0, 0}));
+    EXPECT_EQ((*u)->activation_failures, (FailureCounter{1, 1, 0, 0}));
+    EXPECT_EQ((*u)->password_checks, 2);
+    EXPECT_EQ((*u)->password_checks_at, kStartTime);
     auto d = tx.get_device("dddddddddddddddddddddd");
     EXPECT_TRUE(d && *d);
     EXPECT_EQ((*d)->sealed_secret, (Bytes{1, 2, 3, 0, 255}));

@@ -48,11 +48,14 @@ class TempDir {
 /// 2026-01-05 09:00:00 UTC, a Monday.
 inline constexpr std::int64_t kStartTime = 1767603600;
 
-/// The test configuration: cheap Argon2id, everything else at its default.
+/// The test configuration: cheap Argon2id, every client on 127.0.0.1 with
+/// an ample failure budget (tests of the per-address budget set their own),
+/// everything else at its default.
 inline ServiceConfig test_service_config() {
   ServiceConfig c;
   c.password = PasswordPolicy::fastest_for_tests();
   c.origin = "https://login.example.com";
+  c.failures_per_address.burst = 100000;
   return c;
 }
 
