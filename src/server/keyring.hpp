@@ -50,7 +50,14 @@ std::size_t sealed_overhead() noexcept;
 inline constexpr std::size_t kKeyedHashBytes = 32;
 
 /// Purposes of keyed hashes: one hash key, separate domains.
-enum class HashPurpose : std::uint8_t { sms_code, temp_code, activation_code, completion_token, session_token };
+enum class HashPurpose : std::uint8_t {
+  sms_code,
+  temp_code,
+  activation_code,
+  completion_token,
+  session_token,
+  login_secret,  ///< the secret binding a login to the browser that started it
+};
 
 class Keyring {
  public:

@@ -238,6 +238,31 @@ struct AuthService::Impl {
     return *login;
   }
 
+  /// The login of a browser route: it must exist and the request must carry
+  /// its login secret (compared in constant time), else login.not_found, as
+  /// for an id never issued; a missing or wrong secret is audited (without
+  /// it). Then checked unexpired like load_login. Call inside a write.
+  Result<LoginRecord> load_bound_login(StoreTx& tx, std::string_view id) {
+    if (!looks_like_id(id)) return fail(Errc::login_not_found);
+    SLS_TRY_ASSIGN(login, tx.get_login(id));
+    if (!login) return fail(Errc::login_not_found);
+    SLS_TRY(check_binding(tx, *login));
+    if (login->state != kLoginCompleted && now >= login->expires_at) return fail(Errc::login_expired);
+    return *login;
+  }
+
+  /// ok when the request carries `login`'s secret; login.not_found (audited)
+  /// otherwise.
+  Status check_binding(StoreTx& tx, const LoginRecord& login) {
+    if (!ctx.login_secret.empty() &&
+        s.keys_.keyed_hash_matches(HashPurpose::login_secret, ctx.login_secret, login.secret_hash))
+      return ok_status();
+    SLS_TRY_ASSIGN(user, load_user(tx, login.user_id));
+    SLS_TRY(audit(tx, "login.unbound", "fail", user.id, user.username, "",
+                  ctx.login_secret.empty() ? "no login secret" : "wrong login secret"));
+    return fail(Errc::login_not_found);
+  }
+
   Result<UserRecord> load_user(StoreTx& tx, std::int64_t id) {
     SLS_TRY_ASSIGN(user, tx.get_user(id));
     if (!user) return fail(Errc::internal, {"user vanished"});
@@ -317,11 +342,18 @@ struct AuthService::Impl {
     return ok_status();
   }
 
-  /// The push `tx_id` with its expiry settled (settle_push_expiry), or
-  /// nullopt when there is no such push.
+  /// The push `tx_id` of a browser route with its expiry settled
+  /// (settle_push_expiry), or nullopt when there is no such push or the
+  /// request lacks the login secret of the push's login (check_binding).
   Result<std::optional<PushRecord>> settled_push(StoreTx& tx, std::string_view tx_id) {
     SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
     if (!found) return std::optional<PushRecord>();
+    SLS_TRY_ASSIGN(login, tx.get_login(found->login_id));
+    if (!login) return fail(Errc::internal, {"login vanished"});
+    if (auto bound = check_binding(tx, *login); !bound) {
+      if (bound.code() == Errc::internal) return bound.error();
+      return std::optional<PushRecord>();
+    }
     PushRecord push = *found;
     SLS_TRY(settle_push_expiry(tx, push));
     return std::optional<PushRecord>(std::move(push));
@@ -436,9 +468,14 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     login.client_addr = ctx.client_addr;
     login.created_at = im.now;
     login.expires_at = im.now + config_.login_ttl;
+    // The login secret binds every later step to this browser: the id alone
+    // (seen in a proxy's access log) is no longer enough to act on the login.
+    SecretString login_secret(random_token(kTokenBytes));
+    login.secret_hash = keys_.keyed_hash(HashPurpose::login_secret, login_secret.view());
 
     JsonValue reply = JsonValue::object();
     reply.set("login_id", login.id);
+    reply.set("login_secret", login_secret.view());
     std::string token;
     if (fresh.opted_out) {
       // Password only: verified at once, with the restrictions of `none`.
@@ -493,7 +530,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
 
   PendingSms sms;
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -679,7 +716,7 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
   SecretString typed(std::move(*typed_r));
 
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -779,7 +816,7 @@ ApiResponse AuthService::resend_sms(const RequestContext& ctx, std::string_view 
   Impl im{*this, ctx, clock_.now()};
   std::string device_id;
   ApiResponse pre = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -811,7 +848,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
   std::string cookie;
 
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -1085,7 +1122,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
 ApiResponse AuthService::challenge_status(const RequestContext& ctx, std::string_view login_id) {
   Impl im{*this, ctx, clock_.now()};
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
