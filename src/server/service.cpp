@@ -10,6 +10,7 @@
 #include "server/lockout.hpp"
 #include "server/password.hpp"
 #include "server/try.hpp"
+#include "server/user_name.hpp"
 #include "sls/code_card.hpp"
 #include "sls/device.hpp"
 #include "sls/messages.hpp"
@@ -65,6 +66,8 @@ int status_for(Errc code) noexcept {
       return 413;
     case Errc::http_unsupported_media_type:
       return 415;
+    case Errc::user_bad_name:
+      return 400;
     case Errc::internal:
       return 500;
     default:
@@ -103,6 +106,15 @@ ApiResponse ok_json(JsonValue body) {
 Result<std::string> string_field(const JsonValue& body, std::string_view name, std::size_t min, std::size_t max) {
   auto v = body.get_string(name);
   if (!v || v->size() < min || v->size() > max) return fail(Errc::request_bad_field, {name});
+  return std::string(*v);
+}
+
+/// The required user name field: request.bad_field when missing or not a
+/// string, user.bad_name when it breaks the user-name rule (user_name.hpp).
+Result<std::string> user_name_field(const JsonValue& body) {
+  auto v = body.get_string("username");
+  if (!v) return fail(Errc::request_bad_field, {"username"});
+  if (auto ok = check_user_name(*v); !ok) return ok.error();
   return std::string(*v);
 }
 
@@ -401,7 +413,7 @@ Status AuthService::set_origin(std::string origin) {
 
 ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body) {
   Impl im{*this, ctx, clock_.now()};
-  auto username = string_field(body, "username", 1, 64);
+  auto username = user_name_field(body);
   if (!username) return fail_with(username.error(), ctx.lang);
   auto password_r = string_field(body, "password", 1, config_.password.max_length);
   if (!password_r) return fail_with(password_r.error(), ctx.lang);
@@ -1160,7 +1172,7 @@ ApiResponse AuthService::challenge_status(const RequestContext& ctx, std::string
 
 ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const JsonValue& body) {
   Impl im{*this, ctx, clock_.now()};
-  auto username = string_field(body, "username", 1, 64);
+  auto username = user_name_field(body);
   if (!username) return fail_with(username.error(), ctx.lang);
   auto code_r = string_field(body, "activation_code", 1, 64);
   if (!code_r) return fail_with(code_r.error(), ctx.lang);
@@ -1190,7 +1202,8 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
     SLS_TRY_ASSIGN(user, tx.find_user(*username));
     if (!user) {
-      SLS_TRY(im.audit(tx, "device.activated", "fail", 0, *username, "", "unknown user"));
+      // The typed name is not recorded: it names no one and may be anything.
+      SLS_TRY(im.audit(tx, "device.activated", "fail", 0, "", "", "unknown user"));
       out = fail_with(fail(Errc::activation_bad_code), ctx.lang);
       return ok_status();
     }

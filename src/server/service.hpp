@@ -33,7 +33,7 @@ struct RequestContext {
   Lang lang = Lang::en;
   /// The login secret the browser sent (kLoginSecretHeader), empty when
   /// none. Read only by the browser's routes of a login; never logged.
-  std::string login_secret;
+  std::string login_secret = {};
 };
 
 /// The request header carrying the login secret that POST /login handed out.

@@ -1,6 +1,7 @@
 // slsd: the reference server of the SLS login API. See docs/server.md.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -62,6 +63,9 @@ void log_line(std::string_view line) {
 
 int main(int argc, char** argv) {
   using namespace sls::server;
+  // The database, its -wal and -shm files and the key files hold secrets:
+  // nothing slsd creates is for anyone but this user.
+  ::umask(077);
   CommandLine cl(argc, argv, {"demo", "secure-cookies", "quiet", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);

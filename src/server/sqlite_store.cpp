@@ -1,6 +1,13 @@
 #include "server/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
+
+#include "server/keyring.hpp"
 
 namespace sls::server {
 namespace {
@@ -620,7 +627,31 @@ class SqliteTx final : public StoreTx {
 
 std::span<const Migration> sqlite_migrations() noexcept { return kMigrations; }
 
+namespace {
+
+/// The database holds password hashes and (demo outbox) SMS codes: a new
+/// file is created 0600 here, whatever the umask, so that SQLite's -wal and
+/// -shm files (which take the database file's mode) are 0600 too; an
+/// existing file, or -wal or -shm, that group or others may access is
+/// refused, as key files are.
+Status prepare_database_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return ok_status();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return fail(Errc::bad_argument, {"database file", path, std::strerror(errno)});
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (auto s = require_private_file("database file", path + suffix); !s) return s;
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, std::span<const Migration> migrations) {
+  if (auto s = prepare_database_file(path); !s) return s.error();
   auto db = SqliteDb::open(path);
   if (!db) return db.error();
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));

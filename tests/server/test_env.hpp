@@ -125,6 +125,10 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   ManualClock& clock() { return clock_; }
+  /// The database and key files, for running slsctl against this server.
+  std::string db_path() const { return dir_.file("slsd.sqlite"); }
+  std::string master_key_path() const { return dir_.file("master.key"); }
+  std::string sign_key_path() const { return dir_.file("sign.key"); }
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
   const Keyring& keys() { return *keys_; }
