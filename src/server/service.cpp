@@ -890,6 +890,12 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     session.access = login->access.empty() ? "full" : login->access;
     session.created_at = im.now;
     session.expires_at = im.now + config_.session_ttl;
+    // How the user authenticated (RFC 8176), kept with the session.
+    JsonValue amr = JsonValue::array();
+    for (std::string_view m : authentication_methods(*kind)) {
+      session.amr += (session.amr.empty() ? "" : ",") + std::string(m);
+      amr.push_back(m);
+    }
     SLS_TRY(tx.insert_session(session));
     LoginRecord l = *login;
     l.state = kLoginCompleted;
@@ -898,7 +904,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     SLS_TRY(tx.update_login(l));
     SLS_TRY(im.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id, session.access));
 
-    const WithdrawalLimits limits = withdrawal_limits(*kind);
+    const WithdrawalLimits limits = effective_limits(*kind, config_.limits);
     JsonValue restrictions = JsonValue::array();
     for (std::string_view r : device_restrictions(*kind)) restrictions.push_back(r);
     JsonValue reply = JsonValue::object();
@@ -909,6 +915,8 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
         "limits",
         JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
     reply.set("restrictions", std::move(restrictions));
+    reply.set("amr", std::move(amr));
+    reply.set("restricted", is_restricted_authenticator(*kind));
     out = ok_json(std::move(reply));
     return ok_status();
   });

@@ -250,6 +250,22 @@ TEST(PrivateFiles, SlsdRefusesToStartOnASharedDatabase) {
   EXPECT_EQ(slsd.out.find("listening"), std::string::npos) << slsd.out;
 }
 
+// Finding 10's policy file: slsd refuses to start on one it cannot apply.
+TEST(PolicyFile, SlsdRefusesToStartOnABadPolicyWithAClearMessage) {
+  TempDir dir;
+  const std::string policy = dir.file("policy.json");
+  { std::ofstream(policy) << R"({"withdrawal_limits": {"sms": {"daily_usd": 300000}}})"; }
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + dir.file("db.sqlite");
+  CommandRun raised = run(slsd + " --policy " + policy);
+  EXPECT_EQ(raised.exit_code, 2) << raised.out;
+  EXPECT_NE(raised.out.find("--policy " + policy), std::string::npos) << raised.out;
+  EXPECT_NE(raised.out.find("can only lower limits"), std::string::npos) << raised.out;
+  EXPECT_EQ(raised.out.find("listening"), std::string::npos) << raised.out;
+  CommandRun missing = run(slsd + " --policy " + dir.file("nope.json"));
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  EXPECT_NE(missing.out.find("cannot read it"), std::string::npos) << missing.out;
+}
+
 TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {
   TempDir dir;
   const std::string db = dir.file("slsd.sqlite");
