@@ -411,6 +411,10 @@ export interface LoginSession {
   readonly access?: 'full' | 'account_management';
   readonly limits: { readonly daily?: LoginLimit; readonly five_day?: LoginLimit };
   readonly restrictions: readonly string[];
+  /** How the user authenticated: RFC 8176 values, e.g. ["pwd", "sms"] (slsd always sends it). */
+  readonly amr?: readonly string[];
+  /** True when a restricted authenticator (SMS, NIST SP 800-63B 5.1.3.3) was used. */
+  readonly restricted?: boolean;
   readonly [member: string]: unknown;
 }
 

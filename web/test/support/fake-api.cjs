@@ -92,6 +92,15 @@ const LIMITS = {
   temp_code: [5_000_000, 10_000_000],
 };
 
+/** RFC 8176 amr values of a session by device kind, as slsd reports them. */
+const AMR = {
+  none: ['pwd'],
+  sms: ['pwd', 'sms'],
+  mobile_key: ['pwd', 'swk'],
+  code_card: ['pwd', 'otp'],
+  temp_code: ['pwd', 'otp'],
+};
+
 /** The knobs' values after start and after reset(). */
 const DEFAULT_KNOBS = Object.freeze({
   /** What an unanswered push does: 'approve', 'deny' or 'never', after `afterPolls` polls. */
@@ -697,6 +706,8 @@ class FakeApi {
       access: 'full',
       limits: { daily: limit(daily), five_day: limit(fiveDay) },
       restrictions: kind === 'none' ? ['no_pink_sheet_otc'] : [],
+      amr: AMR[kind] ?? ['pwd'],
+      restricted: kind === 'sms',
     };
     return {
       body: session,
