@@ -93,6 +93,8 @@ test('a code-card login: format errors are free, wrong codes count, the right on
     access: 'full',
     limits: { daily: { unlimited: false, cents: 20_000_000 }, five_day: { unlimited: false, cents: 60_000_000 } },
     restrictions: [],
+    amr: ['pwd', 'otp'],
+    restricted: false,
   });
   const again = await api('POST', `/login/${loginId}/complete`, { completion_token: ok.body.completion_token });
   expect(again.status).toBe(401);
