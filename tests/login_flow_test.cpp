@@ -117,8 +117,20 @@ std::string device_json(std::string_view id, std::string_view kind, std::string_
   return json{{"device_id", id}, {"kind", kind}, {"label", label}}.dump();
 }
 
+/// The login secret the fake /login replies hand out.
+constexpr std::string_view kSecret = "S3cret-0123456789abcdefghijklmnopqrstuvwxyzA";
+
+/// A /login reply for a password-only account: verified at once.
+const std::string kVerifiedLogin = json{{"login_id", "L0gin_Id-0123456789abcd"},
+                                        {"login_secret", kSecret},
+                                        {"state", "verified"},
+                                        {"devices", json::array()},
+                                        {"completion_token", "tok-1"}}
+                                       .dump();
+
 std::string login_started(std::initializer_list<std::string> devices, std::string_view default_id = {}) {
-  std::string s = R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"second_factor","devices":[)";
+  std::string s = R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":")" + std::string(kSecret) +
+                  R"(","state":"second_factor","devices":[)";
   bool first = true;
   for (const auto& d : devices) {
     if (!first) s += ",";
@@ -307,7 +319,7 @@ TEST(LoginFlow, StaleAndUnknownRepliesAreIgnored) {
 TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   EXPECT_EQ(h.http().path, std::string(kLoginPath) + "/complete");
   EXPECT_EQ(h.body(), (json{{"completion_token", "tok-1"}}));
   h.reply(h.http().id, 200, kSession);
@@ -320,12 +332,14 @@ TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
 TEST(LoginFlow, RefusesAnUnsafeLoginId) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"../admin","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"second_factor","devices":[{"device_id":"d","kind":"sms","label":"x"}]})");
+  h.reply(id, 200, json{{"login_id", "../admin"},
+                         {"login_secret", kSecret},
+                         {"state", "second_factor"},
+                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+                        .dump());
   EXPECT_TRUE(h.all(EffectKind::http).empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
-
-constexpr std::string_view kSecret = "S3cret-0123456789abcdefghijklmnopqrstuvwxyzA";
 
 TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
   Harness h;
@@ -376,7 +390,10 @@ TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
 TEST(LoginFlow, ALoginReplyWithoutASecretIsRefused) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","state":"second_factor","devices":[{"device_id":"d","kind":"sms","label":"x"}]})");
+  h.reply(id, 200, json{{"login_id", "L0gin_Id-0123456789abcd"},
+                         {"state", "second_factor"},
+                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+                        .dump());
   EXPECT_TRUE(h.all(EffectKind::http).empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
@@ -772,7 +789,7 @@ TEST(LoginFlow, NetworkFailureOpeningAChallengeReplaysIt) {
 TEST(LoginFlow, NetworkFailureOnCompleteReplaysIt) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   h.reply(h.http().id, 502);
   EXPECT_EQ(h.flow.screen(), LoginScreen::network_error);
   h.event(login_action::retry);
@@ -784,7 +801,7 @@ TEST(LoginFlow, NetworkFailureOnCompleteReplaysIt) {
 TEST(LoginFlow, ThrottledCompleteWaitsAndHandsOffAgain) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   h.reply(h.http().id, 429, error_body("rate.limited"), 3);
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_TRUE(h.flow.busy());
@@ -1063,7 +1080,7 @@ TEST_P(Snapshots, EveryScreen) {
     Harness h(lang);
     const auto id = h.submit_credentials();
     h.reply(id, 200,
-            R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":"S3cret-0123456789abcdefghijklmnopqrstuvwxyzA","state":"verified","devices":[],"completion_token":"tok-1"})");
+            kVerifiedLogin);
     h.reply(h.http().id, 200, kSession);
     check_snapshot("authenticated" + sfx, h.out.view);
   }

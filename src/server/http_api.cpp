@@ -228,14 +228,16 @@ HttpApi::HttpApi(AuthService& service, const Clock& clock, HttpConfig config, Lo
          [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
            return s.open_challenge(with_login_secret(c, r), p[0], b);
          });
-  im.add("POST", "/api/v1/login/{}/verify", true,
-         [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
-           return s.verify(with_login_secret(c, r), p[0], b);
-         });
-  im.add("POST", "/api/v1/login/{}/sms/resend", false,
-         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-           return s.resend_sms(with_login_secret(c, r), p[0]);
-         });
+  im.add(
+      "POST", "/api/v1/login/{}/verify", true,
+      [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
+        return s.verify(with_login_secret(c, r), p[0], b);
+      });
+  im.add(
+      "POST", "/api/v1/login/{}/sms/resend", false,
+      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+        return s.resend_sms(with_login_secret(c, r), p[0]);
+      });
   im.add("POST", "/api/v1/login/{}/complete", true,
          [&s, secure](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
            return s.complete(with_login_secret(c, r), p[0], b, secure);
@@ -244,13 +246,15 @@ HttpApi::HttpApi(AuthService& service, const Clock& clock, HttpConfig config, Lo
          [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
            return s.challenge_status(with_login_secret(c, r), p[0]);
          });
-  im.add("GET", "/api/v1/push/{}", false, [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-    return s.push_status(with_login_secret(c, r), p[0]);
-  });
-  im.add("DELETE", "/api/v1/push/{}", false,
+  im.add("GET", "/api/v1/push/{}", false,
          [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-           return s.cancel_push(with_login_secret(c, r), p[0]);
+           return s.push_status(with_login_secret(c, r), p[0]);
          });
+  im.add(
+      "DELETE", "/api/v1/push/{}", false,
+      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+        return s.cancel_push(with_login_secret(c, r), p[0]);
+      });
   im.add("POST", "/api/v1/push/{}/decision", true,
          [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) {
            return s.push_decision(c, p[0], b);

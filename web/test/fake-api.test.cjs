@@ -230,7 +230,8 @@ test('a login id or push id without its login secret is an unknown id', async ()
     const cancel = await api('DELETE', `/push/${challenge.tx_id}`, undefined, { secret });
     expect(cancel.status).toBe(404);
     for (const path of ['challenge', 'verify', 'sms/resend', 'complete']) {
-      const r = await api('POST', `/login/${loginId}/${path}`, { device_id: 'x', challenge_id: 'x', response: 'x', completion_token: 'x' }, { secret });
+      const body = { device_id: 'x', challenge_id: 'x', response: 'x', completion_token: 'x' };
+      const r = await api('POST', `/login/${loginId}/${path}`, body, { secret });
       expect([path, r.status, r.body.error.code]).toEqual([path, 404, 'login.not_found']);
     }
     const status = await api('GET', `/login/${loginId}/challenge-status`, undefined, { secret });

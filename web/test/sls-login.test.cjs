@@ -260,7 +260,8 @@ describe('a code-card login', () => {
       expect(r.credentials).toBe('same-origin');
       // After /login every request carries the login secret, in a header and nowhere else.
       const secret = i === 0 ? {} : { 'X-SLS-Login-Secret': LOGIN_SECRET };
-      expect(r.headers).toEqual({ ...secret, Accept: 'application/json', 'Accept-Language': 'en', 'Content-Type': 'application/json' });
+      expect(r.headers).toEqual(
+        { ...secret, Accept: 'application/json', 'Accept-Language': 'en', 'Content-Type': 'application/json' });
       expect(r.url).not.toContain(LOGIN_SECRET);
       expect(JSON.stringify(r.body)).not.toContain(LOGIN_SECRET);
       expect(r.signal).toBeInstanceOf(AbortSignal);

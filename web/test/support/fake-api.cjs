@@ -208,7 +208,7 @@ class FakeApi {
     this.serverKeys = core.ed25519_key_pair_from_seed(TEST_SERVER_SEED_HEX, 'en').value;
     /** The QR-signing public key (hex), as the Mobile Key pins it. */
     this.serverPublicKey = this.serverKeys.public_key;
-    /** Every API request answered: {method, path, route, status}. */
+    /** Every API request answered: {method, path, route, status, secret (the X-SLS-Login-Secret sent)}. */
     this.requests = [];
     /** SMS sent, oldest first: {username, phone, code}. */
     this.outbox = [];
@@ -360,7 +360,6 @@ class FakeApi {
     const found = ROUTES.map(([method, pattern, name]) => ({ method, match: pattern.exec(apiPath), name }))
       .filter((r) => r.match);
     const secret = request.headers['x-sls-login-secret'] ?? '';
-    /** `secret` is the X-SLS-Login-Secret header as sent ('' when none). */
     const record = { method: request.method, path: url.pathname, route: found[0]?.name, status: 0, secret };
     this.requests.push(record);
     const lang = this.core.resolve_lang(String(request.headers['accept-language'] || 'en').split(',')[0].trim());
@@ -498,14 +497,17 @@ class FakeApi {
     this.checkLock(username);
     if (password !== TEST_PASSWORD) this.countFailure(username, 401, 'auth.bad_credentials');
     const login = {
-      id: randomId(), secret: crypto.randomBytes(32).toString('base64url'), user, state: 'second_factor', expiresAt: this.now() + this.knobs.loginTtl,
+      id: randomId(), secret: crypto.randomBytes(32).toString('base64url'), user, state: 'second_factor',
+      expiresAt: this.now() + this.knobs.loginTtl,
       challenge: undefined, push: undefined, token: undefined, verifiedKind: undefined,
     };
     this.logins.set(login.id, login);
     if (user.devices.length === 0) {
       const token = this.verified(login, 'none');
       return {
-        body: { login_id: login.id, login_secret: login.secret, state: 'verified', devices: [], completion_token: token },
+        body: {
+          login_id: login.id, login_secret: login.secret, state: 'verified', devices: [], completion_token: token,
+        },
       };
     }
     const reply = {
