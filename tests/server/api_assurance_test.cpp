@@ -92,8 +92,9 @@ TEST(Assurance, OtherMethodsAreNamedAndNotRestricted) {
   Reply ch = s.challenge(login.str("login_id"), token->device_id);
   std::vector<std::uint8_t> key;
   ASSERT_TRUE(from_hex(token->key_hex, key));
+  const std::string challenge = ch.str("challenge");  // OcraInput holds views
   OcraInput input;
-  input.question = ch.str("challenge");
+  input.question = challenge;
   input.pin = "4821";
   auto response = compute_device_response(*OcraSuite::parse(token->ocra_suite), key, input);
   ASSERT_TRUE(response);
