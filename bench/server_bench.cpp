@@ -11,8 +11,10 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "server/clock.hpp"
@@ -157,7 +159,17 @@ class Server {
     ApiResponse r = service_->start_login(
         ctx_, JsonValue::object().set("username", username).set("password", std::string(kPassword)));
     auto id = r.status == 200 ? r.body.get_string("login_id") : std::nullopt;
-    return id ? std::string(*id) : std::string();
+    auto secret = r.status == 200 ? r.body.get_string("login_secret") : std::nullopt;
+    if (!id || !secret) return {};
+    secrets_[std::string(*id)] = std::string(*secret);
+    return std::string(*id);
+  }
+
+  /// The context of the browser that started `login_id` (its login secret).
+  RequestContext ctx_for(const std::string& login_id) const {
+    RequestContext c = ctx_;
+    if (auto it = secrets_.find(login_id); it != secrets_.end()) c.login_secret = it->second;
+    return c;
   }
 
  private:
@@ -166,6 +178,7 @@ class Server {
   ScratchDir dir_;
   SystemClock clock_;
   RequestContext ctx_{"127.0.0.1", Lang::en};
+  std::map<std::string, std::string> secrets_;  ///< login secrets by login id
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<Keyring> keys_;
   std::unique_ptr<OutboxSmsGateway> sms_;
@@ -210,7 +223,7 @@ void BM_PushOpen(benchmark::State& state) {
       return;
     }
   }
-  std::vector<std::pair<std::string, JsonValue>> logins;  // login id, challenge request
+  std::vector<std::tuple<std::string, RequestContext, JsonValue>> logins;  // login id, its browser, challenge request
   for (int i = 0; i < kPushOpenIterations; ++i) {
     const int u = i % users;
     std::string id = server->login("push-user-" + std::to_string(u));
@@ -218,12 +231,14 @@ void BM_PushOpen(benchmark::State& state) {
       state.SkipWithError("login failed");
       return;
     }
-    logins.emplace_back(std::move(id), JsonValue::object().set("device_id", devices[static_cast<std::size_t>(u)]));
+    RequestContext ctx = server->ctx_for(id);
+    logins.emplace_back(std::move(id), std::move(ctx),
+                        JsonValue::object().set("device_id", devices[static_cast<std::size_t>(u)]));
   }
   std::size_t next = 0;
   for (auto _ : state) {
-    const auto& [login_id, body] = logins[next++];
-    ApiResponse r = server->service().open_challenge(server->ctx(), login_id, body);
+    const auto& [login_id, ctx, body] = logins[next++];
+    ApiResponse r = server->service().open_challenge(ctx, login_id, body);
     if (r.status != 200) {
       state.SkipWithError("open_challenge failed");
       break;
@@ -255,8 +270,8 @@ void BM_PushStatusPending(benchmark::State& state) {
     state.SkipWithError("set-up failed");
     return;
   }
-  ApiResponse push =
-      server->service().open_challenge(server->ctx(), login_id, JsonValue::object().set("device_id", device));
+  const RequestContext ctx = server->ctx_for(login_id);
+  ApiResponse push = server->service().open_challenge(ctx, login_id, JsonValue::object().set("device_id", device));
   auto tx = push.body.get_string("tx_id");
   if (push.status != 200 || !tx) {
     state.SkipWithError("open_challenge failed");
@@ -264,7 +279,7 @@ void BM_PushStatusPending(benchmark::State& state) {
   }
   const std::string tx_id(*tx);
   for (auto _ : state) {
-    ApiResponse r = server->service().push_status(server->ctx(), tx_id);
+    ApiResponse r = server->service().push_status(ctx, tx_id);
     if (r.status != 200) {
       state.SkipWithError("push_status failed");
       break;
@@ -299,8 +314,9 @@ void BM_CodeCardVerifyWrong(benchmark::State& state) {
     state.SkipWithError("set-up failed");
     return;
   }
+  const RequestContext ctx = server->ctx_for(login_id);
   ApiResponse challenge =
-      server->service().open_challenge(server->ctx(), login_id, JsonValue::object().set("device_id", device));
+      server->service().open_challenge(ctx, login_id, JsonValue::object().set("device_id", device));
   auto challenge_id = challenge.body.get_string("challenge_id");
   if (challenge.status != 200 || !challenge_id) {
     state.SkipWithError("open_challenge failed");
@@ -309,7 +325,7 @@ void BM_CodeCardVerifyWrong(benchmark::State& state) {
   const JsonValue body =
       JsonValue::object().set("challenge_id", std::string(*challenge_id)).set("response", std::string("000000"));
   for (auto _ : state) {
-    ApiResponse r = server->service().verify(server->ctx(), login_id, body);
+    ApiResponse r = server->service().verify(ctx, login_id, body);
     if (r.status != 401) {
       state.SkipWithError("expected a counted wrong answer (401)");
       break;

@@ -107,6 +107,29 @@ std::span<const std::string_view> device_restrictions(DeviceKind kind) noexcept 
   return {};
 }
 
+std::span<const std::string_view> authentication_methods(DeviceKind kind) noexcept {
+  static constexpr std::array<std::string_view, 1> kPassword{"pwd"};
+  static constexpr std::array<std::string_view, 2> kSms{"pwd", "sms"};
+  static constexpr std::array<std::string_view, 2> kOtp{"pwd", "otp"};
+  static constexpr std::array<std::string_view, 3> kHardwareOtp{"pwd", "hwk", "otp"};
+  static constexpr std::array<std::string_view, 4> kHardwareOtpPin{"pwd", "hwk", "otp", "pin"};
+  static constexpr std::array<std::string_view, 2> kSoftwareKey{"pwd", "swk"};
+  switch (kind) {
+    case DeviceKind::none: return kPassword;
+    case DeviceKind::sms: return kSms;
+    case DeviceKind::code_card:
+    case DeviceKind::online_card:
+    case DeviceKind::temp_code: return kOtp;
+    case DeviceKind::dsc:
+    case DeviceKind::platinum_gold: return kHardwareOtp;
+    case DeviceKind::dsc_plus: return kHardwareOtpPin;
+    case DeviceKind::mobile_key: return kSoftwareKey;
+  }
+  return kPassword;  // unreachable: claim no more than the password
+}
+
+bool is_restricted_authenticator(DeviceKind kind) noexcept { return kind == DeviceKind::sms; }
+
 std::string_view login_method_id(LoginMethod method) noexcept {
   switch (method) {
     case LoginMethod::password_only: return "password";

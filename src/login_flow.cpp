@@ -306,6 +306,9 @@ struct LoginFlow::State {
 
   // The login.
   std::string login_id;
+  /// From the /login reply: sent as kLoginSecretHeader with every later
+  /// request of the login, so the ids in URLs alone cannot act on it.
+  SecretString login_secret;
   std::vector<Device> devices;
   std::size_t device = 0;  ///< index into devices of the device in use
   std::string open_mode;   ///< "" (server default) or "ocra" (no notification)
@@ -346,6 +349,8 @@ struct LoginFlow::State {
     e.method = std::string(method);
     e.path = std::move(path);
     e.body = std::move(body);
+    if (!login_secret.empty())
+      e.headers.push_back(HttpHeader{std::string(kLoginSecretHeader), SecretString(std::string(login_secret.view()))});
     effects.push_back(std::move(e));
     return effects.back().id;
   }
@@ -471,6 +476,7 @@ struct LoginFlow::State {
     stop_background();
     forget_main_request();
     login_id.clear();
+    login_secret.clear();
     devices.clear();
     device = 0;
     open_mode.clear();
@@ -682,6 +688,7 @@ struct LoginFlow::State {
       return;
     }
     error.reset();
+    login_secret.clear();  // a new login gets a new secret; /login itself carries none
     main_request = http("POST", "/login", json_object_body({{"username", username}, {"password", password.view()}}));
     main_kind = RequestKind::login;
     password.clear();
@@ -870,11 +877,14 @@ struct LoginFlow::State {
     }
     auto body = json_parse(r.body);
     const auto login = body ? body->get_string("login_id") : std::nullopt;
-    if (!login || !is_url_safe_id(*login)) {
+    const auto secret = body ? body->get_string("login_secret") : std::nullopt;
+    if (!login || !is_url_safe_id(*login) || !secret || !is_url_safe_id(*secret)) {
+      if (body) body->wipe();
       show_error(shown(Errc::internal));
       return;
     }
     login_id = *login;
+    login_secret = SecretString(std::string(*secret));
     if (body->get_string("state") == std::string_view("verified")) {
       if (auto token = body->get_string("completion_token")) {
         complete_with(*token);

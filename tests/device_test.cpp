@@ -167,6 +167,28 @@ TEST(DeviceRestrictions, OnlyAnOptedOutAccountIsRestricted) {
     if (kind != DeviceKind::none) EXPECT_TRUE(device_restrictions(kind).empty()) << device_kind_id(kind);
 }
 
+TEST(AuthenticationMethods, Rfc8176ValuesPerKindAndOnlySmsIsRestricted) {
+  auto amr = [](DeviceKind kind) {
+    auto v = authentication_methods(kind);
+    std::string out;
+    for (std::string_view m : v) out += (out.empty() ? "" : ",") + std::string(m);
+    return out;
+  };
+  EXPECT_EQ(amr(DeviceKind::none), "pwd");
+  EXPECT_EQ(amr(DeviceKind::sms), "pwd,sms");
+  EXPECT_EQ(amr(DeviceKind::code_card), "pwd,otp");
+  EXPECT_EQ(amr(DeviceKind::online_card), "pwd,otp");
+  EXPECT_EQ(amr(DeviceKind::temp_code), "pwd,otp");
+  EXPECT_EQ(amr(DeviceKind::dsc), "pwd,hwk,otp");
+  EXPECT_EQ(amr(DeviceKind::platinum_gold), "pwd,hwk,otp");
+  EXPECT_EQ(amr(DeviceKind::dsc_plus), "pwd,hwk,otp,pin");
+  EXPECT_EQ(amr(DeviceKind::mobile_key), "pwd,swk");
+  for (DeviceKind kind : kAllDeviceKinds) {
+    EXPECT_EQ(authentication_methods(kind).front(), "pwd") << device_kind_id(kind);
+    EXPECT_EQ(is_restricted_authenticator(kind), kind == DeviceKind::sms) << device_kind_id(kind);
+  }
+}
+
 TEST(LoginMethod, DefaultPerKind) {
   EXPECT_EQ(default_login_method(DeviceKind::none), LoginMethod::password_only);
   EXPECT_EQ(default_login_method(DeviceKind::sms), LoginMethod::sms);

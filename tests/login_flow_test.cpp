@@ -71,6 +71,12 @@ struct Harness {
     return v.empty() ? none : *v.back();
   }
   json body() const { return json::parse(http().body.view()); }
+  /// The value of header `name` of an http effect, "<none>" when absent.
+  static std::string header(const Effect& e, std::string_view name) {
+    for (const auto& h : e.headers)
+      if (h.name == name) return std::string(h.value.view());
+    return "<none>";
+  }
   const Effect* timer_with_delay(std::int64_t delay) const {
     for (auto* e : all(EffectKind::timer))
       if (e->delay_ms == delay) return e;
@@ -111,8 +117,20 @@ std::string device_json(std::string_view id, std::string_view kind, std::string_
   return json{{"device_id", id}, {"kind", kind}, {"label", label}}.dump();
 }
 
+/// The login secret the fake /login replies hand out.
+constexpr std::string_view kSecret = "S3cret-0123456789abcdefghijklmnopqrstuvwxyzA";
+
+/// A /login reply for a password-only account: verified at once.
+const std::string kVerifiedLogin = json{{"login_id", "L0gin_Id-0123456789abcd"},
+                                        {"login_secret", kSecret},
+                                        {"state", "verified"},
+                                        {"devices", json::array()},
+                                        {"completion_token", "tok-1"}}
+                                       .dump();
+
 std::string login_started(std::initializer_list<std::string> devices, std::string_view default_id = {}) {
-  std::string s = R"({"login_id":"L0gin_Id-0123456789abcd","state":"second_factor","devices":[)";
+  std::string s = R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":")" + std::string(kSecret) +
+                  R"(","state":"second_factor","devices":[)";
   bool first = true;
   for (const auto& d : devices) {
     if (!first) s += ",";
@@ -301,7 +319,7 @@ TEST(LoginFlow, StaleAndUnknownRepliesAreIgnored) {
 TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   EXPECT_EQ(h.http().path, std::string(kLoginPath) + "/complete");
   EXPECT_EQ(h.body(), (json{{"completion_token", "tok-1"}}));
   h.reply(h.http().id, 200, kSession);
@@ -314,7 +332,68 @@ TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
 TEST(LoginFlow, RefusesAnUnsafeLoginId) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"../admin","state":"second_factor","devices":[{"device_id":"d","kind":"sms","label":"x"}]})");
+  h.reply(id, 200, json{{"login_id", "../admin"},
+                         {"login_secret", kSecret},
+                         {"state", "second_factor"},
+                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+                        .dump());
+  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
+}
+
+TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
+  Harness h;
+  const auto id = h.submit_credentials();
+  EXPECT_TRUE(h.http().headers.empty()) << "/login itself carries no secret";
+  std::vector<std::string> seen;
+  auto check = [&](const Effect& e) {
+    EXPECT_EQ(Harness::header(e, kLoginSecretHeader), kSecret) << e.method << " " << e.path;
+    EXPECT_EQ(e.headers.size(), 1u);
+    EXPECT_EQ(e.path.find(kSecret), std::string::npos);
+    EXPECT_EQ(std::string(e.body.view()).find(kSecret), std::string::npos);
+    seen.push_back(e.method + " " + e.path);
+  };
+  h.reply(id, 200, login_started({device_json("mk-1", "mobile_key", "Phone")}));
+  check(h.http());  // open the push challenge
+  h.reply(h.http().id, 200, push_challenge());
+  h.advance(1000);
+  h.fire(h.timer_with_delay(1000)->id);
+  check(h.http());  // poll the push
+  h.event(login_action::no_notification);
+  check(h.http());  // open a challenge/response challenge instead
+  h.reply(h.http().id, 200, ocra_challenge());
+  h.event(login_action::input_code, *response_from_ocra("1234567"));
+  h.event(login_action::submit);
+  check(h.http());  // verify
+  h.reply(h.http().id, 200, R"({"completion_token":"tok-1"})");
+  check(h.http());  // complete
+  EXPECT_EQ(seen, (std::vector<std::string>{"POST /login/L0gin_Id-0123456789abcd/challenge",
+                                            "GET /push/Tx_0123456789abcdefghij",
+                                            "POST /login/L0gin_Id-0123456789abcd/challenge",
+                                            "POST /login/L0gin_Id-0123456789abcd/verify",
+                                            "POST /login/L0gin_Id-0123456789abcd/complete"}));
+
+  // Cancelling a push carries it too; the next login starts without it.
+  Harness h2;
+  h2.reply(h2.submit_credentials(), 200, login_started({device_json("mk-1", "mobile_key", "Phone")}));
+  h2.reply(h2.http().id, 200, push_challenge());
+  h2.event(login_action::cancel);
+  ASSERT_EQ(h2.flow.screen(), LoginScreen::credentials);
+  ASSERT_EQ(h2.all(EffectKind::http).size(), 1u);
+  EXPECT_EQ(h2.http().method, "DELETE");
+  check(h2.http());
+  h2.submit_credentials();
+  EXPECT_EQ(h2.http().path, "/login");
+  EXPECT_TRUE(h2.http().headers.empty());
+}
+
+TEST(LoginFlow, ALoginReplyWithoutASecretIsRefused) {
+  Harness h;
+  const auto id = h.submit_credentials();
+  h.reply(id, 200, json{{"login_id", "L0gin_Id-0123456789abcd"},
+                         {"state", "second_factor"},
+                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+                        .dump());
   EXPECT_TRUE(h.all(EffectKind::http).empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
@@ -710,7 +789,7 @@ TEST(LoginFlow, NetworkFailureOpeningAChallengeReplaysIt) {
 TEST(LoginFlow, NetworkFailureOnCompleteReplaysIt) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   h.reply(h.http().id, 502);
   EXPECT_EQ(h.flow.screen(), LoginScreen::network_error);
   h.event(login_action::retry);
@@ -722,7 +801,7 @@ TEST(LoginFlow, NetworkFailureOnCompleteReplaysIt) {
 TEST(LoginFlow, ThrottledCompleteWaitsAndHandsOffAgain) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, R"({"login_id":"L0gin_Id-0123456789abcd","state":"verified","devices":[],"completion_token":"tok-1"})");
+  h.reply(id, 200, kVerifiedLogin);
   h.reply(h.http().id, 429, error_body("rate.limited"), 3);
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_TRUE(h.flow.busy());
@@ -1001,7 +1080,7 @@ TEST_P(Snapshots, EveryScreen) {
     Harness h(lang);
     const auto id = h.submit_credentials();
     h.reply(id, 200,
-            R"({"login_id":"L0gin_Id-0123456789abcd","state":"verified","devices":[],"completion_token":"tok-1"})");
+            kVerifiedLogin);
     h.reply(h.http().id, 200, kSession);
     check_snapshot("authenticated" + sfx, h.out.view);
   }

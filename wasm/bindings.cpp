@@ -721,6 +721,13 @@ val effect_to_js(const sls::Effect& effect) {
       out.set("method", js_text(effect.method));
       out.set("path", js_text(effect.path));
       out.set("body", js_text(effect.body.view()));
+      {
+        // Request headers as a plain object; the login secret among them
+        // goes into fetch's headers, never into the URL.
+        val headers = val::object();
+        for (const auto& h : effect.headers) headers.set(js_text(h.name), js_text(h.value.view()));
+        out.set("headers", headers);
+      }
       break;
     case sls::EffectKind::cancel_http:
     case sls::EffectKind::cancel_timer: out.set("id", js_id(effect.id)); break;

@@ -298,7 +298,7 @@ export interface SlsCore {
 //  - request and timer ids are never reused, and replies or firings the flow
 //    no longer waits for are ignored: cancelling is an optimisation;
 //  - secrets: an http effect's `body` may hold the password, a typed code or
-//    a completion token. The C++ output is destroyed, its secrets wiped,
+//    a completion token, and its `headers` the login secret. The C++ output is destroyed, its secrets wiped,
 //    before the call returns; strings cross through TextEncoder/TextDecoder
 //    on views of the module's memory, so no unwiped copy is left in the
 //    module's heap (where the host lacks those classes, Embind's own
@@ -358,7 +358,13 @@ export type LoginEffect =
   /** Send a request to endpoint + path; report it with on_reply({request_id: id, ...}). */
   | { readonly kind: 'http'; readonly id: number; readonly method: 'GET' | 'POST' | 'DELETE'; readonly path: string;
       /** JSON text, "" for none. May hold a secret: pass to fetch() and drop. */
-      readonly body: string }
+      readonly body: string;
+      /**
+       * Request headers to send besides Accept, Accept-Language and Content-Type: after POST /login,
+       * X-SLS-Login-Secret (a secret binding the login to this page: send it as a header, never in the
+       * URL, and drop it with the request).
+       */
+      readonly headers: Readonly<Record<string, string>> }
   /** Abort request `id` (its reply would be ignored anyway). */
   | { readonly kind: 'cancel_http'; readonly id: number }
   /** Call on_timer({timer_id: id, ...}) after delay_ms (> 0). */
@@ -405,6 +411,10 @@ export interface LoginSession {
   readonly access?: 'full' | 'account_management';
   readonly limits: { readonly daily?: LoginLimit; readonly five_day?: LoginLimit };
   readonly restrictions: readonly string[];
+  /** How the user authenticated: RFC 8176 values, e.g. ["pwd", "sms"] (slsd always sends it). */
+  readonly amr?: readonly string[];
+  /** True when a restricted authenticator (SMS, NIST SP 800-63B 5.1.3.3) was used. */
+  readonly restricted?: boolean;
   readonly [member: string]: unknown;
 }
 

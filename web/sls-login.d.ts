@@ -29,7 +29,9 @@
 //   events come after the view they describe is applied.
 // - Requests: fetch() with credentials "same-origin", cache "no-store",
 //   Accept: application/json, Accept-Language: en | zh-Hant | zh-Hans,
-//   Content-Type: application/json when there is a body; aborted after
+//   Content-Type: application/json when there is a body, and after POST
+//   /login the X-SLS-Login-Secret header from its reply (the login's
+//   binding to this page; never in a URL); aborted after
 //   15 s (then reported to the core as a network failure). Retry-After
 //   (seconds or an HTTP date) is honoured.
 // - Disconnecting aborts requests, clears timers, frees the core's object and

@@ -7,8 +7,9 @@
 // the view. Types and the contract for integrators: sls-login.d.ts; design
 // notes (light DOM, theming, CSP): docs/component.md.
 //
-// Secrets: request bodies (password, typed code, completion token) arrive
-// from the core as strings, go straight into fetch() and are not kept; the
+// Secrets: request bodies (password, typed code, completion token) and
+// headers (the login secret) arrive from the core as strings, go straight
+// into fetch() and are not kept; the
 // core wipes its own copies before the call that returned them ends. Typed
 // secrets stay in their uncontrolled inputs, which the core never fills.
 //
@@ -375,13 +376,15 @@ export class SlsLogin extends HTMLElement {
 
   // --- effects: requests and timers ---------------------------------------------------
 
-  #send({ id, method, path, body }) {
+  #send({ id, method, path, body, headers: extra }) {
     const connection = this.#connection;
     const controller = new AbortController();
     const request = { controller, timeout: 0 };
     request.timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     this.#requests.set(id, request);
-    const headers = { Accept: 'application/json', 'Accept-Language': this.#flow.lang() };
+    // The core's own headers first (the login secret that binds the login to
+    // this page: a header, never part of the URL); the shell's cannot be overridden.
+    const headers = { ...(extra ?? {}), Accept: 'application/json', 'Accept-Language': this.#flow.lang() };
     if (body) headers['Content-Type'] = 'application/json';
     const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal };
     if (body) init.body = body;

@@ -4,11 +4,12 @@
 //
 //   node api-client.mjs poll-setup    BASE USERNAME PASSWORD ACTIVATION_CODE
 //       Activates the user's Mobile Key, logs in, opens a push; prints the
-//       push's tx_id.
+//       push's tx_id and the login secret its polls must send
+//       (X-SLS-Login-Secret), separated by a space.
 //   node api-client.mjs verify-setup  BASE USERS_FILE PASSWORD OUT_FILE
 //       For each user name in USERS_FILE (one a line, each with a code card)
 //       logs in and opens a code card challenge; writes
-//       "LOGIN_ID CHALLENGE_ID" lines to OUT_FILE.
+//       "LOGIN_ID CHALLENGE_ID LOGIN_SECRET" lines to OUT_FILE.
 //   node api-client.mjs push-memory   BASE USERS_FILE PASSWORD COUNT PID DB
 //       USERS_FILE holds "USERNAME ACTIVATION_CODE" lines. Activates every
 //       Mobile Key, then opens COUNT pending pushes spread evenly over the
@@ -31,8 +32,8 @@ function fail(message) {
   process.exit(1);
 }
 
-/** One JSON request; resolves to {status, body}. */
-function call(base, method, path, body) {
+/** One JSON request, with the login secret header when `secret` is given; resolves to {status, body}. */
+function call(base, method, path, body, secret) {
   const url = new URL(path, base);
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
@@ -41,7 +42,10 @@ function call(base, method, path, body) {
       {
         method,
         agent,
-        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {},
+        headers: {
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+          ...(secret ? { 'X-SLS-Login-Secret': secret } : {}),
+        },
       },
       (res) => {
         const chunks = [];
@@ -65,8 +69,8 @@ function call(base, method, path, body) {
 }
 
 /** A request that must answer 200; returns the body. */
-async function ok(base, method, path, body, what) {
-  const r = await call(base, method, path, body);
+async function ok(base, method, path, body, what, secret) {
+  const r = await call(base, method, path, body, secret);
   if (r.status !== 200) {
     const code = r.body && r.body.error ? r.body.error.code : JSON.stringify(r.body);
     fail(`${what}: HTTP ${r.status} ${code}`);
@@ -102,8 +106,10 @@ async function login(base, username, password) {
   return ok(base, 'POST', '/api/v1/login', { username, password }, `login ${username}`);
 }
 
-async function openChallenge(base, loginId, deviceId, what) {
-  return ok(base, 'POST', `/api/v1/login/${loginId}/challenge`, { device_id: deviceId }, what);
+/** Opens a challenge on the login `started` (a /login reply: its id and login secret). */
+async function openChallenge(base, started, deviceId, what) {
+  return ok(base, 'POST', `/api/v1/login/${started.login_id}/challenge`, { device_id: deviceId }, what,
+    started.login_secret);
 }
 
 /** Runs `task(item)` over `items` with at most kParallel in flight. */
@@ -128,9 +134,10 @@ function readLines(file) {
 async function pollSetup([base, username, password, activationCode]) {
   const deviceId = await activateMobileKey(base, username, activationCode);
   const started = await login(base, username, password);
-  const push = await openChallenge(base, started.login_id, deviceId, 'open push');
+  const push = await openChallenge(base, started, deviceId, 'open push');
   if (push.method !== 'push') fail(`expected a push, got ${push.method}`);
-  process.stdout.write(`${push.tx_id}\n`);
+  // The poll needs the login secret as well (X-SLS-Login-Secret).
+  process.stdout.write(`${push.tx_id} ${started.login_secret}\n`);
 }
 
 async function verifySetup([base, usersFile, password, outFile]) {
@@ -138,9 +145,9 @@ async function verifySetup([base, usersFile, password, outFile]) {
   const pairs = new Array(users.length);
   await forEachParallel(users, async (username, i) => {
     const started = await login(base, username, password);
-    const c = await openChallenge(base, started.login_id, started.default_device_id, `challenge ${username}`);
+    const c = await openChallenge(base, started, started.default_device_id, `challenge ${username}`);
     if (c.method !== 'code_card') fail(`expected a code card challenge, got ${c.method}`);
-    pairs[i] = `${started.login_id} ${c.challenge_id}`;
+    pairs[i] = `${started.login_id} ${c.challenge_id} ${started.login_secret}`;
   });
   writeFileSync(outFile, pairs.join('\n') + '\n');
 }
@@ -188,7 +195,7 @@ async function pushMemory([base, usersFile, password, countText, pidText, db]) {
   let opened = 0;
   await forEachParallel(jobs, async (u) => {
     const started = await login(base, u.username, password);
-    const push = await openChallenge(base, started.login_id, u.deviceId, `push for ${u.username}`);
+    const push = await openChallenge(base, started, u.deviceId, `push for ${u.username}`);
     if (push.method !== 'push') fail(`expected a push, got ${push.method}`);
     opened += 1;
   });

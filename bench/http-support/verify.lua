@@ -7,7 +7,8 @@
 -- row, commit.
 --
 -- Usage: wrk ... -s verify.lua URL -- PAIRS_FILE
---   PAIRS_FILE: "LOGIN_ID CHALLENGE_ID" lines (api-client.mjs verify-setup).
+--   PAIRS_FILE: "LOGIN_ID CHALLENGE_ID LOGIN_SECRET" lines (api-client.mjs verify-setup);
+--   the secret goes in the X-SLS-Login-Secret header.
 -- At the end it prints one line per HTTP status: "verify_status CODE COUNT".
 
 -- Crockford Base32 characters, never equal to two real cells but for a
@@ -30,11 +31,12 @@ statuses = {}
 function init(args)
   local file = assert(io.open(args[1], "r"), "cannot read " .. tostring(args[1]))
   for line in file:lines() do
-    local login_id, challenge_id = line:match("^(%S+)%s+(%S+)$")
+    local login_id, challenge_id, secret = line:match("^(%S+)%s+(%S+)%s+(%S+)$")
     if login_id then
       local body = '{"challenge_id":"' .. challenge_id .. '","response":"' .. kWrongAnswer .. '"}'
       requests[#requests + 1] = wrk.format("POST", "/api/v1/login/" .. login_id .. "/verify",
-                                           { ["Content-Type"] = "application/json" }, body)
+                                           { ["Content-Type"] = "application/json",
+                                             ["X-SLS-Login-Secret"] = secret }, body)
     end
   end
   file:close()

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <string>
 
+#include "server/limit_policy.hpp"
 #include "server/lockout.hpp"
 #include "server/password.hpp"
 #include "server/rate_limiter.hpp"
@@ -52,6 +53,8 @@ struct ServiceConfig {
   /// minute. Answered 429 rate.limited with Retry-After; kept per node.
   RateLimitPolicy failures_per_address{100, 1.0 / 60, 100000};
   PasswordPolicy password;
+  /// Withdrawal limits lowered by the operator's policy file (--policy).
+  LimitPolicy limits;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).
   std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
   std::string dsc_suite = "OCRA-1:HOTP-SHA256-7:QN06";

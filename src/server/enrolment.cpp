@@ -7,19 +7,13 @@
 #include "server/encoding.hpp"
 #include "server/password.hpp"
 #include "server/try.hpp"
+#include "server/user_name.hpp"
 #include "sls/ocra.hpp"
 #include "sls/pin.hpp"
 #include "sls/secure.hpp"
 
 namespace sls::server {
 namespace {
-
-bool valid_username(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name)
-    if (c <= 0x20 || c >= 0x7F) return false;
-  return true;
-}
 
 bool valid_phone(std::string_view phone) {
   if (phone.size() < 7 || phone.size() > 16 || phone[0] != '+') return false;
@@ -68,6 +62,7 @@ DeviceRecord new_device(std::int64_t user_id, DeviceKind kind, std::int64_t now)
 }  // namespace
 
 Result<UserRecord> Enrolment::find(StoreTx& tx, std::string_view username) {
+  SLS_TRY(check_user_name(username));
   SLS_TRY_ASSIGN(user, tx.find_user(username));
   if (!user) return fail(Errc::bad_argument, {"username", "unknown user"});
   return *user;
@@ -88,7 +83,7 @@ Status Enrolment::audit_admin(StoreTx& tx, std::string_view event, const UserRec
 }
 
 Result<std::int64_t> Enrolment::create_user(std::string_view username, std::string_view password, bool opted_out) {
-  if (!valid_username(username)) return fail(Errc::bad_argument, {"username", "1..64 printable ASCII, no space"});
+  SLS_TRY(check_user_name(username));
   auto hash = hash_password(password, config_.password);
   if (!hash) return hash.error();
   std::int64_t id = 0;

@@ -61,9 +61,10 @@ class Enrolment {
   Enrolment(Store& store, const Keyring& keys, const Clock& clock, const ServiceConfig& config)
       : store_(store), keys_(keys), clock_(clock), config_(config) {}
 
-  /// Creates a user. Errc::bad_argument, args {"username", ...}, for a name
-  /// outside 1..64 bytes of printable ASCII without space, or taken;
-  /// {"password"} for an empty or over-long password.
+  /// Creates a user. Errc::user_bad_name for a name that breaks the rule of
+  /// check_user_name; Errc::bad_argument, args {"username", "taken"}, for a
+  /// name in use; {"password"} for an empty or over-long password. Every
+  /// call naming an existing user refuses a bad name the same way.
   Result<std::int64_t> create_user(std::string_view username, std::string_view password, bool opted_out = false);
   Status set_password(std::string_view username, std::string_view password);
   /// Opts the account out of SLS (password only) or back in.

@@ -91,6 +91,13 @@ bool match_route(const Route& r, const std::vector<std::string>& segs, Params& p
   return true;
 }
 
+/// `c` with the login secret header of `req` (routes of a login's browser).
+RequestContext with_login_secret(const RequestContext& c, const httplib::Request& req) {
+  RequestContext out = c;
+  out.login_secret = req.get_header_value(std::string(kLoginSecretHeader).c_str());
+  return out;
+}
+
 bool is_json_content_type(std::string_view ct) {
   std::string_view type = ct.substr(0, ct.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
@@ -218,29 +225,36 @@ HttpApi::HttpApi(AuthService& service, const Clock& clock, HttpConfig config, Lo
   im.add("POST", "/api/v1/login", true,
          [&s](const RequestContext& c, const Params&, const JsonValue& b, const Req&) { return s.start_login(c, b); });
   im.add("POST", "/api/v1/login/{}/challenge", true,
-         [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) {
-           return s.open_challenge(c, p[0], b);
+         [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
+           return s.open_challenge(with_login_secret(c, r), p[0], b);
          });
   im.add(
       "POST", "/api/v1/login/{}/verify", true,
-      [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) { return s.verify(c, p[0], b); });
+      [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
+        return s.verify(with_login_secret(c, r), p[0], b);
+      });
   im.add(
       "POST", "/api/v1/login/{}/sms/resend", false,
-      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req&) { return s.resend_sms(c, p[0]); });
+      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+        return s.resend_sms(with_login_secret(c, r), p[0]);
+      });
   im.add("POST", "/api/v1/login/{}/complete", true,
-         [&s, secure](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) {
-           return s.complete(c, p[0], b, secure);
+         [&s, secure](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
+           return s.complete(with_login_secret(c, r), p[0], b, secure);
          });
   im.add("GET", "/api/v1/login/{}/challenge-status", false,
-         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req&) {
-           return s.challenge_status(c, p[0]);
+         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+           return s.challenge_status(with_login_secret(c, r), p[0]);
          });
-  im.add("GET", "/api/v1/push/{}", false, [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req&) {
-    return s.push_status(c, p[0]);
-  });
+  im.add("GET", "/api/v1/push/{}", false,
+         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+           return s.push_status(with_login_secret(c, r), p[0]);
+         });
   im.add(
       "DELETE", "/api/v1/push/{}", false,
-      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req&) { return s.cancel_push(c, p[0]); });
+      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
+        return s.cancel_push(with_login_secret(c, r), p[0]);
+      });
   im.add("POST", "/api/v1/push/{}/decision", true,
          [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) {
            return s.push_decision(c, p[0], b);

@@ -28,6 +28,20 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
 
 SecretBytes::~SecretBytes() { wipe(bytes_.data(), bytes_.size()); }
 
+Status require_private_mode(unsigned st_mode, std::string_view what, const std::string& path) {
+  if ((st_mode & 077) == 0) return ok_status();
+  return fail(Errc::bad_argument, {what, path, "readable or writable by group or others (chmod 600 " + path + ")"});
+}
+
+Status require_private_file(std::string_view what, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return ok_status();
+    return fail(Errc::bad_argument, {what, path, std::strerror(errno)});
+  }
+  return require_private_mode(static_cast<unsigned>(st.st_mode), what, path);
+}
+
 std::size_t sealed_overhead() noexcept { return crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES; }
 
 namespace {
@@ -82,9 +96,9 @@ Result<SecretBytes> load_or_create_key_file(const std::string& path, std::size_t
     ::close(fd);
     return key_file_error(path, std::strerror(errno));
   }
-  if ((st.st_mode & 077) != 0) {
+  if (auto mode = require_private_mode(static_cast<unsigned>(st.st_mode), "key file", path); !mode) {
     ::close(fd);
-    return key_file_error(path, "readable by group or others (chmod 600)");
+    return mode.error();
   }
   if (static_cast<std::size_t>(st.st_size) != size) {
     ::close(fd);

@@ -44,13 +44,29 @@ class SecretBytes {
   std::vector<std::uint8_t> bytes_;
 };
 
+/// The one rule for files holding secrets (key files, the database and its
+/// -wal and -shm files): ok when `st_mode` (a stat mode) gives group and
+/// others no access at all; otherwise Errc::bad_argument, args {what, path,
+/// "readable or writable by group or others (chmod 600 <path>)"}.
+Status require_private_mode(unsigned st_mode, std::string_view what, const std::string& path);
+/// require_private_mode on the file at `path`; ok when it does not exist.
+/// Errc::bad_argument, args {what, path, reason}, when it cannot be stat'ed.
+Status require_private_file(std::string_view what, const std::string& path);
+
 /// Size of a sealed blob's overhead: nonce (24) plus MAC (16).
 std::size_t sealed_overhead() noexcept;
 /// Size of a keyed hash.
 inline constexpr std::size_t kKeyedHashBytes = 32;
 
 /// Purposes of keyed hashes: one hash key, separate domains.
-enum class HashPurpose : std::uint8_t { sms_code, temp_code, activation_code, completion_token, session_token };
+enum class HashPurpose : std::uint8_t {
+  sms_code,
+  temp_code,
+  activation_code,
+  completion_token,
+  session_token,
+  login_secret,  ///< the secret binding a login to the browser that started it
+};
 
 class Keyring {
  public:

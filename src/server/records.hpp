@@ -107,6 +107,9 @@ struct LoginRecord {
   /// Keyed hash of the current completion token, and its expiry.
   Bytes token_hash;
   std::int64_t token_expires_at = 0;
+  /// Keyed hash of the login secret handed to the browser that started the
+  /// login: every later browser request of the login must carry the secret.
+  Bytes secret_hash;
 };
 
 inline constexpr const char* kChallengeOpen = "open";
@@ -154,6 +157,8 @@ struct SessionRecord {
   std::string access;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
+  /// RFC 8176 authentication method references, comma-separated ("pwd,sms").
+  std::string amr;
 };
 
 /// One authentication event. Holds no secret: no password, code, response,

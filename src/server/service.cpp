@@ -10,6 +10,7 @@
 #include "server/lockout.hpp"
 #include "server/password.hpp"
 #include "server/try.hpp"
+#include "server/user_name.hpp"
 #include "sls/code_card.hpp"
 #include "sls/device.hpp"
 #include "sls/messages.hpp"
@@ -66,6 +67,8 @@ int status_for(Errc code) noexcept {
       return 413;
     case Errc::http_unsupported_media_type:
       return 415;
+    case Errc::user_bad_name:
+      return 400;
     case Errc::internal:
       return 500;
     default:
@@ -104,6 +107,15 @@ ApiResponse ok_json(JsonValue body) {
 Result<std::string> string_field(const JsonValue& body, std::string_view name, std::size_t min, std::size_t max) {
   auto v = body.get_string(name);
   if (!v || v->size() < min || v->size() > max) return fail(Errc::request_bad_field, {name});
+  return std::string(*v);
+}
+
+/// The required user name field: request.bad_field when missing or not a
+/// string, user.bad_name when it breaks the user-name rule (user_name.hpp).
+Result<std::string> user_name_field(const JsonValue& body) {
+  auto v = body.get_string("username");
+  if (!v) return fail(Errc::request_bad_field, {"username"});
+  if (auto ok = check_user_name(*v); !ok) return ok.error();
   return std::string(*v);
 }
 
@@ -239,6 +251,31 @@ struct AuthService::Impl {
     return *login;
   }
 
+  /// The login of a browser route: it must exist and the request must carry
+  /// its login secret (compared in constant time), else login.not_found, as
+  /// for an id never issued; a missing or wrong secret is audited (without
+  /// it). Then checked unexpired like load_login. Call inside a write.
+  Result<LoginRecord> load_bound_login(StoreTx& tx, std::string_view id) {
+    if (!looks_like_id(id)) return fail(Errc::login_not_found);
+    SLS_TRY_ASSIGN(login, tx.get_login(id));
+    if (!login) return fail(Errc::login_not_found);
+    SLS_TRY(check_binding(tx, *login));
+    if (login->state != kLoginCompleted && now >= login->expires_at) return fail(Errc::login_expired);
+    return *login;
+  }
+
+  /// ok when the request carries `login`'s secret; login.not_found (audited)
+  /// otherwise.
+  Status check_binding(StoreTx& tx, const LoginRecord& login) {
+    if (!ctx.login_secret.empty() &&
+        s.keys_.keyed_hash_matches(HashPurpose::login_secret, ctx.login_secret, login.secret_hash))
+      return ok_status();
+    SLS_TRY_ASSIGN(user, load_user(tx, login.user_id));
+    SLS_TRY(audit(tx, "login.unbound", "fail", user.id, user.username, "",
+                  ctx.login_secret.empty() ? "no login secret" : "wrong login secret"));
+    return fail(Errc::login_not_found);
+  }
+
   Result<UserRecord> load_user(StoreTx& tx, std::int64_t id) {
     SLS_TRY_ASSIGN(user, tx.get_user(id));
     if (!user) return fail(Errc::internal, {"user vanished"});
@@ -323,11 +360,18 @@ struct AuthService::Impl {
     return ok_status();
   }
 
-  /// The push `tx_id` with its expiry settled (settle_push_expiry), or
-  /// nullopt when there is no such push.
+  /// The push `tx_id` of a browser route with its expiry settled
+  /// (settle_push_expiry), or nullopt when there is no such push or the
+  /// request lacks the login secret of the push's login (check_binding).
   Result<std::optional<PushRecord>> settled_push(StoreTx& tx, std::string_view tx_id) {
     SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
     if (!found) return std::optional<PushRecord>();
+    SLS_TRY_ASSIGN(login, tx.get_login(found->login_id));
+    if (!login) return fail(Errc::internal, {"login vanished"});
+    if (auto bound = check_binding(tx, *login); !bound) {
+      if (bound.code() == Errc::internal) return bound.error();
+      return std::optional<PushRecord>();
+    }
     PushRecord push = *found;
     SLS_TRY(settle_push_expiry(tx, push));
     return std::optional<PushRecord>(std::move(push));
@@ -453,7 +497,7 @@ Status AuthService::set_origin(std::string origin) {
 
 ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body) {
   Impl im{*this, ctx, clock_.now()};
-  auto username = string_field(body, "username", 1, 64);
+  auto username = user_name_field(body);
   if (!username) return fail_with(username.error(), ctx.lang);
   auto password_r = string_field(body, "password", 1, config_.password.max_length);
   if (!password_r) return fail_with(password_r.error(), ctx.lang);
@@ -548,9 +592,14 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     login.client_addr = ctx.client_addr;
     login.created_at = im.now;
     login.expires_at = im.now + config_.login_ttl;
+    // The login secret binds every later step to this browser: the id alone
+    // (seen in a proxy's access log) is no longer enough to act on the login.
+    SecretString login_secret(random_token(kTokenBytes));
+    login.secret_hash = keys_.keyed_hash(HashPurpose::login_secret, login_secret.view());
 
     JsonValue reply = JsonValue::object();
     reply.set("login_id", login.id);
+    reply.set("login_secret", login_secret.view());
     std::string token;
     if (fresh.opted_out) {
       // Password only: verified at once, with the restrictions of `none`.
@@ -608,7 +657,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
 
   PendingSms sms;
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -809,7 +858,7 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
   SecretString typed(std::move(*typed_r));
 
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -915,7 +964,7 @@ ApiResponse AuthService::resend_sms(const RequestContext& ctx, std::string_view 
   Impl im{*this, ctx, clock_.now()};
   std::string device_id;
   ApiResponse pre = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -947,7 +996,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
   std::string cookie;
 
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -1005,6 +1054,12 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     session.access = login->access.empty() ? "full" : login->access;
     session.created_at = im.now;
     session.expires_at = im.now + config_.session_ttl;
+    // How the user authenticated (RFC 8176), kept with the session.
+    JsonValue amr = JsonValue::array();
+    for (std::string_view m : authentication_methods(*kind)) {
+      session.amr += (session.amr.empty() ? "" : ",") + std::string(m);
+      amr.push_back(m);
+    }
     SLS_TRY(tx.insert_session(session));
     LoginRecord l = *login;
     l.state = kLoginCompleted;
@@ -1013,7 +1068,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     SLS_TRY(tx.update_login(l));
     SLS_TRY(im.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id, session.access));
 
-    const WithdrawalLimits limits = withdrawal_limits(*kind);
+    const WithdrawalLimits limits = effective_limits(*kind, config_.limits);
     JsonValue restrictions = JsonValue::array();
     for (std::string_view r : device_restrictions(*kind)) restrictions.push_back(r);
     JsonValue reply = JsonValue::object();
@@ -1025,6 +1080,8 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
         JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
     reply.set("restrictions", std::move(restrictions));
     reply.set("failed_attempts", failed_attempts);
+    reply.set("amr", std::move(amr));
+    reply.set("restricted", is_restricted_authenticator(*kind));
     out = ok_json(std::move(reply));
     return ok_status();
   });
@@ -1264,7 +1321,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
 ApiResponse AuthService::challenge_status(const RequestContext& ctx, std::string_view login_id) {
   Impl im{*this, ctx, clock_.now()};
   return im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
-    auto login = im.load_login(tx, login_id);
+    auto login = im.load_bound_login(tx, login_id);
     if (!login) {
       if (login.code() == Errc::internal) return login.error();
       out = fail_with(login.error(), ctx.lang);
@@ -1302,7 +1359,7 @@ ApiResponse AuthService::challenge_status(const RequestContext& ctx, std::string
 
 ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const JsonValue& body) {
   Impl im{*this, ctx, clock_.now()};
-  auto username = string_field(body, "username", 1, 64);
+  auto username = user_name_field(body);
   if (!username) return fail_with(username.error(), ctx.lang);
   auto code_r = string_field(body, "activation_code", 1, 64);
   if (!code_r) return fail_with(code_r.error(), ctx.lang);
@@ -1335,7 +1392,8 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
   ApiResponse resp = im.in_write([&](StoreTx& tx, ApiResponse& out) -> Status {
     SLS_TRY_ASSIGN(user, tx.find_user(*username));
     if (!user) {
-      SLS_TRY(im.audit(tx, "device.activated", "fail", 0, *username, "", "unknown user"));
+      // The typed name is not recorded: it names no one and may be anything.
+      SLS_TRY(im.audit(tx, "device.activated", "fail", 0, "", "", "unknown user"));
       out = fail_with(fail(Errc::activation_bad_code), ctx.lang);
       return ok_status();
     }

@@ -32,7 +32,13 @@ namespace sls::server {
 struct RequestContext {
   std::string client_addr;
   Lang lang = Lang::en;
+  /// The login secret the browser sent (kLoginSecretHeader), empty when
+  /// none. Read only by the browser's routes of a login; never logged.
+  std::string login_secret = {};
 };
+
+/// The request header carrying the login secret that POST /login handed out.
+inline constexpr std::string_view kLoginSecretHeader = "X-SLS-Login-Secret";
 
 /// An HTTP-shaped answer.
 struct ApiResponse {

@@ -1,11 +1,15 @@
 // slsctl: administration of an slsd database (users, devices, temporary
 // codes, audit log, demo accounts). Uses the same database and key files as
 // slsd; safe to run while slsd serves (SQLite WAL). See docs/server.md.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -18,6 +22,7 @@
 #include "server/keyring.hpp"
 #include "server/password.hpp"
 #include "server/sqlite_store.hpp"
+#include "server/user_name.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
 #include "sls/secure.hpp"
@@ -85,6 +90,23 @@ std::optional<SecretString> read_password(CommandLine& cl) {
   }
   if (cl.has("password")) return SecretString(cl.get("password"));
   return std::nullopt;
+}
+
+/// Writes `text` to `path`, mode 0600 (a printable card is as secret as the
+/// card): created so, or truncated and set so when it exists.
+Status write_private_file(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::bad_argument, {"out", path, std::strerror(errno)});
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return fail(Errc::bad_argument, {"out", path, "cannot write"});
+  return ok_status();
 }
 
 JsonValue token_json(const TokenEnrolment& t) {
@@ -202,9 +224,7 @@ int run(CommandLine& cl) {
         if (out_path.empty()) {
           std::fputs(html.c_str(), stdout);
         } else {
-          std::ofstream f(out_path, std::ios::binary | std::ios::trunc);
-          f << html;
-          if (!f) return fail_with(fail(Errc::bad_argument, {"out", out_path, "cannot write"}));
+          if (auto w = write_private_file(out_path, html); !w) return fail_with(w.error());
           std::printf("enrolled %s %s (serial %s); card written to %s\n", arg(2).c_str(), card->device_id.c_str(),
                       card->card.serial().c_str(), out_path.c_str());
         }
@@ -259,9 +279,12 @@ int run(CommandLine& cl) {
   if (cmd == "audit") {
     auto rows = admin.audit(limit, user_filter);
     if (!rows) return fail_with(rows.error());
+    // Every field escaped: one row is one line, whatever a field holds.
     for (const auto& a : *rows)
-      std::printf("%s %-20s %-4s user=%s device=%s client=%s %s\n", format_time(a.at).c_str(), a.event.c_str(),
-                  a.outcome.c_str(), a.username.c_str(), a.device_id.c_str(), a.client_addr.c_str(), a.detail.c_str());
+      std::printf("%s %-20s %-4s user=%s device=%s client=%s %s\n", format_time(a.at).c_str(),
+                  escape_for_terminal(a.event).c_str(), escape_for_terminal(a.outcome).c_str(),
+                  escape_for_terminal(a.username).c_str(), escape_for_terminal(a.device_id).c_str(),
+                  escape_for_terminal(a.client_addr).c_str(), escape_for_terminal(a.detail).c_str());
     return 0;
   }
   if (cmd == "outbox") {
@@ -342,6 +365,8 @@ int run(CommandLine& cl) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Whatever this creates (database, key files, cards) is for this user only.
+  ::umask(077);
   sls::server::CommandLine cl(argc, argv, {"password-stdin", "opted-out", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);

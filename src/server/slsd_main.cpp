@@ -1,6 +1,7 @@
 // slsd: the reference server of the SLS login API. See docs/server.md.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -62,6 +63,8 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           challenges opened per client address per hour (default 600)
   --argon2-ops N          Argon2id passes (default 3)
   --argon2-mem-mib N      Argon2id memory in MiB (default 64)
+  --policy FILE           JSON policy: lower withdrawal limits per device kind
+                          (e.g. for SMS); it can only lower the catalog's limits
   --quiet                 no request log
 )";
 
@@ -75,6 +78,9 @@ void log_line(std::string_view line) {
 
 int main(int argc, char** argv) {
   using namespace sls::server;
+  // The database, its -wal and -shm files and the key files hold secrets:
+  // nothing slsd creates is for anyone but this user.
+  ::umask(077);
   CommandLine cl(argc, argv, {"demo", "secure-cookies", "quiet", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);
@@ -116,7 +122,19 @@ int main(int argc, char** argv) {
   if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
   const bool quiet = cl.flag("quiet");
   const std::string origin = cl.get("origin");
+  const std::string policy_path = cl.get("policy");
   auto errors = cl.errors();
+  if (!policy_path.empty()) {
+    std::ifstream in(policy_path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto policy = in ? parse_limit_policy(text.str())
+                     : sls::Result<LimitPolicy>(sls::fail(sls::Errc::policy_invalid, {"cannot read it"}));
+    if (policy)
+      svc.limits = *policy;
+    else
+      errors.push_back("--policy " + policy_path + ": " + sls::localize(policy.error(), sls::Lang::en));
+  }
   if (reuse != "allowed" && reuse != "never") errors.push_back("--cell-reuse is allowed or never");
   if (!demo_users_path.empty()) {
     std::ifstream in(demo_users_path, std::ios::binary);

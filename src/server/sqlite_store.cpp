@@ -1,6 +1,13 @@
 #include "server/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
+
+#include "server/keyring.hpp"
 
 namespace sls::server {
 namespace {
@@ -152,8 +159,16 @@ ALTER TABLE devices ADD COLUMN open_question_expires_at INTEGER NOT NULL DEFAULT
 CREATE INDEX logins_by_user ON logins(user_id, created_at);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4},
-                                     {5, kMigration5}};
+// A login is bound to the browser that started it (the keyed hash of its
+// login secret), and a session records how its user authenticated (RFC 8176
+// amr values).
+constexpr std::string_view kMigration6 = R"sql(
+ALTER TABLE logins ADD COLUMN secret_hash BLOB;
+ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
+                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6}};
 
 // --- row mapping ---------------------------------------------------------------
 
@@ -262,7 +277,7 @@ void bind_device(SqliteStatement& s, const DeviceRecord& d) {
 
 constexpr std::string_view kLoginColumns =
     "id, user_id, state, client_addr, created_at, expires_at, verified_device_id, verified_kind, access, "
-    "token_hash, token_expires_at";
+    "token_hash, token_expires_at, secret_hash";
 
 LoginRecord read_login(const SqliteStatement& s) {
   LoginRecord l;
@@ -277,6 +292,7 @@ LoginRecord read_login(const SqliteStatement& s) {
   l.access = s.column_text(8);
   l.token_hash = s.column_blob(9);
   l.token_expires_at = s.column_int(10);
+  l.secret_hash = s.column_blob(11);
   return l;
 }
 
@@ -291,7 +307,8 @@ void bind_login(SqliteStatement& s, const LoginRecord& l) {
       .bind(8, l.verified_kind)
       .bind(9, l.access)
       .bind_blob(10, l.token_hash)
-      .bind(11, l.token_expires_at);
+      .bind(11, l.token_expires_at)
+      .bind_blob(12, l.secret_hash);
 }
 
 constexpr std::string_view kChallengeColumns =
@@ -495,7 +512,7 @@ class SqliteTx final : public StoreTx {
 
   Status insert_login(const LoginRecord& l) override {
     return execute(
-        db_, sql("INSERT INTO logins (", kLoginColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        db_, sql("INSERT INTO logins (", kLoginColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         [&](SqliteStatement& s) { bind_login(s, l); });
   }
 
@@ -509,7 +526,7 @@ class SqliteTx final : public StoreTx {
     auto s = execute(db_,
                      "UPDATE logins SET user_id = ?2, state = ?3, client_addr = ?4, created_at = ?5, "
                      "expires_at = ?6, verified_device_id = ?7, verified_kind = ?8, access = ?9, token_hash = ?10, "
-                     "token_expires_at = ?11 WHERE id = ?1",
+                     "token_expires_at = ?11, secret_hash = ?12 WHERE id = ?1",
                      [&](SqliteStatement& st) { bind_login(st, l); });
     return expect_changed(db_, std::move(s), "update_login");
   }
@@ -601,7 +618,7 @@ class SqliteTx final : public StoreTx {
   Status insert_session(const SessionRecord& r) override {
     return execute(db_,
                    "INSERT INTO sessions (token_hash, user_id, login_id, device_kind, access, created_at, "
-                   "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   "expires_at, amr) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                    [&](SqliteStatement& s) {
                      s.bind_blob(1, r.token_hash)
                          .bind(2, r.user_id)
@@ -609,19 +626,20 @@ class SqliteTx final : public StoreTx {
                          .bind(4, r.device_kind)
                          .bind(5, r.access)
                          .bind(6, r.created_at)
-                         .bind(7, r.expires_at);
+                         .bind(7, r.expires_at)
+                         .bind(8, r.amr);
                    });
   }
 
   Result<std::optional<SessionRecord>> get_session(const Bytes& token_hash) override {
     return query_one<SessionRecord>(
         db_,
-        "SELECT token_hash, user_id, login_id, device_kind, access, created_at, expires_at FROM sessions "
+        "SELECT token_hash, user_id, login_id, device_kind, access, created_at, expires_at, amr FROM sessions "
         "WHERE token_hash = ?1",
         [&](SqliteStatement& s) { s.bind_blob(1, token_hash); },
         [](const SqliteStatement& s) {
           return SessionRecord{s.column_blob(0), s.column_int(1), s.column_text(2), s.column_text(3),
-                               s.column_text(4), s.column_int(5), s.column_int(6)};
+                               s.column_text(4), s.column_int(5), s.column_int(6), s.column_text(7)};
         });
   }
 
@@ -677,7 +695,31 @@ class SqliteTx final : public StoreTx {
 
 std::span<const Migration> sqlite_migrations() noexcept { return kMigrations; }
 
+namespace {
+
+/// The database holds password hashes and (demo outbox) SMS codes: a new
+/// file is created 0600 here, whatever the umask, so that SQLite's -wal and
+/// -shm files (which take the database file's mode) are 0600 too; an
+/// existing file, or -wal or -shm, that group or others may access is
+/// refused, as key files are.
+Status prepare_database_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return ok_status();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return fail(Errc::bad_argument, {"database file", path, std::strerror(errno)});
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (auto s = require_private_file("database file", path + suffix); !s) return s;
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, std::span<const Migration> migrations) {
+  if (auto s = prepare_database_file(path); !s) return s.error();
   auto db = SqliteDb::open(path);
   if (!db) return db.error();
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));

@@ -137,6 +137,25 @@ inline constexpr std::string_view kRestrictionNoOtcbbTrading = "no_otcbb_trading
 /// refers to static storage.
 std::span<const std::string_view> device_restrictions(DeviceKind kind) noexcept;
 
+// --- how the user authenticated (RFC 8176) --------------------------------------
+
+/// The RFC 8176 authentication method references ("amr") of a login that
+/// passed the password and then a device of `kind`, in this order:
+///   none                     pwd
+///   sms                      pwd sms
+///   code_card, online_card   pwd otp        (a look-up secret: one-time codes)
+///   temp_code                pwd otp        (a code support gave out of band)
+///   dsc, platinum_gold       pwd hwk otp    (a hardware token's OTP)
+///   dsc_plus                 pwd hwk otp pin (its PIN enters the OTP)
+///   mobile_key               pwd swk        (a key held by the phone app)
+/// The span refers to static storage.
+std::span<const std::string_view> authentication_methods(DeviceKind kind) noexcept;
+
+/// True for a restricted authenticator in the sense of NIST SP 800-63B
+/// 5.1.3.3: SMS (the PSTN), whose use a relying party must be told of and may
+/// give lower limits.
+bool is_restricted_authenticator(DeviceKind kind) noexcept;
+
 /// How a user proves the second factor.
 enum class LoginMethod : std::uint8_t {
   password_only,       ///< no second factor (opted out)

@@ -14,9 +14,11 @@
 // locked, expired, network error (with retry).
 //
 // HOW THE SHELL MUST CONSUME AN OUTPUT (secrets): an http effect's body may
-// hold the password, a typed code or the completion token. It is a
-// SecretString, wiped when the LoginOutput is destroyed. The shell copies
-// the body straight into its fetch call, keeps no other reference to it,
+// hold the password, a typed code or the completion token, and its headers
+// the login secret that binds the login to this page. They are
+// SecretStrings, wiped when the LoginOutput is destroyed. The shell copies
+// body and headers straight into its fetch call (headers as request headers,
+// never into the URL), keeps no other reference to them,
 // and then lets the LoginOutput go (in Embind: convert, then delete the C++
 // object at once). The flow itself wipes its copy of a typed secret as soon
 // as the request is built, and never puts a password or a code into the
@@ -147,6 +149,17 @@ enum class EffectKind : std::uint8_t {
 /// "http", "cancel_http", "timer", "cancel_timer", "focus", "announce", "emit".
 std::string_view effect_kind_id(EffectKind kind) noexcept;
 
+/// A request header of an http effect. The value may be a secret (the login
+/// secret), so it is wiped with the effect.
+struct HttpHeader {
+  std::string name;
+  SecretString value;
+};
+
+/// The header carrying the login secret on every request of a login after
+/// POST /login (the server's answer to that request holds the secret).
+inline constexpr std::string_view kLoginSecretHeader = "X-SLS-Login-Secret";
+
 /// One effect. Only the fields named for its kind are set.
 struct Effect {
   EffectKind kind = EffectKind::emit;
@@ -158,6 +171,9 @@ struct Effect {
   std::string path;
   /// http: JSON request body, empty for none. Wiped with the effect.
   SecretString body;
+  /// http: headers to send besides Accept, Accept-Language and Content-Type
+  /// (which the shell sets): the login secret once POST /login answered.
+  std::vector<HttpHeader> headers;
   /// timer: ms from now, > 0.
   std::int64_t delay_ms = 0;
   /// focus: element id; announce: the text; emit: "state", "error" or

@@ -25,6 +25,13 @@ std::string indices_of(const Reply& ch) {
   return std::to_string(*(*idx->as_array())[0].as_int()) + "," + std::to_string(*(*idx->as_array())[1].as_int());
 }
 
+/// `ctx` with the login secret that `login` (a POST /login answer) handed out.
+RequestContext bound_to(RequestContext ctx, const ApiResponse& login) {
+  auto secret = login.body.get_string("login_secret");
+  ctx.login_secret = secret ? std::string(*secret) : std::string();
+  return ctx;
+}
+
 /// What the card's owner types for a challenge.
 std::string card_answer(const CardEnrolment& card, const Reply& ch) {
   const auto* idx = ch.body.find("indices")->as_array();
@@ -208,7 +215,8 @@ TEST(ChallengeShopping, TheOpenQuestionHoldsOnAnotherNodeAndAfterARestart) {
         ctx, JsonValue::object().set("username", "fay").set("password", kPassword));
     ASSERT_EQ(login.status, 200);
     const std::string login_id(*login.body.get_string("login_id"));
-    ApiResponse ch = (*other)->open_challenge(ctx, login_id, JsonValue::object().set("device_id", card->device_id));
+    ApiResponse ch = (*other)->open_challenge(bound_to(ctx, login), login_id,
+                                              JsonValue::object().set("device_id", card->device_id));
     ASSERT_EQ(ch.status, 200) << json_serialize(ch.body);
     Reply as_reply;
     as_reply.body = ch.body;
@@ -230,7 +238,7 @@ TEST(ChallengeShopping, OpeningIsBoundedPerUserWhateverTheAddress) {
     ApiResponse login =
         s.service().start_login(ctx, JsonValue::object().set("username", "gil").set("password", kPassword));
     ASSERT_EQ(login.status, 200);
-    ApiResponse ch = s.service().open_challenge(ctx, std::string(*login.body.get_string("login_id")),
+    ApiResponse ch = s.service().open_challenge(bound_to(ctx, login), std::string(*login.body.get_string("login_id")),
                                                 JsonValue::object().set("device_id", card->device_id));
     statuses.push_back(ch.status);
     if (ch.status == 429) {
@@ -259,7 +267,7 @@ TEST(ChallengeShopping, OpeningIsBoundedPerAddressAcrossUsers) {
     ApiResponse login = s.service().start_login(
         ctx, JsonValue::object().set("username", "user" + std::to_string(user)).set("password", kPassword));
     EXPECT_EQ(login.status, 200);
-    ApiResponse ch = s.service().open_challenge(ctx, std::string(*login.body.get_string("login_id")),
+    ApiResponse ch = s.service().open_challenge(bound_to(ctx, login), std::string(*login.body.get_string("login_id")),
                                                 JsonValue::object().set("device_id", devices[std::size_t(user)]));
     return std::make_pair(ch.status, ch.body.find("error") ? std::string(*ch.body.find("error")->get_string("code"))
                                                            : std::string());

@@ -96,11 +96,12 @@ TEST_F(ApiErrors, MissingAndMistypedFieldsAre400WithTheFieldName) {
   EXPECT_NE(missing.raw.find("password"), std::string::npos);
   expect_error_body(s.post("/api/v1/login", JsonValue::object().set("username", 5).set("password", "x")), 400,
                     "request.bad_field");
+  // A name outside the user-name rule (user_name.hpp) has its own code.
   expect_error_body(s.post("/api/v1/login", JsonValue::object().set("username", "").set("password", "x")), 400,
-                    "request.bad_field");
+                    "user.bad_name");
   expect_error_body(
       s.post("/api/v1/login", JsonValue::object().set("username", std::string(65, 'a')).set("password", "x")), 400,
-      "request.bad_field");
+      "user.bad_name");
   auto [login_id, challenge_id] = open();
   expect_error_body(
       s.post("/api/v1/login/" + login_id + "/verify", JsonValue::object().set("challenge_id", challenge_id)), 400,

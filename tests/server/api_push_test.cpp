@@ -8,53 +8,13 @@
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/signed_payload.hpp"
+#include "phone.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
 namespace {
 
 constexpr const char* kPassword = "correct horse";
-constexpr const char* kPin = "2580";
-
-/// A simulated phone: its key pairs, and what activation gave it.
-struct Phone {
-  std::vector<std::uint8_t> kx_pk = std::vector<std::uint8_t>(crypto_kx_PUBLICKEYBYTES);
-  std::vector<std::uint8_t> kx_sk = std::vector<std::uint8_t>(crypto_kx_SECRETKEYBYTES);
-  Ed25519KeyPair sign = Ed25519KeyPair::generate();
-  std::string device_id;
-  std::string suite;
-  std::vector<std::uint8_t> server_kx_pk;
-  std::vector<std::uint8_t> server_sign_pk;
-
-  Phone() { EXPECT_EQ(crypto_kx_keypair(kx_pk.data(), kx_sk.data()), 0); }
-
-  std::string sign_text(const std::string& message) const { return sign_device_message(sign.secret_key(), message); }
-
-  /// The 8-digit response the app shows for a challenge.
-  std::string respond(const std::string& challenge) const {
-    auto parsed = OcraSuite::parse(suite);
-    auto secret = mobile_key_client_secret(kx_pk, kx_sk, server_kx_pk, *parsed);
-    OcraInput input;
-    input.question = challenge;
-    input.pin = kPin;
-    auto r = compute_device_response(*parsed, secret->view(), input);
-    return r ? *r : std::string();
-  }
-
-  JsonValue decision(const std::string& tx_id, const std::string& number, const std::string& decision) const {
-    return JsonValue::object()
-        .set("device_id", device_id)
-        .set("number", number)
-        .set("decision", decision)
-        .set("signature", sign_text(push_decision_message(tx_id, number, decision)));
-  }
-};
-
-std::vector<std::uint8_t> sha256(std::string_view text) {
-  std::vector<std::uint8_t> out(crypto_hash_sha256_BYTES);
-  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  return out;
-}
 
 class MobileKeyTest : public ::testing::Test {
  protected:

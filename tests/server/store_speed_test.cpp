@@ -8,6 +8,8 @@
 //    that grows with every login;
 //  - several processes may migrate a new database at once (bench/http
 //    seeds with parallel slsctl runs).
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -175,6 +177,8 @@ TEST(StoreOpen, ConnectionsMigratingAtOnceAllGetTheSchema) {
     // file to WAL from several connections at once can fail with "database
     // is locked": a separate matter, not tested here.)
     ASSERT_TRUE(SqliteDb::open(path));
+    // SQLite created it under the umask; the store opens private files only.
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
     constexpr int kOpeners = 4;
     std::atomic<int> ready{0};
     std::vector<std::unique_ptr<SqliteStore>> stores(kOpeners);

@@ -202,7 +202,7 @@ TEST(Store, EveryRecordRoundTrips) {
     if (auto s = tx.insert_device(d); !s) return s;
     LoginRecord l{"llllllllllllllllllllll", *id,  kLoginVerified, "127.0.0.1", kStartTime,
                   kStartTime + 600,         d.id, "dsc_plus",     "full",      {4, 4},
-                  kStartTime + 60};
+                  kStartTime + 60,          {6, 6, 6}};
     if (auto s = tx.insert_login(l); !s) return s;
     ChallengeRecord c{"cccccccccccccccccccccc", l.id, d.id, "ocra", kChallengeOpen, "123456", {}, "", kStartTime,
                       kStartTime + 300};
@@ -210,7 +210,8 @@ TEST(Store, EveryRecordRoundTrips) {
     PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", kPushPending, "https://a.example", kStartTime,
                  kStartTime + 120,         0};
     if (auto s = tx.insert_push(p); !s) return s;
-    return tx.insert_session({{5, 5, 5}, *id, l.id, "dsc_plus", "full", kStartTime, kStartTime + 3600});
+    return tx.insert_session(
+        {{5, 5, 5}, *id, l.id, "dsc_plus", "full", kStartTime, kStartTime + 3600, "pwd,hwk,otp,pin"});
   }));
   ASSERT_TRUE(store.read([&](StoreTx& tx) -> Status {
     auto u = tx.find_user("round");
@@ -231,6 +232,7 @@ TEST(Store, EveryRecordRoundTrips) {
     auto l = tx.get_login("llllllllllllllllllllll");
     EXPECT_EQ((*l)->token_hash, (Bytes{4, 4}));
     EXPECT_EQ((*l)->verified_kind, "dsc_plus");
+    EXPECT_EQ((*l)->secret_hash, (Bytes{6, 6, 6}));
     auto c = tx.latest_challenge("llllllllllllllllllllll");
     EXPECT_EQ((*c)->question, "123456");
     auto pending = tx.pending_pushes_of_device("dddddddddddddddddddddd", kStartTime);
@@ -241,6 +243,7 @@ TEST(Store, EveryRecordRoundTrips) {
     auto session = tx.get_session({5, 5, 5});
     EXPECT_TRUE(session && *session);
     EXPECT_EQ((*session)->expires_at, kStartTime + 3600);
+    EXPECT_EQ((*session)->amr, "pwd,hwk,otp,pin");
     EXPECT_FALSE(*tx.get_session({5, 5}));
     return ok_status();
   }));

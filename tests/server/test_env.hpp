@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -132,14 +133,30 @@ class TestServer {
   AuthService& service() { return *service_; }
   /// The directory holding the database and key files.
   const TempDir& dir() const { return dir_; }
+  /// The database and key files, for running slsctl against this server.
+  std::string db_path() const { return dir_.file("slsd.sqlite"); }
+  std::string master_key_path() const { return dir_.file("master.key"); }
+  std::string sign_key_path() const { return dir_.file("sign.key"); }
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
   const Keyring& keys() { return *keys_; }
   httplib::Client& client() { return *client_; }
   int port() const { return port_; }
 
+  /// Sends a request as the browser that started the login would: a browser
+  /// route of a login or push this server handed out gets its login secret
+  /// header, unless `headers` already has one (see send_unbound).
   Reply send(const std::string& method, const std::string& path, const std::string& body = {},
              httplib::Headers headers = {}, const std::string& content_type = "application/json") {
+    if (headers.find(std::string(kLoginSecretHeader)) == headers.end()) {
+      const std::string secret = secret_for_path(path);
+      if (!secret.empty()) headers.emplace(std::string(kLoginSecretHeader), secret);
+    }
+    return send_unbound(method, path, body, std::move(headers), content_type);
+  }
+  /// Sends exactly the given headers: what someone who knows only the ids sends.
+  Reply send_unbound(const std::string& method, const std::string& path, const std::string& body = {},
+                     httplib::Headers headers = {}, const std::string& content_type = "application/json") {
     httplib::Result r = method == "GET"      ? client_->Get(path.c_str(), headers)
                         : method == "DELETE" ? client_->Delete(path.c_str(), headers)
                         : method == "PUT"    ? client_->Put(path.c_str(), headers, body, content_type.c_str())
@@ -154,7 +171,15 @@ class TestServer {
     out.raw = r->body;
     auto parsed = json_parse(r->body);
     if (parsed) out.body = std::move(*parsed);
+    remember_secrets(path, out);
     return out;
+  }
+
+  /// The login secret the server gave for `login_id` (empty if unknown).
+  std::string login_secret(const std::string& login_id) {
+    std::lock_guard lock(log_mutex_);
+    auto it = secrets_.find(login_id);
+    return it == secrets_.end() ? std::string() : it->second;
   }
   Reply post(const std::string& path, const JsonValue& body, httplib::Headers headers = {}) {
     return send("POST", path, json_serialize(body), std::move(headers));
@@ -178,6 +203,37 @@ class TestServer {
   }
   Reply complete(const std::string& login_id, const std::string& token) {
     return post("/api/v1/login/" + login_id + "/complete", JsonValue::object().set("completion_token", token));
+  }
+
+  /// The id of a browser route of a login or push ("/api/v1/login/{id}/...",
+  /// "/api/v1/push/{id}"), empty for any other path.
+  static std::string bound_id(const std::string& path) {
+    static const std::string login_prefix = "/api/v1/login/", push_prefix = "/api/v1/push/";
+    if (path.rfind(login_prefix, 0) == 0) {
+      const auto end = path.find('/', login_prefix.size());
+      return end == std::string::npos ? std::string() : path.substr(login_prefix.size(), end - login_prefix.size());
+    }
+    if (path.rfind(push_prefix, 0) == 0 && path.find('/', push_prefix.size()) == std::string::npos)
+      return path.substr(push_prefix.size());
+    return {};
+  }
+  std::string secret_for_path(const std::string& path) {
+    const std::string id = bound_id(path);
+    return id.empty() ? std::string() : login_secret(id);
+  }
+  /// Keeps the secret of a new login, and of a push opened on a login.
+  void remember_secrets(const std::string& path, const Reply& r) {
+    if (r.status != 200) return;
+    std::lock_guard lock(log_mutex_);
+    if (path == "/api/v1/login") {
+      auto id = r.body.get_string("login_id");
+      auto secret = r.body.get_string("login_secret");
+      if (id && secret) secrets_[std::string(*id)] = std::string(*secret);
+    } else if (auto tx = r.body.get_string("tx_id")) {
+      const std::string id = bound_id(path);
+      auto it = secrets_.find(id);
+      if (it != secrets_.end()) secrets_[std::string(*tx)] = it->second;
+    }
   }
 
   /// The server log so far.
@@ -212,6 +268,8 @@ class TestServer {
   std::unique_ptr<Enrolment> admin_;
   std::mutex log_mutex_;
   std::vector<std::string> log_;
+  /// Login secrets by login id and by push transaction id (under log_mutex_).
+  std::map<std::string, std::string> secrets_;
 };
 
 /// The 6 digits of the code in an SMS text.

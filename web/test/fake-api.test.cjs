@@ -19,16 +19,36 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-/** A JSON request to the API: {status, headers, body}. */
-async function api(method, path, body, { lang = 'en' } = {}) {
+/** Login secrets by login id and push id, as the browser that started each login holds them. */
+const secrets = new Map();
+
+/** The login or push id of a browser route of a login ("/login/{id}/...", "/push/{id}"), else null. */
+function boundId(path) {
+  const match = /^\/login\/([\w-]+)\/|^\/push\/([\w-]+)$/.exec(path);
+  return match ? (match[1] ?? match[2]) : null;
+}
+
+/**
+ * A JSON request to the API: {status, headers, body}. Sends the login secret
+ * of the login the path names, as the component does, unless `secret` is
+ * given (null: no header at all).
+ */
+async function api(method, path, body, { lang = 'en', secret } = {}) {
   const init = { method, headers: { 'Accept-Language': lang } };
+  const sent = secret === undefined ? secrets.get(boundId(path)) : secret;
+  if (sent !== undefined && sent !== null) init.headers['X-SLS-Login-Secret'] = sent;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(`${fake.apiUrl}${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const reply = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  if (response.status === 200 && path === '/login') secrets.set(reply.body.login_id, reply.body.login_secret);
+  if (response.status === 200 && reply.body?.tx_id && secrets.has(boundId(path))) {
+    secrets.set(reply.body.tx_id, secrets.get(boundId(path)));
+  }
+  return reply;
 }
 
 /** Logs `username` in with the password and opens a challenge on its device of `kind`. */
@@ -73,6 +93,8 @@ test('a code-card login: format errors are free, wrong codes count, the right on
     access: 'full',
     limits: { daily: { unlimited: false, cents: 20_000_000 }, five_day: { unlimited: false, cents: 60_000_000 } },
     restrictions: [],
+    amr: ['pwd', 'otp'],
+    restricted: false,
   });
   const again = await api('POST', `/login/${loginId}/complete`, { completion_token: ok.body.completion_token });
   expect(again.status).toBe(401);
@@ -195,6 +217,30 @@ describe('push', () => {
     expect(third.body.error.code).toBe('push.too_many');
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(3500);
   });
+});
+
+test('a login id or push id without its login secret is an unknown id', async () => {
+  const { loginId, challenge } = await open('mobile', 'mobile_key');
+  const other = await api('POST', '/login', { username: 'card', password: TEST_PASSWORD });
+  const unbound = [null, other.body.login_secret, 'A'.repeat(43)];
+  fake.configure({ push: { decision: 'approve', afterPolls: 1 } });
+  for (const secret of unbound) {
+    const poll = await api('GET', `/push/${challenge.tx_id}`, undefined, { secret });
+    expect([poll.status, poll.body.error.code, poll.body.completion_token]).toEqual([404, 'push.not_found', undefined]);
+    const cancel = await api('DELETE', `/push/${challenge.tx_id}`, undefined, { secret });
+    expect(cancel.status).toBe(404);
+    for (const path of ['challenge', 'verify', 'sms/resend', 'complete']) {
+      const body = { device_id: 'x', challenge_id: 'x', response: 'x', completion_token: 'x' };
+      const r = await api('POST', `/login/${loginId}/${path}`, body, { secret });
+      expect([path, r.status, r.body.error.code]).toEqual([path, 404, 'login.not_found']);
+    }
+    const status = await api('GET', `/login/${loginId}/challenge-status`, undefined, { secret });
+    expect(status.status).toBe(404);
+  }
+  const approved = await api('GET', `/push/${challenge.tx_id}`);
+  expect(approved.body.status).toBe('approved');
+  expect((await api('POST', `/login/${loginId}/complete`, { completion_token: approved.body.completion_token })).status)
+    .toBe(200);
 });
 
 test('challenge/response: a QR payload signed by the test key, typed responses, online QR approval', async () => {

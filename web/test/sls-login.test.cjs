@@ -22,6 +22,7 @@
 const { loadLoginElement, watchHtmlParsing } = require('./support/login-element.cjs');
 
 const LOGIN_ID = 'L0gin_Id-0123456789abc';
+const LOGIN_SECRET = 'S3cret-0123456789abcdefghijklmnopqrstuvwxyzA';
 const TX_ID = 'Tx_0123456789abcdefghi';
 const SESSION = {
   username: 'alice',
@@ -82,7 +83,9 @@ function mockApi(routes) {
   return { fetch, requests, find: (method, path) => requests.filter((r) => r.method === method && r.path === `/api/v1${path}`) };
 }
 
-const loginOk = (devices) => () => ({ status: 200, body: { login_id: LOGIN_ID, state: 'second_factor', devices } });
+const loginOk = (devices) => () => ({
+  status: 200, body: { login_id: LOGIN_ID, login_secret: LOGIN_SECRET, state: 'second_factor', devices },
+});
 const cardChallenge = () => ({
   status: 200,
   body: { method: 'code_card', challenge_id: 'ch-1', expires_at: Math.floor(Date.now() / 1000) + 300, indices: [12, 77], card_serial: '0042' },
@@ -253,9 +256,14 @@ describe('a code-card login', () => {
       { challenge_id: 'ch-1', response: 'A3DX9K' },
       { completion_token: 'tok-secret' },
     ]);
-    for (const r of api.requests) {
+    for (const [i, r] of api.requests.entries()) {
       expect(r.credentials).toBe('same-origin');
-      expect(r.headers).toEqual({ Accept: 'application/json', 'Accept-Language': 'en', 'Content-Type': 'application/json' });
+      // After /login every request carries the login secret, in a header and nowhere else.
+      const secret = i === 0 ? {} : { 'X-SLS-Login-Secret': LOGIN_SECRET };
+      expect(r.headers).toEqual(
+        { ...secret, Accept: 'application/json', 'Accept-Language': 'en', 'Content-Type': 'application/json' });
+      expect(r.url).not.toContain(LOGIN_SECRET);
+      expect(JSON.stringify(r.body)).not.toContain(LOGIN_SECRET);
       expect(r.signal).toBeInstanceOf(AbortSignal);
     }
     // Nothing typed is left on the page.
@@ -368,7 +376,8 @@ describe('push approval (fake timers)', () => {
     await jest.advanceTimersByTimeAsync(1000); // first poll within first_delay_ms
     expect(pollsSoFar()).toHaveLength(1);
     const firstReplyAt = pollsSoFar()[0].at;
-    expect(pollsSoFar()[0].headers).toEqual({ Accept: 'application/json', 'Accept-Language': 'en' });
+    expect(pollsSoFar()[0].headers).toEqual(
+      { 'X-SLS-Login-Secret': LOGIN_SECRET, Accept: 'application/json', 'Accept-Language': 'en' });
     expect(pollsSoFar()[0].body).toBeUndefined();
 
     await jest.advanceTimersByTimeAsync(firstReplyAt + 6999 - Date.now());

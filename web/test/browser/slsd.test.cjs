@@ -63,6 +63,7 @@ async function openContext(target = server) {
   const pages = [];
   const staticFiles = [];
   const apiCalls = [];
+  const pending = [];
   async function open(relative) {
     const page = await context.newPage();
     const problems = watch(page);
@@ -74,7 +75,13 @@ async function openContext(target = server) {
     });
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/')) apiCalls.push({ method: request.method(), path: url.pathname });
+      if (!url.pathname.startsWith('/api/')) return;
+      const call = { method: request.method(), path: url.pathname, url: request.url(), headers: {}, reply: null };
+      apiCalls.push(call);
+      // Filled in as they arrive; read them after the flow is over.
+      pending.push(request.allHeaders().then((headers) => { call.headers = headers; }));
+      pending.push(request.response().then((response) => response?.text())
+        .then((text) => { call.reply = text ?? null; }).catch(() => {}));
     });
     pages.push({ page, problems });
     await page.goto(target.url + relative);
@@ -107,7 +114,12 @@ async function openContext(target = server) {
       expect(file.csp).not.toContain('unsafe-inline');
     }
   }
-  return { context, open, check, apiCalls, close: () => context.close() };
+  /** apiCalls with their request headers and reply texts in. */
+  async function settledCalls() {
+    await Promise.all(pending);
+    return apiCalls;
+  }
+  return { context, open, check, apiCalls, settledCalls, close: () => context.close() };
 }
 
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -477,6 +489,32 @@ describe('Mobile Key through the simulator page', () => {
     await expectAuthenticated(page, 'demo-mobile-key', 'push-approved');
     expect(await request.locator('.message').textContent()).not.toBe('');
     await page.close();
+    await ctx.check();
+  });
+
+  test('the login secret travels in a header only; no URL carries it or a completion token', async () => {
+    const before = ctx.apiCalls.length;
+    const page = await startLogin(ctx, 'demo-mobile-key');
+    const number = (await page.textContent('#login [part="number"]')).trim();
+    await approvePush(number);
+    await expectAuthenticated(page, 'demo-mobile-key', 'push-bound');
+    await page.close();
+    const calls = (await ctx.settledCalls()).slice(before);
+    const login = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/login');
+    const { login_id: loginId, login_secret: secret } = JSON.parse(login.reply);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(login.headers).not.toHaveProperty('x-sls-login-secret');
+    const tokens = calls.map((c) => /"completion_token":"([^"]+)"/.exec(c.reply ?? '')?.[1]).filter(Boolean);
+    expect(tokens.length).toBeGreaterThan(0);  // the approved push's status
+    // The login page's requests after /login: each names the login or its push, each carries the secret.
+    const bound = calls.filter((c) => c.path.startsWith(`/api/v1/login/${loginId}/`) ||
+      (/^\/api\/v1\/push\/[\w-]+$/.test(c.path)));
+    expect(bound.map((c) => `${c.method} ${c.path.replace(/[\w-]{22}/g, '{id}')}`)).toEqual(expect.arrayContaining([
+      'POST /api/v1/login/{id}/challenge', 'GET /api/v1/push/{id}', 'POST /api/v1/login/{id}/complete']));
+    for (const c of bound) expect([c.path, c.headers['x-sls-login-secret']]).toEqual([c.path, secret]);
+    for (const c of calls) {
+      for (const value of [secret, ...tokens]) expect([c.url, c.url.includes(value)]).toEqual([c.url, false]);
+    }
     await ctx.check();
   });
 

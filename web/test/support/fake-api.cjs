@@ -8,7 +8,10 @@
 //    OCRA keys, SMS and temporary codes) are kept in clear and compared with
 //    ===; the signing key is a published test key. None of it is secure.
 //  - Implemented: POST /login, /login/{id}/challenge, /verify, /sms/resend,
-//    /complete; GET and DELETE /push/{tx}; POST /push/{tx}/decision (Ed25519
+//    /complete; GET and DELETE /push/{tx} (the browser's routes after
+//    /login require its login_secret in X-SLS-Login-Secret, as slsd does: a
+//    missing or wrong one answers like an unknown id); POST
+//    /push/{tx}/decision (Ed25519
 //    device signature checked); POST /qr/approve; GET /login/{id}/
 //    challenge-status; GET /server-key. Not implemented (404): GET /device/
 //    {id}/pushes and POST /mobile-key/activate (the security centre's part).
@@ -89,6 +92,15 @@ const LIMITS = {
   temp_code: [5_000_000, 10_000_000],
 };
 
+/** RFC 8176 amr values of a session by device kind, as slsd reports them. */
+const AMR = {
+  none: ['pwd'],
+  sms: ['pwd', 'sms'],
+  mobile_key: ['pwd', 'swk'],
+  code_card: ['pwd', 'otp'],
+  temp_code: ['pwd', 'otp'],
+};
+
 /** The knobs' values after start and after reset(). */
 const DEFAULT_KNOBS = Object.freeze({
   /** What an unanswered push does: 'approve', 'deny' or 'never', after `afterPolls` polls. */
@@ -154,6 +166,13 @@ function field(body, name, maxLength = 1024) {
 }
 
 /** Checks a device's base64url Ed25519 signature of `message`. */
+/** Whether a sent login secret is the login's (constant time, as slsd compares). */
+function sameSecret(expected, sent) {
+  const a = Buffer.from(String(expected));
+  const b = Buffer.from(String(sent ?? ''));
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
 function verifyDeviceSignature(device, message, signature) {
   let bytes;
   try {
@@ -189,7 +208,7 @@ class FakeApi {
     this.serverKeys = core.ed25519_key_pair_from_seed(TEST_SERVER_SEED_HEX, 'en').value;
     /** The QR-signing public key (hex), as the Mobile Key pins it. */
     this.serverPublicKey = this.serverKeys.public_key;
-    /** Every API request answered: {method, path, route, status}. */
+    /** Every API request answered: {method, path, route, status, secret (the X-SLS-Login-Secret sent)}. */
     this.requests = [];
     /** SMS sent, oldest first: {username, phone, code}. */
     this.outbox = [];
@@ -340,7 +359,8 @@ class FakeApi {
     const apiPath = url.pathname.slice(API_BASE.length);
     const found = ROUTES.map(([method, pattern, name]) => ({ method, match: pattern.exec(apiPath), name }))
       .filter((r) => r.match);
-    const record = { method: request.method, path: url.pathname, route: found[0]?.name, status: 0 };
+    const secret = request.headers['x-sls-login-secret'] ?? '';
+    const record = { method: request.method, path: url.pathname, route: found[0]?.name, status: 0, secret };
     this.requests.push(record);
     const lang = this.core.resolve_lang(String(request.headers['accept-language'] || 'en').split(',')[0].trim());
     const send = (status, body, headers = {}) => {
@@ -376,7 +396,7 @@ class FakeApi {
         throw new ApiError(forced.status, forced.status >= 500 ? 'internal' : 'bad_argument');
       }
       const body = await this.readBody(request);
-      const result = this.route(route.name, route.match[1], body);
+      const result = this.route(route.name, route.match[1], body, secret);
       send(result.status ?? 200, result.body, result.headers);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -414,16 +434,17 @@ class FakeApi {
     return body;
   }
 
-  route(name, id, body) {
+  route(name, id, body, secret) {
     switch (name) {
       case 'POST /login': return this.startLogin(body);
-      case 'POST /login/{login_id}/challenge': return this.openChallengeFor(this.login(id), body);
-      case 'POST /login/{login_id}/verify': return this.verify(this.login(id), body);
-      case 'POST /login/{login_id}/sms/resend': return this.resendSms(this.login(id));
-      case 'POST /login/{login_id}/complete': return this.complete(this.login(id, { completing: true }), body);
-      case 'GET /login/{login_id}/challenge-status': return this.challengeStatus(this.login(id));
-      case 'GET /push/{tx_id}': return this.pushStatus(this.push(id), true);
-      case 'DELETE /push/{tx_id}': return this.cancelPush(this.push(id));
+      case 'POST /login/{login_id}/challenge': return this.openChallengeFor(this.login(id, { secret }), body);
+      case 'POST /login/{login_id}/verify': return this.verify(this.login(id, { secret }), body);
+      case 'POST /login/{login_id}/sms/resend': return this.resendSms(this.login(id, { secret }));
+      case 'POST /login/{login_id}/complete':
+        return this.complete(this.login(id, { secret, completing: true }), body);
+      case 'GET /login/{login_id}/challenge-status': return this.challengeStatus(this.login(id, { secret }));
+      case 'GET /push/{tx_id}': return this.pushStatus(this.push(id, { secret }), true);
+      case 'DELETE /push/{tx_id}': return this.cancelPush(this.push(id, { secret }));
       case 'POST /push/{tx_id}/decision': return this.pushDecision(this.push(id), body);
       case 'POST /qr/approve': return this.qrApprove(body);
       case 'GET /server-key':
@@ -458,9 +479,10 @@ class FakeApi {
 
   // --- logins -------------------------------------------------------------------
 
-  login(id, { completing = false } = {}) {
+  /** The login `id` for a browser route: `secret` must be its login secret, else it is "not found". */
+  login(id, { secret, completing = false } = {}) {
     const login = this.logins.get(id);
-    if (!login) throw new ApiError(404, 'login.not_found');
+    if (!login || !sameSecret(login.secret, secret)) throw new ApiError(404, 'login.not_found');
     if (!completing && login.state === 'completed') throw new ApiError(409, 'login.wrong_state');
     if (login.state !== 'completed' && this.now() >= login.expiresAt) throw new ApiError(410, 'login.expired');
     return login;
@@ -475,16 +497,22 @@ class FakeApi {
     this.checkLock(username);
     if (password !== TEST_PASSWORD) this.countFailure(username, 401, 'auth.bad_credentials');
     const login = {
-      id: randomId(), user, state: 'second_factor', expiresAt: this.now() + this.knobs.loginTtl,
+      id: randomId(), secret: crypto.randomBytes(32).toString('base64url'), user, state: 'second_factor',
+      expiresAt: this.now() + this.knobs.loginTtl,
       challenge: undefined, push: undefined, token: undefined, verifiedKind: undefined,
     };
     this.logins.set(login.id, login);
     if (user.devices.length === 0) {
       const token = this.verified(login, 'none');
-      return { body: { login_id: login.id, state: 'verified', devices: [], completion_token: token } };
+      return {
+        body: {
+          login_id: login.id, login_secret: login.secret, state: 'verified', devices: [], completion_token: token,
+        },
+      };
     }
     const reply = {
       login_id: login.id,
+      login_secret: login.secret,
       state: 'second_factor',
       devices: user.devices.map((d) => ({ device_id: d.id, kind: d.kind, label: d.label })),
     };
@@ -680,6 +708,8 @@ class FakeApi {
       access: 'full',
       limits: { daily: limit(daily), five_day: limit(fiveDay) },
       restrictions: kind === 'none' ? ['no_pink_sheet_otc'] : [],
+      amr: AMR[kind] ?? ['pwd'],
+      restricted: kind === 'sms',
     };
     return {
       body: session,
@@ -689,9 +719,13 @@ class FakeApi {
 
   // --- pushes and online QR approval -----------------------------------------------
 
-  push(id) {
+  /**
+   * The push `id`. For the browser's routes `secret` is given and must be the
+   * login secret of the push's login; the device's decision route passes none.
+   */
+  push(id, { secret = null } = {}) {
     const push = this.pushes.get(id);
-    if (!push) throw new ApiError(404, 'push.not_found');
+    if (!push || (secret !== null && !sameSecret(push.login.secret, secret))) throw new ApiError(404, 'push.not_found');
     if (push.status === 'pending' && this.now() >= push.expiresAt) push.status = 'expired';
     return push;
   }
