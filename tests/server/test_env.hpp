@@ -126,6 +126,7 @@ class TestServer {
   ManualClock& clock() { return clock_; }
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
+  AuthService& service() { return *service_; }
   const Keyring& keys() { return *keys_; }
   httplib::Client& client() { return *client_; }
   int port() const { return port_; }
