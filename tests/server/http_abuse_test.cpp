@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -248,6 +249,76 @@ TEST(HttpAbuse, HeaderFloodsGet431AndTheConnectionIsClosed) {
   auto [raw, closed] = send_flood(s.port(), 81, at_the_count);
   EXPECT_EQ(parse_raw(raw).status, 200) << raw.substr(0, 300);
   EXPECT_EQ(s.get("/api/v1/server-key").status, 200);
+}
+
+/// Sends one raw request from 127.0.0.1 and returns the reply the server
+/// sent before closing (the request asks it to close).
+std::string raw_exchange(int port, const std::string& request) {
+  RawConn c(source_address(1), port);
+  EXPECT_TRUE(c.connected());
+  c.send_all(request);
+  EXPECT_TRUE(c.read_for(5000ms)) << "the server kept the connection open";
+  return c.received();
+}
+
+// Requests the parser cannot read get the JSON error body too, and the
+// connection is closed (where the next request would start is unknown).
+TEST(HttpAbuse, MalformedRequestsGet400JsonAndAreClosed) {
+  TestServer s;
+  for (const std::string request :
+       {std::string("BLAH\r\n\r\n"), std::string("GET /api/v1/server-key HTTP/9.9\r\n\r\n"),
+        std::string("GET /api/v1/server-key HTTP/1.1\r\nNo colon here\r\n\r\n"),
+        std::string("GET /api/v1/server-key HTTP/1.1\r\nHost: a") + '\0' + "b\r\n\r\n",
+        std::string("POST /api/v1/login HTTP/1.1\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\n"),
+        std::string("POST /api/v1/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+                    "Content-Type: application/json\r\n\r\nzz\r\n")}) {
+    const std::string raw = raw_exchange(s.port(), request);
+    RawReply r = parse_raw(raw);
+    EXPECT_EQ(r.status, 400) << request << " -> " << raw;
+    EXPECT_EQ(r.code(), "http.bad_request") << request << " -> " << raw;
+  }
+  // A chunked body over the limit is refused as it arrives (no length to check first).
+  std::string chunked =
+      "POST /api/v1/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n";
+  for (int i = 0; i < 20; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
+  chunked += "0\r\n\r\n";
+  auto [raw, closed] = send_flood(s.port(), 82, chunked);
+  EXPECT_EQ(parse_raw(raw).status, 413) << raw.substr(0, 300);
+  EXPECT_EQ(parse_raw(raw).code(), "http.body_too_large");
+  EXPECT_EQ(s.get("/api/v1/server-key").status, 200);
+}
+
+// Static files never leave their directory: not with "..", not encoded, not
+// with backslashes or NUL, and hidden files are not served.
+TEST(HttpAbuse, StaticPathsCannotLeaveTheirDirectory) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("site/sub"));
+  std::ofstream(dir.file("site/index.html")) << "<title>index</title>";
+  std::ofstream(dir.file("site/sub/app.wasm")) << "wasm";
+  std::ofstream(dir.file("site/.env")) << "SECRET=1";
+  std::ofstream(dir.file("secret.txt")) << "SECRET=2";
+  HttpConfig http = test_http_config();
+  http.static_dir = dir.file("site");
+  TestServer s(test_service_config(), http);
+  auto get = [&](const std::string& path) {
+    return raw_exchange(s.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  };
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/sub/../../secret.txt",
+                           "/..%5csecret.txt", "/sub%5c..%5c..%5csecret.txt", "/index.html%00.txt", "/.env",
+                           "/%2eenv", "//secret.txt", "/sub//app.wasm"}) {
+    const std::string raw = get(path);
+    EXPECT_EQ(parse_raw(raw).status, 404) << path << " -> " << raw;
+    EXPECT_EQ(raw.find("SECRET"), std::string::npos) << path;
+  }
+  const std::string index = get("/");
+  EXPECT_EQ(parse_raw(index).status, 200) << index;
+  EXPECT_NE(index.find("<title>index</title>"), std::string::npos);
+  EXPECT_NE(index.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+  const std::string wasm = get("/sub/app.wasm");
+  EXPECT_NE(wasm.find("Content-Type: application/wasm"), std::string::npos) << wasm;
+  const std::string redirect = get("/sub");
+  EXPECT_EQ(parse_raw(redirect).status, 301) << redirect;
+  EXPECT_NE(redirect.find("Location: /sub/\r\n"), std::string::npos) << redirect;
 }
 
 /// A line of /proc/self/status ("VmHWM", "VmRSS") in kB, 0 if absent.
