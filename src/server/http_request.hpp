@@ -29,8 +29,10 @@ struct RequestLimits {
 
 /// Parses one HTTP/1.x request (feed it with Beast's read functions or put()).
 /// Fails with http::error::header_limit when the head passes max_header_bytes
-/// or max_header_fields, and with http::error::body_limit when the body passes
-/// max_body_bytes; memory stays within about the limits. The body limit is
+/// or max_header_fields, with http::error::body_limit when the body passes
+/// max_body_bytes, and with http::error::bad_transfer_encoding for a chunked
+/// body (only Content-Length bodies are taken); memory stays within about the
+/// limits. The body limit is
 /// enforced while the body is read, not from Content-Length, so that a caller
 /// can route a request before refusing its size (see content_length()).
 class RequestParser : public boost::beast::http::basic_parser<true> {

@@ -65,6 +65,8 @@ int status_for(Errc code) noexcept {
       return 413;
     case Errc::http_unsupported_media_type:
       return 415;
+    case Errc::http_length_required:
+      return 411;
     case Errc::http_headers_too_large:
       return 431;
     case Errc::http_too_many_connections:

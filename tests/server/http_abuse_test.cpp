@@ -270,21 +270,31 @@ TEST(HttpAbuse, MalformedRequestsGet400JsonAndAreClosed) {
         std::string("GET /api/v1/server-key HTTP/1.1\r\nNo colon here\r\n\r\n"),
         std::string("GET /api/v1/server-key HTTP/1.1\r\nHost: a") + '\0' + "b\r\n\r\n",
         std::string("POST /api/v1/login HTTP/1.1\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\n"),
-        std::string("POST /api/v1/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
-                    "Content-Type: application/json\r\n\r\nzz\r\n")}) {
+        std::string("POST /api/v1/login HTTP/1.1\r\nContent-Length: 1x\r\n\r\n")}) {
     const std::string raw = raw_exchange(s.port(), request);
     RawReply r = parse_raw(raw);
     EXPECT_EQ(r.status, 400) << request << " -> " << raw;
     EXPECT_EQ(r.code(), "http.bad_request") << request << " -> " << raw;
   }
-  // A chunked body over the limit is refused as it arrives (no length to check first).
+  // Bodies must come with a Content-Length: a chunked one is refused before
+  // any chunk is parsed, whatever its size.
   std::string chunked =
       "POST /api/v1/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n";
   for (int i = 0; i < 20; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
   chunked += "0\r\n\r\n";
-  auto [raw, closed] = send_flood(s.port(), 82, chunked);
+  for (const std::string& request : {chunked, chunked.substr(0, chunked.find("\r\n\r\n") + 4) + "zz\r\n"}) {
+    auto [raw, closed] = send_flood(s.port(), 82, request);
+    EXPECT_EQ(parse_raw(raw).status, 411) << raw.substr(0, 300);
+    EXPECT_EQ(parse_raw(raw).code(), "http.length_required");
+    EXPECT_TRUE(closed);
+  }
+  // A body over the limit is refused from its Content-Length, unread.
+  auto [raw, closed] = send_flood(s.port(), 83,
+                                  "POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: 100000000\r\n\r\n{");
   EXPECT_EQ(parse_raw(raw).status, 413) << raw.substr(0, 300);
   EXPECT_EQ(parse_raw(raw).code(), "http.body_too_large");
+  EXPECT_TRUE(closed);
   EXPECT_EQ(s.get("/api/v1/server-key").status, 200);
 }
 
