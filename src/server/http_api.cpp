@@ -134,6 +134,13 @@ struct Server {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(s);
   }
+  /// Lets running handlers finish and drops queued ones; once.
+  void stop_workers() {
+    std::call_once(workers_stopped, [this] {
+      workers.stop();
+      workers.join();
+    });
+  }
 
   // Destroyed in reverse order: the worker pool and the io_context (with the
   // sessions their queued handlers hold) go before what sessions use.
@@ -147,6 +154,7 @@ struct Server {
   tcp::acceptor acceptor{io};
   asio::steady_timer accept_retry{io};
   asio::thread_pool workers;
+  std::once_flag workers_stopped;
   std::atomic<bool> running{false};
 };
 
@@ -384,8 +392,7 @@ struct HttpApi::Impl {
   Impl(AuthService& s, const Clock& c, HttpConfig cfg, LogSink l) : server(s, c, std::move(cfg), std::move(l)) {}
   ~Impl() {
     server.io.stop();
-    server.workers.stop();
-    server.workers.join();
+    server.stop_workers();
   }
 };
 
@@ -444,8 +451,7 @@ bool HttpApi::listen() {
   // Stopped: finish the handlers that are running, drop the queued ones, and
   // close every connection so that clients see the end at once.
   s.running = false;
-  s.workers.stop();
-  s.workers.join();
+  s.stop_workers();
   error_code ignored;
   s.acceptor.close(ignored);
   std::vector<std::shared_ptr<Session>> open;

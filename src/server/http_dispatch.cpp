@@ -57,6 +57,14 @@ std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request
   return error_reply(429, Errc::rate_limited, lang, extras);
 }
 
+std::optional<HttpReply> Dispatcher::check_route(const RouteMatch& match, Lang lang) {
+  if (match.route != nullptr) return std::nullopt;
+  if (match.allow.empty()) return error_reply(404, Errc::http_not_found, lang);
+  HttpReply r = error_reply(405, Errc::http_method_not_allowed, lang);
+  r.headers.emplace_back("Allow", match.allow);
+  return r;
+}
+
 std::optional<HttpReply> Dispatcher::check_body_size(const RequestParser& parser, Lang lang) const {
   // A chunked body has no declared size; the parser stops it at the limit.
   const auto length = parser.content_length();
@@ -98,12 +106,7 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
   };
   if (auto r = check_rate_limit(request, a.lang)) return refuse(std::move(*r));
   RouteMatch match = router_.match(method, path);
-  if (match.route == nullptr) {
-    if (match.allow.empty()) return refuse(error_reply(404, Errc::http_not_found, a.lang));
-    HttpReply r = error_reply(405, Errc::http_method_not_allowed, a.lang);
-    r.headers.emplace_back("Allow", match.allow);
-    return refuse(std::move(r));
-  }
+  if (auto r = check_route(match, a.lang)) return refuse(std::move(*r));
   a.reply.route = std::string(match.route->pattern);
   if (auto r = check_body_size(parser, a.lang)) return refuse(std::move(*r));
   if (auto r = check_content_type(*match.route, request, a.lang)) return refuse(std::move(*r));

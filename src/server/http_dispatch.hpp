@@ -84,6 +84,7 @@ class Dispatcher {
   HttpReply call_route(const RouteSpec& route, const RequestContext& ctx, const std::vector<std::string>& params,
                        const JsonValue& body, const RequestView& request);
   std::optional<HttpReply> check_rate_limit(const RequestView& request, Lang lang);
+  static std::optional<HttpReply> check_route(const RouteMatch& match, Lang lang);
   std::optional<HttpReply> check_body_size(const RequestParser& parser, Lang lang) const;
   static std::optional<HttpReply> check_content_type(const RouteSpec& route, const RequestView& request, Lang lang);
 
