@@ -73,11 +73,8 @@ class ConnectionLimiter {
   bool admit(const std::string& key) {
     std::lock_guard lock(mutex_);
     if (open_ >= total_) return false;
-    std::size_t& n = by_key_[key];
-    if (n >= per_key_) {
-      if (n == 0) by_key_.erase(key);
-      return false;
-    }
+    std::size_t& n = by_key_[key];  // per_key_ >= 1: a new entry is always admitted
+    if (n >= per_key_) return false;
     ++n;
     ++open_;
     return true;
