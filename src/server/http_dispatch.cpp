@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "server/accept_language.hpp"
 #include "server/http_api.hpp"
 #include "sls/secure.hpp"
 

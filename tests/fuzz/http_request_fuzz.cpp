@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http_api.hpp"
+#include "server/accept_language.hpp"
 #include "server/http_request.hpp"
 #include "server/http_static.hpp"
 

@@ -265,7 +265,7 @@ std::string raw_exchange(int port, const std::string& request) {
 // connection is closed (where the next request would start is unknown).
 TEST(HttpAbuse, MalformedRequestsGet400JsonAndAreClosed) {
   TestServer s;
-  for (const std::string request :
+  for (const std::string& request :
        {std::string("BLAH\r\n\r\n"), std::string("GET /api/v1/server-key HTTP/9.9\r\n\r\n"),
         std::string("GET /api/v1/server-key HTTP/1.1\r\nNo colon here\r\n\r\n"),
         std::string("GET /api/v1/server-key HTTP/1.1\r\nHost: a") + '\0' + "b\r\n\r\n",
