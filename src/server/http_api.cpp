@@ -14,7 +14,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -23,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -223,6 +226,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (admission_.next == Admission::Next::reply) return send(std::move(admission_.reply));
     if (parser_->is_done()) return handle_on_worker();
+    if (beast::iequals(view_->header("Expect"), "100-continue")) return send_continue();
+    read_body();
+  }
+
+  /// A client that asked to be told (curl does for bodies over 1 KiB) gets
+  /// "100 Continue" now that the head passed the gates, instead of waiting.
+  void send_continue() {
+    continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, parser_->version());
+    http::async_write(stream_, *continue_, [self = shared_from_this()](error_code ec, std::size_t) {
+      self->continue_.reset();
+      if (ec) return self->close();
+      self->read_body();
+    });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code e, std::size_t) {
       if (e) return self->on_read_error(e);
       self->handle_on_worker();
@@ -327,6 +346,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<RequestView> view_;
   Admission admission_;
   http::response<http::string_body> response_;
+  std::unique_ptr<http::response<http::empty_body>> continue_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t drained_ = 0;
 };
