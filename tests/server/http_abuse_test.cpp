@@ -1,6 +1,7 @@
-// Attacks on slsd's HTTP front end from raw sockets: slow clients that hold
-// connections open, more connections per address than the cap, header floods,
-// and a second server on a taken port. Clients bind to source addresses of
+// slsd's HTTP front end driven from raw sockets: attacks (slow clients that
+// hold connections open, more connections per address than the cap, header
+// floods, malformed requests, static path escapes, a second server on a taken
+// port) and the connection handling they must not break. Clients bind to source addresses of
 // 127/8 (127.0.0.2, 127.0.0.3, ...) the way a botnet spreads over many IPs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -329,6 +330,30 @@ TEST(HttpAbuse, StaticPathsCannotLeaveTheirDirectory) {
   const std::string redirect = get("/sub");
   EXPECT_EQ(parse_raw(redirect).status, 301) << redirect;
   EXPECT_NE(redirect.find("Location: /sub/\r\n"), std::string::npos) << redirect;
+}
+
+// A client that sends "Expect: 100-continue" is told to go on as soon as the
+// head has passed the gates, and one whose head fails them gets the refusal
+// without sending its body.
+TEST(HttpAbuse, ExpectContinueIsAnsweredBeforeTheBody) {
+  TestServer s;
+  const std::string body = R"({"username":"nobody","password":"wrong"})";
+  RawConn c(source_address(1), s.port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send_all("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n"));
+  for (int i = 0; i < 50 && c.received().find("\r\n\r\n") == std::string::npos; ++i) c.read_for(100ms);
+  EXPECT_EQ(c.received().rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << c.received();
+  ASSERT_TRUE(c.send_all(body));
+  c.read_for(5000ms);
+  EXPECT_NE(c.received().find("HTTP/1.1 401 "), std::string::npos) << c.received();
+
+  RawConn refused(source_address(1), s.port());
+  ASSERT_TRUE(refused.send_all("POST /api/v1/nothing HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                               "Content-Length: 100\r\n\r\n"));
+  EXPECT_TRUE(refused.read_for(5000ms));
+  EXPECT_EQ(parse_raw(refused.received()).status, 404) << refused.received();
 }
 
 /// A line of /proc/self/status ("VmHWM", "VmRSS") in kB, 0 if absent.
