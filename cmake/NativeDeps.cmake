@@ -13,8 +13,21 @@ set_target_properties(sls_qrcodegen PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${QRCODEGEN_INCLUDE_DIR}")
 add_library(sls::qrcodegen ALIAS sls_qrcodegen)
 
+if(SLS_BUILD_SERVER)
+  # slsd's HTTP front end: Boost.Beast and Boost.Asio, header-only (so is
+  # Boost.System since 1.69), as the Boost::headers target.
+  find_package(Boost 1.81 REQUIRED CONFIG)
+endif()
+
 if(SLS_BUILD_TESTS)
   find_package(GTest REQUIRED)
+  if(SLS_BUILD_SERVER)
+    # The server tests' HTTP client (the server itself does not use it).
+    # Debian's cpp-httplib ships a compiled library; its pkg-config file
+    # carries the feature macros the library was built with, which the
+    # header must see.
+    pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+  endif()
   # Test vectors are JSON files shared with the Jest suites.
   find_package(nlohmann_json 3 REQUIRED)
 endif()

@@ -81,14 +81,28 @@ struct HttpConfig {
   /// printed, served at GET /api/v1/demo/users so the demo pages can load
   /// the virtual devices. Empty: that route does not exist.
   std::string demo_users_json;
-  /// Worker threads of the HTTP server.
+  /// Threads that run route handlers (password hashing, SQLite). The
+  /// network I/O never waits on them.
   std::size_t threads = 8;
-  /// How long an idle kept-alive connection keeps its worker thread, in
-  /// seconds (>= 1). The HTTP library gives each connection one thread for
-  /// its whole life; a page waiting on a push polls every 1 to 5 s, so a
-  /// longer idle time would let `threads` waiting pages hold every thread
-  /// and stall the next one.
-  std::time_t keep_alive_seconds = 1;
+  /// Threads that read and write the sockets (>= 1); none ever blocks.
+  std::size_t io_threads = 2;
+  /// Seconds a client has to send a whole request, headers and body, however
+  /// slowly its bytes trickle in; then the connection is closed. A new
+  /// connection's first request has this long from the connect.
+  std::time_t request_timeout_seconds = 10;
+  /// Seconds an idle kept-alive connection waits for its next request. An
+  /// idle connection holds no thread, only a socket and a small buffer.
+  std::time_t keep_alive_seconds = 5;
+  /// Open connections from one client address (IPv6: one /64) at a time;
+  /// further ones get 503 and are closed at once.
+  std::size_t max_connections_per_address = 16;
+  /// Open connections in all; further ones get 503 and are closed at once.
+  /// Keep it below the process's file limit (ulimit -n).
+  std::size_t max_connections = 1000;
+  /// Largest request head (request line and all header lines) in bytes, and
+  /// most header fields; more gives 431 and the connection is closed.
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_fields = 100;
 };
 
 }  // namespace sls::server

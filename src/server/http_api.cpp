@@ -1,360 +1,491 @@
+// slsd's HTTP front end on Boost.Beast and Asio: the listening socket, the
+// connection caps, and each connection as an asynchronous state machine
+// (idle wait, head, body, handler on a worker, write, close). No I/O thread
+// ever blocks: route handlers run on a separate worker pool and hand their
+// reply back to the connection's strand. What a request gets is decided in
+// http_dispatch.cpp.
 #include "server/http_api.hpp"
 
-#include <httplib.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 
-#include <algorithm>
-#include <cctype>
+#include <atomic>
 #include <chrono>
 #include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "server/http_dispatch.hpp"
+#include "server/http_request.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
 
 namespace sls::server {
 
-Lang lang_from_accept_language(std::string_view header) noexcept {
-  Lang best = Lang::en;
-  double best_q = -1;
-  std::size_t pos = 0;
-  while (pos <= header.size()) {
-    std::size_t end = header.find(',', pos);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view item = header.substr(pos, end - pos);
-    std::string_view tag = item.substr(0, item.find(';'));
-    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
-    double q = 1.0;
-    if (auto qp = item.find(";q="); qp != std::string_view::npos) {
-      std::string_view qs = item.substr(qp + 3);
-      // q values are "0", "1" or "0.ddd" (RFC 9110); anything else counts as 0.
-      q = 0;
-      if (!qs.empty() && qs[0] == '1')
-        q = 1;
-      else if (qs.size() >= 3 && qs[0] == '0' && qs[1] == '.') {
-        double scale = 0.1;
-        for (std::size_t i = 2; i < qs.size() && i < 5 && std::isdigit(static_cast<unsigned char>(qs[i])); ++i) {
-          q += (qs[i] - '0') * scale;
-          scale /= 10;
-        }
-      }
-    }
-    if (!tag.empty() && tag != "*" && q > best_q) {
-      best_q = q;
-      best = lang_from_tag(tag);
-    }
-    pos = end + 1;
-  }
-  return best;
-}
-
 namespace {
 
-using Params = std::vector<std::string>;
-using RouteHandler =
-    std::function<ApiResponse(const RequestContext&, const Params&, const JsonValue&, const httplib::Request&)>;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using beast::error_code;
 
-struct Route {
-  std::string method;
-  /// Path segments; "{}" matches one non-empty segment (captured in order).
-  std::vector<std::string> segments;
-  std::string pattern;  ///< for the log
-  bool json_body;
-  RouteHandler handler;
+/// Bytes read and thrown away after an error reply before closing, so that
+/// the client reads the reply instead of a reset; and how long that may take.
+constexpr std::size_t kMaxDrainBytes = 1 << 20;
+constexpr auto kDrainTime = std::chrono::seconds(1);
+/// How long accepting pauses when the process is out of file descriptors.
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+
+/// What a connection counts against in the per-address cap: the IPv4
+/// address, or the /64 of an IPv6 one (one subscriber's usual allocation).
+std::string connection_key(const asio::ip::address& address) {
+  if (address.is_v6()) {
+    const auto v6 = address.to_v6();
+    if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  return address.to_string();
+}
+
+/// Open connections per key and in all, against the two caps.
+class ConnectionLimiter {
+ public:
+  ConnectionLimiter(std::size_t per_key, std::size_t total) : per_key_(per_key), total_(total) {}
+
+  /// Counts a new connection of `key`; false (nothing counted) over a cap.
+  bool admit(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (open_ >= total_) return false;
+    std::size_t& n = by_key_[key];  // per_key_ >= 1: a new entry is always admitted
+    if (n >= per_key_) return false;
+    ++n;
+    ++open_;
+    return true;
+  }
+  /// Uncounts a connection admit() counted.
+  void release(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) return;
+    if (--it->second == 0) by_key_.erase(it);
+    --open_;
+  }
+
+ private:
+  const std::size_t per_key_;
+  const std::size_t total_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::size_t> by_key_;
+  std::size_t open_ = 0;
 };
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  if (!path.empty() && path[0] == '/') pos = 1;
-  while (pos <= path.size()) {
-    std::size_t end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    out.emplace_back(path.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
+/// A parse error of the request itself (a bad request line, header or
+/// chunk), as opposed to the client going away or running out of time.
+bool is_malformed_request(error_code ec) {
+  const error_code any_http_error = http::error::bad_method;
+  return ec.category() == any_http_error.category() && ec != http::error::end_of_stream &&
+         ec != http::error::partial_message;
 }
 
-bool match_route(const Route& r, const std::vector<std::string>& segs, Params& params) {
-  if (r.segments.size() != segs.size()) return false;
-  Params captured;
-  for (std::size_t i = 0; i < segs.size(); ++i) {
-    if (r.segments[i] == "{}") {
-      if (segs[i].empty()) return false;
-      captured.push_back(segs[i]);
-    } else if (r.segments[i] != segs[i]) {
-      return false;
+class Session;
+
+/// Everything the connections share; owned by HttpApi::Impl.
+struct Server {
+  Server(AuthService& service, const Clock& clock, HttpConfig cfg, HttpApi::LogSink log)
+      : config(std::move(cfg)),
+        limits(RequestLimits::from(config)),
+        dispatcher(service, clock, config, std::move(log)),
+        connections(std::max<std::size_t>(1, config.max_connections_per_address),
+                    std::max<std::size_t>(1, config.max_connections)),
+        workers(std::max<std::size_t>(1, config.threads)) {}
+
+  std::chrono::seconds request_timeout() const {
+    return std::chrono::seconds(std::max<std::time_t>(1, config.request_timeout_seconds));
+  }
+  std::chrono::seconds keep_alive() const {
+    return std::chrono::seconds(std::max<std::time_t>(1, config.keep_alive_seconds));
+  }
+
+  void remember(Session* s, const std::shared_ptr<Session>& p) {
+    std::lock_guard lock(sessions_mutex);
+    sessions[s] = p;
+  }
+  void forget(Session* s) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(s);
+  }
+  /// Lets running handlers finish and drops queued ones; once.
+  void stop_workers() {
+    std::call_once(workers_stopped, [this] {
+      workers.stop();
+      workers.join();
+    });
+  }
+
+  // Destroyed in reverse order: the worker pool and the io_context (with the
+  // sessions their queued handlers hold) go before what sessions use.
+  const HttpConfig config;
+  const RequestLimits limits;
+  Dispatcher dispatcher;
+  ConnectionLimiter connections;
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  asio::steady_timer accept_retry{io};
+  asio::thread_pool workers;
+  std::once_flag workers_stopped;
+  std::atomic<bool> running{false};
+};
+
+/// One client connection. All its steps run on its own strand; only the
+/// route handler runs elsewhere (a worker), while no I/O is pending.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server& server, std::string key, std::string remote)
+      : stream_(std::move(socket)),
+        server_(server),
+        key_(std::move(key)),
+        remote_(std::move(remote)),
+        // Room for a head at the limit plus what follows it in one read; a
+        // head that fills it is over the limit (431).
+        buffer_(server.limits.max_header_bytes + 8 * 1024) {}
+  ~Session() {
+    server_.connections.release(key_);
+    server_.forget(this);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// The first request has request_timeout from the connect, idle time included.
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->stream_.expires_after(self->server_.request_timeout());
+      self->read_head();
+    });
+  }
+
+  /// Closes the socket; only while no thread runs the io_context.
+  void close_now() { close(); }
+
+ private:
+  /// Between requests: the idle deadline until the next request's first byte.
+  void wait_for_request() {
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      stream_.expires_after(server_.request_timeout());
+      read_head();
+      return;
     }
+    stream_.expires_after(server_.keep_alive());
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
+      if (ec) return self->close();
+      self->buffer_.commit(n);
+      // From the first byte, the whole request must arrive within the deadline.
+      self->stream_.expires_after(self->server_.request_timeout());
+      self->read_head();
+    });
   }
-  params = std::move(captured);
-  return true;
+
+  void read_head() {
+    parser_.emplace(server_.limits);
+    view_.emplace(*parser_, remote_);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](error_code ec, std::size_t) { self->on_head(ec); });
+  }
+
+  void on_head(error_code ec) {
+    started_ = std::chrono::steady_clock::now();
+    if (ec) return on_read_error(ec);
+    try {
+      admission_ = server_.dispatcher.admit(*parser_, *view_);
+    } catch (const std::exception& e) {
+      server_.dispatcher.log_error("error " + std::string(parser_->method()) + ": exception: " + e.what());
+      HttpReply r = Dispatcher::error_reply(500, Errc::internal, Lang::en);
+      r.close = true;
+      return send(std::move(r));
+    }
+    if (admission_.next == Admission::Next::reply) return send(std::move(admission_.reply));
+    if (parser_->is_done()) return handle_on_worker();
+    if (beast::iequals(view_->header("Expect"), "100-continue")) return send_continue();
+    read_body();
+  }
+
+  /// A client that asked to be told (curl does for bodies over 1 KiB) gets
+  /// "100 Continue" now that the head passed the gates, instead of waiting.
+  void send_continue() {
+    continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_, parser_->version());
+    http::async_write(stream_, *continue_, [self = shared_from_this()](error_code ec, std::size_t) {
+      self->continue_.reset();
+      if (ec) return self->close();
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code e, std::size_t) {
+      if (e) return self->on_read_error(e);
+      self->handle_on_worker();
+    });
+  }
+
+  /// Runs the handler on the worker pool and posts its reply back here. The
+  /// session's state is the worker's alone meanwhile: nothing is pending on
+  /// the strand.
+  void handle_on_worker() {
+    asio::post(server_.workers, [self = shared_from_this()] {
+      HttpReply reply = self->admission_.next == Admission::Next::static_file
+                            ? self->server_.dispatcher.serve_static(self->admission_, *self->view_)
+                            : self->server_.dispatcher.handle(self->admission_, *self->view_, self->parser_->body());
+      asio::post(self->stream_.get_executor(),
+                 [self, reply = std::move(reply)]() mutable { self->send(std::move(reply)); });
+    });
+  }
+
+  /// A request that could not be read whole: answer what can be answered,
+  /// close quietly otherwise (timeouts, resets, a client that went away).
+  void on_read_error(error_code ec) {
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      HttpReply r = Dispatcher::error_reply(431, Errc::http_headers_too_large, Lang::en);
+      r.close = true;
+      return send(std::move(r));
+    }
+    if (ec == http::error::bad_transfer_encoding) {
+      HttpReply r = Dispatcher::error_reply(411, Errc::http_length_required, Lang::en);
+      r.close = true;
+      return send(std::move(r));
+    }
+    if (ec == http::error::body_limit) {
+      HttpReply r = Dispatcher::error_reply(413, Errc::http_body_too_large, admission_.lang);
+      r.route = admission_.reply.route;
+      r.close = true;
+      return send(std::move(r));
+    }
+    if (is_malformed_request(ec)) {
+      HttpReply r = Dispatcher::error_reply(400, Errc::http_bad_request, Lang::en);
+      r.close = true;
+      return send(std::move(r));
+    }
+    close();
+  }
+
+  void send(HttpReply reply) {
+    const bool head_read = parser_ && parser_->is_header_done();
+    const std::string_view method = head_read ? parser_->method() : std::string_view("-");
+    server_.dispatcher.log_request(remote_, method, reply, std::chrono::steady_clock::now() - started_);
+    const bool keep_alive =
+        head_read && !reply.close && parser_->is_done() && parser_->keep_alive() && server_.running.load();
+    response_ = {};
+    response_.version(head_read ? parser_->version() : 11);
+    response_.result(static_cast<unsigned>(reply.status));
+    for (auto& [name, value] : reply.headers) response_.insert(name, value);
+    if (!reply.content_type.empty()) response_.set(http::field::content_type, reply.content_type);
+    response_.body() = std::move(reply.body);
+    response_.prepare_payload();
+    if (method == "HEAD") response_.body().clear();  // Content-Length stays that of the GET
+    response_.keep_alive(keep_alive);
+    stream_.expires_after(server_.request_timeout());
+    http::async_write(stream_, response_, [self = shared_from_this(), keep_alive](error_code ec, std::size_t) {
+      self->response_ = {};
+      if (ec) return self->close();
+      if (!keep_alive) return self->close_after_drain();
+      self->parser_.reset();
+      self->wait_for_request();
+    });
+  }
+
+  /// Closes after the reply has gone, reading (and dropping) what the client
+  /// still sends for a moment: closing with unread data would send a reset,
+  /// and the client could lose the reply it has not read yet.
+  void close_after_drain() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kDrainTime);
+    drain();
+  }
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Server& server_;
+  const std::string key_;
+  const std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<RequestParser> parser_;
+  std::optional<RequestView> view_;
+  Admission admission_;
+  http::response<http::string_body> response_;
+  std::unique_ptr<http::response<http::empty_body>> continue_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::size_t drained_ = 0;
+};
+
+/// Answers a connection over a cap with 503 and closes it, without a
+/// session: one non-blocking write of a short reply the socket buffer holds.
+void refuse_connection(tcp::socket& socket) {
+  static const std::string reply = [] {
+    HttpReply r = Dispatcher::error_reply(503, Errc::http_too_many_connections, Lang::en);
+    std::string out = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + r.content_type +
+                      "\r\nCache-Control: no-store\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                      std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
+    return out;
+  }();
+  error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(reply), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
-/// `c` with the login secret header of `req` (routes of a login's browser).
-RequestContext with_login_secret(const RequestContext& c, const httplib::Request& req) {
-  RequestContext out = c;
-  out.login_secret = req.get_header_value(std::string(kLoginSecretHeader).c_str());
-  return out;
+/// Applies the caps to a new connection and starts its session.
+void admit_connection(Server& server, tcp::socket socket) {
+  error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already
+  std::string key = connection_key(peer.address());
+  if (!server.connections.admit(key)) return refuse_connection(socket);
+  // Replies go out as soon as they are written: without TCP_NODELAY the body
+  // waits for the ACK of the headers (Nagle), which the client delays (about
+  // 40 ms per request on Linux).
+  socket.set_option(tcp::no_delay(true), ec);
+  auto session = std::make_shared<Session>(std::move(socket), server, std::move(key), peer.address().to_string());
+  server.remember(session.get(), session);
+  session->start();
 }
 
-bool is_json_content_type(std::string_view ct) {
-  std::string_view type = ct.substr(0, ct.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  std::string lower(type);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json";
+void accept_next(Server& server) {
+  server.acceptor.async_accept(asio::make_strand(server.io), [&server](error_code ec, tcp::socket socket) {
+    if (!server.acceptor.is_open() || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of file descriptors (or another transient failure): try again
+      // shortly instead of spinning.
+      server.dispatcher.log_error("accept failed: " + ec.message());
+      server.accept_retry.expires_after(kAcceptRetry);
+      server.accept_retry.async_wait([&server](error_code e) {
+        if (!e) accept_next(server);
+      });
+      return;
+    }
+    admit_connection(server, std::move(socket));
+    accept_next(server);
+  });
 }
 
 }  // namespace
 
 struct HttpApi::Impl {
-  AuthService& service;
-  const Clock& clock;
-  HttpConfig config;
-  LogSink log;
-  RateLimiter limiter;
-  httplib::Server server;
-  std::vector<Route> routes;
-
-  Impl(AuthService& s, const Clock& c, HttpConfig cfg, LogSink l)
-      : service(s), clock(c), config(std::move(cfg)), log(std::move(l)), limiter(config.rate_limit) {}
-
-  void add(std::string method, std::string_view pattern, bool json_body, RouteHandler h) {
-    routes.push_back(Route{std::move(method), split_path(pattern), std::string(pattern), json_body, std::move(h)});
-  }
-
-  void write(httplib::Response& res, ApiResponse r, std::string_view route_pattern, const httplib::Request& req) {
-    if (!r.log_note.empty() && log) log("error " + req.method + " " + std::string(route_pattern) + ": " + r.log_note);
-    for (auto& [k, v] : r.headers) res.set_header(k, v);
-    res.set_header("Cache-Control", "no-store");
-    res.status = r.status;
-    res.set_content(json_serialize(r.body), "application/json; charset=utf-8");
-  }
-
-  void write_error(httplib::Response& res, int status, Errc code, Lang lang, const ErrorExtras& extras = {}) {
-    ApiResponse r = error_response(status, fail(code), lang, extras);
-    for (auto& [k, v] : r.headers) res.set_header(k, v);
-    res.set_header("Cache-Control", "no-store");
-    res.status = status;
-    res.set_content(json_serialize(r.body), "application/json; charset=utf-8");
-  }
-
-  void dispatch(const httplib::Request& req, httplib::Response& res) {
-    const auto started = std::chrono::steady_clock::now();
-    const Lang lang = lang_from_accept_language(req.get_header_value("Accept-Language"));
-    std::string pattern = "(unrouted)";
-    try {
-      dispatch_inner(req, res, lang, pattern);
-    } catch (const std::exception& e) {
-      if (log) log("error " + req.method + " " + pattern + ": exception: " + e.what());
-      write_error(res, 500, Errc::internal, lang);
-    } catch (...) {
-      if (log) log("error " + req.method + " " + pattern + ": unknown exception");
-      write_error(res, 500, Errc::internal, lang);
-    }
-    if (log) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-      log(req.remote_addr + " " + req.method + " " + pattern + " " + std::to_string(res.status) + " " +
-          std::to_string(ms.count()) + "ms");
-    }
-  }
-
-  void dispatch_inner(const httplib::Request& req, httplib::Response& res, Lang lang, std::string& pattern) {
-    RequestContext ctx{req.remote_addr, lang};
-    const auto decision = limiter.take(req.remote_addr, clock.now_ms());
-    if (!decision.allowed) {
-      ErrorExtras extras;
-      extras.retry_after = decision.retry_after;
-      write_error(res, 429, Errc::rate_limited, lang, extras);
-      return;
-    }
-    const auto segs = split_path(req.path);
-    const Route* route = nullptr;
-    Params params;
-    std::string allow;
-    for (const Route& r : routes) {
-      Params p;
-      if (!match_route(r, segs, p)) continue;
-      if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
-      if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
-        route = &r;
-        params = std::move(p);
-        break;
-      }
-    }
-    if (route == nullptr) {
-      if (allow.empty()) {
-        write_error(res, 404, Errc::http_not_found, lang);
-      } else {
-        res.set_header("Allow", allow);
-        write_error(res, 405, Errc::http_method_not_allowed, lang);
-      }
-      return;
-    }
-    pattern = route->pattern;
-    JsonValue body = JsonValue::object();
-    if (route->json_body) {
-      if (req.body.size() > config.max_body_bytes) {
-        write_error(res, 413, Errc::http_body_too_large, lang);
-        return;
-      }
-      if (!is_json_content_type(req.get_header_value("Content-Type"))) {
-        write_error(res, 415, Errc::http_unsupported_media_type, lang);
-        return;
-      }
-      auto parsed = json_parse(req.body, config.max_body_bytes);
-      if (!parsed || !parsed->is_object()) {
-        write_error(res, 400, Errc::request_malformed_json, lang);
-        return;
-      }
-      body = std::move(*parsed);
-    }
-    ApiResponse r = route->handler(ctx, params, body, req);
-    body.wipe();  // it may have held a password or a code
-    write(res, std::move(r), pattern, req);
+  Server server;
+  Impl(AuthService& s, const Clock& c, HttpConfig cfg, LogSink l) : server(s, c, std::move(cfg), std::move(l)) {}
+  ~Impl() {
+    server.io.stop();
+    server.stop_workers();
   }
 };
 
 HttpApi::HttpApi(AuthService& service, const Clock& clock, HttpConfig config, LogSink log)
-    : impl_(std::make_unique<Impl>(service, clock, std::move(config), std::move(log))) {
-  Impl& im = *impl_;
-  AuthService& s = service;
-  const bool secure = im.config.secure_cookies;
-  using Req = httplib::Request;
-  im.add("POST", "/api/v1/login", true,
-         [&s](const RequestContext& c, const Params&, const JsonValue& b, const Req&) { return s.start_login(c, b); });
-  im.add("POST", "/api/v1/login/{}/challenge", true,
-         [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
-           return s.open_challenge(with_login_secret(c, r), p[0], b);
-         });
-  im.add(
-      "POST", "/api/v1/login/{}/verify", true,
-      [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
-        return s.verify(with_login_secret(c, r), p[0], b);
-      });
-  im.add(
-      "POST", "/api/v1/login/{}/sms/resend", false,
-      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-        return s.resend_sms(with_login_secret(c, r), p[0]);
-      });
-  im.add("POST", "/api/v1/login/{}/complete", true,
-         [&s, secure](const RequestContext& c, const Params& p, const JsonValue& b, const Req& r) {
-           return s.complete(with_login_secret(c, r), p[0], b, secure);
-         });
-  im.add("GET", "/api/v1/login/{}/challenge-status", false,
-         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-           return s.challenge_status(with_login_secret(c, r), p[0]);
-         });
-  im.add("GET", "/api/v1/push/{}", false,
-         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-           return s.push_status(with_login_secret(c, r), p[0]);
-         });
-  im.add(
-      "DELETE", "/api/v1/push/{}", false,
-      [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-        return s.cancel_push(with_login_secret(c, r), p[0]);
-      });
-  im.add("POST", "/api/v1/push/{}/decision", true,
-         [&s](const RequestContext& c, const Params& p, const JsonValue& b, const Req&) {
-           return s.push_decision(c, p[0], b);
-         });
-  im.add("GET", "/api/v1/device/{}/pushes", false,
-         [&s](const RequestContext& c, const Params& p, const JsonValue&, const Req& r) {
-           return s.device_pushes(c, p[0], r.get_header_value("X-SLS-Device-Signature"),
-                                  r.get_header_value("X-SLS-Device-Time"));
-         });
-  im.add("POST", "/api/v1/qr/approve", true,
-         [&s](const RequestContext& c, const Params&, const JsonValue& b, const Req&) { return s.qr_approve(c, b); });
-  im.add("POST", "/api/v1/mobile-key/activate", true,
-         [&s](const RequestContext& c, const Params&, const JsonValue& b, const Req&) {
-           return s.activate_mobile_key(c, b);
-         });
-  im.add("GET", "/api/v1/server-key", false,
-         [&s](const RequestContext& c, const Params&, const JsonValue&, const Req&) { return s.server_key(c); });
-  if (im.config.demo)
-    im.add("GET", "/api/v1/demo/outbox", false,
-           [&s](const RequestContext& c, const Params&, const JsonValue&, const Req&) { return s.demo_outbox(c); });
-  if (im.config.demo && !im.config.demo_users_json.empty()) {
-    // Parsed once here; slsd has checked that it parses.
-    auto users = json_parse(im.config.demo_users_json);
-    im.add("GET", "/api/v1/demo/users", false,
-           [users = users ? std::move(*users) : JsonValue::object()](const RequestContext&, const Params&,
-                                                                     const JsonValue&, const Req&) {
-             return ApiResponse{200, users, {}, {}};
-           });
-  }
-  if (im.config.demo && !im.config.static_dir.empty())
-    // The demo's start page (a directory index would win if there were one).
-    im.add("GET", "/", false, [](const RequestContext&, const Params&, const JsonValue&, const Req&) {
-      return ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}};
-    });
-
-  httplib::Server& srv = im.server;
-  const std::size_t threads = std::max<std::size_t>(1, im.config.threads);
-  srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // httplib refuses larger bodies itself (413) before reading them whole.
-  srv.set_payload_max_length(im.config.max_body_bytes);
-  // Answers go out as soon as they are written: without TCP_NODELAY the
-  // body waits for the ACK of the headers (Nagle), which the client delays
-  // (about 40 ms per request on Linux).
-  srv.set_tcp_nodelay(true);
-  srv.set_keep_alive_timeout(std::max<std::time_t>(1, im.config.keep_alive_seconds));
-  srv.set_read_timeout(10, 0);
-  srv.set_write_timeout(10, 0);
-  if (!im.config.static_dir.empty()) {
-    // Headers of the mount point go on GET and HEAD answers alike (a file
-    // request handler would miss HEAD).
-    srv.set_mount_point("/", im.config.static_dir,
-                        {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
-                         {"X-Content-Type-Options", "nosniff"},
-                         {"Referrer-Policy", "no-referrer"},
-                         {"Cache-Control", "no-store"}});
-  }
-  auto handler = [&im](const httplib::Request& req, httplib::Response& res) { im.dispatch(req, res); };
-  srv.Get(".*", handler);
-  srv.Post(".*", handler);
-  srv.Put(".*", handler);
-  srv.Patch(".*", handler);
-  srv.Delete(".*", handler);
-  srv.Options(".*", handler);
-  // Errors httplib answers on its own (unknown method, body over the limit,
-  // malformed request line) get the same JSON error body.
-  srv.set_error_handler(
-      httplib::Server::HandlerWithResponse([&im](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        const Lang lang = lang_from_accept_language(req.get_header_value("Accept-Language"));
-        const Errc code = res.status == 413   ? Errc::http_body_too_large
-                          : res.status == 404 ? Errc::http_not_found
-                          : res.status == 405 ? Errc::http_method_not_allowed
-                          : res.status == 415 ? Errc::http_unsupported_media_type
-                          : res.status >= 500 ? Errc::internal
-                                              : Errc::bad_argument;
-        im.write_error(res, res.status, code, lang);
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  srv.set_exception_handler([&im](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    if (im.log) im.log("error " + req.method + ": exception escaped a handler");
-    im.write_error(res, 500, Errc::internal, lang_from_accept_language(req.get_header_value("Accept-Language")));
-  });
-}
+    : impl_(std::make_unique<Impl>(service, clock, std::move(config), std::move(log))) {}
 
 HttpApi::~HttpApi() { stop(); }
 
 Result<int> HttpApi::bind() {
-  const auto& c = impl_->config;
-  if (c.port == 0) {
-    const int port = impl_->server.bind_to_any_port(c.host);
-    if (port <= 0) return fail(Errc::bad_argument, {"bind", c.host, "0"});
-    return port;
+  Server& s = impl_->server;
+  const std::string& host = s.config.host;
+  const std::string port = std::to_string(s.config.port);
+  error_code ec;
+  tcp::resolver resolver(s.io);
+  const auto endpoints = resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || endpoints.empty()) return fail(Errc::bad_argument, {"bind", host, port});
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  s.acceptor.open(endpoint.protocol(), ec);
+  // SO_REUSEADDR only lets the port be bound again while old connections
+  // linger in TIME_WAIT; unlike SO_REUSEPORT it never lets a second server
+  // listen on it (and take half the connections).
+  if (!ec) s.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (ec == asio::error::address_in_use) {
+    s.acceptor.close(ec);
+    return fail(Errc::server_address_in_use, {host, port});
   }
-  if (!impl_->server.bind_to_port(c.host, c.port))
-    return fail(Errc::bad_argument, {"bind", c.host, std::to_string(c.port)});
-  return c.port;
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    s.acceptor.close(ignored);
+    return fail(Errc::bad_argument, {"bind", host, port});
+  }
+  return static_cast<int>(s.acceptor.local_endpoint().port());
 }
 
-bool HttpApi::listen() { return impl_->server.listen_after_bind(); }
-void HttpApi::stop() { impl_->server.stop(); }
-bool HttpApi::is_running() const { return impl_->server.is_running(); }
+bool HttpApi::listen() {
+  Server& s = impl_->server;
+  if (!s.acceptor.is_open()) return false;
+  s.running = true;
+  accept_next(s);
+  auto run = [&s] {
+    for (;;) {
+      try {
+        s.io.run();
+        return;
+      } catch (const std::exception& e) {
+        s.dispatcher.log_error(std::string("error: exception in the I/O loop: ") + e.what());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < std::max<std::size_t>(1, s.config.io_threads); ++i) threads.emplace_back(run);
+  run();
+  for (auto& t : threads) t.join();
+  // Stopped: finish the handlers that are running, drop the queued ones, and
+  // close every connection so that clients see the end at once.
+  s.running = false;
+  s.stop_workers();
+  error_code ignored;
+  s.acceptor.close(ignored);
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(s.sessions_mutex);
+    for (auto& [ptr, weak] : s.sessions)
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+  }
+  for (auto& session : open) session->close_now();
+  return true;
+}
+
+void HttpApi::stop() {
+  impl_->server.running = false;
+  impl_->server.io.stop();
+}
+
+bool HttpApi::is_running() const { return impl_->server.running.load(); }
 
 }  // namespace sls::server

@@ -1,10 +1,13 @@
-// The HTTP face of AuthService (docs/openapi.yaml), on cpp-httplib.
+// The HTTP face of AuthService (docs/openapi.yaml), on Boost.Beast and Asio.
 //
 // Every request passes the same gate, in this order: per-client rate limit
 // (429 + Retry-After), route (404), method (405 + Allow), body size (413),
 // content type (415), JSON syntax and shape (400). Every error has the JSON
 // error body; no input reaches an uncaught exception (a handler that throws
-// gives a logged 500, never a crash).
+// gives a logged 500, never a crash). Before any of that, the connection
+// layer bounds what a client can hold: a deadline for each whole request,
+// an idle deadline between requests, caps on connections per address and in
+// all (503), and on header bytes and fields (431).
 #pragma once
 
 #include <functional>
@@ -12,15 +15,12 @@
 #include <string>
 #include <string_view>
 
+#include "server/accept_language.hpp"
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/service.hpp"
 #include "sls/lang.hpp"
-
-namespace httplib {
-class Server;
-}
 
 namespace sls::server {
 
@@ -34,11 +34,6 @@ inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
-/// The language of a request from its Accept-Language header: the range with
-/// the highest q (first on ties), mapped by lang_from_tag. English when the
-/// header is absent or unusable.
-Lang lang_from_accept_language(std::string_view header) noexcept;
-
 class HttpApi {
  public:
   /// A line for the server log (no secrets: routes are logged as patterns,
@@ -50,12 +45,17 @@ class HttpApi {
   HttpApi(const HttpApi&) = delete;
   HttpApi& operator=(const HttpApi&) = delete;
 
-  /// Binds the configured host and port; with port 0 the system picks one.
-  /// Returns the bound port, or Errc::bad_argument, args {"bind", host, port}.
+  /// Binds the configured host and port exclusively (no SO_REUSEPORT); with
+  /// port 0 the system picks one. Returns the bound port; fails with
+  /// Errc::server_address_in_use, args {host, port}, when another socket
+  /// holds the port, and Errc::bad_argument, args {"bind", host, port}, for
+  /// any other failure (an unknown host, no permission).
   Result<int> bind();
-  /// Serves requests until stop(); returns false if serving failed.
+  /// Serves requests on HttpConfig::io_threads threads (this one included)
+  /// until stop(); returns false if bind() did not succeed. On return every
+  /// connection is closed.
   bool listen();
-  /// Stops listen() (from any thread).
+  /// Stops listen() (from any thread, also before listen() runs).
   void stop();
   bool is_running() const;
 

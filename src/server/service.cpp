@@ -69,6 +69,12 @@ int status_for(Errc code) noexcept {
       return 415;
     case Errc::user_bad_name:
       return 400;
+    case Errc::http_length_required:
+      return 411;
+    case Errc::http_headers_too_large:
+      return 431;
+    case Errc::http_too_many_connections:
+      return 503;
     case Errc::internal:
       return 500;
     default:

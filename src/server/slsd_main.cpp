@@ -37,8 +37,16 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --demo-users FILE       with --demo: serve this demo-seed JSON at
                           GET /api/v1/demo/users (the demo's virtual devices)
   --secure-cookies        mark the session cookie Secure (behind TLS)
-  --threads N             worker threads (default 8)
-  --keep-alive S          seconds an idle connection keeps its thread (default 1)
+  --threads N             threads that run requests (hashing, database; default 8)
+  --io-threads N          threads that read and write sockets (default 2)
+  --request-timeout S     seconds a client has to send a whole request (default 10)
+  --keep-alive S          seconds an idle connection stays open (default 5)
+  --max-connections N     open connections in all (default 1000; keep under ulimit -n)
+  --max-connections-per-address N
+                          open connections per client address, IPv6 per /64
+                          (default 16)
+  --max-header-bytes N    largest request head in bytes (default 16384)
+  --max-header-fields N   most header fields in a request (default 100)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
   --lock-threshold N      failures of one factor before a lock (default 5)
@@ -98,7 +106,14 @@ int main(int argc, char** argv) {
   const std::string demo_users_path = cl.get("demo-users");
   http.secure_cookies = cl.flag("secure-cookies");
   http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
-  http.keep_alive_seconds = static_cast<std::time_t>(cl.get_int("keep-alive", 1, 1, 60));
+  http.io_threads = static_cast<std::size_t>(cl.get_int("io-threads", 2, 1, 64));
+  http.request_timeout_seconds = static_cast<std::time_t>(cl.get_int("request-timeout", 10, 1, 300));
+  http.keep_alive_seconds = static_cast<std::time_t>(cl.get_int("keep-alive", 5, 1, 300));
+  http.max_connections = static_cast<std::size_t>(cl.get_int("max-connections", 1000, 1, 1000000));
+  http.max_connections_per_address =
+      static_cast<std::size_t>(cl.get_int("max-connections-per-address", 16, 1, 1000000));
+  http.max_header_bytes = static_cast<std::size_t>(cl.get_int("max-header-bytes", 16384, 1024, 1 << 20));
+  http.max_header_fields = static_cast<std::size_t>(cl.get_int("max-header-fields", 100, 8, 10000));
   http.rate_limit.burst = static_cast<double>(cl.get_int("rate-burst", 60, 1, 100000));
   http.rate_limit.per_second = static_cast<double>(cl.get_int("rate-per-second", 2, 1, 100000));
 
@@ -182,7 +197,14 @@ int main(int argc, char** argv) {
   if (!service) return report(service.error());
   HttpApi api(**service, clock, http, quiet ? HttpApi::LogSink{} : HttpApi::LogSink{log_line});
   auto bound = api.bind();
-  if (!bound) return report(bound.error());
+  if (!bound) {
+    // Say it in words: "server.address_in_use 127.0.0.1 8080" would not.
+    if (bound.error().code == sls::Errc::server_address_in_use) {
+      log_line(sls::localize(bound.error(), sls::Lang::en));
+      return 1;
+    }
+    return report(bound.error());
+  }
   const int port = *bound;
   if (origin.empty()) {
     if (auto s = (*service)->set_origin("http://127.0.0.1:" + std::to_string(port)); !s) return report(s.error());

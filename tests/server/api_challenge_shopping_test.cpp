@@ -202,9 +202,9 @@ TEST(ChallengeShopping, TheOpenQuestionHoldsOnAnotherNodeAndAfterARestart) {
 
   // A second process over the same database file and keys: another node, or
   // this one after a restart.
-  auto store = SqliteStore::open(s.dir().file("slsd.sqlite"));
+  auto store = SqliteStore::open(s.db_path());
   ASSERT_TRUE(store);
-  auto keys = Keyring::load_or_create(s.dir().file("master.key"), s.dir().file("sign.key"));
+  auto keys = Keyring::load_or_create(s.master_key_path(), s.sign_key_path());
   ASSERT_TRUE(keys);
   OutboxSmsGateway sms(**store, s.clock());
   auto other = AuthService::create(**store, *keys, s.clock(), sms, test_service_config());

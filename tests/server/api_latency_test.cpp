@@ -33,10 +33,11 @@ TEST(HttpLatency, KeptAliveRequestsAreNotDelayedByNagle) {
   EXPECT_LT(elapsed.count(), 1000) << kRequests << " requests took " << elapsed.count() << " ms";
 }
 
-// Each kept-alive connection holds a worker thread while it is idle. Pages
-// waiting on a push poll every second or more; with as many such pages as
-// threads, a further client must still be served promptly, because an idle
-// connection gives its thread back after keep_alive_seconds.
+// Pages waiting on a push poll every second or more and keep their
+// connections alive in between. With as many such pages as worker threads, a
+// further client must still be served promptly. (With one thread per
+// connection, an idle connection held its thread until keep_alive_seconds;
+// now an idle connection holds no thread at all.)
 TEST(HttpLatency, IdleKeptAliveConnectionsDoNotStarveOtherClients) {
   HttpConfig http = test_http_config();
   http.threads = 2;
@@ -58,7 +59,7 @@ TEST(HttpLatency, IdleKeptAliveConnectionsDoNotStarveOtherClients) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   EXPECT_EQ(r->status, 200);
-  // With the library's default of 5 s the third client waited about 5 s.
+  // With a thread per connection and a 5 s idle time, the third client waited about 5 s.
   EXPECT_LT(elapsed.count(), 2500) << "the third client waited " << elapsed.count() << " ms";
 }
 

@@ -131,9 +131,8 @@ class TestServer {
   /// The service behind the HTTP API, for calls that need another client
   /// address than the test client's.
   AuthService& service() { return *service_; }
-  /// The directory holding the database and key files.
-  const TempDir& dir() const { return dir_; }
-  /// The database and key files, for running slsctl against this server.
+  /// The database and key files, for running slsctl or a second service
+  /// (another node) against this server's data.
   std::string db_path() const { return dir_.file("slsd.sqlite"); }
   std::string master_key_path() const { return dir_.file("master.key"); }
   std::string sign_key_path() const { return dir_.file("sign.key"); }

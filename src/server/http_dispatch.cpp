@@ -1,0 +1,223 @@
+// The gates, static files and route handlers of slsd's HTTP layer (http_dispatch.hpp).
+#include "server/http_dispatch.hpp"
+
+#include <exception>
+#include <fstream>
+#include <iterator>
+
+#include "server/accept_language.hpp"
+#include "server/http_api.hpp"
+#include "sls/secure.hpp"
+
+namespace sls::server {
+
+namespace {
+
+constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
+HttpReply from_api_response(ApiResponse r) {
+  HttpReply out;
+  out.status = r.status;
+  out.headers = std::move(r.headers);
+  out.headers.emplace_back("Cache-Control", "no-store");
+  out.content_type = kJsonType;
+  out.body = json_serialize(r.body);
+  return out;
+}
+
+/// The request declares or brings a body (Content-Length > 0 or chunked).
+bool has_body(const RequestParser& parser) {
+  const auto length = parser.content_length();
+  return parser.chunked() || (length && *length > 0);
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(AuthService& service, const Clock& clock, const HttpConfig& config, LogSink log)
+    : service_(service),
+      clock_(clock),
+      config_(config),
+      log_(std::move(log)),
+      limiter_(config.rate_limit),
+      router_(api_routes(config)),
+      demo_users_(JsonValue::object()) {
+  // Parsed once here; slsd has checked that it parses.
+  if (config.demo && !config.demo_users_json.empty())
+    if (auto users = json_parse(config.demo_users_json)) demo_users_ = std::move(*users);
+}
+
+HttpReply Dispatcher::error_reply(int status, Errc code, Lang lang, const ErrorExtras& extras) {
+  return from_api_response(error_response(status, fail(code), lang, extras));
+}
+
+std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request, Lang lang) {
+  const auto decision = limiter_.take(request.remote_address(), clock_.now_ms());
+  if (decision.allowed) return std::nullopt;
+  ErrorExtras extras;
+  extras.retry_after = decision.retry_after;
+  return error_reply(429, Errc::rate_limited, lang, extras);
+}
+
+std::optional<HttpReply> Dispatcher::check_route(const RouteMatch& match, Lang lang) {
+  if (match.route != nullptr) return std::nullopt;
+  if (match.allow.empty()) return error_reply(404, Errc::http_not_found, lang);
+  HttpReply r = error_reply(405, Errc::http_method_not_allowed, lang);
+  r.headers.emplace_back("Allow", match.allow);
+  return r;
+}
+
+std::optional<HttpReply> Dispatcher::check_body_size(const RequestParser& parser, Lang lang) const {
+  // A chunked body has no declared size; the parser stops it at the limit.
+  const auto length = parser.content_length();
+  if (!length || *length <= config_.max_body_bytes) return std::nullopt;
+  return error_reply(413, Errc::http_body_too_large, lang);
+}
+
+std::optional<HttpReply> Dispatcher::check_content_type(const RouteSpec& route, const RequestView& request,
+                                                        Lang lang) {
+  if (!route.json_body || is_json_content_type(request.header("Content-Type"))) return std::nullopt;
+  return error_reply(415, Errc::http_unsupported_media_type, lang);
+}
+
+Admission Dispatcher::admit(const RequestParser& parser, const RequestView& request) {
+  Admission a;
+  a.lang = lang_from_accept_language(request.header("Accept-Language"));
+  const std::string_view path = target_path(request.target());
+  const std::string_view method = request.method();
+  // Static files come first and are not rate limited: a page loads many.
+  if (!config_.static_dir.empty() && (method == "GET" || method == "HEAD")) {
+    if (auto target = resolve_static(config_.static_dir, path)) {
+      a.reply.route = "(static)";
+      if (!target->redirect.empty()) {
+        a.reply.status = 301;
+        a.reply.headers = {{"Location", target->redirect}, {"Cache-Control", "no-store"}};
+        a.reply.close = has_body(parser);
+        return a;
+      }
+      a.next = Admission::Next::static_file;
+      a.static_target = std::move(*target);
+      return a;
+    }
+  }
+  auto refuse = [&](HttpReply reply) {
+    reply.route = std::move(a.reply.route);
+    reply.close = has_body(parser);  // its body is not read: the connection cannot go on
+    a.reply = std::move(reply);
+    return a;
+  };
+  if (auto r = check_rate_limit(request, a.lang)) return refuse(std::move(*r));
+  RouteMatch match = router_.match(method, path);
+  if (auto r = check_route(match, a.lang)) return refuse(std::move(*r));
+  a.reply.route = std::string(match.route->pattern);
+  if (auto r = check_body_size(parser, a.lang)) return refuse(std::move(*r));
+  if (auto r = check_content_type(*match.route, request, a.lang)) return refuse(std::move(*r));
+  a.next = Admission::Next::handle;
+  a.route = match.route;
+  a.params = std::move(match.params);
+  return a;
+}
+
+HttpReply Dispatcher::handle(const Admission& admission, const RequestView& request, std::string& body) {
+  const RouteSpec& route = *admission.route;
+  HttpReply reply;
+  try {
+    JsonValue json = JsonValue::object();
+    if (route.json_body) {
+      auto parsed = json_parse(body, config_.max_body_bytes);
+      if (!parsed || !parsed->is_object()) {
+        reply = error_reply(400, Errc::request_malformed_json, admission.lang);
+      } else {
+        json = std::move(*parsed);
+      }
+    }
+    if (reply.body.empty()) {
+      const RequestContext ctx{std::string(request.remote_address()), admission.lang};
+      reply = call_route(route, ctx, admission.params, json, request);
+    }
+    json.wipe();  // it may have held a password or a code
+  } catch (const std::exception& e) {
+    log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) +
+              ": exception: " + e.what());
+    reply = error_reply(500, Errc::internal, admission.lang);
+  } catch (...) {
+    log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": unknown exception");
+    reply = error_reply(500, Errc::internal, admission.lang);
+  }
+  wipe(body);
+  reply.route = std::string(route.pattern);
+  return reply;
+}
+
+namespace {
+
+/// `c` with the login secret header of `request`.
+RequestContext bound(const RequestContext& c, const RequestView& request) {
+  RequestContext out = c;
+  out.login_secret = std::string(request.header(kLoginSecretHeader));
+  return out;
+}
+
+}  // namespace
+
+HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c, const std::vector<std::string>& p,
+                                 const JsonValue& b, const RequestView& request) {
+  AuthService& s = service_;
+  ApiResponse r;
+  switch (route.id) {
+    case RouteId::login_start: r = s.start_login(c, b); break;
+    // The browser routes of a login carry the login's secret (finding 7).
+    case RouteId::login_challenge: r = s.open_challenge(bound(c, request), p.at(0), b); break;
+    case RouteId::login_verify: r = s.verify(bound(c, request), p.at(0), b); break;
+    case RouteId::login_sms_resend: r = s.resend_sms(bound(c, request), p.at(0)); break;
+    case RouteId::login_complete: r = s.complete(bound(c, request), p.at(0), b, config_.secure_cookies); break;
+    case RouteId::login_challenge_status: r = s.challenge_status(bound(c, request), p.at(0)); break;
+    case RouteId::push_status: r = s.push_status(bound(c, request), p.at(0)); break;
+    case RouteId::push_cancel: r = s.cancel_push(bound(c, request), p.at(0)); break;
+    case RouteId::push_decision: r = s.push_decision(c, p.at(0), b); break;
+    case RouteId::device_pushes:
+      r = s.device_pushes(c, p.at(0), request.header("X-SLS-Device-Signature"), request.header("X-SLS-Device-Time"));
+      break;
+    case RouteId::qr_approve: r = s.qr_approve(c, b); break;
+    case RouteId::mobile_key_activate: r = s.activate_mobile_key(c, b); break;
+    case RouteId::server_key: r = s.server_key(c); break;
+    case RouteId::demo_outbox: r = s.demo_outbox(c); break;
+    case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
+    case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;
+  }
+  if (!r.log_note.empty())
+    log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": " + r.log_note);
+  return from_api_response(std::move(r));
+}
+
+HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView&) {
+  std::ifstream in(admission.static_target.file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) {
+    HttpReply r = error_reply(404, Errc::http_not_found, admission.lang);
+    r.route = "(static)";
+    return r;
+  }
+  HttpReply r;
+  r.route = "(static)";
+  r.content_type = static_content_type(admission.static_target.file);
+  r.body = std::move(bytes);
+  r.headers = {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"},
+               {"Cache-Control", "no-store"}};
+  return r;
+}
+
+void Dispatcher::log_request(std::string_view remote, std::string_view method, const HttpReply& reply,
+                             std::chrono::steady_clock::duration elapsed) const {
+  if (!log_) return;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  log_(std::string(remote) + " " + std::string(method) + " " + reply.route + " " + std::to_string(reply.status) + " " +
+       std::to_string(ms) + "ms");
+}
+
+void Dispatcher::log_error(std::string_view line) const {
+  if (log_) log_(line);
+}
+
+}  // namespace sls::server

@@ -1,0 +1,100 @@
+// What slsd answers to a request, apart from the network: the gates every
+// request passes in order (rate limit 429, route 404, method 405, body size
+// 413, content type 415, JSON 400), static files, and the call into
+// AuthService. The connection code (http_api.cpp) feeds it parsed requests.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/clock.hpp"
+#include "server/config.hpp"
+#include "server/http_request.hpp"
+#include "server/http_static.hpp"
+#include "server/rate_limiter.hpp"
+#include "server/service.hpp"
+#include "sls/json.hpp"
+#include "sls/lang.hpp"
+
+namespace sls::server {
+
+/// One response, ready to write.
+struct HttpReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type;
+  std::string body;
+  /// Close the connection after this reply (the request was not read whole,
+  /// or could not be parsed).
+  bool close = false;
+  /// The route pattern for the log line, never the path with its ids.
+  std::string route = "(unrouted)";
+};
+
+/// The decision on a request head, made before its body is read.
+struct Admission {
+  enum class Next {
+    reply,          ///< answer `reply` now (a gate refused, or a redirect)
+    handle,         ///< read the body, then call handle() on a worker
+    static_file,    ///< read the body, then call serve_static() on a worker
+  };
+  Next next = Next::reply;
+  HttpReply reply;
+  const RouteSpec* route = nullptr;
+  std::vector<std::string> params;
+  StaticTarget static_target;
+  Lang lang = Lang::en;
+};
+
+class Dispatcher {
+ public:
+  using LogSink = std::function<void(std::string_view line)>;
+
+  /// The references must outlive the dispatcher.
+  Dispatcher(AuthService& service, const Clock& clock, const HttpConfig& config, LogSink log);
+
+  /// The gates that need only the head: static file lookup, rate limit,
+  /// route, method, declared body size, content type. Cheap and never
+  /// blocking: the I/O threads call it. `parser` has a complete head.
+  Admission admit(const RequestParser& parser, const RequestView& request);
+
+  /// JSON parsing and the route's handler, for an admitted request whose body
+  /// is read. May block (password hashing, SQLite): call it on a worker.
+  /// An exception from the handler gives a logged 500. Wipes `body`.
+  HttpReply handle(const Admission& admission, const RequestView& request, std::string& body);
+
+  /// A static file's bytes with the strict headers (kContentSecurityPolicy);
+  /// 404 if it cannot be read. Reads the disk: call it on a worker.
+  HttpReply serve_static(const Admission& admission, const RequestView& request);
+
+  /// The JSON error reply for `code`, with Cache-Control: no-store.
+  static HttpReply error_reply(int status, Errc code, Lang lang, const ErrorExtras& extras = {});
+
+  /// The request log line: address, method, route pattern, status, time.
+  void log_request(std::string_view remote, std::string_view method, const HttpReply& reply,
+                   std::chrono::steady_clock::duration elapsed) const;
+  void log_error(std::string_view line) const;
+
+ private:
+  HttpReply call_route(const RouteSpec& route, const RequestContext& ctx, const std::vector<std::string>& params,
+                       const JsonValue& body, const RequestView& request);
+  std::optional<HttpReply> check_rate_limit(const RequestView& request, Lang lang);
+  static std::optional<HttpReply> check_route(const RouteMatch& match, Lang lang);
+  std::optional<HttpReply> check_body_size(const RequestParser& parser, Lang lang) const;
+  static std::optional<HttpReply> check_content_type(const RouteSpec& route, const RequestView& request, Lang lang);
+
+  AuthService& service_;
+  const Clock& clock_;
+  const HttpConfig& config_;
+  LogSink log_;
+  RateLimiter limiter_;
+  Router router_;
+  JsonValue demo_users_;
+};
+
+}  // namespace sls::server
