@@ -494,8 +494,19 @@ class FakeApi {
     const user = this.users.get(username);
     // A wrong user name and a wrong password read the same.
     if (!user) throw new ApiError(401, 'auth.bad_credentials');
+    if (password !== TEST_PASSWORD) {
+      // As slsd: a wrong password reads the same whether or not the account is
+      // locked, so the password step never tells that a user name exists.
+      // It says nothing of attempts left either.
+      if (!(this.failures.get(username)?.lockedUntil > this.now())) {
+        try {
+          this.countFailure(username, 401, 'auth.bad_credentials');
+        } catch { /* counted */ }
+      }
+      throw new ApiError(401, 'auth.bad_credentials');
+    }
+    // Past the right password, a lock shows.
     this.checkLock(username);
-    if (password !== TEST_PASSWORD) this.countFailure(username, 401, 'auth.bad_credentials');
     const login = {
       id: randomId(), secret: crypto.randomBytes(32).toString('base64url'), user, state: 'second_factor',
       expiresAt: this.now() + this.knobs.loginTtl,
