@@ -8,12 +8,13 @@ namespace {
 
 struct CatalogEntry {
   std::string_view wire;
+  int http_status;
   std::array<std::string_view, 3> text;  // indexed by Lang
 };
 
 constexpr CatalogEntry kCatalog[] = {
-    {"ok", {"", "", ""}},
-#define SLS_ERROR(id, wire, en, zh_hant, zh_hans) {wire, {en, zh_hant, zh_hans}},
+    {"ok", 200, {"", "", ""}},
+#define SLS_ERROR(id, wire, status, en, zh_hant, zh_hans) {wire, status, {en, zh_hant, zh_hans}},
 #include "sls/errors.def"
 #undef SLS_ERROR
 };
@@ -42,6 +43,8 @@ bool has_subtag_prefix(std::string_view tag, std::string_view prefix) noexcept {
 }  // namespace
 
 std::string_view errc_name(Errc code) noexcept { return entry(code).wire; }
+
+int errc_http_status(Errc code) noexcept { return entry(code).http_status; }
 
 std::optional<Errc> errc_from_name(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kCatalogSize; ++i)

@@ -33,15 +33,15 @@ function readVectors(name) {
   return JSON.parse(fs.readFileSync(path.join(repoRoot, 'tests', 'vectors', name), 'utf8'));
 }
 
-/** The error catalog as written in src/sls/errors.def: [{id, code, en, zhHant, zhHans}]. */
+/** The error catalog as written in src/sls/errors.def: [{id, code, status, en, zhHant, zhHans}]. */
 function readErrorCatalog() {
   const text = fs.readFileSync(path.join(repoRoot, 'src', 'sls', 'errors.def'), 'utf8');
   const literal = '"((?:[^"\\\\]|\\\\.)*)"';
-  const line = new RegExp(`^SLS_ERROR\\(\\s*(\\w+)\\s*,\\s*${literal}\\s*,\\s*${literal}\\s*,\\s*${literal}\\s*,\\s*${literal}\\s*\\)`, 'gm');
+  const line = new RegExp(`^SLS_ERROR\\(\\s*(\\w+)\\s*,\\s*${literal}\\s*,\\s*(\\d{3})\\s*,\\s*${literal}\\s*,\\s*${literal}\\s*,\\s*${literal}\\s*\\)`, 'gm');
   // The C escapes used in the catalog (\" and \\) read the same in JSON.
   const unescape = (s) => JSON.parse(`"${s}"`);
   return [...text.matchAll(line)].map((m) => ({
-    id: m[1], code: unescape(m[2]), en: unescape(m[3]), zhHant: unescape(m[4]), zhHans: unescape(m[5]),
+    id: m[1], code: unescape(m[2]), status: Number(m[3]), en: unescape(m[4]), zhHant: unescape(m[5]), zhHans: unescape(m[6]),
   }));
 }
 
