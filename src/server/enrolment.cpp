@@ -52,8 +52,8 @@ DeviceRecord new_device(std::int64_t user_id, DeviceKind kind, std::int64_t now)
   DeviceRecord d;
   d.id = random_id();
   d.user_id = user_id;
-  d.kind = std::string(device_kind_id(kind));
-  d.status = kDeviceActive;
+  d.kind = kind;
+  d.status = DeviceStatus::active;
   d.created_at = now;
   d.activated_at = now;
   return d;
@@ -160,7 +160,7 @@ Result<CardEnrolment> Enrolment::enrol_card(std::string_view username, DeviceKin
     SecretString cells_text = card->to_storage();
     d.sealed_secret = keys_.seal(as_bytes(cells_text.view()));
     SLS_TRY(tx.insert_device(d));
-    return audit_admin(tx, "device.enrolled", u, d.id, d.kind);
+    return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
   return CardEnrolment{d.id, std::move(*card), d.expires_at};
@@ -200,7 +200,7 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
     SLS_TRY(tx.insert_device(d));
     out.device_id = d.id;
     out.serial = d.serial;
-    return audit_admin(tx, "device.enrolled", u, d.id, d.kind);
+    return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
   out.ocra_suite = suite->to_string();
@@ -219,7 +219,7 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
     d.label = "SMS (phone ending " + std::string(phone.substr(phone.size() - 4)) + ")";
     SLS_TRY(tx.insert_device(d));
     id = d.id;
-    return audit_admin(tx, "device.enrolled", u, d.id, d.kind);
+    return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
   return id;
@@ -233,7 +233,7 @@ Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username
   Status st = store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
     DeviceRecord d = new_device(u.id, DeviceKind::mobile_key, now);
-    d.status = kDevicePending;
+    d.status = DeviceStatus::pending;
     d.activated_at = 0;
     d.label = "Mobile Key";
     d.code_hash = keys_.keyed_hash(HashPurpose::activation_code, out.activation_code);
@@ -249,20 +249,21 @@ Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username
 Result<TempCodeIssue> Enrolment::issue_temp_code(std::string_view username, bool full_access) {
   TempCodeIssue out;
   out.code = generate_temp_code();
-  out.access = full_access ? "full" : "account_management";
+  const Access access = full_access ? Access::full : Access::account_management;
+  out.access = to_text(access);
   const std::int64_t now = clock_.now();
   out.expires_at = now + (full_access ? kTempCodeFullSeconds : kTempCodeAccountManagementSeconds);
   Status st = store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
     SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
     for (auto& old : devices) {
-      if (old.kind != "temp_code" || old.status == kDeviceRevoked) continue;
-      old.status = kDeviceRevoked;
+      if (old.kind != DeviceKind::temp_code || old.status == DeviceStatus::revoked) continue;
+      old.status = DeviceStatus::revoked;
       SLS_TRY(tx.update_device(old));
     }
     DeviceRecord d = new_device(u.id, DeviceKind::temp_code, now);
     d.label = full_access ? "Temporary code" : "Temporary code (account management)";
-    d.access = out.access;
+    d.access = access;
     d.code_hash = keys_.keyed_hash(HashPurpose::temp_code, out.code);
     d.expires_at = out.expires_at;
     SLS_TRY(tx.insert_device(d));

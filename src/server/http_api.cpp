@@ -220,7 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
       admission_ = server_.dispatcher.admit(*parser_, *view_);
     } catch (const std::exception& e) {
       server_.dispatcher.log_error("error " + std::string(parser_->method()) + ": exception: " + e.what());
-      HttpReply r = Dispatcher::error_reply(500, Errc::internal, Lang::en);
+      HttpReply r = Dispatcher::error_reply(Errc::internal, Lang::en);
       r.close = true;
       return send(std::move(r));
     }
@@ -265,23 +265,23 @@ class Session : public std::enable_shared_from_this<Session> {
   /// close quietly otherwise (timeouts, resets, a client that went away).
   void on_read_error(error_code ec) {
     if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-      HttpReply r = Dispatcher::error_reply(431, Errc::http_headers_too_large, Lang::en);
+      HttpReply r = Dispatcher::error_reply(Errc::http_headers_too_large, Lang::en);
       r.close = true;
       return send(std::move(r));
     }
     if (ec == http::error::bad_transfer_encoding) {
-      HttpReply r = Dispatcher::error_reply(411, Errc::http_length_required, Lang::en);
+      HttpReply r = Dispatcher::error_reply(Errc::http_length_required, Lang::en);
       r.close = true;
       return send(std::move(r));
     }
     if (ec == http::error::body_limit) {
-      HttpReply r = Dispatcher::error_reply(413, Errc::http_body_too_large, admission_.lang);
+      HttpReply r = Dispatcher::error_reply(Errc::http_body_too_large, admission_.lang);
       r.route = admission_.reply.route;
       r.close = true;
       return send(std::move(r));
     }
     if (is_malformed_request(ec)) {
-      HttpReply r = Dispatcher::error_reply(400, Errc::http_bad_request, Lang::en);
+      HttpReply r = Dispatcher::error_reply(Errc::http_bad_request, Lang::en);
       r.close = true;
       return send(std::move(r));
     }
@@ -355,7 +355,7 @@ class Session : public std::enable_shared_from_this<Session> {
 /// session: one non-blocking write of a short reply the socket buffer holds.
 void refuse_connection(tcp::socket& socket) {
   static const std::string reply = [] {
-    HttpReply r = Dispatcher::error_reply(503, Errc::http_too_many_connections, Lang::en);
+    HttpReply r = Dispatcher::error_reply(Errc::http_too_many_connections, Lang::en);
     std::string out = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + r.content_type +
                       "\r\nCache-Control: no-store\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
                       std::to_string(r.body.size()) + "\r\n\r\n" + r.body;

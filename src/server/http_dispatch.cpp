@@ -46,8 +46,8 @@ Dispatcher::Dispatcher(AuthService& service, const Clock& clock, const HttpConfi
     if (auto users = json_parse(config.demo_users_json)) demo_users_ = std::move(*users);
 }
 
-HttpReply Dispatcher::error_reply(int status, Errc code, Lang lang, const ErrorExtras& extras) {
-  return from_api_response(error_response(status, fail(code), lang, extras));
+HttpReply Dispatcher::error_reply(Errc code, Lang lang, const ErrorExtras& extras) {
+  return from_api_response(error_response(fail(code), lang, extras));
 }
 
 std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request, Lang lang) {
@@ -55,13 +55,13 @@ std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request
   if (decision.allowed) return std::nullopt;
   ErrorExtras extras;
   extras.retry_after = decision.retry_after;
-  return error_reply(429, Errc::rate_limited, lang, extras);
+  return error_reply(Errc::rate_limited, lang, extras);
 }
 
 std::optional<HttpReply> Dispatcher::check_route(const RouteMatch& match, Lang lang) {
   if (match.route != nullptr) return std::nullopt;
-  if (match.allow.empty()) return error_reply(404, Errc::http_not_found, lang);
-  HttpReply r = error_reply(405, Errc::http_method_not_allowed, lang);
+  if (match.allow.empty()) return error_reply(Errc::http_not_found, lang);
+  HttpReply r = error_reply(Errc::http_method_not_allowed, lang);
   r.headers.emplace_back("Allow", match.allow);
   return r;
 }
@@ -70,13 +70,13 @@ std::optional<HttpReply> Dispatcher::check_body_size(const RequestParser& parser
   // A chunked body has no declared size; the parser stops it at the limit.
   const auto length = parser.content_length();
   if (!length || *length <= config_.max_body_bytes) return std::nullopt;
-  return error_reply(413, Errc::http_body_too_large, lang);
+  return error_reply(Errc::http_body_too_large, lang);
 }
 
 std::optional<HttpReply> Dispatcher::check_content_type(const RouteSpec& route, const RequestView& request,
                                                         Lang lang) {
   if (!route.json_body || is_json_content_type(request.header("Content-Type"))) return std::nullopt;
-  return error_reply(415, Errc::http_unsupported_media_type, lang);
+  return error_reply(Errc::http_unsupported_media_type, lang);
 }
 
 Admission Dispatcher::admit(const RequestParser& parser, const RequestView& request) {
@@ -125,7 +125,7 @@ HttpReply Dispatcher::handle(const Admission& admission, const RequestView& requ
     if (route.json_body) {
       auto parsed = json_parse(body, config_.max_body_bytes);
       if (!parsed || !parsed->is_object()) {
-        reply = error_reply(400, Errc::request_malformed_json, admission.lang);
+        reply = error_reply(Errc::request_malformed_json, admission.lang);
       } else {
         json = std::move(*parsed);
       }
@@ -138,10 +138,10 @@ HttpReply Dispatcher::handle(const Admission& admission, const RequestView& requ
   } catch (const std::exception& e) {
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) +
               ": exception: " + e.what());
-    reply = error_reply(500, Errc::internal, admission.lang);
+    reply = error_reply(Errc::internal, admission.lang);
   } catch (...) {
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": unknown exception");
-    reply = error_reply(500, Errc::internal, admission.lang);
+    reply = error_reply(Errc::internal, admission.lang);
   }
   wipe(body);
   reply.route = std::string(route.pattern);
@@ -193,7 +193,7 @@ HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView
   std::ifstream in(admission.static_target.file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in && !in.eof()) {
-    HttpReply r = error_reply(404, Errc::http_not_found, admission.lang);
+    HttpReply r = error_reply(Errc::http_not_found, admission.lang);
     r.route = "(static)";
     return r;
   }

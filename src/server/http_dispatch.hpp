@@ -72,8 +72,9 @@ class Dispatcher {
   /// 404 if it cannot be read. Reads the disk: call it on a worker.
   HttpReply serve_static(const Admission& admission, const RequestView& request);
 
-  /// The JSON error reply for `code`, with Cache-Control: no-store.
-  static HttpReply error_reply(int status, Errc code, Lang lang, const ErrorExtras& extras = {});
+  /// The JSON error reply for `code` with the code's status from the catalog
+  /// (errors.def), with Cache-Control: no-store.
+  static HttpReply error_reply(Errc code, Lang lang, const ErrorExtras& extras = {});
 
   /// The request log line: address, method, route pattern, status, time.
   void log_request(std::string_view remote, std::string_view method, const HttpReply& reply,

@@ -1,15 +1,53 @@
 // The rows the server keeps, as plain structs. Storage-neutral: a Store back
 // end maps them to its tables. Secret material appears here only sealed
 // (crypto_secretbox, see keyring.hpp) or as a keyed hash, never in clear.
+// Kinds, statuses, methods and states are enums; they become text only at
+// the storage and wire edges (to_text / from_text, records.cpp).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "sls/device.hpp"
 
 namespace sls::server {
 
 using Bytes = std::vector<std::uint8_t>;
+
+/// Device status: awaiting activation, usable, or withdrawn.
+enum class DeviceStatus : std::uint8_t { pending, active, revoked };
+/// What a temporary code grants: everything, or account management only.
+enum class Access : std::uint8_t { full, account_management };
+/// Login states: waiting for the second factor; verified (a completion
+/// token may be issued); completed (a session exists).
+enum class LoginState : std::uint8_t { second_factor, verified, completed };
+/// How a challenge is answered: card cells, an OCRA response, an SMS code
+/// or a temporary code.
+enum class ChallengeMethod : std::uint8_t { code_card, ocra, sms, temp_code };
+/// A challenge is open until answered, or void once a newer one replaced it.
+enum class ChallengeState : std::uint8_t { open, answered, voided };
+/// How an answered challenge was answered; none while unanswered.
+enum class AnswerRoute : std::uint8_t { none, typed, qr };
+/// A push transaction's status.
+enum class PushStatus : std::uint8_t { pending, approved, denied, expired, cancelled };
+
+/// The stored and wire text of each enum value ("pending", "code_card",
+/// "void", ... ; AnswerRoute::none is ""). Never changes once released.
+std::string_view to_text(DeviceStatus v) noexcept;
+std::string_view to_text(Access v) noexcept;
+std::string_view to_text(LoginState v) noexcept;
+std::string_view to_text(ChallengeMethod v) noexcept;
+std::string_view to_text(ChallengeState v) noexcept;
+std::string_view to_text(AnswerRoute v) noexcept;
+std::string_view to_text(PushStatus v) noexcept;
+
+/// Inverse of to_text for E (one of the enums above); nullopt for a text
+/// that names no value (a store treats it as a fault, Errc::internal).
+template <class E>
+std::optional<E> from_text(std::string_view text) noexcept;
 
 /// Consecutive-failure state of one factor of a user, or of a device (see
 /// lockout.hpp).
@@ -47,17 +85,12 @@ struct UserRecord {
   std::int64_t password_checks_at = 0;
 };
 
-/// Device status: awaiting activation, usable, or withdrawn.
-inline constexpr const char* kDevicePending = "pending";
-inline constexpr const char* kDeviceActive = "active";
-inline constexpr const char* kDeviceRevoked = "revoked";
-
 struct DeviceRecord {
   std::string id;  ///< 22-character random id
   std::int64_t user_id = 0;
-  std::string kind;   ///< device kind wire name, e.g. "dsc_plus"
+  DeviceKind kind = DeviceKind::none;
   std::string label;  ///< shown in the device picker
-  std::string status = kDeviceActive;
+  DeviceStatus status = DeviceStatus::active;
   /// Sealed secret: the card's cells (code cards) or the OCRA key.
   Bytes sealed_secret;
   /// Sealed PIN hash for suites with a P field (DSC+, Mobile Key).
@@ -69,7 +102,7 @@ struct DeviceRecord {
   std::string phone;            ///< SMS devices (E.164-like digits)
   Bytes sign_public_key;        ///< Mobile Key: Ed25519 key for push approvals
   std::string serial;           ///< code cards: the serial printed on the card
-  std::string access = "full";  ///< temporary codes: "full" or "account_management"
+  Access access = Access::full;  ///< temporary codes may grant less
   std::int64_t activated_at = 0;
   std::int64_t expires_at = 0;  ///< 0: does not expire
   /// Code cards under the never-reuse policy: cell indices already asked,
@@ -87,23 +120,17 @@ struct DeviceRecord {
   std::int64_t open_question_expires_at = 0;
 };
 
-/// Login states: waiting for the second factor; verified (a completion
-/// token may be issued); completed (a session exists).
-inline constexpr const char* kLoginSecondFactor = "second_factor";
-inline constexpr const char* kLoginVerified = "verified";
-inline constexpr const char* kLoginCompleted = "completed";
-
 struct LoginRecord {
   std::string id;
   std::int64_t user_id = 0;
-  std::string state = kLoginSecondFactor;
+  LoginState state = LoginState::second_factor;
   std::string client_addr;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
   /// Set once verified: the device that passed and the access it grants.
   std::string verified_device_id;
-  std::string verified_kind;
-  std::string access;
+  std::optional<DeviceKind> verified_kind;
+  std::optional<Access> access;
   /// Keyed hash of the current completion token, and its expiry.
   Bytes token_hash;
   std::int64_t token_expires_at = 0;
@@ -112,29 +139,19 @@ struct LoginRecord {
   Bytes secret_hash;
 };
 
-inline constexpr const char* kChallengeOpen = "open";
-inline constexpr const char* kChallengeAnswered = "answered";
-inline constexpr const char* kChallengeVoid = "void";
-
 struct ChallengeRecord {
   std::string id;  ///< for OCRA challenges also the QR payload's transaction id
   std::string login_id;
   std::string device_id;
-  std::string method;  ///< "code_card", "ocra", "sms" or "temp_code"
-  std::string state = kChallengeOpen;
+  ChallengeMethod method = ChallengeMethod::code_card;
+  ChallengeState state = ChallengeState::open;
   /// What the user was asked: 6 challenge digits (ocra) or "i,j" (code card).
   std::string question;
   Bytes code_hash;          ///< sms: keyed hash of the code sent
-  std::string answered_by;  ///< "typed" or "qr" once answered
+  AnswerRoute answered_by = AnswerRoute::none;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
 };
-
-inline constexpr const char* kPushPending = "pending";
-inline constexpr const char* kPushApproved = "approved";
-inline constexpr const char* kPushDenied = "denied";
-inline constexpr const char* kPushExpired = "expired";
-inline constexpr const char* kPushCancelled = "cancelled";
 
 struct PushRecord {
   std::string id;  ///< 128-bit random transaction id
@@ -142,7 +159,7 @@ struct PushRecord {
   std::int64_t user_id = 0;
   std::string device_id;
   std::string number;  ///< the 2 digits to match
-  std::string status = kPushPending;
+  PushStatus status = PushStatus::pending;
   std::string origin;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
@@ -153,8 +170,8 @@ struct SessionRecord {
   Bytes token_hash;  ///< keyed hash of the cookie value
   std::int64_t user_id = 0;
   std::string login_id;
-  std::string device_kind;
-  std::string access;
+  DeviceKind device_kind = DeviceKind::none;
+  Access access = Access::full;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
   /// RFC 8176 authentication method references, comma-separated ("pwd,sms").

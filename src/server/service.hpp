@@ -1,6 +1,8 @@
 // The login API's logic, independent of HTTP: each operation takes the
-// parsed request and returns a status, a JSON body and headers. http_api.cpp
-// maps routes onto these; tests may call them directly.
+// parsed request and returns a status, a JSON body and headers. http_dispatch.cpp
+// maps routes onto these; tests may call them directly. The operations live
+// in one file per capability (docs/architecture.md); a refusal and a fault
+// travel as values (outcome.hpp) until the operation answers.
 //
 // Every operation reads and changes state inside one Store transaction, and
 // appends its audit rows in that same transaction, so an event is logged if
@@ -19,6 +21,7 @@
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/keyring.hpp"
+#include "server/outcome.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/sms_gateway.hpp"
 #include "server/store.hpp"
@@ -50,18 +53,17 @@ struct ApiResponse {
   std::string log_note;
 };
 
-/// Extra fields of an error body.
-struct ErrorExtras {
-  std::optional<std::int64_t> attempts_left;
-  std::optional<std::int64_t> retry_after;  ///< also sent as Retry-After
-};
-
 /// `{"error":{"code","message"[,"attempts_left"][,"retry_after"]}}` with the
-/// message localised; sets Retry-After when extras.retry_after is given.
-ApiResponse error_response(int status, const Error& error, Lang lang, const ErrorExtras& extras = {});
+/// message localised and the code's status from errors.def (or `status` when
+/// not 0); sets Retry-After when extras.retry_after is given.
+ApiResponse error_response(const Error& error, Lang lang, const ErrorExtras& extras = {}, int status = 0);
 
 /// The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "sls_session";
+
+/// One request's view of the service: its context, its time and the checks
+/// every operation shares (request_scope.hpp, for the service's own files).
+struct RequestScope;
 
 class AuthService {
  public:
@@ -99,8 +101,7 @@ class AuthService {
 
  private:
   AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
-  struct Impl;
-  friend struct Impl;
+  friend struct RequestScope;
 
   Store& store_;
   const Keyring& keys_;

@@ -271,7 +271,8 @@ int run(CommandLine& cl) {
     auto list = admin.devices(arg(1));
     if (!list) return fail_with(list.error());
     for (const auto& d : *list)
-      std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), d.kind.c_str(), d.status.c_str(),
+      std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), std::string(device_kind_id(d.kind)).c_str(),
+                  std::string(to_text(d.status)).c_str(),
                   d.label.c_str(), format_time(d.expires_at).c_str(),
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
     return 0;

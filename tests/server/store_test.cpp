@@ -183,7 +183,7 @@ TEST(Store, EveryRecordRoundTrips) {
     DeviceRecord d;
     d.id = "dddddddddddddddddddddd";
     d.user_id = *id;
-    d.kind = "dsc_plus";
+    d.kind = DeviceKind::dsc_plus;
     d.label = "Digital Security Card+ 1234";
     d.sealed_secret = {1, 2, 3, 0, 255};
     d.sealed_pin_hash = {9, 8};
@@ -192,7 +192,7 @@ TEST(Store, EveryRecordRoundTrips) {
     d.phone = "+85291234567";
     d.sign_public_key = std::vector<std::uint8_t>(32, 7);
     d.serial = "00001234";
-    d.access = "account_management";
+    d.access = Access::account_management;
     d.activated_at = kStartTime;
     d.expires_at = kStartTime + 100;
     d.used_cells = "1,5";
@@ -200,18 +200,18 @@ TEST(Store, EveryRecordRoundTrips) {
     d.failures = {1, 1, 0, 0};
     d.created_at = kStartTime;
     if (auto s = tx.insert_device(d); !s) return s;
-    LoginRecord l{"llllllllllllllllllllll", *id,  kLoginVerified, "127.0.0.1", kStartTime,
-                  kStartTime + 600,         d.id, "dsc_plus",     "full",      {4, 4},
+    LoginRecord l{"llllllllllllllllllllll", *id,  LoginState::verified, "127.0.0.1", kStartTime,
+                  kStartTime + 600,         d.id, DeviceKind::dsc_plus, Access::full, {4, 4},
                   kStartTime + 60,          {6, 6, 6}};
     if (auto s = tx.insert_login(l); !s) return s;
-    ChallengeRecord c{"cccccccccccccccccccccc", l.id, d.id, "ocra", kChallengeOpen, "123456", {}, "", kStartTime,
-                      kStartTime + 300};
+    ChallengeRecord c{"cccccccccccccccccccccc", l.id, d.id, ChallengeMethod::ocra, ChallengeState::open, "123456", {},
+                      AnswerRoute::none, kStartTime, kStartTime + 300};
     if (auto s = tx.insert_challenge(c); !s) return s;
-    PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", kPushPending, "https://a.example", kStartTime,
+    PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", PushStatus::pending, "https://a.example", kStartTime,
                  kStartTime + 120,         0};
     if (auto s = tx.insert_push(p); !s) return s;
     return tx.insert_session(
-        {{5, 5, 5}, *id, l.id, "dsc_plus", "full", kStartTime, kStartTime + 3600, "pwd,hwk,otp,pin"});
+        {{5, 5, 5}, *id, l.id, DeviceKind::dsc_plus, Access::full, kStartTime, kStartTime + 3600, "pwd,hwk,otp,pin"});
   }));
   ASSERT_TRUE(store.read([&](StoreTx& tx) -> Status {
     auto u = tx.find_user("round");
@@ -226,12 +226,12 @@ TEST(Store, EveryRecordRoundTrips) {
     EXPECT_TRUE(d && *d);
     EXPECT_EQ((*d)->sealed_secret, (Bytes{1, 2, 3, 0, 255}));
     EXPECT_EQ((*d)->sign_public_key.size(), 32u);
-    EXPECT_EQ((*d)->access, "account_management");
+    EXPECT_EQ((*d)->access, Access::account_management);
     EXPECT_EQ((*d)->used_cells, "1,5");
     EXPECT_EQ((*d)->last_sms_at, kStartTime - 5);
     auto l = tx.get_login("llllllllllllllllllllll");
     EXPECT_EQ((*l)->token_hash, (Bytes{4, 4}));
-    EXPECT_EQ((*l)->verified_kind, "dsc_plus");
+    EXPECT_EQ((*l)->verified_kind, DeviceKind::dsc_plus);
     EXPECT_EQ((*l)->secret_hash, (Bytes{6, 6, 6}));
     auto c = tx.latest_challenge("llllllllllllllllllllll");
     EXPECT_EQ((*c)->question, "123456");
@@ -249,9 +249,39 @@ TEST(Store, EveryRecordRoundTrips) {
   }));
   ASSERT_TRUE(store.write([](StoreTx& tx) { return tx.void_open_challenges("llllllllllllllllllllll"); }));
   ASSERT_TRUE(store.read([](StoreTx& tx) -> Status {
-    EXPECT_EQ((*tx.get_challenge("cccccccccccccccccccccc"))->state, kChallengeVoid);
+    EXPECT_EQ((*tx.get_challenge("cccccccccccccccccccccc"))->state, ChallengeState::voided);
     return ok_status();
   }));
+}
+
+TEST(Store, UnknownStoredTextIsAFault) {
+  // Kinds and statuses are enums in the records: a stored text that names
+  // none of them must not be read as some default value.
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->write([](StoreTx& tx) -> Status {
+    auto id = tx.insert_user(user_named("odd"));
+    if (!id) return id.error();
+    DeviceRecord d;
+    d.id = "dddddddddddddddddddddd";
+    d.user_id = *id;
+    d.kind = DeviceKind::dsc;
+    return tx.insert_device(d);
+  }));
+  auto db = SqliteDb::open(path);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->exec("UPDATE devices SET status = 'lost';"));
+  EXPECT_EQ((*store)->read([](StoreTx& tx) -> Status {
+    auto d = tx.get_device("dddddddddddddddddddddd");
+    return d ? ok_status() : Status(d.error());
+  }).code(), Errc::internal);
+  ASSERT_TRUE(db->exec("UPDATE devices SET status = 'active', kind = 'abacus';"));
+  EXPECT_EQ((*store)->read([](StoreTx& tx) -> Status {
+    auto d = tx.get_device("dddddddddddddddddddddd");
+    return d ? ok_status() : Status(d.error());
+  }).code(), Errc::internal);
 }
 
 TEST(Store, TwoConnectionsWriteTheSameFile) {

@@ -1,0 +1,258 @@
+// The login's two ends: the password step (POST /login) and completion into a session (POST /login/{id}/complete).
+#include <algorithm>
+
+#include "server/lockout.hpp"
+#include "server/password.hpp"
+#include "server/request_scope.hpp"
+#include "sls/secure.hpp"
+
+namespace sls::server {
+namespace {
+
+JsonValue limit_json(const UsdLimit& limit) {
+  JsonValue v = JsonValue::object();
+  v.set("unlimited", limit.is_unlimited());
+  if (auto cents = limit.cents())
+    v.set("cents", *cents);
+  else
+    v.set("cents", nullptr);
+  return v;
+}
+
+}  // namespace
+
+// --- POST /login --------------------------------------------------------------------------------
+
+ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body) {
+  RequestScope op{*this, ctx, clock_.now()};
+  bool accepted = false;
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(username, user_name_field(body));
+    SLS_TRY_ASSIGN(password_field, string_field(body, "password", 1, config_.password.max_length));
+    SecretString password(std::move(password_field));
+    if (auto throttled = op.take_failure_token()) return *throttled;
+
+    // Count the check before the hash, decide after it. The reservation is
+    // written in a transaction of its own, so parallel guesses cannot all
+    // pass a check of the lock made before any of them is counted: at most
+    // `attempts left` checks of one account run at once. Argon2id itself
+    // runs outside any transaction (it is slow by design and would hold the
+    // store).
+    std::optional<UserRecord> user;
+    bool reserved = false;
+    const LockoutPolicy password_policy = config_.lockout.temporary_only();
+    Step reservation = op.in_write([&](StoreTx& tx) -> Step {
+      SLS_TRY_ASSIGN(found, tx.find_user(username));
+      if (!found) return step_done();
+      user = *found;
+      UserRecord u = *found;
+      if (!reserve_password_check(u, password_policy, op.now)) return step_done();
+      SLS_TRY(tx.update_user(u));
+      reserved = true;
+      return step_done();
+    });
+    if (!reservation) return reservation.error();
+    // An unknown user, and an account whose password is locked, check the
+    // dummy hash: the same time and the same answer as a wrong password.
+    const bool password_ok =
+        verify_password(password.view(), reserved ? user->password_hash : dummy_password_hash_) && reserved;
+    const bool rehash = password_ok && password_needs_rehash(user->password_hash, config_.password);
+    std::string new_hash;
+    if (rehash) {
+      if (auto h = hash_password(password.view(), config_.password)) new_hash = std::move(*h);
+    }
+    password.clear();
+
+    return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      if (!user) {
+        // The typed name is not recorded: people type passwords into it.
+        SLS_TRY(op.audit(tx, "login.started", "fail", 0, "", "", "unknown user"));
+        return refuse(Errc::auth_bad_credentials);
+      }
+      SLS_TRY_ASSIGN(fresh, op.load_user(tx, user->id));
+      // A locked password step answers exactly like an unknown user name:
+      // the lock must not tell that the account exists (docs/server.md).
+      auto refuse_as_unknown = [&]() -> Outcome<ApiResponse> {
+        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
+        return refuse(Errc::auth_bad_credentials);
+      };
+      if (!reserved) return refuse_as_unknown();
+      release_password_check(fresh, op.now);
+      // A wrong password is counted, and the count commits with the refusal.
+      if (!password_ok)
+        return op.user_factor_failure(tx, fresh, &UserRecord::password_failures, password_policy, "login.started",
+                                      Errc::auth_bad_credentials, "password");
+      // Decided now, not at the reservation: a lock that other guesses
+      // imposed while this hash ran holds even against the right password.
+      if (lock_state(fresh.password_failures, password_policy, op.now).locked) {
+        SLS_TRY(tx.update_user(fresh));
+        return refuse_as_unknown();
+      }
+      accepted = true;
+      if (!new_hash.empty()) fresh.password_hash = new_hash;
+      SLS_TRY(tx.update_user(fresh));
+      // Past a correct password the other locks of the account show: only
+      // someone who knows the password learns of them.
+      if (auto lock = op.lock_refusal(fresh, nullptr)) {
+        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
+        return *lock;
+      }
+      SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
+      std::vector<const DeviceRecord*> usable;
+      for (const auto& d : devices)
+        if (device_usable(d, op.now)) usable.push_back(&d);
+      std::stable_sort(usable.begin(), usable.end(), [](const DeviceRecord* a, const DeviceRecord* b) {
+        return security_rank(a->kind) > security_rank(b->kind);
+      });
+
+      LoginRecord login;
+      login.id = random_id();
+      login.user_id = fresh.id;
+      login.client_addr = ctx.client_addr;
+      login.created_at = op.now;
+      login.expires_at = op.now + config_.login_ttl;
+      // The login secret binds every later step to this browser: the id
+      // alone (seen in a proxy's access log) is no longer enough to act on
+      // the login.
+      SecretString login_secret(random_token(kTokenBytes));
+      login.secret_hash = keys_.keyed_hash(HashPurpose::login_secret, login_secret.view());
+
+      JsonValue reply = JsonValue::object();
+      reply.set("login_id", login.id);
+      reply.set("login_secret", login_secret.view());
+      std::string token;
+      if (fresh.opted_out) {
+        // Password only: verified at once, with the restrictions of `none`.
+        op.mark_verified(login, nullptr, DeviceKind::none, Access::full);
+        token = op.issue_token(login);
+      } else if (usable.empty()) {
+        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "login.no_device"));
+        return refuse(Errc::login_no_device);
+      }
+      SLS_TRY(tx.insert_login(login));
+      SLS_TRY(
+          op.audit(tx, "login.started", "ok", fresh.id, fresh.username, "", fresh.opted_out ? "password only" : ""));
+
+      reply.set("state", to_text(token.empty() ? LoginState::second_factor : LoginState::verified));
+      JsonValue list = JsonValue::array();
+      for (const DeviceRecord* d : usable) {
+        JsonValue item = JsonValue::object();
+        item.set("device_id", d->id).set("kind", device_kind_id(d->kind)).set("label", d->label);
+        list.push_back(std::move(item));
+      }
+      reply.set("devices", std::move(list));
+      if (!usable.empty()) reply.set("default_device_id", usable.front()->id);
+      if (!token.empty()) reply.set("completion_token", token);
+      return ok_json(std::move(reply));
+    });
+  }());
+  // A correct password is no failure: the address gets its token back.
+  if (accepted) op.give_back_failure_token();
+  return resp;
+}
+
+// --- POST /login/{id}/complete ----------------------------------------------------------------------------
+
+ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body,
+                                  bool secure_cookie) {
+  RequestScope op{*this, ctx, clock_.now()};
+  std::string cookie;
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(token_field, string_field(body, "completion_token", 1, 128));
+    SecretString token(std::move(token_field));
+    return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      SLS_TRY_ASSIGN(login, op.load_bound_login(tx, login_id));
+      SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));
+      const bool matches = keys_.keyed_hash_matches(HashPurpose::completion_token, token.view(), login.token_hash);
+      if (login.state == LoginState::completed || (matches && op.now >= login.token_expires_at)) {
+        SLS_TRY(op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id,
+                         login.state == LoginState::completed ? "token used" : "token expired"));
+        // A token that was good is gone for good (410), not merely wrong.
+        return Refusal{fail(Errc::login_token_invalid), {}, 410};
+      }
+      if (login.state != LoginState::verified || !matches) {
+        SLS_TRY(op.audit(tx, "session.created", "fail", user.id, user.username, "", "token mismatch"));
+        return refuse(Errc::login_token_invalid);
+      }
+      if (!login.verified_kind) return fail(Errc::internal, {"verified kind"});
+      const DeviceKind kind = *login.verified_kind;
+      std::optional<DeviceRecord> device;
+      if (!login.verified_device_id.empty()) {
+        SLS_TRY_ASSIGN(found, tx.get_device(login.verified_device_id));
+        device = found;
+      }
+      // A lock imposed after the second factor passed still holds; the
+      // token stays valid until it expires, for a retry once the lock ends.
+      if (auto lock = op.lock_refusal(user, device ? &*device : nullptr)) {
+        SLS_TRY(op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id,
+                         "auth.locked"));
+        return *lock;
+      }
+      // The one place failure counters are cleared: a completed, unlocked
+      // login. Reservations of password checks in flight are left alone.
+      // The session reply tells how many failures there were, so the page
+      // can show the user what the password step never says
+      // (docs/server.md).
+      const std::int64_t failed_attempts = user.password_failures.consecutive +
+                                           user.second_factor_failures.consecutive +
+                                           user.activation_failures.consecutive;
+      user.password_failures = {};
+      user.second_factor_failures = {};
+      user.activation_failures = {};
+      SLS_TRY(tx.update_user(user));
+      if (device && device->failures != FailureCounter{}) {
+        device->failures = {};
+        SLS_TRY(tx.update_device(*device));
+      }
+      cookie = random_token(kTokenBytes);
+      SessionRecord session;
+      session.token_hash = keys_.keyed_hash(HashPurpose::session_token, cookie);
+      session.user_id = user.id;
+      session.login_id = login.id;
+      session.device_kind = kind;
+      session.access = login.access.value_or(Access::full);
+      session.created_at = op.now;
+      session.expires_at = op.now + config_.session_ttl;
+      // How the user authenticated (RFC 8176), kept with the session.
+      JsonValue amr = JsonValue::array();
+      for (std::string_view m : authentication_methods(kind)) {
+        session.amr += (session.amr.empty() ? "" : ",") + std::string(m);
+        amr.push_back(m);
+      }
+      SLS_TRY(tx.insert_session(session));
+      LoginRecord l = login;
+      l.state = LoginState::completed;
+      l.token_hash.clear();
+      l.token_expires_at = 0;
+      SLS_TRY(tx.update_login(l));
+      SLS_TRY(op.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id,
+                       to_text(session.access)));
+
+      const WithdrawalLimits limits = effective_limits(kind, config_.limits);
+      JsonValue restrictions = JsonValue::array();
+      for (std::string_view r : device_restrictions(kind)) restrictions.push_back(r);
+      JsonValue reply = JsonValue::object();
+      reply.set("username", user.username);
+      reply.set("device_kind", device_kind_id(kind));
+      reply.set("access", to_text(session.access));
+      reply.set("limits", JsonValue::object()
+                              .set("daily", limit_json(limits.one_day))
+                              .set("five_day", limit_json(limits.five_day)));
+      reply.set("restrictions", std::move(restrictions));
+      reply.set("failed_attempts", failed_attempts);
+      reply.set("amr", std::move(amr));
+      reply.set("restricted", is_restricted_authenticator(kind));
+      return ok_json(std::move(reply));
+    });
+  }());
+  if (resp.status == 200) {
+    std::string c = std::string(kSessionCookie) + "=" + cookie +
+                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(config_.session_ttl);
+    if (secure_cookie) c += "; Secure";
+    resp.headers.emplace_back("Set-Cookie", std::move(c));
+  }
+  wipe(cookie);
+  return resp;
+}
+
+}  // namespace sls::server
