@@ -1,4 +1,4 @@
-// Challenge opening (POST /login/{id}/challenge, SMS resend): the throttles, the device's sticky question and each device kind's challenge.
+// Challenge opening (POST /login/{id}/challenge, SMS resend): throttles, the sticky question, each kind's challenge.
 #include <algorithm>
 #include <charconv>
 
@@ -102,12 +102,10 @@ struct PendingSms {
   SecretString text;
 };
 
-}  // namespace
-
 /// Refuses (with an audit row, committed) when the user or this address
 /// opened too many challenges in the last hour; done when opening may go on.
-static Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& user,
-                                    const DeviceRecord& device, RateLimiter& by_address) {
+Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& user, const DeviceRecord& device,
+                             RateLimiter& by_address) {
   const ServiceConfig& config = op.config();
   const std::int64_t since = op.now - 3600 + 1;
   SLS_TRY_ASSIGN(times, tx.challenge_times_since(user.id, since, since - config.login_ttl));
@@ -128,7 +126,7 @@ static Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRec
 
 /// Refuses (with an audit row, committed) when the user had as many pushes
 /// as allowed in the rolling hour (now - 3600, now].
-static Step throttle_push(RequestScope& op, StoreTx& tx, const UserRecord& user, const DeviceRecord& device) {
+Step throttle_push(RequestScope& op, StoreTx& tx, const UserRecord& user, const DeviceRecord& device) {
   SLS_TRY_ASSIGN(times, tx.push_times_since(user.id, op.now - 3600 + 1));
   const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(op.config().pushes_per_hour, 0));
   if (times.size() < limit) return step_done();
@@ -143,8 +141,8 @@ static Step throttle_push(RequestScope& op, StoreTx& tx, const UserRecord& user,
 
 /// Fills `c` (method, question, code) for `device` of `kind` and returns
 /// the reply's method-specific fields; an SMS to send goes into `sms`.
-static Outcome<JsonValue> open_for_kind(RequestScope& op, StoreTx& tx, const UserRecord& user, DeviceKind kind,
-                                        DeviceRecord& device, ChallengeRecord& c, PendingSms& sms) {
+Outcome<JsonValue> open_for_kind(RequestScope& op, StoreTx& tx, const UserRecord& user, DeviceKind kind,
+                                 DeviceRecord& device, ChallengeRecord& c, PendingSms& sms) {
   const ServiceConfig& config = op.config();
   JsonValue reply = JsonValue::object();
   switch (kind) {
@@ -222,6 +220,8 @@ static Outcome<JsonValue> open_for_kind(RequestScope& op, StoreTx& tx, const Use
   }
   return refuse(Errc::device_not_found);
 }
+
+}  // namespace
 
 // --- POST /login/{id}/challenge --------------------------------------------------------------------
 

@@ -37,7 +37,9 @@ struct Refusal {
 /// A refusal with `code`'s catalog status.
 inline Refusal refuse(Errc code, const ErrorExtras& extras = {}) { return Refusal{fail(code), extras, 0}; }
 /// A refusal with `code`'s catalog status and message arguments.
-inline Refusal refuse(Errc code, std::initializer_list<std::string_view> args) { return Refusal{fail(code, args), {}, 0}; }
+inline Refusal refuse(Errc code, std::initializer_list<std::string_view> args) {
+  return Refusal{fail(code, args), {}, 0};
+}
 /// The error of a failed core check (a parse of typed input, say) as a refusal.
 inline Refusal refuse(Error error) { return Refusal{std::move(error), {}, 0}; }
 

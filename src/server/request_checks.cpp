@@ -28,7 +28,10 @@ ApiResponse error_response(const Error& error, Lang lang, const ErrorExtras& ext
 ApiResponse RequestScope::respond(Outcome<ApiResponse> outcome) {
   if (outcome) return std::move(*outcome);
   const Stop& stop = outcome.error();
-  if (!stop.is_fault()) return error_response(stop.refusal().error, lang(), stop.refusal().extras, stop.refusal().status);
+  if (!stop.is_fault()) {
+    const Refusal& refusal = stop.refusal();
+    return error_response(refusal.error, lang(), refusal.extras, refusal.status);
+  }
   // The client learns only that something failed; the log learns what.
   ApiResponse r = error_response(fail(Errc::internal), lang());
   std::string note(errc_name(stop.fault().code));

@@ -1,4 +1,4 @@
-// The SQLite tables of the records: one column list per record, from which the SELECT, INSERT and UPDATE text and the binding derive.
+// The records' SQLite tables: one column list per record, from which SQL text and binding derive.
 //
 // Not installed. A Table lists each column once, with how its value is bound
 // and read; enum fields go through their text (records.hpp), and a stored

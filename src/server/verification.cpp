@@ -1,4 +1,4 @@
-// Verification of a typed answer (POST /login/{id}/verify): the entry's format, then the check of each challenge method.
+// Verification of a typed answer (POST /login/{id}/verify): the entry's format, then each method's check.
 #include "server/device_secrets.hpp"
 #include "server/request_scope.hpp"
 #include "sls/response.hpp"
