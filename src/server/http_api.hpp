@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/accept_language.hpp"
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/rate_limiter.hpp"
@@ -33,11 +34,6 @@ namespace sls::server {
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
-
-/// The language of a request from its Accept-Language header: the range with
-/// the highest q (first on ties), mapped by lang_from_tag. English when the
-/// header is absent or unusable.
-Lang lang_from_accept_language(std::string_view header) noexcept;
 
 class HttpApi {
  public:
