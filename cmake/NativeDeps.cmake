@@ -15,7 +15,10 @@ add_library(sls::qrcodegen ALIAS sls_qrcodegen)
 
 if(SLS_BUILD_TESTS)
   find_package(GTest REQUIRED)
-  # Test vectors are JSON files shared with the Jest suites.
+endif()
+if(SLS_BUILD_TESTS OR SLS_BUILD_FUZZ)
+  # Test vectors are JSON files shared with the Jest suites (and the seeds of
+  # the fuzz corpora).
   find_package(nlohmann_json 3 REQUIRED)
 endif()
 if(SLS_BUILD_BENCH)
