@@ -13,9 +13,10 @@ set_target_properties(sls_qrcodegen PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${QRCODEGEN_INCLUDE_DIR}")
 add_library(sls::qrcodegen ALIAS sls_qrcodegen)
 
-if(SLS_BUILD_SERVER)
-  # slsd's HTTP front end: Boost.Beast and Boost.Asio, header-only (so is
-  # Boost.System since 1.69), as the Boost::headers target.
+if(SLS_BUILD_SERVER OR SLS_BUILD_FUZZ)
+  # slsd's HTTP front end (and its request fuzz target): Boost.Beast and
+  # Boost.Asio, header-only (so is Boost.System since 1.69), as the
+  # Boost::headers target.
   find_package(Boost 1.81 REQUIRED CONFIG)
 endif()
 
@@ -28,7 +29,10 @@ if(SLS_BUILD_TESTS)
     # header must see.
     pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
   endif()
-  # Test vectors are JSON files shared with the Jest suites.
+endif()
+if(SLS_BUILD_TESTS OR SLS_BUILD_FUZZ)
+  # Test vectors are JSON files shared with the Jest suites (and the seeds of
+  # the fuzz corpora).
   find_package(nlohmann_json 3 REQUIRED)
 endif()
 if(SLS_BUILD_BENCH)

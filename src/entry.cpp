@@ -8,7 +8,9 @@ namespace sls {
 namespace {
 
 // Decodes one UTF-8 sequence at s[i]; returns its length (0 when invalid) and
-// stores the code point.
+// stores the code point. Strict (RFC 3629): an overlong form, a UTF-16
+// surrogate or a code point above U+10FFFF is invalid, so that no second
+// spelling of a separator or a full-width character is ever folded.
 std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcept {
   auto b0 = static_cast<unsigned char>(s[i]);
   std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
@@ -19,6 +21,9 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcep
     if ((b >> 6) != 0x2) return 0;
     cp = (cp << 6) | (b & 0x3Fu);
   }
+  // The smallest code point each length may carry.
+  constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMinimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return len;
 }
 

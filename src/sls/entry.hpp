@@ -19,8 +19,10 @@ namespace sls {
 ///  - removed: ASCII space, tab, '-', U+3000 ideographic space, U+00A0
 ///    no-break space, U+2010–U+2015 dashes, U+30FC/U+FF0D (full-width
 ///    dashes) and U+2212 minus sign;
-///  - every other byte, including invalid UTF-8, is kept as it is (so that
-///    the caller reports it as a character outside its alphabet).
+///  - every other byte, including invalid UTF-8 (overlong forms, UTF-16
+///    surrogates and code points above U+10FFFF included, RFC 3629), is kept
+///    as it is (so that the caller reports it as a character outside its
+///    alphabet).
 /// Never fails; output is never longer than input.
 std::string fold_typed_code(std::string_view typed);
 

@@ -7,6 +7,7 @@
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
+#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -56,10 +57,7 @@ Reply card_login(TestServer& s, const std::string& user) {
   EXPECT_TRUE(card);
   Reply login = s.login(user);
   Reply ch = s.challenge(login.str("login_id"), card->device_id);
-  const auto* indices = ch.body.find("indices")->as_array();
-  const std::string typed = std::string(*card->card.code(static_cast<std::size_t>(*(*indices)[0].as_int()))) +
-                            std::string(*card->card.code(static_cast<std::size_t>(*(*indices)[1].as_int())));
-  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), typed);
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), card_answer(*card, ch));
   EXPECT_EQ(ok.status, 200) << ok.raw;
   return s.complete(login.str("login_id"), ok.str("completion_token"));
 }

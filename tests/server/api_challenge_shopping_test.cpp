@@ -7,10 +7,8 @@
 // and under the never-reuse policy cells are spent when answered, not shown.
 #include <set>
 
-#include "server/device_secrets.hpp"
+#include "device_answers.hpp"
 #include "sls/code_card.hpp"
-#include "sls/ocra.hpp"
-#include "sls/response.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -30,24 +28,6 @@ RequestContext bound_to(RequestContext ctx, const ApiResponse& login) {
   auto secret = login.body.get_string("login_secret");
   ctx.login_secret = secret ? std::string(*secret) : std::string();
   return ctx;
-}
-
-/// What the card's owner types for a challenge.
-std::string card_answer(const CardEnrolment& card, const Reply& ch) {
-  const auto* idx = ch.body.find("indices")->as_array();
-  return std::string(*card.card.code(static_cast<std::size_t>(*(*idx)[0].as_int()))) +
-         std::string(*card.card.code(static_cast<std::size_t>(*(*idx)[1].as_int())));
-}
-
-/// The response a token shows for `challenge`.
-std::string token_answer(const TokenEnrolment& token, const std::string& challenge) {
-  std::vector<std::uint8_t> key;
-  EXPECT_TRUE(from_hex(token.key_hex, key));
-  OcraInput input;
-  input.question = challenge;
-  auto response = compute_device_response(*OcraSuite::parse(token.ocra_suite), key, input);
-  EXPECT_TRUE(response);
-  return response ? format_response(*response) : std::string();
 }
 
 struct Opened {
@@ -152,7 +132,7 @@ TEST(ChallengeShopping, OcraChallengeStaysTheSameUntilAnsweredThenChanges) {
     challenges.insert(opened.back().challenge.str("challenge"));
   }
   ASSERT_EQ(challenges.size(), 1u) << "the 6-digit challenge cannot be shopped for either";
-  const std::string answer = token_answer(*token, *challenges.begin());
+  const std::string answer = token_response(*token, *challenges.begin());
   Reply ok = s.verify(opened.back().login_id, opened.back().challenge.str("challenge_id"), answer);
   ASSERT_EQ(ok.status, 200) << ok.raw;
   Reply replay = s.verify(opened.front().login_id, opened.front().challenge.str("challenge_id"), answer);
@@ -178,7 +158,7 @@ TEST(ChallengeShopping, TheQuestionChangesOnlyAfterItsLifetime) {
   // just now can still be answered after the question's first hour.
   s.clock().advance_seconds(60);
   Reply ok = s.verify(before.login_id, before.challenge.str("challenge_id"),
-                      token_answer(*token, before.challenge.str("challenge")));
+                      token_response(*token, before.challenge.str("challenge")));
   EXPECT_EQ(ok.status, 200) << ok.raw;
 
   // Unanswered past its lifetime, a question makes way for a new one.
@@ -188,7 +168,7 @@ TEST(ChallengeShopping, TheQuestionChangesOnlyAfterItsLifetime) {
   ASSERT_EQ(after.challenge.status, 200);
   EXPECT_NE(after.challenge.str("challenge"), fresh.challenge.str("challenge"));
   Reply stale = s.verify(fresh.login_id, fresh.challenge.str("challenge_id"),
-                         token_answer(*token, fresh.challenge.str("challenge")));
+                         token_response(*token, fresh.challenge.str("challenge")));
   EXPECT_EQ(stale.status, 410) << stale.raw;
 }
 

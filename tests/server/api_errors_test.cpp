@@ -6,6 +6,7 @@
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
+#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -22,21 +23,8 @@ class ApiErrors : public ::testing::Test {
     token = *t;
   }
 
-  /// A correct response for a challenge of dora's DSC.
-  std::string respond(const std::string& challenge) {
-    std::vector<std::uint8_t> key;
-    EXPECT_TRUE(from_hex(token.key_hex, key));
-    OcraInput input;
-    input.question = challenge;
-    return *compute_device_response(*OcraSuite::parse(token.ocra_suite), key, input);
-  }
-  /// A well-formed (check digit valid) but wrong response.
-  std::string wrong_response(const std::string& challenge) {
-    std::string right = respond(challenge);
-    std::string seven = right.substr(0, 7);
-    seven[0] = seven[0] == '9' ? '0' : static_cast<char>(seven[0] + 1);
-    return *response_from_ocra(seven);
-  }
+  std::string respond(const std::string& challenge) { return token_response(token, challenge); }
+  std::string wrong_response(const std::string& challenge) { return wrong_token_response(token, challenge); }
 
   std::pair<std::string, std::string> open() {
     Reply login = s.login("dora");

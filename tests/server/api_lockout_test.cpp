@@ -11,6 +11,7 @@
 #include "server/encoding.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
+#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -32,19 +33,8 @@ class LockoutTest : public ::testing::Test {
     token = *t;
   }
 
-  std::string respond(const std::string& challenge) {
-    std::vector<std::uint8_t> key;
-    EXPECT_TRUE(from_hex(token.key_hex, key));
-    OcraInput input;
-    input.question = challenge;
-    return *compute_device_response(*OcraSuite::parse(token.ocra_suite), key, input);
-  }
-  /// Well formed (valid check digit) but wrong.
-  std::string wrong_response(const std::string& challenge) {
-    std::string seven = respond(challenge).substr(0, 7);
-    seven[0] = seven[0] == '9' ? '0' : static_cast<char>(seven[0] + 1);
-    return *response_from_ocra(seven);
-  }
+  std::string respond(const std::string& challenge) { return token_response(token, challenge); }
+  std::string wrong_response(const std::string& challenge) { return wrong_token_response(token, challenge); }
 
   /// Password step and a challenge: {login id, challenge reply}.
   std::pair<std::string, Reply> open() {

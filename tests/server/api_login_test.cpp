@@ -9,6 +9,7 @@
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
+#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -98,12 +99,9 @@ TEST(ApiLogin, NeverReusePolicyReportsLoginsLeftAndRunsOut) {
     Reply ch = s.challenge(login.str("login_id"), card->device_id);
     ASSERT_EQ(ch.status, 200) << ch.raw;
     EXPECT_EQ(ch.body.get_int("logins_left"), left);
-    const auto* idx = ch.body.find("indices")->as_array();
-    for (const auto& v : *idx) EXPECT_TRUE(asked.insert(*v.as_int()).second);
+    for (const auto& v : *ch.body.find("indices")->as_array()) EXPECT_TRUE(asked.insert(*v.as_int()).second);
     // Cells are spent when answered (not when shown).
-    std::string typed = std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[0].as_int()))) +
-                        std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[1].as_int())));
-    ASSERT_EQ(s.verify(login.str("login_id"), ch.str("challenge_id"), typed).status, 200);
+    ASSERT_EQ(s.verify(login.str("login_id"), ch.str("challenge_id"), card_answer(*card, ch)).status, 200);
   }
   Reply login = s.login("nina");
   Reply ch = s.challenge(login.str("login_id"), card->device_id);
@@ -121,10 +119,7 @@ TEST(ApiLogin, OnlineCardWorksFor21DaysThenIsGone) {
   Reply login = s.login("otto");
   Reply ch = s.challenge(login.str("login_id"), card->device_id);
   ASSERT_EQ(ch.status, 200) << ch.raw;
-  const auto* idx = ch.body.find("indices")->as_array();
-  std::string typed = std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[0].as_int()))) +
-                      std::string(*card->card.code(static_cast<std::size_t>(*(*idx)[1].as_int())));
-  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), typed);
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), card_answer(*card, ch));
   ASSERT_EQ(ok.status, 200) << ok.raw;
   complete_and_check(s, login.str("login_id"), ok.str("completion_token"), "online_card");
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -67,6 +68,9 @@ inline HttpConfig test_http_config() {
   c.demo = true;
   c.rate_limit.burst = 10000;
   c.rate_limit.per_second = 1000;
+  // Every test client connects from 127.0.0.1; the cap itself is tested with
+  // its default in http_abuse_test.cpp.
+  c.max_connections_per_address = 256;
   return c;
 }
 
@@ -97,6 +101,10 @@ class TestServer {
  public:
   explicit TestServer(ServiceConfig service_config = test_service_config(), HttpConfig http_config = test_http_config())
       : clock_(kStartTime), config_(std::move(service_config)) {
+    // A test client writing to a connection the server has closed (refused
+    // over a cap, or past a deadline) must get an error, not kill the test
+    // process with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     auto store = SqliteStore::open(dir_.file("slsd.sqlite"));
     if (!store) throw std::runtime_error("store");
     store_ = std::move(*store);
