@@ -105,15 +105,9 @@ TEST_F(Binding, AnApprovedPushYieldsNoTokenToWhoeverKnowsOnlyItsId) {
 }
 
 TEST_F(Binding, AnApprovedQrChallengeYieldsNoTokenToWhoeverKnowsOnlyTheLoginId) {
-  Reply login = s.login("mia");
-  const std::string login_id = login.str("login_id");
-  Reply ch = s.challenge(login_id, phone.device_id, "ocra");
-  const std::string payload = ch.str("qr_payload");
-  ASSERT_FALSE(payload.empty()) << ch.raw;
-  Reply approved = s.post("/api/v1/qr/approve", JsonValue::object()
-                                                    .set("device_id", phone.device_id)
-                                                    .set("payload", payload)
-                                                    .set("signature", phone.sign_text(qr_approval_message(payload))));
+  const auto [login_id, ch, payload] = open_qr_login(s, phone, "mia");
+  ASSERT_FALSE(payload.empty());
+  Reply approved = approve_qr(s, phone, payload);
   ASSERT_EQ(approved.status, 200) << approved.raw;
 
   expect_not_found(attacker.all("GET", "/api/v1/login/" + login_id + "/challenge-status"), "login.not_found");

@@ -156,26 +156,8 @@ TEST(ApiLockout, OnlySecondFactorFailuresDisable) {
     for (int i = 0; i < 2; ++i) EXPECT_EQ(s.login("dan", "guess").status, 401);
     s.clock().advance_seconds(3600);
   }
-  auto attempt = [&](const std::string& typed) {
-    Reply login = s.login("dan");
-    if (login.status != 200) return login;
-    Reply ch = s.challenge(login.str("login_id"), card->device_id);
-    if (ch.status != 200) return ch;
-    return s.verify(login.str("login_id"), ch.str("challenge_id"), typed);
-  };
-  Reply first = attempt("000000");
-  EXPECT_EQ(first.status, 401) << first.raw;
+  Reply first = expect_card_failures_lock_then_disable(s, "dan", card->device_id);
   EXPECT_EQ(first.body.find("error")->get_int("attempts_left"), 1);
-  EXPECT_EQ(attempt("000000").status, 423);
-  s.clock().advance_seconds(60);
-  EXPECT_EQ(attempt("000000").status, 401);
-  Reply disabled = attempt("000000");
-  EXPECT_EQ(disabled.status, 423);
-  EXPECT_EQ(disabled.header("Retry-After"), "") << "second-factor failures still disable";
-  s.clock().advance_seconds(86400);
-  EXPECT_EQ(attempt("000000").status, 423);
-  ASSERT_TRUE(s.admin().unlock("dan"));
-  EXPECT_EQ(attempt("000000").status, 401);
 }
 
 // --- finding 6: nothing but a completed login resets the counters --------------------------

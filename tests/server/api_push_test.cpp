@@ -212,11 +212,8 @@ TEST_F(MobileKeyTest, OpeningAnotherChallengeCancelsThePendingPush) {
 }
 
 TEST_F(MobileKeyTest, QrApprovalSatisfiesTheChallenge) {
-  Reply login = s.login("mia");
-  const std::string login_id = login.str("login_id");
-  Reply ch = s.challenge(login_id, phone.device_id, "ocra");
-  const std::string payload_text = ch.str("qr_payload");
-  ASSERT_FALSE(payload_text.empty()) << ch.raw;
+  const auto [login_id, ch, payload_text] = open_qr_login(s, phone, "mia");
+  ASSERT_FALSE(payload_text.empty());
   // The phone checks the payload with the key it pinned at activation.
   auto payload = verify_signed_payload(payload_text, phone.server_sign_pk, kStartTime);
   ASSERT_TRUE(payload);
@@ -255,12 +252,7 @@ TEST_F(MobileKeyTest, QrPayloadsAreCheckedBeforeAnything) {
   Reply login = s.login("mia");
   Reply ch = s.challenge(login.str("login_id"), phone.device_id, "ocra");
   std::string payload_text = ch.str("qr_payload");
-  auto approve = [&](const std::string& text) {
-    return s.post("/api/v1/qr/approve", JsonValue::object()
-                                            .set("device_id", phone.device_id)
-                                            .set("payload", text)
-                                            .set("signature", phone.sign_text(qr_approval_message(text))));
-  };
+  auto approve = [&](const std::string& text) { return approve_qr(s, phone, text); };
   EXPECT_EQ(approve("SLS1.NOTBASE32!").code(), "payload.malformed");
   std::string tampered = payload_text;
   tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
@@ -333,17 +325,10 @@ TEST_F(MobileKeyTest, APushApprovedAfterTheAccountLockedDoesNotLogIn) {
 }
 
 TEST_F(MobileKeyTest, AQrApprovalAfterTheAccountLockedDoesNotLogIn) {
-  Reply login = s.login("mia");
-  const std::string login_id = login.str("login_id");
-  Reply ch = s.challenge(login_id, phone.device_id, "ocra");
-  const std::string payload_text = ch.str("qr_payload");
-  ASSERT_FALSE(payload_text.empty()) << ch.raw;
+  const auto [login_id, ch, payload_text] = open_qr_login(s, phone, "mia");
+  ASSERT_FALSE(payload_text.empty());
   for (int i = 0; i < 5; ++i) EXPECT_EQ(s.login("mia", "guess").status, 401);
-  const std::string signature = phone.sign_text(qr_approval_message(payload_text));
-  Reply refused = s.post("/api/v1/qr/approve", JsonValue::object()
-                                                   .set("device_id", phone.device_id)
-                                                   .set("payload", payload_text)
-                                                   .set("signature", signature));
+  Reply refused = approve_qr(s, phone, payload_text);
   EXPECT_EQ(refused.status, 423) << refused.raw;
   EXPECT_EQ(refused.code(), "auth.locked");
   EXPECT_EQ(s.get("/api/v1/login/" + login_id + "/challenge-status").str("status"), "pending");

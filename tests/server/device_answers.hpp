@@ -51,4 +51,32 @@ inline std::string wrong_token_response(const TokenEnrolment& token, std::string
   return *response_from_ocra(seven);
 }
 
+/// Wrong card entries of `user` on a server whose lockout has threshold 2
+/// and disable_after 4: a lock, a second lock after the first ends, then the
+/// lock for good that only an administrator's unlock ends. Returns the first
+/// wrong answer's reply for further checks.
+inline Reply expect_card_failures_lock_then_disable(TestServer& s, const std::string& user,
+                                                    const std::string& card_device_id) {
+  auto attempt = [&](const std::string& typed) {
+    Reply login = s.login(user);
+    if (login.status != 200) return login;
+    Reply ch = s.challenge(login.str("login_id"), card_device_id);
+    if (ch.status != 200) return ch;
+    return s.verify(login.str("login_id"), ch.str("challenge_id"), typed);
+  };
+  Reply first = attempt("000000");
+  EXPECT_EQ(first.status, 401) << first.raw;
+  EXPECT_EQ(attempt("000000").status, 423);
+  s.clock().advance_seconds(60);
+  EXPECT_EQ(attempt("000000").status, 401);
+  Reply disabled = attempt("000000");
+  EXPECT_EQ(disabled.status, 423);
+  EXPECT_EQ(disabled.header("Retry-After"), "") << "permanent: no time to wait for";
+  s.clock().advance_seconds(86400);
+  EXPECT_EQ(attempt("000000").status, 423);
+  EXPECT_TRUE(s.admin().unlock(user));
+  EXPECT_EQ(attempt("000000").status, 401);
+  return first;
+}
+
 }  // namespace sls::server::testing

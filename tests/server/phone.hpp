@@ -77,4 +77,30 @@ inline Reply activate_phone(TestServer& s, Phone& phone, const std::string& user
   return r;
 }
 
+/// The phone's approval of a scanned QR payload (POST /api/v1/qr/approve).
+inline Reply approve_qr(TestServer& s, const Phone& phone, const std::string& payload) {
+  return s.post("/api/v1/qr/approve", JsonValue::object()
+                                          .set("device_id", phone.device_id)
+                                          .set("payload", payload)
+                                          .set("signature", phone.sign_text(qr_approval_message(payload))));
+}
+
+/// A login of `user` switched to challenge/response ("no notification?"),
+/// with the QR payload its page shows.
+struct QrLogin {
+  std::string login_id;
+  Reply challenge;
+  std::string payload;
+};
+
+inline QrLogin open_qr_login(TestServer& s, const Phone& phone, const std::string& user) {
+  Reply login = s.login(user);
+  EXPECT_EQ(login.status, 200) << login.raw;
+  QrLogin out{login.str("login_id"), {}, {}};
+  out.challenge = s.challenge(out.login_id, phone.device_id, "ocra");
+  out.payload = out.challenge.str("qr_payload");
+  EXPECT_FALSE(out.payload.empty()) << out.challenge.raw;
+  return out;
+}
+
 }  // namespace sls::server::testing
