@@ -5,13 +5,10 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 add_library(sls::sodium ALIAS PkgConfig::sodium)
 
-find_path(QRCODEGEN_INCLUDE_DIR qrcodegen.hpp PATH_SUFFIXES qrcodegen REQUIRED)
-find_library(QRCODEGEN_LIBRARY qrcodegencpp REQUIRED)
-add_library(sls_qrcodegen UNKNOWN IMPORTED)
-set_target_properties(sls_qrcodegen PROPERTIES
-  IMPORTED_LOCATION "${QRCODEGEN_LIBRARY}"
-  INTERFACE_INCLUDE_DIRECTORIES "${QRCODEGEN_INCLUDE_DIR}")
-add_library(sls::qrcodegen ALIAS sls_qrcodegen)
+# QR-Code-generator's C library (libqrcodegen-dev); its pkg-config file puts
+# the qrcodegen/ include folder on the path, so the header is <qrcodegen.h>.
+pkg_check_modules(qrcodegen REQUIRED IMPORTED_TARGET qrcodegen>=1.8)
+add_library(sls::qrcodegen ALIAS PkgConfig::qrcodegen)
 
 if(SLS_BUILD_SERVER OR SLS_BUILD_FUZZ)
   # slsd's HTTP front end (and its request fuzz target): Boost.Beast and

@@ -93,35 +93,17 @@ set_target_properties(sls_wasm_sodium PROPERTIES C_STANDARD 99 C_EXTENSIONS ON)
 add_library(sls::sodium ALIAS sls_wasm_sodium)
 
 # ---------------------------------------------------------------------------
-# QR-Code-generator (the C++ library: one source file)
+# QR-Code-generator (the C library: one source file, compiled unchanged)
 #
-# It reports oversize data by throwing; under Emscripten without exception
-# support a throw aborts, so the core checks capacity before encoding and
-# never reaches that throw. The throw's message is formatted with
-# std::ostringstream, which alone links libc++'s locale and iostream machinery
-# (about 100 KB of the .wasm, for a message no user ever sees). So the build
-# compiles a copy in which that message is a fixed string; everything else is
-# the upstream file unchanged. If a future version no longer has that code,
-# the upstream file is compiled as it is.
+# Its C API reports data too long for any symbol as a return value and works
+# in caller-supplied buffers: no exceptions, no heap, and none of libc++'s
+# iostream or locale machinery in the module. Its asserts compile away
+# (NDEBUG) in the size-first MinSizeRel build.
 sls_find_wasm_source(SLS_QRCODEGEN_SOURCE_DIR qr-code-generator)
 message(STATUS "QR-Code-generator sources for WebAssembly: ${SLS_QRCODEGEN_SOURCE_DIR}")
 
-set(_qr_upstream "${SLS_QRCODEGEN_SOURCE_DIR}/cpp/qrcodegen.cpp")
-set(_qr_compiled "${CMAKE_BINARY_DIR}/wasm-deps/qrcodegen/qrcodegen.cpp")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_qr_upstream}")
-file(READ "${_qr_upstream}" _qr_text)
-string(REGEX REPLACE
-  "std::ostringstream sb;[^;]*;[^;]*;[^;]*;[^}]*}[ \t\r\n]*throw data_too_long\\(sb\\.str\\(\\)\\);"
-  "throw data_too_long(\"Data too long\");"
-  _qr_light "${_qr_text}")
-if(_qr_light STREQUAL _qr_text)
-  message(WARNING "qrcodegen.cpp has no std::ostringstream message to simplify; compiling it unchanged (larger .wasm)")
-endif()
-file(WRITE "${_qr_compiled}.tmp" "${_qr_light}")
-configure_file("${_qr_compiled}.tmp" "${_qr_compiled}" COPYONLY)
-
-add_library(sls_wasm_qrcodegen STATIC "${_qr_compiled}")
-target_include_directories(sls_wasm_qrcodegen PUBLIC "${SLS_QRCODEGEN_SOURCE_DIR}/cpp")
+add_library(sls_wasm_qrcodegen STATIC "${SLS_QRCODEGEN_SOURCE_DIR}/c/qrcodegen.c")
+target_include_directories(sls_wasm_qrcodegen SYSTEM PUBLIC "${SLS_QRCODEGEN_SOURCE_DIR}/c")
 target_compile_options(sls_wasm_qrcodegen PRIVATE ${SLS_WASM_CODEGEN_OPTIONS} -w)
-target_compile_features(sls_wasm_qrcodegen PUBLIC cxx_std_11)
+set_target_properties(sls_wasm_qrcodegen PROPERTIES C_STANDARD 99)
 add_library(sls::qrcodegen ALIAS sls_wasm_qrcodegen)

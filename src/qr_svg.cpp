@@ -1,115 +1,84 @@
+// QR codes: the symbol from QR-Code-generator's C API, and its drawing as SVG text and as a view node.
 #include "sls/qr_svg.hpp"
 
-#include <qrcodegen.hpp>
+#include <qrcodegen.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 namespace sls {
 namespace {
 
-using qrcodegen::QrCode;
-using qrcodegen::QrSegment;
+// The generator's symbol and work buffers, large enough for every version.
+// Two of them live on the stack during an encoding (about 8 KB).
+using QrBuffer = std::array<std::uint8_t, qrcodegen_BUFFER_LEN_MAX>;
 
+// The QR alphanumeric set; it includes the digits. Text made only of these
+// characters is packed denser than bytes (numeric or alphanumeric mode).
 constexpr std::string_view kAlphanumericSet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-bool is_numeric(std::string_view text) noexcept {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool is_alphanumeric(std::string_view text) noexcept {
+bool in_alphanumeric_set(std::string_view text) noexcept {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c != '\0' && kAlphanumericSet.find(c) != std::string_view::npos; });
 }
 
-// Data codewords of a version-40 symbol per level (ISO/IEC 18004 table 7).
-constexpr std::size_t data_bits_at_version_40(QrEcc ecc) noexcept {
+qrcodegen_Ecc to_qrcodegen(QrEcc ecc) noexcept {
   switch (ecc) {
-    case QrEcc::low: return 2956 * 8;
-    case QrEcc::medium: return 2334 * 8;
-    case QrEcc::quartile: return 1666 * 8;
-    case QrEcc::high: return 1276 * 8;
+    case QrEcc::low: return qrcodegen_Ecc_LOW;
+    case QrEcc::medium: return qrcodegen_Ecc_MEDIUM;
+    case QrEcc::quartile: return qrcodegen_Ecc_QUARTILE;
+    case QrEcc::high: return qrcodegen_Ecc_HIGH;
   }
-  return 0;
+  return qrcodegen_Ecc_MEDIUM;
 }
 
-// Bits of one segment at version 40: 4-bit mode indicator, character count
-// (14, 13, 16 bits for numeric, alphanumeric, bytes), then the data.
-std::size_t segment_bits_at_version_40(std::string_view text) noexcept {
-  const std::size_t n = text.size();
-  if (n == 0) return 0;  // no segment at all
-  if (is_numeric(text)) return 4 + 14 + n / 3 * 10 + (n % 3 == 0 ? 0 : n % 3 == 1 ? 4 : 7);
-  if (is_alphanumeric(text)) return 4 + 13 + n / 2 * 11 + n % 2 * 6;
-  return 4 + 16 + n * 8;
+// Encodes `text` into `symbol` as the smallest version at level `ecc` or
+// better (`work` is the generator's scratch space). False when the text does
+// not fit a version-40 symbol at that level. qrcodegen_Mask_AUTO chooses the
+// mask by the standard's penalty rules; a fixed mask skips that search.
+bool encode(std::string_view text, QrEcc ecc, qrcodegen_Mask mask, QrBuffer& work, QrBuffer& symbol) {
+  const qrcodegen_Ecc level = to_qrcodegen(ecc);
+  if (in_alphanumeric_set(text)) {
+    // encodeText picks numeric mode for digits, else alphanumeric, and makes
+    // no segment for empty text. It reads a NUL-terminated string; text in
+    // this set holds no NUL, so the copy is the whole text.
+    const std::string terminated(text);
+    return qrcodegen_encodeText(terminated.c_str(), work.data(), symbol.data(), level, qrcodegen_VERSION_MIN,
+                                qrcodegen_VERSION_MAX, mask, true);
+  }
+  // Byte mode, the bytes as they are (NUL included). encodeBinary takes them
+  // in its work buffer; more bytes than that buffer holds cannot fit a
+  // symbol either (a version-40 symbol holds fewer data bytes).
+  if (text.size() > work.size()) return false;
+  std::transform(text.begin(), text.end(), work.begin(), [](char c) { return static_cast<std::uint8_t>(c); });
+  return qrcodegen_encodeBinary(work.data(), text.size(), symbol.data(), level, qrcodegen_VERSION_MIN,
+                                qrcodegen_VERSION_MAX, mask, true);
 }
 
-QrCode::Ecc to_qrcodegen(QrEcc ecc) noexcept {
-  switch (ecc) {
-    case QrEcc::low: return QrCode::Ecc::LOW;
-    case QrEcc::medium: return QrCode::Ecc::MEDIUM;
-    case QrEcc::quartile: return QrCode::Ecc::QUARTILE;
-    case QrEcc::high: return QrCode::Ecc::HIGH;
+// The level a symbol was drawn with. The generator raises the level asked
+// for when the version chosen has room for a higher one, and does not say
+// which it used, so the level is read back from the symbol's format
+// information (ISO/IEC 18004 §7.9): its two top bits, XORed with 10 by the
+// format mask, are modules (0, 8) and (1, 8); the level codes are L 01,
+// M 00, Q 11, H 10.
+QrEcc drawn_level(const QrMatrix& m) noexcept {
+  const int code = (m.dark(0, 8) ? 0 : 2) | (m.dark(1, 8) ? 1 : 0);
+  switch (code) {
+    case 1: return QrEcc::low;
+    case 0: return QrEcc::medium;
+    case 3: return QrEcc::quartile;
+    default: return QrEcc::high;
   }
-  return QrCode::Ecc::MEDIUM;
-}
-
-QrEcc from_qrcodegen(QrCode::Ecc ecc) noexcept {
-  switch (ecc) {
-    case QrCode::Ecc::LOW: return QrEcc::low;
-    case QrCode::Ecc::MEDIUM: return QrEcc::medium;
-    case QrCode::Ecc::QUARTILE: return QrEcc::quartile;
-    case QrCode::Ecc::HIGH: return QrEcc::high;
-  }
-  return QrEcc::medium;
-}
-
-// The segment QR-Code-generator's makeSegments would choose, built from a
-// string_view so that embedded NUL bytes are encoded rather than ending the
-// text. Numeric and alphanumeric text contains no NUL, so the std::string
-// copy handed to the const char* factories is the whole text.
-std::vector<QrSegment> make_segments(std::string_view text) {
-  std::vector<QrSegment> segments;
-  if (text.empty()) return segments;
-  if (is_numeric(text)) {
-    segments.push_back(QrSegment::makeNumeric(std::string(text).c_str()));
-  } else if (is_alphanumeric(text)) {
-    segments.push_back(QrSegment::makeAlphanumeric(std::string(text).c_str()));
-  } else {
-    segments.push_back(QrSegment::makeBytes(std::vector<std::uint8_t>(text.begin(), text.end())));
-  }
-  return segments;
 }
 
 void append_int(std::string& out, int value) { out += std::to_string(value); }
 
-}  // namespace
-
-bool qr_fits(std::string_view text, QrEcc ecc) noexcept {
-  return segment_bits_at_version_40(text) <= data_bits_at_version_40(ecc);
-}
-
-Result<QrMatrix> qr_matrix(std::string_view text, QrEcc ecc) {
-  if (!qr_fits(text, ecc)) return fail(Errc::payload_too_long);
-  // Fits at version 40 by the check above, so encodeSegments finds a version
-  // and does not throw; the remaining arguments are its documented defaults.
-  const QrCode code = QrCode::encodeSegments(make_segments(text), to_qrcodegen(ecc),
-                                             QrCode::MIN_VERSION, QrCode::MAX_VERSION, -1, true);
-  QrMatrix m;
-  m.version = code.getVersion();
-  m.ecc = from_qrcodegen(code.getErrorCorrectionLevel());
-  m.size = code.getSize();
-  m.modules.resize(static_cast<std::size_t>(m.size) * static_cast<std::size_t>(m.size));
-  for (int y = 0; y < m.size; ++y)
-    for (int x = 0; x < m.size; ++x)
-      m.modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(m.size) + static_cast<std::size_t>(x)] =
-          code.getModule(x, y);
-  return m;
-}
-
-std::string qr_matrix_svg(const QrMatrix& matrix) {
-  const int side = matrix.size + 2 * qr_quiet_zone_modules;
-  const std::string side_text = std::to_string(side);
-
+// The path data drawing every dark module of `matrix`, shifted by the quiet
+// zone: each run of dark modules in a row is one closed rectangle
+// "m dx dy h w v1 h-w z", relative to the previous run's start ("M x y" for
+// the first). Empty when no module is dark.
+std::string path_data(const QrMatrix& matrix) {
   std::string path;
   bool first = true;
   int start_x = 0, start_y = 0;  // start of the previous run: where "z" leaves the pen
@@ -122,18 +91,11 @@ std::string qr_matrix_svg(const QrMatrix& matrix) {
       int width = 1;
       while (matrix.dark(x + width, y)) ++width;
       const int svg_x = x + qr_quiet_zone_modules, svg_y = y + qr_quiet_zone_modules;
-      if (first) {
-        path += 'M';
-        append_int(path, svg_x);
-        path += ' ';
-        append_int(path, svg_y);
-        first = false;
-      } else {
-        path += 'm';
-        append_int(path, svg_x - start_x);
-        path += ' ';
-        append_int(path, svg_y - start_y);
-      }
+      path += first ? 'M' : 'm';
+      append_int(path, first ? svg_x : svg_x - start_x);
+      path += ' ';
+      append_int(path, first ? svg_y : svg_y - start_y);
+      first = false;
       path += 'h';
       append_int(path, width);
       path += "v1h-";
@@ -144,20 +106,68 @@ std::string qr_matrix_svg(const QrMatrix& matrix) {
       x += width;
     }
   }
+  return path;
+}
 
+// Writes an element tree as SVG text: childless elements self-closing.
+// Attribute values are written as they are: the only ones here are numbers,
+// the namespace URI, colours and path data, none of which needs escaping.
+void write_svg(std::string& out, const Node& n) {
+  out += '<';
+  out += n.tag;
+  for (const auto& a : n.attributes) {
+    out += ' ';
+    out += a.name;
+    out += "=\"";
+    out += a.value;
+    out += '"';
+  }
+  if (n.children.empty()) {
+    out += "/>";
+    return;
+  }
+  out += '>';
+  for (const auto& c : n.children) write_svg(out, c);
+  out += "</";
+  out += n.tag;
+  out += '>';
+}
+
+}  // namespace
+
+bool qr_fits(std::string_view text, QrEcc ecc) {
+  QrBuffer work, symbol;
+  return encode(text, ecc, qrcodegen_Mask_0, work, symbol);
+}
+
+Result<QrMatrix> qr_matrix(std::string_view text, QrEcc ecc) {
+  QrBuffer work, symbol;
+  if (!encode(text, ecc, qrcodegen_Mask_AUTO, work, symbol)) return fail(Errc::payload_too_long);
+  QrMatrix m;
+  m.size = qrcodegen_getSize(symbol.data());
+  m.version = (m.size - 17) / 4;
+  m.modules.resize(static_cast<std::size_t>(m.size) * static_cast<std::size_t>(m.size));
+  for (int y = 0; y < m.size; ++y)
+    for (int x = 0; x < m.size; ++x)
+      m.modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(m.size) + static_cast<std::size_t>(x)] =
+          qrcodegen_getModule(symbol.data(), x, y);
+  m.ecc = drawn_level(m);
+  return m;
+}
+
+Node qr_matrix_node(const QrMatrix& matrix) {
+  const std::string side = std::to_string(matrix.size + 2 * qr_quiet_zone_modules);
+  return element("svg")
+      .attr("xmlns", "http://www.w3.org/2000/svg")
+      .attr("viewBox", "0 0 " + side + " " + side)
+      .attr("shape-rendering", "crispEdges")
+      .add(element("rect").attr("width", side).attr("height", side).attr("fill", "#fff"))
+      .add(element("path").attr("fill", "#000").attr("d", path_data(matrix)));
+}
+
+std::string qr_matrix_svg(const QrMatrix& matrix) {
   std::string svg;
-  svg.reserve(path.size() + 200);
-  svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ";
-  svg += side_text;
-  svg += ' ';
-  svg += side_text;
-  svg += "\" shape-rendering=\"crispEdges\"><rect width=\"";
-  svg += side_text;
-  svg += "\" height=\"";
-  svg += side_text;
-  svg += "\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
-  svg += path;
-  svg += "\"/></svg>";
+  write_svg(svg, qr_matrix_node(matrix));
   return svg;
 }
 
@@ -165,6 +175,12 @@ Result<std::string> qr_svg(std::string_view text, QrEcc ecc) {
   auto matrix = qr_matrix(text, ecc);
   if (!matrix) return matrix.error();
   return qr_matrix_svg(*matrix);
+}
+
+Result<Node> qr_node(std::string_view text, QrEcc ecc) {
+  auto matrix = qr_matrix(text, ecc);
+  if (!matrix) return matrix.error();
+  return qr_matrix_node(*matrix);
 }
 
 }  // namespace sls

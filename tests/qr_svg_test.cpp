@@ -1,22 +1,22 @@
+// Tests of the QR module: the matrix against the generator's own symbol, the
+// level and capacity limits of the standard, and the SVG text and view node.
 #include <gtest/gtest.h>
 
-// QR-Code-generator is a private dependency of the core; the test includes it
-// directly (its header sits in a qrcodegen/ folder of the system include
-// path) to compare the core's matrix with the generator's own getModule.
-#if __has_include(<qrcodegen.hpp>)
-#include <qrcodegen.hpp>
-#else
-#include <qrcodegen/qrcodegen.hpp>
-#endif
+// QR-Code-generator's C library is a private dependency of the core; the test
+// links it too, to compare the core's matrix with the generator's own symbol.
+#include <qrcodegen.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sls/qr_svg.hpp"
+#include "sls/view.hpp"
 
 namespace sls {
 namespace {
@@ -110,12 +110,28 @@ void expect_svg_matches(const std::string& svg, const QrMatrix& m) {
           << "module " << x << "," << y;
 }
 
-void expect_same_as_generator(const QrMatrix& m, const qrcodegen::QrCode& code) {
-  ASSERT_EQ(m.size, code.getSize());
-  EXPECT_EQ(m.version, code.getVersion());
+// The generator's own symbol for `text`, through its C API directly:
+// encodeText (which chooses the segment mode itself) when the text has no
+// NUL, else encodeBinary.
+void expect_same_as_generator(const QrMatrix& m, const std::string& text, qrcodegen_Ecc level) {
+  std::array<std::uint8_t, qrcodegen_BUFFER_LEN_MAX> work{}, symbol{};
+  bool encoded = false;
+  if (text.find('\0') == std::string::npos) {
+    encoded = qrcodegen_encodeText(text.c_str(), work.data(), symbol.data(), level, qrcodegen_VERSION_MIN,
+                                   qrcodegen_VERSION_MAX, qrcodegen_Mask_AUTO, true);
+  } else {
+    std::transform(text.begin(), text.end(), work.begin(), [](char c) { return static_cast<std::uint8_t>(c); });
+    encoded = qrcodegen_encodeBinary(work.data(), text.size(), symbol.data(), level, qrcodegen_VERSION_MIN,
+                                     qrcodegen_VERSION_MAX, qrcodegen_Mask_AUTO, true);
+  }
+  ASSERT_TRUE(encoded);
+  const int size = qrcodegen_getSize(symbol.data());
+  ASSERT_EQ(m.size, size);
+  EXPECT_EQ(m.version, (size - 17) / 4);
   ASSERT_EQ(m.modules.size(), static_cast<std::size_t>(m.size * m.size));
   for (int y = 0; y < m.size; ++y)
-    for (int x = 0; x < m.size; ++x) ASSERT_EQ(m.dark(x, y), code.getModule(x, y)) << x << "," << y;
+    for (int x = 0; x < m.size; ++x)
+      ASSERT_EQ(m.dark(x, y), qrcodegen_getModule(symbol.data(), x, y)) << x << "," << y;
 }
 
 // Finder pattern with its top-left corner at (x0, y0): a dark 7×7 ring, a
@@ -131,8 +147,7 @@ void expect_finder(const QrMatrix& m, int x0, int y0) {
 TEST(QrMatrix, TypicalPayloadMatchesTheGenerator) {
   auto m = qr_matrix(kTypicalPayload);
   ASSERT_TRUE(m.ok());
-  const auto code = qrcodegen::QrCode::encodeText(std::string(kTypicalPayload).c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
-  expect_same_as_generator(*m, code);
+  expect_same_as_generator(*m, std::string(kTypicalPayload), qrcodegen_Ecc_MEDIUM);
   // 194 alphanumeric characters fit version 8 at level medium (49 modules).
   EXPECT_EQ(m->version, 8);
   EXPECT_EQ(m->size, 17 + 4 * m->version);
@@ -150,14 +165,14 @@ TEST(QrMatrix, EveryModeAndLevelMatchesTheGenerator) {
   const std::vector<std::string> texts = {"0123456789", "HELLO WORLD $%*+-./:", "https://login.example.com",
                                           "登入請求 登录请求", std::string(kTypicalPayload)};
   const QrEcc levels[] = {QrEcc::low, QrEcc::medium, QrEcc::quartile, QrEcc::high};
-  const qrcodegen::QrCode::Ecc generator_levels[] = {qrcodegen::QrCode::Ecc::LOW, qrcodegen::QrCode::Ecc::MEDIUM,
-                                                     qrcodegen::QrCode::Ecc::QUARTILE, qrcodegen::QrCode::Ecc::HIGH};
+  const qrcodegen_Ecc generator_levels[] = {qrcodegen_Ecc_LOW, qrcodegen_Ecc_MEDIUM, qrcodegen_Ecc_QUARTILE,
+                                            qrcodegen_Ecc_HIGH};
   for (const auto& text : texts) {
     for (int l = 0; l < 4; ++l) {
       SCOPED_TRACE(text + " level " + std::to_string(l));
       auto m = qr_matrix(text, levels[l]);
       ASSERT_TRUE(m.ok());
-      expect_same_as_generator(*m, qrcodegen::QrCode::encodeText(text.c_str(), generator_levels[l]));
+      expect_same_as_generator(*m, text, generator_levels[l]);
       EXPECT_GE(static_cast<int>(m->ecc), l);  // boosted, never lowered
     }
   }
@@ -167,7 +182,8 @@ TEST(QrMatrix, EmbeddedNulIsEncodedNotTruncated) {
   const std::string text("a\0b", 3);
   auto m = qr_matrix(text);
   ASSERT_TRUE(m.ok());
-  expect_same_as_generator(*m, qrcodegen::QrCode::encodeBinary({'a', 0, 'b'}, qrcodegen::QrCode::Ecc::MEDIUM));
+  expect_same_as_generator(*m, text, qrcodegen_Ecc_MEDIUM);
+  EXPECT_TRUE(qr_fits(text, QrEcc::medium));
   auto only_a = qr_matrix("a");
   ASSERT_TRUE(only_a.ok());
   EXPECT_NE(m->modules, only_a->modules);
@@ -178,10 +194,31 @@ TEST(QrMatrix, EmptyTextGivesTheSmallestSymbol) {
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->version, 1);
   EXPECT_EQ(m->size, 21);
-  expect_same_as_generator(*m, qrcodegen::QrCode::encodeText("", qrcodegen::QrCode::Ecc::MEDIUM));
+  expect_same_as_generator(*m, "", qrcodegen_Ecc_MEDIUM);
+  EXPECT_TRUE(qr_fits("", QrEcc::high));
   auto svg = qr_svg("");
   ASSERT_TRUE(svg.ok());
   expect_svg_matches(*svg, *m);
+}
+
+// The generator raises the level asked for to the highest one the smallest
+// version has room for; the matrix reports the level used. ISO/IEC 18004
+// table 7, byte mode: version 1 holds 17, 14, 11, 7 bytes at L, M, Q, H;
+// version 2 holds 32, 26, 20, 14; version 3 holds 53, 42, 32, 24.
+TEST(QrMatrix, ReportsTheLevelActuallyUsed) {
+  struct Case { std::size_t bytes; QrEcc asked; int version; QrEcc used; };
+  const Case cases[] = {{1, QrEcc::low, 1, QrEcc::high},         {7, QrEcc::low, 1, QrEcc::high},
+                        {8, QrEcc::low, 1, QrEcc::quartile},     {11, QrEcc::medium, 1, QrEcc::quartile},
+                        {12, QrEcc::low, 1, QrEcc::medium},      {14, QrEcc::medium, 1, QrEcc::medium},
+                        {15, QrEcc::low, 1, QrEcc::low},         {15, QrEcc::medium, 2, QrEcc::quartile},
+                        {21, QrEcc::quartile, 3, QrEcc::high},   {27, QrEcc::medium, 3, QrEcc::quartile}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::to_string(c.bytes) + " bytes asked at " + std::to_string(static_cast<int>(c.asked)));
+    auto m = qr_matrix(std::string(c.bytes, 'q'), c.asked);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->version, c.version);
+    EXPECT_EQ(m->ecc, c.used);
+  }
 }
 
 TEST(QrMatrix, DarkIsFalseOutsideTheSymbol) {
@@ -203,7 +240,6 @@ TEST(QrCapacity, LimitsPerModeAndLevel) {
                           {QrEcc::high, 3057, 1852, 1273}};
   for (const auto& limit : limits) {
     SCOPED_TRACE(static_cast<int>(limit.ecc));
-    EXPECT_EQ(qr_byte_capacity(limit.ecc), limit.bytes);
     const std::pair<char, std::size_t> modes[] = {{'7', limit.numeric}, {'Q', limit.alphanumeric}, {'q', limit.bytes}};
     for (auto [fill, capacity] : modes) {
       SCOPED_TRACE(std::string(1, fill));
@@ -274,6 +310,52 @@ TEST(QrSvg, HandBuiltMatrixGivesTheExactPath) {
 
 TEST(QrSvg, Deterministic) {
   EXPECT_EQ(qr_svg(kTypicalPayload).value(), qr_svg(kTypicalPayload).value());
+}
+
+// The SVG text with every self-closing tag written as a start and an end tag,
+// as to_html writes elements.
+std::string with_end_tags(std::string svg) {
+  for (std::string::size_type p; (p = svg.find("/>")) != std::string::npos;) {
+    const auto open = svg.rfind('<', p);
+    const auto name_end = svg.find(' ', open);
+    svg.replace(p, 2, "></" + svg.substr(open + 1, name_end - open - 1) + ">");
+  }
+  return svg;
+}
+
+TEST(QrNode, IsTheSvgDocumentAsElements) {
+  for (std::string_view text : {kTypicalPayload, std::string_view("https://example.test/login?x=1"),
+                                std::string_view("12345678"), std::string_view("")}) {
+    SCOPED_TRACE(std::string(text));
+    auto node = qr_node(text);
+    auto svg = qr_svg(text);
+    auto m = qr_matrix(text);
+    ASSERT_TRUE(node.ok());
+    ASSERT_TRUE(svg.ok());
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(*node, qr_matrix_node(*m));
+    EXPECT_EQ(node->tag, "svg");
+    ASSERT_EQ(node->children.size(), 2u);
+    EXPECT_EQ(node->children[0].tag, "rect");
+    EXPECT_EQ(node->children[1].tag, "path");
+    for (const auto& child : node->children) EXPECT_TRUE(child.children.empty());
+    // The same drawing as the SVG text, attribute for attribute.
+    EXPECT_EQ(to_html(*node), with_end_tags(*svg));
+  }
+}
+
+TEST(QrNode, HandBuiltMatrixGivesTheExactElements) {
+  QrMatrix m{1, QrEcc::medium, 3, {true, true, false, false, false, false, false, true, true}};
+  EXPECT_EQ(to_html(qr_matrix_node(m)),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 11 11\" shape-rendering=\"crispEdges\">"
+            "<rect width=\"11\" height=\"11\" fill=\"#fff\"></rect>"
+            "<path fill=\"#000\" d=\"M4 4h2v1h-2zm1 2h2v1h-2z\"></path></svg>");
+}
+
+TEST(QrNode, TextTooLongIsRefused) {
+  EXPECT_EQ(qr_node(std::string(2954, 'q'), QrEcc::low).code(), Errc::payload_too_long);
+  EXPECT_EQ(qr_node(std::string(1274, 'q'), QrEcc::high).code(), Errc::payload_too_long);
+  EXPECT_TRUE(qr_node(std::string(1273, 'q'), QrEcc::high).ok());
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
-// QR codes for the challenge screen (SPEC 3.2), drawn as compact SVG.
+// QR codes for the challenge screen (SPEC 3.2): the symbol of a text, drawn
+// as compact SVG text (demo pages) or as a view node (the login flow).
 //
-// The QR symbol comes from QR-Code-generator; this module chooses the
-// segment mode, checks capacity up front, and draws the modules. Why the
-// capacity check: the generator reports oversized input by throwing, and the
-// browser build runs without C++ exceptions, where a throw aborts the whole
-// module. So input that cannot fit is refused here with payload_too_long and
-// the generator is only ever called with input that fits.
+// The QR symbol comes from QR-Code-generator's C API, which reports text too
+// long for any symbol as a return value (no exception, no heap); this module
+// chooses the segment mode and draws the modules.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "sls/result.hpp"
+#include "sls/view.hpp"
 
 namespace sls {
 
@@ -22,28 +21,17 @@ namespace sls {
 /// hidden and still read (about 7 %, 15 %, 25 %, 30 %).
 enum class QrEcc : std::uint8_t { low, medium, quartile, high };
 
-/// Bytes that fit in one QR code in byte mode (version 40) per level:
-/// low 2953, medium 2331, quartile 1663, high 1273. Text made only of digits,
-/// or only of the QR alphanumeric set (0–9, A–Z, space, $ % * + - . / :),
-/// is packed more densely and may be longer (see qr_fits).
-constexpr std::size_t qr_byte_capacity(QrEcc ecc) noexcept {
-  switch (ecc) {
-    case QrEcc::low: return 2953;
-    case QrEcc::medium: return 2331;
-    case QrEcc::quartile: return 1663;
-    case QrEcc::high: return 1273;
-  }
-  return 0;
-}
-
 /// Modules of light margin on every side of the symbol, as the QR standard
 /// requires for reliable scanning.
 inline constexpr int qr_quiet_zone_modules = 4;
 
 /// True when `text` fits in a QR code at level `ecc`, using the same segment
 /// mode qr_matrix uses: numeric if every byte is a digit, else alphanumeric
-/// if every byte is in that set, else bytes (UTF-8 as it is). Empty text fits.
-bool qr_fits(std::string_view text, QrEcc ecc) noexcept;
+/// if every byte is in that set (0–9, A–Z, space, $ % * + - . / :), else
+/// bytes (UTF-8 as it is). Empty text fits. Found by encoding (with a fixed
+/// mask, skipping the mask choice), so it agrees with qr_matrix by
+/// construction. Allocates only a copy of numeric or alphanumeric text.
+bool qr_fits(std::string_view text, QrEcc ecc);
 
 /// A QR symbol without its quiet zone: size × size modules, row-major.
 struct QrMatrix {
@@ -68,7 +56,7 @@ struct QrMatrix {
 /// Encodes `text` (empty allowed, bytes taken as they are, NUL included) as
 /// the smallest QR symbol at level `ecc` or better, with the mask chosen by
 /// the standard's penalty rules. Deterministic. Fails with payload_too_long
-/// when !qr_fits(text, ecc); never throws.
+/// when !qr_fits(text, ecc).
 Result<QrMatrix> qr_matrix(std::string_view text, QrEcc ecc = QrEcc::medium);
 
 /// Draws a matrix as a self-contained SVG document:
@@ -87,5 +75,16 @@ std::string qr_matrix_svg(const QrMatrix& matrix);
 /// qr_matrix, then qr_matrix_svg. Fails with payload_too_long when the text
 /// does not fit.
 Result<std::string> qr_svg(std::string_view text, QrEcc ecc = QrEcc::medium);
+
+/// The document qr_matrix_svg writes, as a view node (an `svg` element with
+/// its `rect` and `path` children, attributes in the same order), so that
+/// the login flow puts the QR code into the page as elements, not markup.
+/// Serialised by to_html it is the same drawing with end tags instead of
+/// self-closing ones.
+Node qr_matrix_node(const QrMatrix& matrix);
+
+/// qr_matrix, then qr_matrix_node. Fails with payload_too_long when the text
+/// does not fit.
+Result<Node> qr_node(std::string_view text, QrEcc ecc = QrEcc::medium);
 
 }  // namespace sls

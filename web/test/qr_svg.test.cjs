@@ -124,6 +124,8 @@ test('error-correction levels: the level asked for or better, larger symbols for
   }
   expect(versions.high).toBeGreaterThanOrEqual(versions.low);
   expect(core.qr_matrix(text, undefined, 'en').value.ecc).not.toBe('low');
+  // One byte fits version 1 even at the highest level, which the symbol then uses.
+  expect(core.qr_matrix('q', 'low', 'en').value).toMatchObject({ version: 1, ecc: 'high' });
 });
 
 test('data too long for any QR code is refused, not thrown', () => {
