@@ -1385,14 +1385,12 @@ Node LoginFlow::State::render_code_screen() const {
       section.add(title(mobile_key ? UiText::ocra_title_mobile_key : UiText::ocra_title_device));
       Node panel = element("div").attr("part", "challenge-panel");
       if (!c.qr_payload.empty()) {
-        if (auto svg = qr_svg(c.qr_payload); svg) {
-          if (auto qr = svg_to_node(*svg); qr) {
-            qr->attr("role", "img").attr("aria-label", t(UiText::qr_alt)).attr("part", "qr-code");
-            panel.add(element("figure")
-                          .attr("part", "qr")
-                          .add(std::move(*qr))
-                          .add(element("figcaption").attr("part", "qr-caption").add_text(t(UiText::qr_caption))));
-          }
+        if (auto qr = qr_node(c.qr_payload); qr) {
+          qr->attr("role", "img").attr("aria-label", t(UiText::qr_alt)).attr("part", "qr-code");
+          panel.add(element("figure")
+                        .attr("part", "qr")
+                        .add(std::move(*qr))
+                        .add(element("figcaption").attr("part", "qr-caption").add_text(t(UiText::qr_caption))));
         }
       }
       const std::string grouped = format_challenge(c.challenge);

@@ -1,3 +1,4 @@
+// The view tree: building nodes and serialising them as HTML (see sls/view.hpp).
 #include "sls/view.hpp"
 
 #include <array>
@@ -189,104 +190,5 @@ std::string to_html(const Node& node, HtmlLayout layout) {
   else write_indented(out, node, 0);
   return out;
 }
-
-// ---------------------------------------------------------------------------
-// SVG reader
-
-namespace {
-
-constexpr std::size_t kSvgMaxDepth = 8;
-
-class SvgReader {
- public:
-  explicit SvgReader(std::string_view s) : s_(s) {}
-
-  Result<Node> read_document() {
-    skip_ws();
-    auto root = read_element(1);
-    if (!root) return root;
-    skip_ws();
-    if (pos_ != s_.size()) return error("unexpected text after the root element");
-    if (root->tag != "svg") return error("the root element is not svg");
-    return root;
-  }
-
- private:
-  std::string_view s_;
-  std::size_t pos_ = 0;
-
-  static Error error(std::string_view reason) { return fail(Errc::bad_argument, {"svg", reason}); }
-
-  bool at_end() const noexcept { return pos_ >= s_.size(); }
-  void skip_ws() noexcept {
-    while (!at_end() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t' || s_[pos_] == '\r')) ++pos_;
-  }
-  static bool name_char(char c, bool first) noexcept {
-    // SVG names are case-sensitive ("viewBox"); ':' for "xmlns:xlink".
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (!first && ((c >= '0' && c <= '9') || c == '-' || c == ':'));
-  }
-  std::string_view read_name() noexcept {
-    const std::size_t start = pos_;
-    while (!at_end() && name_char(s_[pos_], pos_ == start)) ++pos_;
-    return s_.substr(start, pos_ - start);
-  }
-
-  Result<Node> read_element(std::size_t depth) {
-    if (depth > kSvgMaxDepth) return error("nesting too deep");
-    if (at_end() || s_[pos_] != '<') return error("expected '<'");
-    ++pos_;
-    const auto tag = read_name();
-    if (tag.empty()) return error("expected an element name");
-    Node n = element(tag);
-    for (;;) {
-      const std::size_t before = pos_;
-      skip_ws();
-      if (at_end()) return error("unterminated start tag");
-      if (s_.substr(pos_, 2) == "/>") {
-        pos_ += 2;
-        return n;
-      }
-      if (s_[pos_] == '>') {
-        ++pos_;
-        break;
-      }
-      if (pos_ == before) return error("expected whitespace before an attribute");
-      const auto name = read_name();
-      if (name.empty()) return error("expected an attribute name");
-      if (n.find_attr(name)) return error("duplicate attribute");
-      if (s_.substr(pos_, 2) != "=\"") return error("expected =\" after an attribute name");
-      pos_ += 2;
-      const std::size_t start = pos_;
-      while (!at_end() && s_[pos_] != '"') {
-        if (s_[pos_] == '<' || s_[pos_] == '&') return error("markup in an attribute value");
-        ++pos_;
-      }
-      if (at_end()) return error("unterminated attribute value");
-      n.attr(name, s_.substr(start, pos_ - start));
-      ++pos_;
-    }
-    for (;;) {
-      skip_ws();
-      if (at_end()) return error("unterminated element");
-      if (s_.substr(pos_, 2) == "</") {
-        pos_ += 2;
-        if (read_name() != tag) return error("mismatched end tag");
-        skip_ws();
-        if (at_end() || s_[pos_] != '>') return error("expected '>'");
-        ++pos_;
-        return n;
-      }
-      if (s_[pos_] != '<') return error("text content is not supported");
-      auto child = read_element(depth + 1);
-      if (!child) return child;
-      n.add(std::move(*child));
-    }
-  }
-};
-
-}  // namespace
-
-Result<Node> svg_to_node(std::string_view svg) { return SvgReader(svg).read_document(); }
 
 }  // namespace sls

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "sls/qr_svg.hpp"
-
 namespace sls {
 namespace {
 
@@ -92,68 +90,6 @@ TEST(View, Equality) {
   EXPECT_NE(element("a").attr("x", "1"), element("a").attr("x", "2"));
   EXPECT_NE(element("a").with_key("1"), element("a").with_key("2"));
   EXPECT_NE(element("a").on("click", "x"), element("a"));
-}
-
-TEST(SvgToNode, ReadsTheQrSvg) {
-  auto svg = qr_svg("https://example.test/login?x=1");
-  ASSERT_TRUE(svg.ok());
-  auto node = svg_to_node(*svg);
-  ASSERT_TRUE(node.ok()) << node.error().args.at(1);
-  EXPECT_EQ(node->tag, "svg");
-  ASSERT_NE(node->find_attr("viewBox"), nullptr);
-  ASSERT_EQ(node->children.size(), 2u);
-  EXPECT_EQ(node->children[0].tag, "rect");
-  EXPECT_EQ(node->children[1].tag, "path");
-  ASSERT_NE(node->children[1].find_attr("d"), nullptr);
-  EXPECT_FALSE(node->children[1].find_attr("d")->empty());
-  // Serialising the nodes gives back the same drawing (end tags instead of
-  // self-closing ones).
-  std::string expected = *svg;
-  for (std::string::size_type p; (p = expected.find("/>")) != std::string::npos;) {
-    const auto open = expected.rfind('<', p);
-    const auto name_end = expected.find(' ', open);
-    const std::string name = expected.substr(open + 1, name_end - open - 1);
-    expected.replace(p, 2, "></" + name + ">");
-  }
-  EXPECT_EQ(to_html(*node), expected);
-}
-
-TEST(SvgToNode, AcceptsWhitespaceAndNesting) {
-  auto node = svg_to_node("  <svg a=\"1\">\n  <g>\n <path d=\"M0 0\" /></g> </svg>\n");
-  ASSERT_TRUE(node.ok());
-  ASSERT_EQ(node->children.size(), 1u);
-  EXPECT_EQ(node->children[0].tag, "g");
-  EXPECT_EQ(node->children[0].children[0].find_attr("d") ? *node->children[0].children[0].find_attr("d") : "",
-            "M0 0");
-}
-
-TEST(SvgToNode, RefusesAnythingElse) {
-  for (const char* bad : {
-           "",
-           "<div></div>",                           // root is not svg
-           "<svg>",                                 // unterminated
-           "<svg></g>",                             // mismatched end tag
-           "<svg>text</svg>",                       // text content
-           "<svg><!-- c --></svg>",                 // comment
-           "<svg a='1'></svg>",                     // single quotes
-           "<svg a=\"&amp;\"></svg>",               // entity
-           "<svg a=\"<\"></svg>",                   // markup in a value
-           "<svg a=\"1\" a=\"2\"></svg>",           // duplicate attribute
-           "<svg a=\"1\"b=\"2\"></svg>",            // no whitespace between attributes
-           "<svg a></svg>",                         // attribute without value
-           "<svg></svg><svg></svg>",                // two roots
-           "<?xml version=\"1.0\"?><svg></svg>",    // processing instruction
-           "<svg><script></script>x</svg>",         // text after a child
-           "<svg a=\"1></svg>",                     // unterminated value
-       }) {
-    auto r = svg_to_node(bad);
-    EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.code(), Errc::bad_argument);
-  }
-  std::string deep;
-  for (int i = 0; i < 9; ++i) deep += i == 0 ? "<svg>" : "<g>";
-  for (int i = 8; i >= 0; --i) deep += i == 0 ? "</svg>" : "</g>";
-  EXPECT_FALSE(svg_to_node(deep).ok());
 }
 
 }  // namespace

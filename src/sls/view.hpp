@@ -28,8 +28,6 @@
 #include <utility>
 #include <vector>
 
-#include "sls/result.hpp"
-
 namespace sls {
 
 /// One attribute; the order of a node's attributes is kept as written.
@@ -123,16 +121,5 @@ enum class HtmlLayout : std::uint8_t {
 /// attributes, so that snapshots show the bindings; keys are not written.
 /// Never fails.
 std::string to_html(const Node& node, HtmlLayout layout = HtmlLayout::compact);
-
-/// Reads the SVG that qr_matrix_svg writes into a Node tree, so that the QR
-/// code goes into the page as elements (not markup). Accepts a small, strict
-/// subset of XML: elements and attributes with ASCII names (letters, then
-/// letters, digits, '-' or ':'), attributes in double
-/// quotes whose values hold no '<', '&' or '"', self-closing tags,
-/// whitespace between tags; no text, comments, entities, processing
-/// instructions or doctype. The root must be an `svg` element. Fails with
-/// Errc::bad_argument (args {"svg", reason}) on anything else. Nesting is
-/// limited to 8 levels.
-Result<Node> svg_to_node(std::string_view svg);
 
 }  // namespace sls
