@@ -69,4 +69,36 @@ function watchHtmlParsing() {
   return { calls, restore: () => restores.forEach((restore) => restore()) };
 }
 
-module.exports = { installTextCodecs, loadPatcher, loadLoginElement, watchHtmlParsing };
+// --- driving an element, as a user would ----------------------------------------------
+
+/** Mounts an <sls-login> with `attributes` in `parent`; resolves once its first view is in. */
+async function mount(attributes = {}, parent = document.body) {
+  const element = document.createElement('sls-login');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  const started = new Promise((resolve) => { element.addEventListener('sls-state', resolve, { once: true }); });
+  parent.append(element);
+  await started;
+  return element;
+}
+
+/** Types `text` into `input` as one input event. */
+function type(input, text) {
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/** The view's input named `name` (username, password, code), or null. */
+function field(element, name) {
+  return element.querySelector(`input[name="${name}"]`);
+}
+
+/** The details of every `sls-${type}` event the element dispatches from now on. */
+function record(element, type) {
+  const events = [];
+  element.addEventListener(`sls-${type}`, (event) => events.push(event.detail));
+  return events;
+}
+
+module.exports = {
+  installTextCodecs, loadPatcher, loadLoginElement, watchHtmlParsing, mount, type, field, record,
+};
