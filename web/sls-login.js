@@ -151,8 +151,8 @@ export class SlsLogin extends HTMLElement {
 
   /**
    * The attributes whose changes the element follows (see
-   * attributeChangedCallback). `id` and `autofocus` are read when a login
-   * starts and need no callback.
+   * attributeChangedCallback). `id` is read when a login starts and
+   * `autofocus` when the component starts: neither needs a callback.
    */
   static get observedAttributes() {
     return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url'];

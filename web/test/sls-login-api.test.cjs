@@ -324,7 +324,7 @@ describe('attributes: changes are followed', () => {
     expect(title(first)).toBe('Log in'); // the login itself is untouched
   });
 
-  test('id and autofocus: read when a login starts', async () => {
+  test('id: read when a login starts; autofocus: when the component starts', async () => {
     global.fetch = mockApi({}).fetch;
     const element = await mount({ id: 'one' });
     expect(field(element, 'username').id).toBe('one-username');
