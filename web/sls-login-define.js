@@ -1,4 +1,4 @@
-// Registers <sls-login> and re-exports the element's module: the one import a page needs, and the only one with a side effect.
+// Registers <sls-login> and re-exports the element's module: the one import a page needs, with the only side effect.
 //
 // sls-login.js holds the class and registers nothing, so that a bundle or a
 // page may pick another name (SlsLogin.define('bank-login')) or a scoped

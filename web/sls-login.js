@@ -143,7 +143,9 @@ export class SlsAuthenticatedEvent extends CustomEvent {
 }
 
 /** The core's emit types → their event classes. */
-const EVENT_CLASSES = new Map([['state', SlsStateEvent], ['error', SlsErrorEvent], ['authenticated', SlsAuthenticatedEvent]]);
+const EVENT_CLASSES = new Map([
+  ['state', SlsStateEvent], ['error', SlsErrorEvent], ['authenticated', SlsAuthenticatedEvent],
+]);
 
 export class SlsLogin extends HTMLElement {
   /** A form that holds the element sees its validity (ElementInternals). */
@@ -243,7 +245,7 @@ export class SlsLogin extends HTMLElement {
     reflect(this, 'username', value);
   }
 
-  /** Where sls-core.mjs is (attribute `module-url`), resolved against the document. Throws a TypeError if unparsable. */
+  /** Where sls-core.mjs is (attribute `module-url`), resolved against the document; a TypeError if unparsable. */
   get moduleUrl() {
     const attribute = this.getAttribute('module-url');
     return attribute ? new URL(attribute, this.ownerDocument.baseURI) : DEFAULT_MODULE_URL;

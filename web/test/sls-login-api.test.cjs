@@ -106,7 +106,7 @@ describe('the define entry', () => {
 });
 
 describe('event classes', () => {
-  test('each event is an instance of its exported class, bubbling and composed, with the detail as before', async () => {
+  test('each event is an instance of its exported class, bubbling, composed, with the same detail', async () => {
     const { SlsStateEvent, SlsErrorEvent, SlsAuthenticatedEvent } = defineModule;
     let failures = 0;
     global.fetch = mockApi({
@@ -118,7 +118,9 @@ describe('event classes', () => {
       },
     }).fetch;
     const heard = [];
-    for (const name of ['sls-state', 'sls-error', 'sls-authenticated']) document.addEventListener(name, (e) => heard.push(e));
+    for (const name of ['sls-state', 'sls-error', 'sls-authenticated']) {
+      document.addEventListener(name, (e) => heard.push(e));
+    }
     const element = await mount();
     await logIn(element);
     await logIn(element);
@@ -126,7 +128,9 @@ describe('event classes', () => {
     await submit(element);
     expect(element.screen).toBe('authenticated');
 
-    const classes = { 'sls-state': SlsStateEvent, 'sls-error': SlsErrorEvent, 'sls-authenticated': SlsAuthenticatedEvent };
+    const classes = {
+      'sls-state': SlsStateEvent, 'sls-error': SlsErrorEvent, 'sls-authenticated': SlsAuthenticatedEvent,
+    };
     expect(new Set(heard.map((e) => e.type))).toEqual(new Set(Object.keys(classes)));
     for (const event of heard) {
       expect(event).toBeInstanceOf(classes[event.type]);
@@ -244,7 +248,7 @@ describe('attributes: changes are followed', () => {
     expect(api.requests.map((r) => r.base)).toEqual(['/api/v1', '/other/v1']);
   });
 
-  test('username: replaces an untouched prefill, never what the user typed, and waits for the next login mid-login', async () => {
+  test('username: replaces an untouched prefill, never what was typed; mid-login, waits for the next', async () => {
     global.fetch = mockApi(CARD_LOGIN).fetch;
     const element = await mount({ username: 'alice' });
     element.username = 'bob';
@@ -302,7 +306,8 @@ describe('attributes: changes are followed', () => {
 
   test('stylesheet-url: the new sheet is linked; the one it added goes once no other element uses it', async () => {
     global.fetch = mockApi({}).fetch;
-    const links = () => [...document.head.querySelectorAll('link[rel="stylesheet"]')].map((l) => new URL(l.href).pathname);
+    const links = () => [...document.head.querySelectorAll('link[rel="stylesheet"]')]
+      .map((l) => new URL(l.href).pathname);
     for (const link of document.head.querySelectorAll('link')) link.remove();
     const pageOwn = document.createElement('link');
     pageOwn.rel = 'stylesheet';

@@ -85,7 +85,10 @@ const loginOk = (devices) => () => ({
 /** A handler for POST /login/{id}/challenge: a code-card challenge for indices 12 and 77. */
 const cardChallenge = () => ({
   status: 200,
-  body: { method: 'code_card', challenge_id: 'ch-1', expires_at: Math.floor(Date.now() / 1000) + 300, indices: [12, 77], card_serial: '0042' },
+  body: {
+    method: 'code_card', challenge_id: 'ch-1', expires_at: Math.floor(Date.now() / 1000) + 300, indices: [12, 77],
+    card_serial: '0042',
+  },
 });
 
 module.exports = {
