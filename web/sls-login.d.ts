@@ -1,22 +1,29 @@
-// Types of <sls-login> (web/sls-login.js) and of the DOM patcher it uses
-// (dom-patcher.js, shipped in dist/ beside sls-core.mjs). Written by hand.
+// Types of <sls-login> (web/sls-login.js, registered by
+// web/sls-login-define.js) and of the DOM patcher it uses (dom-patcher.js,
+// shipped in dist/ beside sls-core.mjs). Written by hand.
 //
 // THE CONTRACT FOR PAGES, TESTS AND BENCHMARKS (kept stable):
-// - Files: sls-login.js and sls-login.css side by side; dist/sls-core.mjs,
-//   dist/sls-core.wasm and dist/dom-patcher.js below them. Importing
-//   sls-login.js registers <sls-login> (if the name is free); that and the
-//   class are its only global effects. Under a strict CSP a page needs only
-//   `<script type="module" src=".../sls-login.js">`.
-// - Attributes: `endpoint` (API base URL, default "/api/v1"; requests go to
-//   endpoint + the documented path, e.g. /api/v1/login), `lang` (else the
-//   nearest `lang` of the page, followed as it changes, else the browser's),
-//   `username` (prefill, read when a login starts), `module-url` (where
-//   sls-core.mjs is; default dist/sls-core.mjs beside sls-login.js; read on
-//   connect), `stylesheet-url` (default sls-login.css beside sls-login.js;
-//   "none": the page links it itself), and the global `autofocus` (focus the
-//   first field on load; otherwise focus moves only once the user acts in
-//   the element). `id`: prefix of the view's ids ("login" → "login-username";
-//   without an id, "sls-1", "sls-2", ...).
+// - Files: sls-login.js, sls-login-define.js and sls-login.css side by side;
+//   dist/sls-core.mjs, dist/sls-core.wasm and dist/dom-patcher.js below them.
+//   Importing sls-login.js has no side effect (it exports the classes);
+//   importing sls-login-define.js registers <sls-login> if the name is free,
+//   its only global effect. Under a strict CSP a page needs only
+//   `<script type="module" src=".../sls-login-define.js">`.
+// - Attributes (docs/component.md says when each change takes effect):
+//   `endpoint` (API base URL, default "/api/v1"; requests go to endpoint +
+//   the documented path, e.g. /api/v1/login; read at a login's first request
+//   and kept until that login is over), `lang` (else the nearest `lang` of
+//   the page; changes re-render in place), `username` (prefill; a change
+//   replaces a prefill the user has not touched, else applies to the next
+//   login), `module-url` (where sls-core.mjs is; default dist/sls-core.mjs
+//   beside sls-login.js; a change reloads a module that failed or is still
+//   loading, else applies on the next connect), `stylesheet-url` (default
+//   sls-login.css beside sls-login.js; "none": the page links it itself;
+//   changes are followed), and the global `autofocus` (focus the first field
+//   when the component starts; otherwise focus moves only once the user acts
+//   in the element). `id`: prefix of the view's ids ("login" →
+//   "login-username"; without an id, "sls-1", "sls-2", ...), read when a
+//   login starts.
 // - The view is light DOM, inside the element: fields are
 //   `input[name=username|password|code]` (autocomplete username,
 //   current-password, one-time-code), the form is the element's only
@@ -25,8 +32,9 @@
 //   region `[role=status]`. Themeable nodes carry `part` names (see
 //   docs/component.md).
 // - Ready: the first `sls-state` event comes after the first view is in the
-//   page (screen "credentials"). Every event bubbles and is composed; the
-//   events come after the view they describe is applied.
+//   page (screen "credentials"). Each event is an instance of its class below
+//   (a CustomEvent); every event bubbles and is composed; the events come
+//   after the view they describe is applied.
 // - Requests: fetch() with credentials "same-origin", cache "no-store",
 //   Accept: application/json, Accept-Language: en | zh-Hant | zh-Hans,
 //   Content-Type: application/json when there is a body, and after POST
@@ -49,9 +57,26 @@ export interface SlsErrorEventDetail extends LoginErrorDetail {
   readonly cause?: string;
 }
 
-export type SlsStateEvent = CustomEvent<LoginStateDetail>;
-export type SlsErrorEvent = CustomEvent<SlsErrorEventDetail>;
-export type SlsAuthenticatedEvent = CustomEvent<LoginSession>;
+/** `sls-state`: the screen or the busy flag changed (also once at start, when the component is ready). */
+export class SlsStateEvent extends CustomEvent<LoginStateDetail> {
+  static readonly type: 'sls-state';
+  readonly type: 'sls-state';
+  constructor(detail: LoginStateDetail);
+}
+
+/** `sls-error`: a server or network error was shown, or the module could not load (code "internal", with `cause`). */
+export class SlsErrorEvent extends CustomEvent<SlsErrorEventDetail> {
+  static readonly type: 'sls-error';
+  readonly type: 'sls-error';
+  constructor(detail: SlsErrorEventDetail);
+}
+
+/** `sls-authenticated`: the login is complete, the session cookie set; the detail is the server's Session object. */
+export class SlsAuthenticatedEvent extends CustomEvent<LoginSession> {
+  static readonly type: 'sls-authenticated';
+  readonly type: 'sls-authenticated';
+  constructor(detail: LoginSession);
+}
 
 export interface SlsLoginEventMap extends HTMLElementEventMap {
   /** The screen or the busy flag changed (also once at start). */
@@ -104,14 +129,16 @@ export type SlsLoader = (moduleUrl: URL) => Promise<SlsLoaded>;
 export class SlsLogin extends HTMLElement {
   /** true: a form holding the element sees its validity. */
   static readonly formAssociated: true;
+  /** The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url. */
   static readonly observedAttributes: readonly string[];
 
   /**
-   * Registers the element as `tagName` (default "sls-login"). Idempotent; a
-   * second name gets a subclass. Throws a DOMException (NotSupportedError)
-   * when the name belongs to another element. Returns the registered class.
-   * The stylesheet styles the tag `sls-login` as a block: give another name
-   * `display: block` in the page.
+   * Registers the element as `tagName` (default "sls-login") in `registry`
+   * (default the window's). Idempotent; a second name gets a subclass.
+   * Throws a DOMException (NotSupportedError) when the name belongs to
+   * another element. Returns the registered class. The stylesheet styles the
+   * tag `sls-login` as a block: give another name `display: block` in the
+   * page. sls-login-define.js calls it for "sls-login".
    */
   static define(tagName?: string, registry?: CustomElementRegistry): typeof SlsLogin;
 
@@ -123,13 +150,28 @@ export class SlsLogin extends HTMLElement {
    */
   static setLoader(load: SlsLoader | null): void;
 
+  // Reflected attributes: a setter writes the attribute, null removes it (the default applies again).
+  // `lang`, `id` and `autofocus` are HTMLElement's own.
+
   /** Attribute `endpoint`; default "/api/v1". */
-  endpoint: string;
+  get endpoint(): string;
+  set endpoint(value: string | null);
   /** Attribute `username`; "" when absent. */
-  username: string;
-  /** Attribute `module-url`, resolved against the document; default dist/sls-core.mjs beside sls-login.js. */
+  get username(): string;
+  set username(value: string | null);
+  /**
+   * Attribute `module-url`, resolved against the document; default
+   * dist/sls-core.mjs beside sls-login.js. Throws a TypeError if unparsable.
+   */
   get moduleUrl(): URL;
-  set moduleUrl(value: string | URL);
+  set moduleUrl(value: string | URL | null);
+  /**
+   * Attribute `stylesheet-url`, resolved against the document; default
+   * sls-login.css beside sls-login.js; null for "none" (the page links it).
+   * Throws a TypeError if unparsable.
+   */
+  get stylesheetUrl(): URL | null;
+  set stylesheetUrl(value: string | URL | null);
   /** The current screen, or null while the module loads (or after disconnect). */
   readonly screen: LoginScreen | null;
   /** True while a submitted request is outstanding. */
@@ -160,10 +202,12 @@ export class SlsLogin extends HTMLElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap {
-    'sls-login': SlsLogin;
+  /** The events bubble and are composed: a page may listen on any ancestor, document or window. */
+  interface HTMLElementEventMap {
+    'sls-state': SlsStateEvent;
+    'sls-error': SlsErrorEvent;
+    'sls-authenticated': SlsAuthenticatedEvent;
   }
-  /** The events bubble and are composed: a page may listen on document or window. */
   interface DocumentEventMap {
     'sls-state': SlsStateEvent;
     'sls-error': SlsErrorEvent;

@@ -1,4 +1,4 @@
-// <sls-login>: the second-factor login component (SPEC §3), and its I/O shell.
+// <sls-login>: the class of the second-factor login component (SPEC §3), its I/O shell and its event classes.
 //
 // The WebAssembly core (class LoginFlow) owns every decision: which screen,
 // what to check, when to poll, what to show. This file only runs what the
@@ -13,8 +13,9 @@
 // core wipes its own copies before the call that returned them ends. Typed
 // secrets stay in their uncontrolled inputs, which the core never fills.
 //
-// Loaded as a plain ES module (no build step). Importing it registers
-// <sls-login> (unless that name is taken); it defines no other global.
+// Loaded as a plain ES module (no build step). Importing it has no side
+// effect: it registers nothing and defines no global; sls-login-define.js
+// registers <sls-login>, or a page calls SlsLogin.define(name).
 
 const DEFAULT_ENDPOINT = '/api/v1';
 const DEFAULT_MODULE_URL = new URL('./dist/sls-core.mjs', import.meta.url);
@@ -51,6 +52,9 @@ const loads = new Map();
 const registered = new WeakSet();
 /** Numbers the view ids of elements without an id attribute. */
 let unnamedCount = 0;
+
+/** Stylesheet links that elements added (a page's own links are never removed). */
+const addedLinks = new WeakSet();
 
 function load(moduleUrl) {
   const key = moduleUrl.href;
@@ -96,12 +100,64 @@ function loadFailureLang(tag) {
   return /^zh-(hant|tw|hk|mo)\b/.test(lower) ? 'zh-Hant' : 'zh-Hans';
 }
 
+/** Writes a reflected attribute; null or undefined removes it, so that its default applies again. */
+function reflect(element, name, value) {
+  if (value === null || value === undefined) element.removeAttribute(name);
+  else element.setAttribute(name, String(value));
+}
+
+// --- events -----------------------------------------------------------------------------
+// One class per event, so that a page can test `event instanceof SlsErrorEvent`
+// and TypeScript knows each detail. They stay CustomEvents with the same
+// detail as before, so listeners written for plain CustomEvents keep working;
+// they bubble and are composed, so a page hears them on document even when the
+// element sits in a shadow root.
+
+const EVENT_INIT = { bubbles: true, composed: true };
+
+/** `sls-state`: the screen or the busy flag changed; detail {screen, busy, method?, device_kind?}. */
+export class SlsStateEvent extends CustomEvent {
+  static type = 'sls-state';
+
+  constructor(detail) {
+    super(SlsStateEvent.type, { ...EVENT_INIT, detail });
+  }
+}
+
+/** `sls-error`: a server or network error was shown, or the module could not load; detail {code, message, cause?}. */
+export class SlsErrorEvent extends CustomEvent {
+  static type = 'sls-error';
+
+  constructor(detail) {
+    super(SlsErrorEvent.type, { ...EVENT_INIT, detail });
+  }
+}
+
+/** `sls-authenticated`: the login is complete and the session cookie set; detail: the server's Session object. */
+export class SlsAuthenticatedEvent extends CustomEvent {
+  static type = 'sls-authenticated';
+
+  constructor(detail) {
+    super(SlsAuthenticatedEvent.type, { ...EVENT_INIT, detail });
+  }
+}
+
+/** The core's emit types → their event classes. */
+const EVENT_CLASSES = new Map([
+  ['state', SlsStateEvent], ['error', SlsErrorEvent], ['authenticated', SlsAuthenticatedEvent],
+]);
+
 export class SlsLogin extends HTMLElement {
   /** A form that holds the element sees its validity (ElementInternals). */
   static formAssociated = true;
 
+  /**
+   * The attributes whose changes the element follows (see
+   * attributeChangedCallback). `id` is read when a login starts and
+   * `autofocus` when the component starts: neither needs a callback.
+   */
   static get observedAttributes() {
-    return ['lang'];
+    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url'];
   }
 
   /**
@@ -141,8 +197,16 @@ export class SlsLogin extends HTMLElement {
   #flow = null;
   #patcher = null;
   #idPrefix = '';
-  /** Bumped on every connect and disconnect: late async results of an older connection are dropped. */
+  /** The view-id prefix of an element without an id: numbered once, kept for its life. */
+  #unnamedPrefix = '';
+  /** null while disconnected; else "loading", "failed" (the module did not load) or "running". */
+  #phase = null;
+  /** Bumped on every (re)start and disconnect: late async results of an older one are dropped. */
   #connection = 0;
+  /** The API base of the login in progress, read at its first request; null between logins. */
+  #loginEndpoint = null;
+  /** The stylesheet link this element uses (its own or the page's), or null. */
+  #stylesheetLink = null;
   /** Request id → {controller, timeout}. */
   #requests = new Map();
   /** Timer id → setTimeout handle. */
@@ -161,29 +225,47 @@ export class SlsLogin extends HTMLElement {
 
   // --- attributes as properties ---------------------------------------------------
 
-  /** Base URL of the API (attribute `endpoint`), default "/api/v1". Read per request. */
+  // Setters write the attribute (null removes it); attributeChangedCallback
+  // says what a change does. `lang`, `id` and `autofocus` are the
+  // HTMLElement's own reflected properties.
+
+  /** Base URL of the API (attribute `endpoint`), default "/api/v1". Read at a login's first request. */
   get endpoint() {
     return this.getAttribute('endpoint') || DEFAULT_ENDPOINT;
   }
   set endpoint(value) {
-    this.setAttribute('endpoint', value);
+    reflect(this, 'endpoint', value);
   }
 
-  /** User name to prefill (attribute `username`). Read when a login starts. */
+  /** User name to prefill (attribute `username`); "" when absent. */
   get username() {
     return this.getAttribute('username') ?? '';
   }
   set username(value) {
-    this.setAttribute('username', value);
+    reflect(this, 'username', value);
   }
 
-  /** Where sls-core.mjs is (attribute `module-url`). Read when the element connects. */
+  /** Where sls-core.mjs is (attribute `module-url`), resolved against the document; a TypeError if unparsable. */
   get moduleUrl() {
     const attribute = this.getAttribute('module-url');
     return attribute ? new URL(attribute, this.ownerDocument.baseURI) : DEFAULT_MODULE_URL;
   }
   set moduleUrl(value) {
-    this.setAttribute('module-url', String(value));
+    reflect(this, 'module-url', value);
+  }
+
+  /**
+   * The stylesheet the element links (attribute `stylesheet-url`), resolved
+   * against the document; null for "none" (the page links it). Throws a
+   * TypeError if unparsable.
+   */
+  get stylesheetUrl() {
+    const attribute = this.getAttribute('stylesheet-url');
+    if (attribute === 'none') return null;
+    return attribute ? new URL(attribute, this.ownerDocument.baseURI) : DEFAULT_STYLESHEET_URL;
+  }
+  set stylesheetUrl(value) {
+    reflect(this, 'stylesheet-url', value);
   }
 
   /** The current screen ("credentials", "push", ...), or null before the core runs. */
@@ -230,11 +312,15 @@ export class SlsLogin extends HTMLElement {
   // --- lifecycle --------------------------------------------------------------------
 
   connectedCallback() {
-    this.#connect();
+    this.#observeLang();
+    this.#linkStylesheet();
+    this.#start();
   }
 
   disconnectedCallback() {
     this.#connection += 1;
+    this.#phase = null;
+    this.#loginEndpoint = null;
     this.#langObserver?.disconnect();
     this.#langObserver = null;
     for (const request of this.#requests.values()) {
@@ -257,24 +343,41 @@ export class SlsLogin extends HTMLElement {
   /** Moved with moveBefore(): the login goes on where it was. */
   connectedMoveCallback() {}
 
-  attributeChangedCallback(name) {
-    if (name === 'lang') this.#followLang();
+  /**
+   * What a change means (docs/component.md, "Attribute changes"). Nothing
+   * happens before the element connects (connecting reads them all), and a
+   * change never alters a login in progress where that could mislead the
+   * user or send its secrets elsewhere.
+   */
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || this.#phase === null) return;
+    switch (name) {
+      case 'lang': this.#followLang(); break; // re-rendered in place, mid-login too
+      case 'username': this.#followUsername(oldValue); break;
+      case 'module-url': if (this.#phase !== 'running') this.#start(); break; // a running login keeps its module
+      case 'stylesheet-url': this.#linkStylesheet(); break;
+      // endpoint: nothing to do now; #send reads it at a login's first request.
+      default: break;
+    }
   }
 
-  async #connect() {
+  /** Loads the core of `module-url` and starts a login; a later start or a disconnect drops this one's result. */
+  async #start() {
     const connection = ++this.#connection;
-    this.#idPrefix = this.id || `sls-${++unnamedCount}`;
-    this.#mayFocus = this.hasAttribute('autofocus');
-    this.#observeLang();
-    this.#linkStylesheet();
+    this.#phase = 'loading';
     let loaded;
     try {
       loaded = await load(this.moduleUrl);
     } catch (error) {
-      if (connection === this.#connection) this.#showLoadFailure(error);
+      if (connection === this.#connection) {
+        this.#phase = 'failed';
+        this.#showLoadFailure(error);
+      }
       return;
     }
     if (connection !== this.#connection || !this.isConnected) return;
+    this.#phase = 'running';
+    this.#mayFocus = this.hasAttribute('autofocus');
     this.#core = loaded.core;
     this.#flow = new loaded.core.LoginFlow();
     this.replaceChildren(); // fallback content, if the page gave some
@@ -285,8 +388,24 @@ export class SlsLogin extends HTMLElement {
     this.#run((flow) => flow.start(this.#config()));
   }
 
+  /** What a login starts with: `id`, `username` and the language are read here, at each start. */
   #config() {
+    if (!this.id && !this.#unnamedPrefix) this.#unnamedPrefix = `sls-${++unnamedCount}`;
+    this.#idPrefix = this.id || this.#unnamedPrefix;
     return { lang: this.#lang(), username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix };
+  }
+
+  /**
+   * A new `username` replaces the prefill only while the credentials screen
+   * is at rest and the field still holds the previous value, unfocused: what
+   * the user typed is never overwritten. Otherwise it applies to the next login.
+   */
+  #followUsername(previous) {
+    const flow = this.#flow;
+    if (flow === null || flow.screen() !== 'credentials' || flow.busy()) return;
+    const input = this.querySelector('input[name="username"]');
+    if (input === null || input.value !== (previous ?? '') || this.ownerDocument.activeElement === input) return;
+    this.#run((f) => f.on_event({ action: 'input:username', value: this.username, now_ms: Date.now() }));
   }
 
   // --- applying outputs -------------------------------------------------------------
@@ -328,13 +447,19 @@ export class SlsLogin extends HTMLElement {
       }
     }
     this.#patcher.patch(output.view);
+    // Back at rest on the credentials screen, with nothing in flight: the
+    // login is over, and the next one reads `endpoint` again.
+    if (this.#requests.size === 0 && this.#flow.screen() === 'credentials' && !this.#flow.busy()) {
+      this.#loginEndpoint = null;
+    }
     this.#setValidity(this.querySelector('[aria-invalid="true"]'));
     if (focusTarget !== null) this.#focus(focusTarget);
     for (const effect of emits) this.#emit(effect.type, effect.detail);
   }
 
   #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(`sls-${type}`, { bubbles: true, composed: true, detail }));
+    const EventClass = EVENT_CLASSES.get(type);
+    this.dispatchEvent(EventClass ? new EventClass(detail) : new CustomEvent(`sls-${type}`, { ...EVENT_INIT, detail }));
   }
 
   /** Moves focus to the view element `id`, unless focus is elsewhere on the page. */
@@ -388,7 +513,10 @@ export class SlsLogin extends HTMLElement {
     if (body) headers['Content-Type'] = 'application/json';
     const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: controller.signal };
     if (body) init.body = body;
-    const endpoint = this.endpoint;
+    // One login talks to one server: its login secret and completion token
+    // never follow an `endpoint` changed mid-login.
+    this.#loginEndpoint ??= this.endpoint;
+    const endpoint = this.#loginEndpoint;
     const base = this.ownerDocument.baseURI;
     // Inside the chain: a bad endpoint or a missing fetch() is a network failure too.
     Promise.resolve()
@@ -456,20 +584,36 @@ export class SlsLogin extends HTMLElement {
   /**
    * Links sls-login.css (attribute `stylesheet-url`; "none": the page links
    * it) once per document or shadow root, first in the head so that the
-   * page's own rules win ties.
+   * page's own rules win ties. On a change, the link this element added
+   * before goes once no other connected element of the same root uses it.
    */
   #linkStylesheet() {
-    const attribute = this.getAttribute('stylesheet-url');
-    if (attribute === 'none') return;
-    const href = attribute ? new URL(attribute, this.ownerDocument.baseURI).href : DEFAULT_STYLESHEET_URL.href;
+    let href = null;
+    try {
+      href = this.stylesheetUrl?.href ?? null;
+    } catch {
+      // An unparsable URL links nothing, like "none".
+    }
     const root = this.getRootNode();
     const holder = root.nodeType === 11 ? root : this.ownerDocument.head;
-    if (!holder) return;
-    for (const link of holder.querySelectorAll('link[rel~="stylesheet"]')) if (link.href === href) return;
-    const link = this.ownerDocument.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = href;
-    holder.insertBefore(link, holder.firstChild);
+    let link = null;
+    if (href !== null && holder) {
+      link = [...holder.querySelectorAll('link[rel~="stylesheet"]')].find((l) => l.href === href) ?? null;
+      if (link === null) {
+        link = this.ownerDocument.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = href;
+        holder.insertBefore(link, holder.firstChild);
+        addedLinks.add(link);
+      }
+    }
+    const previous = this.#stylesheetLink;
+    this.#stylesheetLink = link;
+    if (previous === null || previous === link || !addedLinks.has(previous)) return;
+    const holderOfPrevious = previous.getRootNode();
+    const stillUsed = [...holderOfPrevious.querySelectorAll('*')].some(
+      (e) => e !== this && #stylesheetLink in e && e.#stylesheetLink === previous && e.isConnected);
+    if (!stillUsed) previous.remove();
   }
 
   #showLoadFailure(error) {
@@ -483,5 +627,3 @@ export class SlsLogin extends HTMLElement {
     this.#emit('error', { code: 'internal', message, cause: String(error?.message ?? error) });
   }
 }
-
-SlsLogin.define();

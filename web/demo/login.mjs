@@ -6,7 +6,7 @@
 // Text is written with textContent only: no innerHTML, no inline script or
 // style, so the page runs under script-src 'self' 'wasm-unsafe-eval';
 // style-src 'self'.
-import '../sls-login.js';
+import '../sls-login-define.js';
 
 const TEXT = {
   en: {

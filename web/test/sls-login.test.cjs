@@ -3,93 +3,22 @@
  */
 // <sls-login> in jsdom, driven like a user would (typing, submitting), with
 // the real WebAssembly core (Node flavour) and the real patcher, against a
-// mocked fetch.
-//
-// THE MOCK AND ITS LIMITS. `mockApi` answers fetch() from per-test route
-// handlers written after docs/openapi.yaml; it is not the API:
-//  - it checks nothing a server would (credentials, codes, ids, expiry): each
-//    test scripts the replies its scenario needs, so these tests prove what
-//    the element does with replies, not that replies are right;
-//  - responses carry only status, a Retry-After header and a JSON body (no
-//    cookies, CORS, redirects or streaming);
-//  - a handler may return null: the request then never settles, except by
-//    the element's AbortController (cancel, timeout, disconnect), which the
-//    mock honours like fetch() does (rejecting with an AbortError).
-// The browser suite (web/test/browser/) runs the element against the
-// in-process fake API in Chromium; the reference server has its own tests.
+// mocked fetch (support/mock-api.cjs states its limits: these tests prove
+// what the element does with replies, not that replies are right). The
+// element's own API (define entry, event classes, attribute changes) is
+// sls-login-api.test.cjs. The browser suite (web/test/browser/) runs the
+// element against the in-process fake API in Chromium; the reference server
+// has its own tests.
 'use strict';
 
-const { loadLoginElement, watchHtmlParsing } = require('./support/login-element.cjs');
+const {
+  loadLoginElement, watchHtmlParsing, mount, type, field, record,
+} = require('./support/login-element.cjs');
+const {
+  mockApi, LOGIN_ID, LOGIN_SECRET, SESSION, loginOk, cardChallenge,
+} = require('./support/mock-api.cjs');
 
-const LOGIN_ID = 'L0gin_Id-0123456789abc';
-const LOGIN_SECRET = 'S3cret-0123456789abcdefghijklmnopqrstuvwxyzA';
 const TX_ID = 'Tx_0123456789abcdefghi';
-const SESSION = {
-  username: 'alice',
-  device_kind: 'code_card',
-  access: 'full',
-  limits: { daily: { unlimited: false, cents: 20000000 }, five_day: { unlimited: false, cents: 60000000 } },
-  restrictions: [],
-};
-
-// --- the mocked API -------------------------------------------------------------
-
-function jsonResponse(status, body, headers = {}) {
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return {
-    status,
-    headers: { get: (name) => lower[name.toLowerCase()] ?? null },
-    text: async () => (body === undefined ? '' : JSON.stringify(body)),
-  };
-}
-
-/**
- * A fetch mock. `routes` maps "METHOD /path/regexp" (the path after the
- * endpoint) to a handler (request) → {status, body, headers} | null.
- * Unrouted requests answer 404.
- */
-function mockApi(routes) {
-  const requests = [];
-  const table = Object.entries(routes).map(([route, handler]) => {
-    const [method, pattern] = route.split(' ');
-    return { method, pattern: new RegExp(`^/api/v1${pattern}$`), handler };
-  });
-  const fetch = jest.fn((url, init = {}) => {
-    const target = new URL(String(url));
-    const request = {
-      method: init.method ?? 'GET',
-      path: target.pathname,
-      url: target.href,
-      headers: { ...init.headers },
-      body: init.body === undefined ? undefined : JSON.parse(init.body),
-      credentials: init.credentials,
-      signal: init.signal,
-      at: Date.now(),
-    };
-    requests.push(request);
-    return new Promise((resolve, reject) => {
-      const abort = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
-      if (init.signal?.aborted) {
-        abort();
-        return;
-      }
-      init.signal?.addEventListener('abort', abort, { once: true });
-      const route = table.find((r) => r.method === request.method && r.pattern.test(request.path));
-      const answer = route ? route.handler(request) : { status: 404, body: { error: { code: 'http.not_found', message: '' } } };
-      if (answer === null) return;
-      resolve(jsonResponse(answer.status, answer.body, answer.headers));
-    });
-  });
-  return { fetch, requests, find: (method, path) => requests.filter((r) => r.method === method && r.path === `/api/v1${path}`) };
-}
-
-const loginOk = (devices) => () => ({
-  status: 200, body: { login_id: LOGIN_ID, login_secret: LOGIN_SECRET, state: 'second_factor', devices },
-});
-const cardChallenge = () => ({
-  status: 200,
-  body: { method: 'code_card', challenge_id: 'ch-1', expires_at: Math.floor(Date.now() / 1000) + 300, indices: [12, 77], card_serial: '0042' },
-});
 
 // --- driving the element -----------------------------------------------------------
 
@@ -136,25 +65,6 @@ async function settle() {
   else await new Promise((resolve) => { setTimeout(resolve, 0); });
 }
 
-/** Mounts an element with `attributes`; resolves once its first view is in. */
-async function mount(attributes = {}, parent = document.body) {
-  const element = document.createElement('sls-login');
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  const started = new Promise((resolve) => { element.addEventListener('sls-state', resolve, { once: true }); });
-  parent.append(element);
-  await started;
-  return element;
-}
-
-function type(input, text) {
-  input.value = text;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
-function field(element, name) {
-  return element.querySelector(`input[name="${name}"]`);
-}
-
 async function submit(element) {
   element.querySelector('form').requestSubmit();
   await settle();
@@ -165,12 +75,6 @@ async function logIn(element, username = 'alice', password = 'pa55 word') {
   type(field(element, 'password'), password);
   await submit(element);
   await settle();
-}
-
-function record(element, type) {
-  const events = [];
-  element.addEventListener(`sls-${type}`, (event) => events.push(event.detail));
-  return events;
 }
 
 function errorText(element) {

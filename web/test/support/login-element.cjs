@@ -1,5 +1,6 @@
-// Shared by the jsdom suites of the component: loads <sls-login> (web/sls-login.js)
-// and the DOM patcher (wasm/dom-patcher.js) from source through esm.cjs, and
+// Shared by the jsdom suites of the component: loads <sls-login> (web/sls-login.js,
+// registered by web/sls-login-define.js as a page would) and the DOM patcher
+// (wasm/dom-patcher.js) from source through esm.cjs, and
 // the Node flavour of the WebAssembly core through core.cjs, wired together
 // with SlsLogin.setLoader (Jest cannot import() the browser module).
 'use strict';
@@ -25,16 +26,18 @@ function loadPatcher() {
 }
 
 /**
- * Loads the element class (registered as <sls-login> on load), the core and
- * the patcher; new elements get this core and patcher.
+ * Loads the define module (which registers <sls-login>) and through it the
+ * element's module, the core and the patcher; new elements get this core and
+ * patcher. Returns the define module's exports (the element and event
+ * classes) with `core` and `patcher`.
  */
 async function loadLoginElement() {
   installTextCodecs();
   const core = await loadCore();
   const patcher = loadPatcher();
-  const { SlsLogin } = requireEsm(path.join(repoRoot, 'web', 'sls-login.js'));
-  SlsLogin.setLoader(async () => ({ core, patcher }));
-  return { SlsLogin, core, patcher };
+  const exports = requireEsm(path.join(repoRoot, 'web', 'sls-login-define.js'));
+  exports.SlsLogin.setLoader(async () => ({ core, patcher }));
+  return { ...exports, core, patcher };
 }
 
 /**
@@ -69,4 +72,36 @@ function watchHtmlParsing() {
   return { calls, restore: () => restores.forEach((restore) => restore()) };
 }
 
-module.exports = { installTextCodecs, loadPatcher, loadLoginElement, watchHtmlParsing };
+// --- driving an element, as a user would ----------------------------------------------
+
+/** Mounts an <sls-login> with `attributes` in `parent`; resolves once its first view is in. */
+async function mount(attributes = {}, parent = document.body) {
+  const element = document.createElement('sls-login');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  const started = new Promise((resolve) => { element.addEventListener('sls-state', resolve, { once: true }); });
+  parent.append(element);
+  await started;
+  return element;
+}
+
+/** Types `text` into `input` as one input event. */
+function type(input, text) {
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/** The view's input named `name` (username, password, code), or null. */
+function field(element, name) {
+  return element.querySelector(`input[name="${name}"]`);
+}
+
+/** The details of every `sls-${type}` event the element dispatches from now on. */
+function record(element, type) {
+  const events = [];
+  element.addEventListener(`sls-${type}`, (event) => events.push(event.detail));
+  return events;
+}
+
+module.exports = {
+  installTextCodecs, loadPatcher, loadLoginElement, watchHtmlParsing, mount, type, field, record,
+};
