@@ -34,11 +34,13 @@ using namespace sls::wasm;
 
 /// TextEncoder / TextDecoder of the host, or undefined.
 const val& text_encoder() {
-  static const val encoder = val::global("TextEncoder").isUndefined() ? val::undefined() : val::global("TextEncoder").new_();
+  static const val encoder =
+      val::global("TextEncoder").isUndefined() ? val::undefined() : val::global("TextEncoder").new_();
   return encoder;
 }
 const val& text_decoder() {
-  static const val decoder = val::global("TextDecoder").isUndefined() ? val::undefined() : val::global("TextDecoder").new_();
+  static const val decoder =
+      val::global("TextDecoder").isUndefined() ? val::undefined() : val::global("TextDecoder").new_();
   return decoder;
 }
 
@@ -46,8 +48,8 @@ const val& text_decoder() {
 val js_text(std::string_view s) {
   const val& decoder = text_decoder();
   if (decoder.isUndefined()) return val(std::string(s));
-  return decoder.call<val>("decode",
-                           val(emscripten::typed_memory_view(s.size(), reinterpret_cast<const std::uint8_t*>(s.data()))));
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(s.data());
+  return decoder.call<val>("decode", val(emscripten::typed_memory_view(s.size(), bytes)));
 }
 
 /// The UTF-8 bytes of a JS string, encoded straight into a buffer this side
@@ -221,9 +223,12 @@ val flow_start(sls::LoginFlow& flow, val config) {
   if (!is_absent(poll)) {
     if (!is_object(poll)) return flow_bad_argument(flow, "poll");
     constexpr std::int64_t kDay = 86'400'000;
-    if (!read_optional_count(poll, "first_delay_ms", kDay, c.poll.first_delay_ms)) return flow_bad_argument(flow, "first_delay_ms");
-    if (!read_optional_count(poll, "max_delay_ms", kDay, c.poll.max_delay_ms)) return flow_bad_argument(flow, "max_delay_ms");
-    if (!read_optional_count(poll, "jitter_percent", 100, c.poll.jitter_percent)) return flow_bad_argument(flow, "jitter_percent");
+    if (!read_optional_count(poll, "first_delay_ms", kDay, c.poll.first_delay_ms))
+      return flow_bad_argument(flow, "first_delay_ms");
+    if (!read_optional_count(poll, "max_delay_ms", kDay, c.poll.max_delay_ms))
+      return flow_bad_argument(flow, "max_delay_ms");
+    if (!read_optional_count(poll, "jitter_percent", 100, c.poll.jitter_percent))
+      return flow_bad_argument(flow, "jitter_percent");
     if (!read_optional_count(poll, "max_network_retries", 100, c.poll.max_network_retries))
       return flow_bad_argument(flow, "max_network_retries");
   }

@@ -1,4 +1,4 @@
-// JavaScript bindings of the error catalog: languages, error codes and their localised messages.
+// JavaScript bindings of the error catalog: its error codes and their localised messages.
 #include <emscripten/bind.h>
 
 #include <string>
@@ -11,12 +11,6 @@
 namespace {
 
 using namespace sls::wasm;
-
-val resolve_lang(val tag) {
-  auto lang = lang_of(tag);
-  if (!lang) return bad_argument("tag");
-  return val(std::string(sls::lang_tag(*lang)));
-}
 
 val error_codes() {
   // Codes run from 1 to the last line of errors.def; errc_name maps any
@@ -64,7 +58,6 @@ val localize(val code, val args, val lang_tag) {
 
 EMSCRIPTEN_BINDINGS(sls_messages) {
   using emscripten::function;
-  function("resolve_lang", &resolve_lang);
   function("error_codes", &error_codes);
   function("message_template", &message_template);
   function("localize", &localize);

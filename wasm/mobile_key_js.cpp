@@ -1,4 +1,4 @@
-// JavaScript bindings of Mobile Key, the phone's side (sls/mobile_key.hpp), for the demo's phone simulator and the Node tests only.
+// JavaScript bindings of Mobile Key's phone side (sls/mobile_key.hpp), for the demo's phone simulator and Node tests.
 //
 // A login page never holds a device's keys: wasm/CMakeLists.txt links this
 // file into the demo and Node modules only. The formulas are the core's, the

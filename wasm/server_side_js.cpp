@@ -1,4 +1,4 @@
-// JavaScript bindings of server-side operations for the demo pages and Node tests only: signing keys, signed payloads, code cards.
+// JavaScript bindings of server-side operations (signing keys, payload signing, code cards), for demo pages and tests.
 //
 // They make or hold secrets a login page must never have: signing keys and
 // card codes. wasm/CMakeLists.txt links this file into the demo and Node

@@ -193,19 +193,11 @@ export interface QrMatrix {
 
 /**
  * What the module <sls-login> loads (sls-core.mjs) carries: the login flow
- * and the catalog's languages and messages. The other builds have these too.
+ * and the language rule. The other builds have these too.
  */
 export interface SlsLoginCore {
-  // --- languages and messages ------------------------------------------------
-
   /** The language a tag selects (undefined or null: "en"). */
   resolve_lang(tag: LangTag): Lang | BadArgument;
-  /** Every error code of the catalog, in catalog order. */
-  error_codes(): ErrorCode[];
-  /** A code's message with {0}, {1}, ... unfilled; null for a string that is no code of the catalog. */
-  message_template(code: ErrorCode, lang: LangTag): string | null | BadArgument;
-  /** A code's message with its arguments (strings; undefined: none) filled; null for a string that is no code. */
-  localize(code: ErrorCode, args: readonly string[] | undefined, lang: LangTag): string | null | BadArgument;
 
   // --- the login flow of <sls-login> -------------------------------------------
 
@@ -215,10 +207,19 @@ export interface SlsLoginCore {
 
 /**
  * The features the demo and Node builds add for pages that check what a
- * user types or draw a QR code themselves (the demo devices): none holds a
- * server secret.
+ * user types, show the catalog's messages or draw a QR code themselves (the
+ * demo devices): none holds a server secret.
  */
 export interface SlsCore extends SlsLoginCore {
+  // --- the error catalog -----------------------------------------------------
+
+  /** Every error code of the catalog, in catalog order. */
+  error_codes(): ErrorCode[];
+  /** A code's message with {0}, {1}, ... unfilled; null for a string that is no code of the catalog. */
+  message_template(code: ErrorCode, lang: LangTag): string | null | BadArgument;
+  /** A code's message with its arguments (strings; undefined: none) filled; null for a string that is no code. */
+  localize(code: ErrorCode, args: readonly string[] | undefined, lang: LangTag): string | null | BadArgument;
+
   // --- typed codes -------------------------------------------------------------
 
   /**

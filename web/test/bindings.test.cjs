@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 test('the declarations were read', () => {
-  expect(login.size).toBeGreaterThan(3);
+  expect([...login.keys()]).toEqual(['resolve_lang']);
   expect(client.size).toBeGreaterThan(20);
   expect(serverSide.size).toBeGreaterThan(3);
   expect(declared.size).toBe(login.size + client.size + serverSide.size);
@@ -65,7 +65,7 @@ test('every bound function is declared', () => {
 // --- wrong arguments -----------------------------------------------------------
 
 const SUITE = 'OCRA-1:HOTP-SHA256-8:QN08';
-const KEY = '31323334353637383930313233343536373839303132333435363738393031323334353637383930313233343536373839303132333435363738393031323334';
+const KEY = '3132333435363738393031323334353637383930313233343536373839303132';
 const INPUT = { question: '12345678', counter: 0 };
 const HEX32 = '00'.repeat(32);
 /** A card's storage string, made once the module is loaded. */
@@ -193,7 +193,8 @@ describe('LoginFlow methods put the same error in LoginOutput.error and change n
     ['set_lang', () => [5, 0], 'lang'],
     ['set_lang', () => ['en', 1.5], 'now_ms'],
   ];
-  test.each(cases.map(([method, args, parameter]) => [method, parameter, args]))('%s: %s', (method, parameter, args) => {
+  const table = cases.map(([method, args, parameter]) => [method, parameter, args]);
+  test.each(table)('%s: %s', (method, parameter, args) => {
     const flow = new core.LoginFlow();
     try {
       flow.start({ now_ms: 0, lang: 'en' });
