@@ -1,11 +1,15 @@
 // Types of the SLS core compiled to WebAssembly. Written by hand: Emscripten
-// 3.1.6 cannot emit them. Every function is bound in wasm/bindings.cpp.
+// 3.1.6 cannot emit them. The functions are bound in wasm/*_js.cpp, one file
+// per feature; wasm/CMakeLists.txt chooses which features each build carries.
 //
 // Builds (all in web/dist/ after `cmake --build --preset wasm`):
-// - sls-core.mjs + .wasm: the ES module pages ship (browsers, workers): SlsCore.
-// - demo/sls-core.mjs + .wasm: the same plus the server-side operations, for
-//   demo pages only: SlsCoreWithServerSide.
-// - node/sls-core.cjs + .wasm: CommonJS for Node (tests): SlsCoreWithServerSide.
+// - sls-core.mjs + .wasm: the ES module <sls-login> loads (browsers,
+//   workers): only what the login page needs, SlsLoginCore.
+// - demo/sls-core.mjs + .wasm: every feature, for the demo devices (token,
+//   phone, cards pages) that stand in for the server and the user's devices:
+//   SlsCoreWithServerSide.
+// - node/sls-core.cjs + .wasm: CommonJS for Node (tests), every feature:
+//   SlsCoreWithServerSide.
 // - dom-patcher.js: the DOM patcher that applies a LoginFlow view (its types
 //   are in sls-login.d.ts, with the element's).
 //
@@ -15,11 +19,19 @@
 // - Nothing throws for bad input. A fallible function returns a Result: on
 //   failure `error.code` is a stable wire name from the error catalog
 //   (src/sls/errors.def) and `error.message` is already localised into the
-//   language of the `lang` argument. A JS value of the wrong type is the
-//   error `bad_argument`, whose `args` name the parameter.
+//   language of the `lang` argument.
+// - Every function refuses a wrong argument the same way: a JS value of the
+//   wrong type (or an integer, enumeration name or hexadecimal string it
+//   cannot read) gives the failure BadArgument, {ok: false, error} with code
+//   "bad_argument" and `args` naming the parameter, even from a function
+//   whose answer is otherwise a plain value (a string, a boolean, a number);
+//   its message is in the `lang` argument's language, English where the
+//   function has none or `lang` itself is wrong. LoginFlow's methods put the
+//   same error in LoginOutput.error instead.
 // - `lang` is any BCP 47 tag (a page's `lang` attribute): "zh-Hant", "zh-TW",
 //   "zh-HK" and "zh-MO" select Traditional Chinese, any other "zh…" Simplified
-//   Chinese, anything else English.
+//   Chinese, anything else English. A `lang` argument of undefined or null
+//   is English; any other non-string is a BadArgument.
 // - Binary data (keys, signatures, PIN hashes, session data) is hexadecimal:
 //   either case in, lower case out.
 // - Every parameter must be passed (Embind checks the count and throws
@@ -42,6 +54,9 @@ export interface SlsError {
 export type Result<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: SlsError };
+
+/** How every function refuses a wrong argument: error.code is "bad_argument", error.args [the parameter's name]. */
+export type BadArgument = { readonly ok: false; readonly error: SlsError };
 
 /** The result of an operation that yields nothing but may fail. */
 export type Status = Result<null>;
@@ -176,45 +191,62 @@ export interface QrMatrix {
   readonly modules: Uint8Array;
 }
 
-export interface SlsCore {
-  // --- languages and messages ------------------------------------------------
+/**
+ * What the module <sls-login> loads (sls-core.mjs) carries: the login flow
+ * and the language rule. The other builds have these too.
+ */
+export interface SlsLoginCore {
+  /** The language a tag selects (undefined or null: "en"). */
+  resolve_lang(tag: LangTag): Lang | BadArgument;
 
-  /** The language a tag selects. Never fails; a non-string gives "en". */
-  resolve_lang(tag: LangTag): Lang;
+  // --- the login flow of <sls-login> -------------------------------------------
+
+  /** The login state machine; see LoginFlow. */
+  readonly LoginFlow: LoginFlowConstructor;
+}
+
+/**
+ * The features the demo and Node builds add for pages that check what a
+ * user types, show the catalog's messages or draw a QR code themselves (the
+ * demo devices): none holds a server secret.
+ */
+export interface SlsCore extends SlsLoginCore {
+  // --- the error catalog -----------------------------------------------------
+
   /** Every error code of the catalog, in catalog order. */
   error_codes(): ErrorCode[];
-  /** A code's message with {0}, {1}, ... unfilled; null for an unknown code. */
-  message_template(code: ErrorCode, lang: LangTag): string | null;
-  /** A code's message with its arguments filled; null for an unknown code. */
-  localize(code: ErrorCode, args: readonly string[], lang: LangTag): string | null;
+  /** A code's message with {0}, {1}, ... unfilled; null for a string that is no code of the catalog. */
+  message_template(code: ErrorCode, lang: LangTag): string | null | BadArgument;
+  /** A code's message with its arguments (strings; undefined: none) filled; null for a string that is no code. */
+  localize(code: ErrorCode, args: readonly string[] | undefined, lang: LangTag): string | null | BadArgument;
 
   // --- typed codes -------------------------------------------------------------
 
   /**
    * Folds what Chinese IMEs and phones type into ASCII: full-width forms to
-   * ASCII, spaces and dashes dropped. Never fails.
+   * ASCII, spaces and dashes dropped.
    */
-  fold_typed_code(typed: string): string;
+  fold_typed_code(typed: string): string | BadArgument;
 
   /** Live check of a response being typed (8 digits, the last a Damm check digit). */
-  inspect_response(typed: string, lang: LangTag): EntryState;
+  inspect_response(typed: string, lang: LangTag): EntryState | BadArgument;
   /** Submit-time check: the 8 normalised digits. */
   parse_response(typed: string, lang: LangTag): Result<string>;
-  /** Groups digits by 4: "12345678" → "1234 5678". Never fails. */
-  format_response(digits: string): string;
+  /** Groups digits by 4: "12345678" → "1234 5678". */
+  format_response(digits: string): string | BadArgument;
   /** Appends the Damm check digit to 7 OCRA digits. */
   response_from_ocra(seven_digits: string, lang: LangTag): Result<string>;
-  /** The Damm check digit of ASCII digits; null for anything else. */
-  damm_check_digit(digits: string): string | null;
+  /** The Damm check digit of ASCII digits; null for a string with anything else. */
+  damm_check_digit(digits: string): string | null | BadArgument;
   /** True when the last digit is the Damm check digit of the others. */
-  damm_valid(digits: string): boolean;
+  damm_valid(digits: string): boolean | BadArgument;
 
   /** Live check of a 6-digit challenge being typed. */
-  inspect_challenge(typed: string, lang: LangTag): EntryState;
+  inspect_challenge(typed: string, lang: LangTag): EntryState | BadArgument;
   /** Submit-time check: the 6 normalised digits. */
   parse_challenge(typed: string, lang: LangTag): Result<string>;
-  /** Groups digits by 3: "123456" → "123 456". Never fails. */
-  format_challenge(digits: string): string;
+  /** Groups digits by 3: "123456" → "123 456". */
+  format_challenge(digits: string): string | BadArgument;
   /** A fresh 6-digit challenge from the CSPRNG. */
   generate_challenge(): string;
 
@@ -224,7 +256,7 @@ export interface SlsCore {
    * Live check of a card entry being typed: folded, upper-cased, O → 0 and
    * I, L → 1; errors card.bad_character, card.too_long; complete at 6.
    */
-  inspect_card_entry(typed: string, lang: LangTag): EntryState;
+  inspect_card_entry(typed: string, lang: LangTag): EntryState | BadArgument;
   /** Submit-time check: the 6 normalised characters (card.too_short below 6). */
   parse_card_entry(typed: string, lang: LangTag): Result<string>;
   /**
@@ -232,8 +264,8 @@ export interface SlsCore {
    * "allowed", the unused ones under "never" (card.exhausted below two).
    */
   pick_card_challenge(cells: number, policy: CellReuse, used: UsedCells, lang: LangTag): Result<CardChallenge>;
-  /** Logins left under "never": unused cells divided by 2, rounded down. 0 for bad input. */
-  logins_left(cells: number, used: UsedCells): number;
+  /** Logins left under "never": unused cells divided by 2, rounded down. */
+  logins_left(cells: number, used: UsedCells): number | BadArgument;
 
   // --- PINs ------------------------------------------------------------------------
 
@@ -271,7 +303,7 @@ export interface SlsCore {
   // --- QR codes ------------------------------------------------------------------
 
   /** Whether `text` fits one QR code at `ecc` (undefined: "medium"). */
-  qr_fits(text: string, ecc: QrEcc | undefined): boolean;
+  qr_fits(text: string, ecc: QrEcc | undefined): boolean | BadArgument;
   /** The QR symbol of `text`; payload.too_long when it cannot fit. */
   qr_matrix(text: string, ecc: QrEcc | undefined, lang: LangTag): Result<QrMatrix>;
   /**
@@ -280,10 +312,6 @@ export interface SlsCore {
    */
   qr_svg(text: string, ecc: QrEcc | undefined, lang: LangTag): Result<string>;
 
-  // --- the login flow of <sls-login> -------------------------------------------
-
-  /** The login state machine; see LoginFlow. */
-  readonly LoginFlow: LoginFlowConstructor;
 }
 
 // ---------------------------------------------------------------------------
@@ -492,7 +520,7 @@ export interface LoginFlow {
 /**
  * The demo and Node builds add the server-side operations. They make or hold
  * secrets a login page must never have (signing keys, card codes), so the
- * production module leaves them out, and Ed25519 signing with them.
+ * login module leaves them out, and Ed25519 signing with them.
  */
 export interface SlsCoreWithServerSide extends SlsCore {
   /** A fresh Ed25519 key pair. */
@@ -531,18 +559,21 @@ export interface SlsCoreWithServerSide extends SlsCore {
    */
   ocra_hash_pin(hash: 'sha256' | 'sha512', pin: string, lang: LangTag): Result<string>;
   /** "SLS-PUSH-1|tx_id|number|decision": the text a push decision signs. */
-  push_decision_message(tx_id: string, number: string, decision: 'approve' | 'deny' | 'not_me'): string;
+  push_decision_message(tx_id: string, number: string, decision: 'approve' | 'deny' | 'not_me'): string | BadArgument;
   /**
    * "SLS-PULL-1|device_id|unix_seconds": the text the X-SLS-Device-Signature
-   * header signs; null when unix_seconds is not an integer.
+   * header signs.
    */
-  device_pull_message(device_id: string, unix_seconds: Int64Like): string | null;
+  device_pull_message(device_id: string, unix_seconds: Int64Like): string | BadArgument;
   /** "SLS-QR-1|payload|approve": the text an online QR approval signs. */
-  qr_approval_message(payload: string): string;
+  qr_approval_message(payload: string): string | BadArgument;
   /** Ed25519 detached signature (64 bytes, hexadecimal) with a 64-byte secret key. */
   mobile_key_sign(secret_key: string, message: string, lang: LangTag): Result<string>;
-  /** Whether `signature` (hexadecimal) is a valid signature of `message` by `public_key`; false for any malformed input. */
-  mobile_key_signature_valid(public_key: string, message: string, signature: string): boolean;
+  /**
+   * Whether `signature` (hexadecimal) is a valid signature of `message` by `public_key`; false for a key or
+   * signature string that is not hexadecimal of the right length (a BadArgument only for a non-string).
+   */
+  mobile_key_signature_valid(public_key: string, message: string, signature: string): boolean | BadArgument;
 }
 
 /** Options of the module factory (a subset of Emscripten's Module object). */
@@ -557,5 +588,5 @@ export interface SlsCoreOptions {
  * Instantiates the module. Resolves once the WebAssembly is compiled. (The
  * demo and Node builds resolve to SlsCoreWithServerSide.)
  */
-declare function createSlsCore(options?: SlsCoreOptions): Promise<SlsCore>;
+declare function createSlsCore(options?: SlsCoreOptions): Promise<SlsLoginCore>;
 export default createSlsCore;

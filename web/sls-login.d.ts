@@ -47,7 +47,7 @@
 //   element with moveBefore() keeps the login.
 
 import type {
-  LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsCore, ViewNode,
+  LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsLoginCore, ViewNode,
 } from './sls-core';
 
 export type { LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail };
@@ -119,7 +119,7 @@ export interface DomPatcher {
 
 /** What a loader provides: an instantiated core and the patcher module. */
 export interface SlsLoaded {
-  readonly core: SlsCore;
+  readonly core: SlsLoginCore;
   readonly patcher: DomPatcherModule;
 }
 

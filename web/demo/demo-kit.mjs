@@ -55,9 +55,10 @@ export function setupLanguage(text, onChange = () => {}) {
 }
 
 /**
- * The demo flavour of the WebAssembly module (dist/demo/): the production
- * module plus the operations of devices and servers (signing, key
- * exchange), which only a stand-in for a device may hold.
+ * The demo flavour of the WebAssembly module (dist/demo/): every feature,
+ * the operations of devices and servers (signing, key exchange) among them,
+ * which only a stand-in for a device may hold. (The module <sls-login>
+ * loads, dist/sls-core.mjs, has only the login flow and its messages.)
  */
 export async function loadDemoCore() {
   const { default: create } = await import('../dist/demo/sls-core.mjs');

@@ -1,17 +1,17 @@
 // The demo page: a code-card challenge and a challenge/response login with
 // its signed QR code, validated live by the WebAssembly core.
 //
-// Two modules: `core` is the production module integrators ship (entry
-// checks, messages, QR drawing); `server` is the demo build with the
-// server-side operations, standing in for the server and the user's device:
-// it makes the card, the signing key and the device secret, signs the
-// payload and checks what is submitted. A real page never holds those.
+// One module, the demo build (dist/demo/), in two roles: `core` does what a
+// page may do itself (entry checks, messages, QR drawing: features the
+// <sls-login> module leaves out, since the element's LoginFlow does them
+// inside); `server` stands in for the server and the user's device: it
+// makes the card, the signing key and the device secret, signs the payload
+// and checks what is submitted. A real page never holds those.
 //
 // The page writes text only through textContent and inserts the QR code as
 // a parsed SVG node: no innerHTML, no inline script or style, so it runs
 // under script-src 'self' 'wasm-unsafe-eval'; style-src 'self'.
-import createSlsCore from '../dist/sls-core.mjs';
-import createDemoServer from '../dist/demo/sls-core.mjs';
+import createDemoCore from '../dist/demo/sls-core.mjs';
 
 // Page text in the three languages. Error messages come from the core.
 const TEXT = {
@@ -136,7 +136,8 @@ function startLanguage() {
 }
 
 async function main() {
-  const [core, server] = await Promise.all([createSlsCore(), createDemoServer()]);
+  const core = await createDemoCore();
+  const server = core;
   let lang = core.resolve_lang(startLanguage());
 
   // --- code card: a demo card and a two-cell challenge (the server's part) ----

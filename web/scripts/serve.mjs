@@ -9,7 +9,7 @@
 //   --port  0 (default) picks a free port
 //   --host  127.0.0.1 (default): never listens beyond this machine unless told
 //   --root  the folder served, default web/ (so /demo/ resolves)
-//   --dist  the folder served as /dist/ (the built module), default ROOT/dist
+//   --dist  the folder served as /dist/ (the built modules), default ROOT/dist
 // Prints one line "serving http://HOST:PORT/" once it listens; stops on
 // SIGINT or SIGTERM.
 import { createServer } from 'node:http';

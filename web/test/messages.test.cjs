@@ -31,9 +31,10 @@ describe('resolve_lang maps page language tags to the three languages', () => {
     expect(core.resolve_lang(tag)).toBe(expected);
   });
 
-  test('a non-string tag falls back to English', () => {
+  test('no tag is English; a tag that is not a string is refused', () => {
     expect(core.resolve_lang(undefined)).toBe('en');
-    expect(core.resolve_lang(42)).toBe('en');
+    expect(core.resolve_lang(null)).toBe('en');
+    expect(core.resolve_lang(42).error).toMatchObject({ code: 'bad_argument', args: ['tag'] });
   });
 });
 
@@ -52,7 +53,7 @@ describe('message_template gives each catalog line in each language', () => {
   test('unknown codes and "ok" have no message', () => {
     expect(core.message_template('no.such_code', 'en')).toBeNull();
     expect(core.message_template('ok', 'en')).toBeNull();
-    expect(core.message_template(7, 'en')).toBeNull();
+    expect(core.message_template(7, 'en').error).toMatchObject({ code: 'bad_argument', args: ['code'] });
   });
 });
 

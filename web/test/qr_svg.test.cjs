@@ -145,5 +145,5 @@ test('data too long for any QR code is refused, not thrown', () => {
 test('bad arguments are error values', () => {
   expect(core.qr_svg('x', 'extreme', 'en').error).toMatchObject({ code: 'bad_argument', args: ['ecc'] });
   expect(core.qr_matrix(42, 'low', 'en').error).toMatchObject({ code: 'bad_argument', args: ['text'] });
-  expect(core.qr_fits('x', 'extreme')).toBe(false);
+  expect(core.qr_fits('x', 'extreme').error).toMatchObject({ code: 'bad_argument', args: ['ecc'] });
 });

@@ -72,7 +72,7 @@ describe('responses', () => {
   test('wrong JS types are errors, not throws', () => {
     expect(core.parse_response(12345678, 'en').error.code).toBe('bad_argument');
     expect(core.damm_check_digit('12a')).toBeNull();
-    expect(core.damm_valid(null)).toBe(false);
+    expect(core.damm_valid(null).error).toMatchObject({ code: 'bad_argument', args: ['digits'] });
     expect(core.response_from_ocra('123456', 'en').error.code).toBe('response.wrong_length');
   });
 });
@@ -106,5 +106,5 @@ test('fold_typed_code maps full-width forms and drops separators', () => {
   expect(core.fold_typed_code('１２３４　５６７８')).toBe('12345678');
   expect(core.fold_typed_code('ａ３Ｄ－７ｋｐ')).toBe('a3D7kp');
   expect(core.fold_typed_code('12-34 56')).toBe('123456');
-  expect(core.fold_typed_code(undefined)).toBe('');
+  expect(core.fold_typed_code(undefined).error).toMatchObject({ code: 'bad_argument', args: ['typed'] });
 });

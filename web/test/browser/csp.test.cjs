@@ -54,8 +54,9 @@ test('the demo renders under the strict CSP with no error and no violation', asy
   try {
     expect(response.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(await page.getAttribute('body', 'data-ready')).toBe('true');
-    // Two modules: the production one and the demo server's, both compiled from application/wasm.
-    expect(wasmTypes).toEqual(['application/wasm', 'application/wasm']);
+    // One module, the demo one (the page checks entries itself, which the login module leaves to
+    // LoginFlow), compiled from application/wasm.
+    expect(wasmTypes).toEqual(['application/wasm']);
 
     // The code-card panel: two distinct indices, and the entry checked as it is typed.
     const first = Number(await page.getAttribute('#card', 'data-first'));
@@ -119,26 +120,30 @@ test('the demo renders under the strict CSP with no error and no violation', asy
   }
 });
 
-test('the production module has no server-side operations', async () => {
+test('the login module carries only the login flow and resolve_lang; the demo module everything', async () => {
   const { context, page, problems } = await openDemo();
   try {
     const exported = await page.evaluate(async () => {
-      const { default: create } = await import('/dist/sls-core.mjs');
-      const module = await create();
-      const names = ['inspect_card_entry', 'inspect_response', 'qr_svg', 'verify_signed_payload',
-        'encode_signed_payload', 'ed25519_generate_key_pair', 'generate_code_card', 'verify_card_entry'];
-      return Object.fromEntries(names.map((name) => [name, typeof module[name]]));
+      // Embind marks the functions it binds with their argument count.
+      const boundOf = (module) => Object.keys(module)
+        .filter((k) => typeof module[k] === 'function' && typeof module[k].argCount === 'number').sort();
+      const login = await (await import('/dist/sls-core.mjs')).default();
+      const demo = await (await import('/dist/demo/sls-core.mjs')).default();
+      return {
+        login: boundOf(login), demo: boundOf(demo),
+        loginFlow: [typeof login.LoginFlow, typeof demo.LoginFlow],
+      };
     });
-    expect(exported).toEqual({
-      inspect_card_entry: 'function',
-      inspect_response: 'function',
-      qr_svg: 'function',
-      verify_signed_payload: 'function',
-      encode_signed_payload: 'undefined',
-      ed25519_generate_key_pair: 'undefined',
-      generate_code_card: 'undefined',
-      verify_card_entry: 'undefined',
-    });
+    expect(exported.login).toEqual(['resolve_lang']);
+    expect(exported.loginFlow).toEqual(['function', 'function']);
+    for (const name of ['inspect_card_entry', 'inspect_response', 'qr_svg', 'verify_signed_payload',
+      'encode_signed_payload', 'ed25519_generate_key_pair', 'generate_code_card', 'verify_card_entry']) {
+      expect(exported.demo).toContain(name);
+    }
+    // The demo module is the Node one's twin: the same functions.
+    const nodeBound = Object.keys(core)
+      .filter((k) => typeof core[k] === 'function' && typeof core[k].argCount === 'number').sort();
+    expect(exported.demo).toEqual(nodeBound);
     expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
     expect(problems).toEqual({ console: [], pageErrors: [], failedRequests: [], badResponses: [] });
   } finally {

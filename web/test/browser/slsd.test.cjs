@@ -210,7 +210,7 @@ test('the start page lists the demo users and links every page, each under the s
       if (!/^(login|core)\.html/.test(link)) expect([link, await axeViolations(page)]).toEqual([link, []]);
     }
     expect([await axeViolations(start)]).toEqual([[]]);
-    // The phone's operations are in the demo module only, never in the one integrators ship.
+    // The phone's operations are in the demo module only, never in the one <sls-login> loads.
     const phoneOps = ['kx_generate_key_pair', 'mobile_key_phone_ocra_secret', 'ocra_hash_pin', 'mobile_key_sign',
       'push_decision_message', 'device_pull_message', 'qr_approval_message'];
     const exported = await start.evaluate(async (names) => {

@@ -1,0 +1,25 @@
+// JavaScript binding of the language rule: which of the three languages a BCP 47 tag selects.
+//
+// A file of its own because the <sls-login> module needs this one function
+// of the catalog's surface (the element resolves the page's lang for the
+// flow); the messages themselves reach it inside LoginFlow's view.
+#include <emscripten/bind.h>
+
+#include <string>
+
+#include "js_conversions.hpp"
+#include "sls/lang.hpp"
+
+namespace {
+
+using namespace sls::wasm;
+
+val resolve_lang(val tag) {
+  auto lang = lang_of(tag);
+  if (!lang) return bad_argument("tag");
+  return val(std::string(sls::lang_tag(*lang)));
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(sls_lang) { emscripten::function("resolve_lang", &resolve_lang); }
