@@ -153,7 +153,7 @@ Bytes Keyring::keyed_hash(HashPurpose purpose, std::string_view data) const {
   require_sodium(crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(data.data()), data.size()),
                  "generichash");
   require_sodium(crypto_generichash_final(&state, out.data(), out.size()), "generichash");
-  sodium_memzero(&state, sizeof state);
+  wipe(&state, sizeof state);
   return out;
 }
 
