@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <span>
 
+#include "sls/secure.hpp"
 #include "sls/utf8.hpp"
 
 namespace sls::server {
@@ -34,8 +36,8 @@ std::string escape_for_terminal(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
     const Utf8Char d = decode_utf8(text, pos);
     if (!d.ok()) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<std::uint8_t>(text[pos])));
-      out += buf;
+      const auto byte = static_cast<std::uint8_t>(text[pos]);
+      out += "\\x" + to_hex(std::span(&byte, 1));
       ++pos;
       continue;
     }
@@ -49,8 +51,8 @@ std::string escape_for_terminal(std::string_view text) {
     } else if (cp == '\t') {
       out += "\\t";
     } else if (cp < 0x20 || cp == 0x7F) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
-      out += buf;
+      const auto byte = static_cast<std::uint8_t>(cp);
+      out += "\\x" + to_hex(std::span(&byte, 1));
     } else if (is_unsafe(cp)) {
       std::snprintf(buf, sizeof buf, "\\u{%04x}", static_cast<unsigned>(cp));
       out += buf;
