@@ -1,31 +1,13 @@
+// Typed-code entry (sls/entry.hpp): folding what was typed, checking it against a code format, grouping it for display.
 #include "sls/entry.hpp"
 
 #include <cstdint>
 
 #include "sls/secure.hpp"
+#include "sls/utf8.hpp"
 
 namespace sls {
 namespace {
-
-// Decodes one UTF-8 sequence at s[i]; returns its length (0 when invalid) and
-// stores the code point. Strict (RFC 3629): an overlong form, a UTF-16
-// surrogate or a code point above U+10FFFF is invalid, so that no second
-// spelling of a separator or a full-width character is ever folded.
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) noexcept {
-  auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1Fu) : len == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
-  for (std::size_t k = 1; k < len; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b >> 6) != 0x2) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  // The smallest code point each length may carry.
-  constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMinimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 bool is_separator(char32_t cp) noexcept {
   return cp == U' ' || cp == U'\t' || cp == U'-' || cp == 0x3000 || cp == 0x00A0 ||
@@ -38,12 +20,15 @@ std::string fold_typed_code(std::string_view typed) {
   std::string out;
   out.reserve(typed.size());
   for (std::size_t i = 0; i < typed.size();) {
-    char32_t cp = 0;
-    std::size_t len = decode_utf8(typed, i, cp);
-    if (len == 0) {  // invalid UTF-8: keep the byte so it is reported as foreign
+    // Strict decoding: no overlong form or surrogate is a second spelling
+    // of a separator or a full-width character.
+    const Utf8Char c = decode_utf8(typed, i);
+    if (!c.ok()) {  // invalid UTF-8: keep the byte so it is reported as foreign
       out += typed[i++];
       continue;
     }
+    const char32_t cp = c.code_point;
+    const std::size_t len = c.length;
     if (is_separator(cp)) {
       // dropped
     } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
@@ -67,13 +52,6 @@ char canonical_char(char c, CodeAlphabet alphabet) noexcept {
   return kCrockfordAlphabet.find(c) != std::string_view::npos ? c : '\0';
 }
 
-// Zeroes a string's whole buffer, inline (short-string) part included.
-void wipe_buffer(std::string& s) noexcept {
-  s.resize(s.capacity());
-  wipe(s.data(), s.size());
-  s.clear();
-}
-
 }  // namespace
 
 std::string group_code(std::string_view s, std::size_t group_size) {
@@ -95,7 +73,7 @@ EntryState inspect_code(std::string_view typed, const CodeFormat& format) {
     if (char canonical = canonical_char(c, format.alphabet); canonical != '\0') state.normalized += canonical;
     else if (state.error == Errc::ok) state.error = format.bad_character;
   }
-  wipe_buffer(folded);
+  wipe(folded);
   if (state.error == Errc::ok) {
     if (state.normalized.size() > format.length) {
       state.error = format.too_long;
@@ -110,16 +88,18 @@ EntryState inspect_code(std::string_view typed, const CodeFormat& format) {
 
 Result<std::string> parse_code(std::string_view typed, const CodeFormat& format) {
   EntryState state = inspect_code(typed, format);
-  wipe_buffer(state.display);
+  wipe(state.display);
   if (!state.complete) {
     Errc error = state.error == Errc::ok ? format.too_short : state.error;
-    wipe_buffer(state.normalized);
+    wipe(state.normalized);
     return fail(error);
   }
-  // Copy, then wipe the original: moving a short string would leave its
-  // characters behind in the inline buffer.
-  Result<std::string> code(std::string(state.normalized));
-  wipe_buffer(state.normalized);
+  // Copy into the result in place, then wipe the original: moving a short
+  // string (or a by-value parameter holding one) would leave its characters
+  // behind in an inline buffer.
+  Result<std::string> code{std::string()};
+  code->assign(state.normalized);
+  wipe(state.normalized);
   return code;
 }
 

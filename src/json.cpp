@@ -1,66 +1,22 @@
+// The JSON codec of sls/json.hpp: the value type, the strict parser and the compact serialiser.
 #include "sls/json.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <charconv>
-#include <cmath>
-#include <cstring>
-#include <limits>
 
 #include "sls/secure.hpp"
+#include "sls/utf8.hpp"
 
 namespace sls {
 
 // ---------------------------------------------------------------------------
-// UTF-8
+// Serialiser
 
 namespace {
 
-constexpr char32_t kReplacementChar = 0xFFFD;
-
-/// Decodes one UTF-8 sequence at s[i], advancing i past it. Returns the code
-/// point, or nullopt for an invalid sequence (then i advances by one byte).
-/// Strict: refuses overlong forms, surrogates and values above U+10FFFF.
-std::optional<char32_t> decode_utf8(std::string_view s, std::size_t& i) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) { ++i; return b0; }
-  std::size_t len = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1Fu; min = 0x80; }
-  else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0Fu; min = 0x800; }
-  else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07u; min = 0x10000; }
-  else { ++i; return std::nullopt; }
-  if (s.size() - i < len) { ++i; return std::nullopt; }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) { ++i; return std::nullopt; }
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { ++i; return std::nullopt; }
-  i += len;
-  return cp;
-}
-
-template <class Sink>
-void put_utf8(Sink& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.put(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.put(static_cast<char>(0xC0 | (cp >> 6)));
-    out.put(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.put(static_cast<char>(0xE0 | (cp >> 12)));
-    out.put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.put(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.put(static_cast<char>(0xF0 | (cp >> 18)));
-    out.put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.put(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+/// U+FFFD, written in place of bytes that are not valid UTF-8.
+constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 
 /// Output sinks: the serialiser runs once with a counter and once with the
 /// real buffer, so the output is allocated once at its exact size (no
@@ -78,7 +34,6 @@ struct StringSink {
 
 template <class Sink>
 void write_quoted(Sink& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.put('"');
   std::size_t i = 0;
   while (i < s.size()) {
@@ -107,324 +62,70 @@ void write_quoted(Sink& out, std::string_view s) {
         case '\t': out.put("\\t"); break;
         default:
           out.put("\\u00");
-          out.put(kHex[b >> 4]);
-          out.put(kHex[b & 0xF]);
+          out.put(to_hex(std::span(&b, 1)));
       }
       continue;
     }
-    const std::size_t start = i;
-    const auto cp = decode_utf8(s, i);
-    if (!cp) {
-      put_utf8(out, kReplacementChar);
-    } else if (*cp == 0x2028) {
-      out.put("\\u2028");
-    } else if (*cp == 0x2029) {
-      out.put("\\u2029");
-    } else {
-      out.put(s.substr(start, i - start));
+    const Utf8Char c = decode_utf8(s, i);
+    if (!c.ok()) {
+      out.put(kReplacementChar);
+      ++i;
+      continue;
     }
+    if (c.code_point == 0x2028) out.put("\\u2028");
+    else if (c.code_point == 0x2029) out.put("\\u2029");
+    else out.put(s.substr(i, c.length));
+    i += c.length;
   }
   out.put('"');
 }
 
 // ---------------------------------------------------------------------------
-// Numbers: exact conversion between decimal text and double
-//
-// Written here instead of taken from the C library: the libc++ that
-// Emscripten 3.1.6 ships (13) has no floating-point to_chars/from_chars, and
-// strtod + snprintf("%g") pull printf, long-double soft-float and locale
-// tables into the WebAssembly module (about 12 KB gzipped, a tenth of the
-// component's download budget). Doubles are rare in the bodies this codec
-// handles, so both directions go through a small big-integer type and favour
-// code that is short and exact over speed: parsing rounds correctly (to
-// nearest, ties to even), printing finds the shortest digits that read back
-// to the same double. The same code runs natively and in the browser, so
-// both print every double identically.
+// Numbers
 
-/// Significant decimal digits kept when parsing; any further digits only
-/// matter as "some non-zero digit follows" (one sticky digit). Exact: a
-/// double or a midpoint between two doubles has at most 767 significant
-/// digits, so no rounding boundary lies strictly between the kept prefix
-/// and the full value.
-constexpr std::size_t kMaxSignificantDigits = 800;
-
-/// An unsigned integer of any size, only with the operations the
-/// conversions need. Base-2^32 limbs, least significant first, never a high
-/// zero limb (zero is no limbs).
-class BigUint {
- public:
-  explicit BigUint(std::uint64_t v = 0) {
-    for (; v != 0; v >>= 32) limbs_.push_back(static_cast<std::uint32_t>(v));
-  }
-
-  bool is_zero() const noexcept { return limbs_.empty(); }
-
-  unsigned bit_length() const noexcept {
-    if (limbs_.empty()) return 0;
-    return static_cast<unsigned>(32 * (limbs_.size() - 1)) +
-           static_cast<unsigned>(std::bit_width(limbs_.back()));
-  }
-
-  /// *this = *this * factor + addend (factor > 0).
-  void mul_add(std::uint32_t factor, std::uint32_t addend) {
-    std::uint64_t carry = addend;
-    for (auto& limb : limbs_) {
-      carry += std::uint64_t{limb} * factor;
-      limb = static_cast<std::uint32_t>(carry);
-      carry >>= 32;
-    }
-    if (carry != 0) limbs_.push_back(static_cast<std::uint32_t>(carry));
-  }
-
-  /// *this *= base^exponent (base 2..16), in the fewest 32-bit steps.
-  void mul_pow(std::uint32_t base, std::uint64_t exponent) {
-    while (exponent > 0) {
-      std::uint32_t factor = 1;
-      for (; exponent > 0 && factor <= UINT32_MAX / base; --exponent) factor *= base;
-      mul_add(factor, 0);
-    }
-  }
-
-  /// *this -= other; requires *this >= other.
-  void subtract(const BigUint& other) noexcept {
-    std::uint64_t borrow = 0;
-    for (std::size_t i = 0; i < limbs_.size(); ++i) {
-      const std::uint64_t take = (i < other.limbs_.size() ? other.limbs_[i] : 0) + borrow;
-      borrow = limbs_[i] < take ? 1 : 0;
-      limbs_[i] = static_cast<std::uint32_t>(limbs_[i] - take);  // modulo 2^32
-    }
-    trim();
-  }
-
-  /// *this /= divisor (> 0); returns the remainder.
-  std::uint32_t divide(std::uint32_t divisor) noexcept {
-    std::uint64_t rem = 0;
-    for (std::size_t i = limbs_.size(); i-- > 0;) {
-      const std::uint64_t cur = (rem << 32) | limbs_[i];
-      limbs_[i] = static_cast<std::uint32_t>(cur / divisor);
-      rem = cur % divisor;
-    }
-    trim();
-    return static_cast<std::uint32_t>(rem);
-  }
-
-  /// The decimal digits, most significant first, no leading zero ("" for 0).
-  std::string to_decimal() const {
-    BigUint rest = *this;
-    std::string reversed;
-    while (!rest.is_zero()) {
-      std::uint32_t chunk = rest.divide(1'000'000'000);
-      for (int k = 0; k < 9; ++k, chunk /= 10) reversed.push_back(static_cast<char>('0' + chunk % 10));
-    }
-    while (!reversed.empty() && reversed.back() == '0') reversed.pop_back();
-    return {reversed.rbegin(), reversed.rend()};
-  }
-
-  friend int compare(const BigUint& a, const BigUint& b) noexcept {
-    if (a.limbs_.size() != b.limbs_.size()) return a.limbs_.size() < b.limbs_.size() ? -1 : 1;
-    for (std::size_t i = a.limbs_.size(); i-- > 0;)
-      if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] < b.limbs_[i] ? -1 : 1;
-    return 0;
-  }
-
- private:
-  std::vector<std::uint32_t> limbs_;
-
-  void trim() noexcept {
-    while (!limbs_.empty() && limbs_.back() == 0) limbs_.pop_back();
-  }
+/// Where a JSON number (RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)?
+/// ([eE] [+-]? [0-9]+)?) starting at s[at] ends, and whether it is integral
+/// (no fraction, no exponent). On a malformed number, `reason` says why and
+/// `end` is the offset of the offending byte.
+struct NumberScan {
+  std::size_t end = 0;
+  bool integral = true;
+  std::string_view reason;  // empty when the number is well formed
 };
 
-/// The double nearest to digits × 10^exp10, ties to even; +infinity when
-/// that is beyond the largest finite double. `digits` holds only '0'..'9'
-/// (leading zeros allowed; empty reads as zero).
-double decimal_to_double(std::string_view digits, long long exp10) {
-  std::size_t first = 0;
-  while (first < digits.size() && digits[first] == '0') ++first;
-  std::size_t last = digits.size();
-  while (last > first && digits[last - 1] == '0') --last;
-  if (first == last) return 0.0;
-  exp10 += static_cast<long long>(digits.size() - last);
-  std::string kept(digits.substr(first, last - first));
-  if (kept.size() > kMaxSignificantDigits) {
-    exp10 += static_cast<long long>(kept.size() - kMaxSignificantDigits);
-    kept.resize(kMaxSignificantDigits);
-    kept.push_back('1');  // stands for the dropped digits (the last is not 0)
-    --exp10;
-  }
-  // The value lies in [10^(magnitude-1), 10^magnitude). The largest double
-  // is below 10^309; below 10^-324 is less than half the smallest double
-  // (4.9e-324), which rounds to zero.
-  const long long magnitude = static_cast<long long>(kept.size()) + exp10;
-  if (magnitude > 309) return std::numeric_limits<double>::infinity();
-  if (magnitude < -323) return 0.0;
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-  // Small cases are exact in double arithmetic (Clinger): an integer below
-  // 2^53 times or divided by a power of ten up to 10^22 is one rounding.
-  if (kept.size() <= 15 && exp10 >= -22 && exp10 <= 22) {
-    double mantissa = 0;
-    for (const char c : kept) mantissa = mantissa * 10 + (c - '0');
-    double scale = 1;
-    for (long long k = 0; k < (exp10 < 0 ? -exp10 : exp10); ++k) scale *= 10;
-    return exp10 < 0 ? mantissa / scale : mantissa * scale;
-  }
-
-  BigUint num;
-  for (std::size_t i = 0; i < kept.size(); i += 9) {  // nine digits per step
-    std::uint32_t factor = 1, chunk = 0;
-    for (std::size_t j = i; j < kept.size() && j < i + 9; ++j) {
-      factor *= 10;
-      chunk = chunk * 10 + static_cast<std::uint32_t>(kept[j] - '0');
-    }
-    num.mul_add(factor, chunk);
-  }
-  BigUint den(1);
-  if (exp10 >= 0) num.mul_pow(10, static_cast<std::uint64_t>(exp10));
-  else den.mul_pow(10, static_cast<std::uint64_t>(-exp10));
-
-  // Find a scale 2^shift with 2^53 <= q = floor(num * 2^shift / den) < 2^54:
-  // q holds the 53 bits of the result and one rounding bit. Subnormal
-  // results have fewer bits: shift stops at 1075 (the rounding bit is then
-  // worth 2^-1075, half the smallest double).
-  constexpr int kMaxShift = 1075;
-  int shift = 53 - (static_cast<int>(num.bit_length()) - static_cast<int>(den.bit_length()));
-  for (;;) {
-    shift = std::min(shift, kMaxShift);
-    BigUint rem = num;
-    BigUint step = den;
-    if (shift >= 0) rem.mul_pow(2, static_cast<std::uint64_t>(shift));
-    else step.mul_pow(2, static_cast<std::uint64_t>(-shift));
-    // Long division, one quotient bit at a time (q < 2^54): the remainder
-    // doubles instead of the divisor halving, so it ends scaled by 2^54,
-    // which keeps what matters: whether it is zero.
-    step.mul_pow(2, 53);
-    std::uint64_t q = 0;
-    for (int bit = 0; bit < 54; ++bit) {
-      q <<= 1;
-      if (compare(rem, step) >= 0) {
-        rem.subtract(step);
-        q |= 1;
-      }
-      rem.mul_add(2, 0);
-    }
-    if (q < (std::uint64_t{1} << 53) && shift < kMaxShift) {
-      ++shift;
-      continue;
-    }
-    std::uint64_t mantissa = q >> 1;
-    if ((q & 1) != 0 && (!rem.is_zero() || (mantissa & 1) != 0)) ++mantissa;
-    return std::ldexp(static_cast<double>(mantissa), 1 - shift);  // exact; inf on overflow
-  }
-}
-
-/// Adds one unit in the last place to a digit string ("129" -> "130",
-/// "99" -> "100").
-std::string increment_decimal(std::string digits) {
-  std::size_t i = digits.size();
-  while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
-  if (i == 0) digits.insert(digits.begin(), '1');
-  else ++digits[i - 1];
-  return digits;
-}
-
-/// Text for a finite double: the fewest significant digits that read back
-/// as exactly `d` (of two such candidates, the nearer to d), laid out as
-/// JavaScript's Number.prototype.toString does (plain notation from 1e-7
-/// up to below 1e21, otherwise d.ddde+N / d.ddde-N), plus ".0" when that
-/// would look like an integer, so that it reads back as a real.
-std::string format_double(double d) {
-  std::uint64_t bits = 0;
-  static_assert(sizeof bits == sizeof d);
-  std::memcpy(&bits, &d, sizeof d);
-  const bool negative = (bits >> 63) != 0;
-  const auto biased_exponent = static_cast<int>((bits >> 52) & 0x7FF);
-  std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
-  int exp2 = -1074;
-  if (biased_exponent != 0) {
-    mantissa |= std::uint64_t{1} << 52;
-    exp2 = biased_exponent - 1075;
-  }
-  std::string out = negative ? "-" : "";
-  if (mantissa == 0) return out + "0.0";
-
-  // The exact value as digits × 10^exp10 (every double is a finite decimal).
-  BigUint exact(mantissa);
-  long long exp10 = 0;
-  if (exp2 >= 0) {
-    exact.mul_pow(2, static_cast<std::uint64_t>(exp2));
-  } else {
-    exact.mul_pow(5, static_cast<std::uint64_t>(-exp2));  // m·2^e = m·5^-e·10^e
-    exp10 = exp2;
-  }
-  std::string all = exact.to_decimal();
-  while (all.back() == '0') {
-    all.pop_back();
-    ++exp10;
-  }
-  const double magnitude = negative ? -d : d;
-
-  // Rounding `all` to p digits gives the two p-digit neighbours of d, below
-  // and above; any p-digit text that reads back as d is one of them (the
-  // nearer is tried first). If p digits read back, so do p + 1 (append a
-  // zero: the (p+1)-digit neighbour on that side lies between it and d), so
-  // the fewest digits can be found by bisection. 17 digits always read back.
-  const auto read_back_with = [&](std::size_t p) -> std::optional<std::string> {
-    std::string nearer = all.substr(0, p);  // rounded down, for now
-    if (p == all.size()) return nearer;     // exact
-    std::string farther = increment_decimal(nearer);
-    // Round up if the dropped digits are above one half, or exactly one
-    // half and the digit kept is odd (ties to even).
-    const auto rest = std::string_view(all).substr(p);
-    const bool above_half =
-        rest[0] > '5' || (rest[0] == '5' && rest.find_first_not_of('0', 1) != std::string_view::npos);
-    const bool is_half = rest[0] == '5' && !above_half;
-    if (above_half || (is_half && (nearer.back() - '0') % 2 != 0)) std::swap(nearer, farther);
-    const long long scale = exp10 + static_cast<long long>(all.size() - p);
-    if (decimal_to_double(nearer, scale) == magnitude) return nearer;
-    if (decimal_to_double(farther, scale) == magnitude) return farther;
-    return std::nullopt;
+NumberScan scan_number(std::string_view s, std::size_t at) noexcept {
+  NumberScan r{at, true, {}};
+  std::size_t& i = r.end;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i > from;
   };
-  std::size_t fewest = std::min<std::size_t>(17, all.size());
-  std::string digits = *read_back_with(fewest);
-  for (std::size_t lo = 1; lo < fewest;) {
-    const std::size_t mid = lo + (fewest - lo) / 2;
-    if (auto found = read_back_with(mid)) {
-      fewest = mid;
-      digits = std::move(*found);
-    } else {
-      lo = mid + 1;
-    }
+  const auto malformed = [&](std::string_view why) {
+    r.reason = why;
+    return r;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+    if (i < s.size() && is_digit(s[i])) return malformed("leading zero in number");
+  } else if (!digits()) {
+    return malformed("invalid number");
   }
-  exp10 += static_cast<long long>(all.size() - fewest);  // digits × 10^exp10 ≈ d
-  while (digits.size() > 1 && digits.back() == '0') { digits.pop_back(); ++exp10; }
-
-  // Layout: n is the position of the decimal point (d = 0.digits × 10^n).
-  const long long k = static_cast<long long>(digits.size());
-  const long long n = k + exp10;
-  const auto count = [](long long v) { return static_cast<std::size_t>(v); };
-  if (k <= n && n <= 21) {
-    out += digits;
-    out.append(count(n - k), '0');
-    out += ".0";
-  } else if (0 < n && n <= 21) {
-    out.append(digits, 0, count(n));
-    out += '.';
-    out.append(digits, count(n));
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(count(-n), '0');
-    out += digits;
-  } else {
-    out += digits[0];
-    if (k > 1) {
-      out += '.';
-      out.append(digits, 1);
-    }
-    const long long e = n - 1;
-    out += e < 0 ? "e-" : "e+";
-    out += std::to_string(e < 0 ? -e : e);
+  if (i < s.size() && s[i] == '.') {
+    r.integral = false;
+    ++i;
+    if (!digits()) return malformed("invalid number");
   }
-  return out;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    r.integral = false;
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return malformed("invalid number");
+  }
+  return r;
 }
 
 template <class Sink>
@@ -438,7 +139,7 @@ void write_value(Sink& out, const JsonValue& v) {
       out.put(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
       return;
     }
-    case JsonValue::Kind::real: out.put(format_double(*v.as_double())); return;
+    case JsonValue::Kind::number_text: out.put(*v.as_number_text()); return;
     case JsonValue::Kind::string: write_quoted(out, *v.as_string()); return;
     case JsonValue::Kind::array: {
       out.put('[');
@@ -467,20 +168,10 @@ void write_value(Sink& out, const JsonValue& v) {
   }
 }
 
-void wipe_capacity(std::string& s) noexcept {
-  s.resize(s.capacity());
-  wipe(s.data(), s.size());
-  s.clear();
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
 // JsonValue
-
-JsonValue::JsonValue(double d) noexcept {
-  if (std::isfinite(d)) v_ = d;
-}
 
 std::optional<bool> JsonValue::as_bool() const noexcept {
   if (const auto* b = std::get_if<bool>(&v_)) return *b;
@@ -492,10 +183,24 @@ std::optional<std::int64_t> JsonValue::as_int() const noexcept {
   return std::nullopt;
 }
 
-std::optional<double> JsonValue::as_double() const noexcept {
-  if (const auto* d = std::get_if<double>(&v_)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
+std::optional<std::string_view> JsonValue::as_number_text() const noexcept {
+  if (const auto* n = std::get_if<NumberText>(&v_)) return std::string_view(n->text);
   return std::nullopt;
+}
+
+Result<JsonValue> JsonValue::number(std::string_view text) {
+  const NumberScan scan = scan_number(text, 0);
+  if (!scan.reason.empty() || scan.end != text.size())
+    return fail(Errc::bad_argument, {"json", "invalid number", "0"});
+  if (scan.integral) {
+    std::int64_t i = 0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (r.ec == std::errc{} && r.ptr == text.data() + text.size()) return JsonValue(i);
+    // Beyond int64: kept as text like any other number.
+  }
+  JsonValue v;
+  v.v_ = NumberText{std::string(text)};
+  return v;
 }
 
 const JsonValue* JsonValue::find(std::string_view key) const noexcept {
@@ -552,12 +257,14 @@ JsonValue& JsonValue::push_back(JsonValue value) {
 
 void JsonValue::wipe() noexcept {
   if (auto* s = std::get_if<std::string>(&v_)) {
-    wipe_capacity(*s);
+    sls::wipe(*s);
+  } else if (auto* n = std::get_if<NumberText>(&v_)) {
+    sls::wipe(n->text);
   } else if (auto* arr = as_array()) {
     for (auto& e : *arr) e.wipe();
   } else if (auto* obj = as_object()) {
     for (auto& m : *obj) {
-      wipe_capacity(m.key);
+      sls::wipe(m.key);
       m.value.wipe();
     }
   }
@@ -687,20 +394,12 @@ class Parser {
     }
   }
 
-  std::optional<unsigned> hex4() noexcept {
-    if (s_.size() - pos_ < 4) return std::nullopt;
-    unsigned v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = s_[pos_ + static_cast<std::size_t>(k)];
-      unsigned d = 0;
-      if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-      else return std::nullopt;
-      v = (v << 4) | d;
-    }
+  /// The four hexadecimal digits of a \u escape at pos_, as a UTF-16 unit.
+  std::optional<char32_t> hex4() {
+    std::vector<std::uint8_t> unit;
+    if (s_.size() - pos_ < 4 || !from_hex(s_.substr(pos_, 4), unit)) return std::nullopt;
     pos_ += 4;
-    return v;
+    return static_cast<char32_t>(unit[0] << 8 | unit[1]);
   }
 
   Result<std::string> parse_string() {
@@ -710,10 +409,9 @@ class Parser {
     // parsed secret leaves no stray copy in freed memory (JsonValue::wipe
     // then clears the only one).
     std::size_t end = pos_;
-    while (end < s_.size() && s_[end] != '"') end += (s_[end] == '\\') ? 2 : 1;
+    while (end < s_.size() && s_[end] != '"') end += (s_[end] == '\\') ? std::size_t{2} : std::size_t{1};
     std::string out;
     out.reserve(std::min(end, s_.size()) - pos_);
-    StringSink sink{out};
     for (;;) {
       if (at_end()) return error("unterminated string");
       const auto c = static_cast<unsigned char>(peek());
@@ -747,7 +445,8 @@ class Parser {
               if (*lo < 0xDC00 || *lo > 0xDFFF) { pos_ = esc_pos; return error("lone high surrogate"); }
               cp = 0x10000 + ((cp - 0xD800) << 10) + (*lo - 0xDC00);
             }
-            put_utf8(sink, cp);
+            char encoded[kUtf8MaxBytes];
+            out.append(encoded, encode_utf8(cp, encoded));  // cp is a scalar value: 1..4 bytes
             break;
           }
           default:
@@ -757,66 +456,21 @@ class Parser {
         continue;
       }
       if (c < 0x80) { out.push_back(static_cast<char>(c)); ++pos_; continue; }
-      const std::size_t start = pos_;
-      if (!decode_utf8(s_, pos_)) { pos_ = start; return error("invalid UTF-8"); }
-      out.append(s_.substr(start, pos_ - start));
+      const Utf8Char decoded = decode_utf8(s_, pos_);
+      if (!decoded.ok()) return error("invalid UTF-8");
+      out.append(s_.substr(pos_, decoded.length));
+      pos_ += decoded.length;
     }
   }
 
-  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
   Result<JsonValue> parse_number() {
     const std::size_t start = pos_;
-    bool negative = false;
-    if (peek() == '-') { negative = true; ++pos_; }
-    if (at_end() || !is_digit(peek())) return error("invalid number");
-    const std::size_t int_start = pos_;
-    if (peek() == '0') {
-      ++pos_;
-      if (!at_end() && is_digit(peek())) return error("leading zero in number");
-    } else {
-      while (!at_end() && is_digit(peek())) ++pos_;
-    }
-    const std::size_t int_end = pos_;
-    bool integral = true;
-    std::size_t frac_start = pos_, frac_end = pos_;
-    if (!at_end() && peek() == '.') {
-      integral = false;
-      ++pos_;
-      frac_start = pos_;
-      if (at_end() || !is_digit(peek())) return error("invalid number");
-      while (!at_end() && is_digit(peek())) ++pos_;
-      frac_end = pos_;
-    }
-    long long exponent = 0;
-    if (!at_end() && (peek() == 'e' || peek() == 'E')) {
-      integral = false;
-      ++pos_;
-      bool exp_negative = false;
-      if (!at_end() && (peek() == '+' || peek() == '-')) { exp_negative = peek() == '-'; ++pos_; }
-      if (at_end() || !is_digit(peek())) return error("invalid number");
-      while (!at_end() && is_digit(peek())) {
-        if (exponent < 1'000'000) exponent = exponent * 10 + (peek() - '0');  // saturates
-        ++pos_;
-      }
-      if (exp_negative) exponent = -exponent;
-    }
-    const std::string_view text = s_.substr(start, pos_ - start);
-
-    if (integral) {
-      std::int64_t i = 0;
-      const auto r = std::from_chars(text.data(), text.data() + text.size(), i);
-      if (r.ec == std::errc{} && r.ptr == text.data() + text.size()) return JsonValue(i);
-      // Too large for int64: falls through to a double.
-    }
-
-    // Every other number is a real, rounded to the nearest double.
-    std::string digits(s_.substr(int_start, int_end - int_start));
-    digits.append(s_.substr(frac_start, frac_end - frac_start));
-    const double magnitude =
-        decimal_to_double(digits, exponent - static_cast<long long>(frac_end - frac_start));
-    if (!std::isfinite(magnitude)) { pos_ = start; return error("number out of range"); }
-    return JsonValue(negative ? -magnitude : magnitude);
+    const NumberScan scan = scan_number(s_, start);
+    pos_ = scan.end;
+    if (!scan.reason.empty()) return error(scan.reason);
+    // An int64, or number text for a fraction, an exponent or a value beyond
+    // int64 (JsonValue::number checks the grammar again: it cannot fail here).
+    return JsonValue::number(s_.substr(start, scan.end - start));
   }
 };
 

@@ -1,3 +1,4 @@
+// OCRA (RFC 6287, sls/ocra.hpp): suite parsing, the question field, and computing and verifying responses.
 #include "sls/ocra.hpp"
 
 #include <sodium.h>
@@ -95,25 +96,8 @@ class HmacStream {
   crypto_auth_hmacsha512_state sha512_{};
 };
 
-// A fixed-size byte buffer that wipes itself.
-template <std::size_t N>
-struct WipedBytes {
-  std::array<std::uint8_t, N> bytes{};
-  WipedBytes() = default;
-  WipedBytes(const WipedBytes&) = delete;
-  WipedBytes& operator=(const WipedBytes&) = delete;
-  ~WipedBytes() { wipe(bytes.data(), bytes.size()); }
-};
-
 // ---------------------------------------------------------------------------
 // The Q field
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Stores hexadecimal digits into `q` left-aligned, one nibble each, so that an
 // odd count ends on a high nibble. This is what RFC 6287's reference code does
@@ -161,14 +145,13 @@ Status encode_question(const OcraSuite& suite, const OcraInput& in,
       store_decimal(in.question, q);
       break;
     case OcraQuestionFormat::hex: {
-      std::vector<std::uint8_t> nibbles;
-      nibbles.reserve(length);
-      for (char c : in.question) {
-        int v = hex_value(c);
-        if (v < 0) return fail(Errc::ocra_bad_question);
-        nibbles.push_back(static_cast<std::uint8_t>(v));
-      }
-      store_nibbles(nibbles, q);  // at most 128 nibbles: fits
+      // Left-aligned nibbles (see store_nibbles): an odd count is padded
+      // with a '0' digit, as the reference code pads the hex string.
+      std::string digits(in.question);
+      if (digits.size() % 2 != 0) digits += '0';
+      std::vector<std::uint8_t> bytes;
+      if (!from_hex(digits, bytes)) return fail(Errc::ocra_bad_question);
+      std::copy(bytes.begin(), bytes.end(), q.begin());  // at most 64 bytes: fits
       break;
     }
     case OcraQuestionFormat::alphanumeric:
@@ -305,21 +288,21 @@ Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::ui
 
   if (suite.has_counter() && !input.counter) return fail(Errc::ocra_missing_input, {"counter"});
 
-  WipedBytes<crypto_hash_sha512_BYTES> pin_hash;  // large enough for every P
+  SecretBytes pin_hash(crypto_hash_sha512_BYTES);  // large enough for every P
   std::size_t pin_hash_size = 0;
   if (auto p = suite.pin_hash()) {
     pin_hash_size = ocra_hash_bytes(*p);
     if (!input.pin_hash.empty()) {
       if (input.pin_hash.size() != pin_hash_size) return fail(Errc::bad_argument, {"pin_hash"});
-      std::copy(input.pin_hash.begin(), input.pin_hash.end(), pin_hash.bytes.begin());
+      std::copy(input.pin_hash.begin(), input.pin_hash.end(), pin_hash.mutable_view().begin());
     } else if (input.pin.empty()) {
       return fail(Errc::ocra_missing_input, {"pin"});
     } else if (*p == OcraHash::sha1) {
       return fail(Errc::ocra_missing_input, {"pin_hash"});
     } else {
       const auto* pin = reinterpret_cast<const unsigned char*>(input.pin.data());
-      int rc = *p == OcraHash::sha256 ? crypto_hash_sha256(pin_hash.bytes.data(), pin, input.pin.size())
-                                      : crypto_hash_sha512(pin_hash.bytes.data(), pin, input.pin.size());
+      int rc = *p == OcraHash::sha256 ? crypto_hash_sha256(pin_hash.mutable_view().data(), pin, input.pin.size())
+                                      : crypto_hash_sha512(pin_hash.mutable_view().data(), pin, input.pin.size());
       if (rc != 0) return fail(Errc::internal);
     }
   }
@@ -337,27 +320,18 @@ Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::ui
   hmac.update_zeros(1);
   if (suite.has_counter()) hmac.update_u64(*input.counter);
   hmac.update(question);
-  if (pin_hash_size != 0) hmac.update(std::span(pin_hash.bytes.data(), pin_hash_size));
+  if (pin_hash_size != 0) hmac.update(pin_hash.view().first(pin_hash_size));
   if (suite.session_length() != 0) {
     hmac.update_zeros(suite.session_length() - input.session.size());
     hmac.update(input.session);
   }
   if (suite.has_timestamp()) hmac.update_u64(*input.time_steps);
 
-  WipedBytes<crypto_auth_hmacsha512_BYTES> mac;
-  std::size_t mac_size = hmac.finish(mac.bytes);
+  SecretBytes mac(crypto_auth_hmacsha512_BYTES);
+  std::size_t mac_size = hmac.finish(mac.mutable_view().first<crypto_auth_hmacsha512_BYTES>());
   if (mac_size == 0) return fail(Errc::internal);
-  auto mac_bytes = std::span<const std::uint8_t>(mac.bytes.data(), mac_size);
+  auto mac_bytes = mac.view().first(mac_size);
   return suite.digits() == 0 ? to_hex(mac_bytes) : truncate_to_digits(mac_bytes, suite.digits());
-}
-
-Status ocra_verify(const OcraSuite& suite, std::span<const std::uint8_t> key, const OcraInput& input,
-                   std::string_view candidate) {
-  auto expected = ocra_compute(suite, key, input);
-  if (!expected) return expected.error();
-  bool equal = constant_time_equal(*expected, candidate);
-  wipe(*expected);
-  return equal ? ok_status() : Status(fail(Errc::response_mismatch));
 }
 
 Result<std::vector<std::uint8_t>> ocra_hash_pin(OcraHash hash, std::string_view pin) {

@@ -1,3 +1,4 @@
+// The libsodium wrappers of sls/secure.hpp: initialisation, randomness, comparison, wiping and hexadecimal.
 #include "sls/secure.hpp"
 
 #include <sodium.h>
@@ -38,32 +39,42 @@ void wipe(void* data, std::size_t size) noexcept {
   if (data != nullptr && size != 0) sodium_memzero(data, size);
 }
 
+void wipe(std::string& s) noexcept {
+  // Growing to the capacity never reallocates; it makes the bytes past
+  // size() (and the inline buffer of a short string) part of the range.
+  s.resize(s.capacity());
+  wipe(s.data(), s.size());
+  s.clear();
+}
+
+void wipe(std::vector<std::uint8_t>& bytes) noexcept {
+  bytes.resize(bytes.capacity());
+  wipe(bytes.data(), bytes.size());
+  bytes.clear();
+}
+
 std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xF];
-  }
+  crypto_init();
+  // sodium_bin2hex writes a terminating NUL: room for it, then drop it.
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.resize(bytes.size() * 2);
   return out;
 }
 
 bool from_hex(std::string_view hex, std::vector<std::uint8_t>& out) {
+  crypto_init();
   if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::vector<std::uint8_t> bytes;
-  bytes.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    bytes.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  std::vector<std::uint8_t> bytes(hex.size() / 2);
+  std::size_t written = 0;
+  // No characters to ignore and no end pointer: any non-hex character or a
+  // dangling digit is a failure.
+  if (sodium_hex2bin(bytes.data(), bytes.size(), hex.data(), hex.size(), nullptr, &written, nullptr) != 0 ||
+      written != bytes.size()) {
+    wipe(bytes);
+    return false;
   }
+  wipe(out);
   out = std::move(bytes);
   return true;
 }

@@ -45,8 +45,8 @@ struct VectorInput {
   }
 };
 
-// Checks one vector: the suite round-trips, the response is the expected
-// one, ocra_verify accepts it and rejects a neighbour.
+// Checks one vector: the suite round-trips and the response is the expected
+// one.
 void check_vector(const json& v) {
   const auto text = v.at("suite").get<std::string>();
   const auto expected = v.at("expected").get<std::string>();
@@ -58,10 +58,6 @@ void check_vector(const json& v) {
   auto response = ocra_compute(*suite, in.key, in.input);
   ASSERT_TRUE(response.ok()) << errc_name(response.code());
   EXPECT_EQ(*response, expected);
-  EXPECT_TRUE(ocra_verify(*suite, in.key, in.input, expected).ok());
-  std::string wrong = expected;
-  wrong[0] = wrong[0] == '0' ? '1' : '0';
-  EXPECT_EQ(ocra_verify(*suite, in.key, in.input, wrong).code(), Errc::response_mismatch);
 }
 
 TEST(OcraVectors, EveryRfc6287Sha256AndSha512Vector) {
@@ -472,20 +468,6 @@ TEST(OcraCompute, FullHmacWhenTruncationIsZero) {
   EXPECT_EQ(r256->size(), 64u);
   EXPECT_EQ(r512->size(), 128u);
   EXPECT_EQ(r256->find_first_not_of("0123456789abcdef"), std::string::npos);
-}
-
-TEST(OcraVerify, ComparesTheWholeResponse) {
-  auto suite = suite_of("OCRA-1:HOTP-SHA256-8:QN08");
-  OcraInput in;
-  in.question = "12345678";
-  auto r = ocra_compute(suite, kKey32, in);
-  ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(ocra_verify(suite, kKey32, in, *r).ok());
-  EXPECT_EQ(ocra_verify(suite, kKey32, in, r->substr(0, 7)).code(), Errc::response_mismatch);
-  EXPECT_EQ(ocra_verify(suite, kKey32, in, *r + "0").code(), Errc::response_mismatch);
-  EXPECT_EQ(ocra_verify(suite, kKey32, in, "").code(), Errc::response_mismatch);
-  // Input errors surface as such, not as a mismatch.
-  EXPECT_EQ(ocra_verify(suite, {}, in, *r).code(), Errc::ocra_bad_key);
 }
 
 TEST(OcraHashPin, Sha256AndSha512OnlyAndNeverEmpty) {

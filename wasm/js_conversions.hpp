@@ -69,16 +69,6 @@ std::optional<Lang> lang_of(const val& tag);
 /// something else or holds a non-string.
 std::optional<std::vector<std::string>> strings_of(const val& items);
 
-/// Byte buffers that hold secrets (keys, PIN hashes): wiped when dropped.
-struct WipedBytes {
-  std::vector<std::uint8_t> bytes;
-  WipedBytes() = default;
-  explicit WipedBytes(std::vector<std::uint8_t> b) : bytes(std::move(b)) {}
-  WipedBytes(const WipedBytes&) = delete;
-  WipedBytes& operator=(const WipedBytes&) = delete;
-  ~WipedBytes() { wipe(bytes.data(), bytes.size()); }
-};
-
 val js_string_array(const std::vector<std::string>& items);
 
 /// A Uint8Array copied out of the module's memory.

@@ -74,7 +74,7 @@ val json_to_js(const sls::JsonValue& json) {
     case sls::JsonValue::Kind::null: return val::null();
     case sls::JsonValue::Kind::boolean: return val(*json.as_bool());
     case sls::JsonValue::Kind::integer: return val(static_cast<double>(*json.as_int()));
-    case sls::JsonValue::Kind::real: return val(*json.as_double());
+    case sls::JsonValue::Kind::number_text: return val::global("Number")(std::string(*json.as_number_text()));
     case sls::JsonValue::Kind::string: return js_text(*json.as_string());
     case sls::JsonValue::Kind::array: {
       val out = val::array();

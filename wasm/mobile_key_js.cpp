@@ -39,14 +39,14 @@ val mobile_key_phone_ocra_secret(val suite, val phone_public_key, val phone_secr
   if (!phone_public) return bad_argument("phone_public_key", *lang);
   auto phone_secret = bytes_of_hex(phone_secret_key);
   if (!phone_secret) return bad_argument("phone_secret_key", *lang);
-  WipedBytes owned_secret{std::move(*phone_secret)};
+  sls::SecretBytes owned_secret{std::move(*phone_secret)};
   auto server_public = bytes_of_hex(server_public_key);
   if (!server_public) return bad_argument("server_public_key", *lang);
-  WipedBytes secret{std::vector<std::uint8_t>(sls::mobile_key_ocra_secret_bytes(*parsed))};
-  auto status = sls::mobile_key_phone_ocra_secret(secret.bytes, *parsed, *phone_public, owned_secret.bytes,
+  sls::SecretBytes secret{sls::mobile_key_ocra_secret_bytes(*parsed)};
+  auto status = sls::mobile_key_phone_ocra_secret(secret.mutable_view(), *parsed, *phone_public, owned_secret.view(),
                                                   *server_public);
   if (!status) return failure_to_js(status.error(), *lang);
-  return ok_to_js(val(sls::to_hex(secret.bytes)));
+  return ok_to_js(val(sls::to_hex(secret.view())));
 }
 
 val ocra_hash_pin(val hash, val pin, val lang_tag) {
@@ -59,8 +59,8 @@ val ocra_hash_pin(val hash, val pin, val lang_tag) {
   sls::SecretString owned(std::move(*text));
   auto digest = sls::ocra_hash_pin(*name == "sha512" ? sls::OcraHash::sha512 : sls::OcraHash::sha256, owned.view());
   if (!digest) return failure_to_js(digest.error(), *lang);
-  WipedBytes owned_digest{std::move(*digest)};
-  return ok_to_js(val(sls::to_hex(owned_digest.bytes)));
+  sls::SecretBytes owned_digest{std::move(*digest)};
+  return ok_to_js(val(sls::to_hex(owned_digest.view())));
 }
 
 val push_decision_message(val tx_id, val number, val decision) {
@@ -92,10 +92,10 @@ val mobile_key_sign(val secret_key, val message, val lang_tag) {
   if (!lang) return bad_argument("lang");
   auto key = bytes_of_hex(secret_key);
   if (!key) return bad_argument("secret_key", *lang);
-  WipedBytes owned{std::move(*key)};
+  sls::SecretBytes owned{std::move(*key)};
   auto text = string_of(message);
   if (!text) return bad_argument("message", *lang);
-  return result_to_js(sls::mobile_key_sign(owned.bytes, *text), *lang,
+  return result_to_js(sls::mobile_key_sign(owned.view(), *text), *lang,
                       [](const std::array<std::uint8_t, sls::ed25519_signature_bytes>& signature) {
                         return val(sls::to_hex(signature));
                       });

@@ -59,10 +59,10 @@ val ocra_suite(val text, val lang_tag) {
 /// Everything one OCRA computation reads, owned here (OcraInput only views).
 struct OcraCall {
   std::optional<sls::OcraSuite> suite;
-  WipedBytes key;
+  sls::SecretBytes key;
   std::string question;
   sls::SecretString pin;
-  WipedBytes pin_hash;
+  sls::SecretBytes pin_hash;
   std::vector<std::uint8_t> session;
   sls::OcraInput input;
 };
@@ -78,7 +78,7 @@ val read_ocra_call(const val& suite, const val& key_hex, const val& input, sls::
 
   auto key = bytes_of_hex(key_hex);
   if (!key) return bad_argument("key", lang);
-  call.key.bytes = std::move(*key);
+  call.key = sls::SecretBytes(std::move(*key));
 
   if (!is_object(input)) return bad_argument("input", lang);
   auto question = string_of(property(input, "question"));
@@ -107,8 +107,8 @@ val read_ocra_call(const val& suite, const val& key_hex, const val& input, sls::
   if (!is_absent(pin_hash)) {
     auto bytes = bytes_of_hex(pin_hash);
     if (!bytes) return bad_argument("pin_hash", lang);
-    call.pin_hash.bytes = std::move(*bytes);
-    call.input.pin_hash = call.pin_hash.bytes;
+    call.pin_hash = sls::SecretBytes(std::move(*bytes));
+    call.input.pin_hash = call.pin_hash.view();
   }
   val session = property(input, "session");
   if (!is_absent(session)) {
@@ -138,13 +138,13 @@ val with_ocra_call(const val& suite, const val& key_hex, const val& input, const
 
 val ocra_compute(val suite, val key_hex, val input, val lang_tag) {
   return with_ocra_call(suite, key_hex, input, lang_tag, [](const OcraCall& call, sls::Lang lang) {
-    return string_result_to_js(sls::ocra_compute(*call.suite, call.key.bytes, call.input), lang);
+    return string_result_to_js(sls::ocra_compute(*call.suite, call.key.view(), call.input), lang);
   });
 }
 
 val compute_device_response(val suite, val key_hex, val input, val lang_tag) {
   return with_ocra_call(suite, key_hex, input, lang_tag, [](const OcraCall& call, sls::Lang lang) {
-    return string_result_to_js(sls::compute_device_response(*call.suite, call.key.bytes, call.input), lang);
+    return string_result_to_js(sls::compute_device_response(*call.suite, call.key.view(), call.input), lang);
   });
 }
 
@@ -152,7 +152,7 @@ val verify_device_response(val suite, val key_hex, val input, val typed, val lan
   return with_ocra_call(suite, key_hex, input, lang_tag, [&typed](const OcraCall& call, sls::Lang lang) {
     auto typed_text = string_of(typed);
     if (!typed_text) return bad_argument("typed", lang);
-    return status_to_js(sls::verify_device_response(*call.suite, call.key.bytes, call.input, *typed_text), lang);
+    return status_to_js(sls::verify_device_response(*call.suite, call.key.view(), call.input, *typed_text), lang);
   });
 }
 

@@ -34,8 +34,8 @@ val ed25519_key_pair_from_seed(val seed_hex, val lang_tag) {
   if (!lang) return bad_argument("lang");
   auto seed = bytes_of_hex(seed_hex);
   if (!seed) return bad_argument("seed", *lang);
-  WipedBytes owned{std::move(*seed)};
-  return result_to_js(sls::Ed25519KeyPair::from_seed(owned.bytes), *lang, key_pair_to_js);
+  sls::SecretBytes owned{std::move(*seed)};
+  return result_to_js(sls::Ed25519KeyPair::from_seed(owned.view()), *lang, key_pair_to_js);
 }
 
 val encode_signed_payload(val payload, val secret_key_hex, val lang_tag) {
@@ -57,8 +57,8 @@ val encode_signed_payload(val payload, val secret_key_hex, val lang_tag) {
   p.expires_at = *expires_at;
   auto key = bytes_of_hex(secret_key_hex);
   if (!key) return bad_argument("secret_key", *lang);
-  WipedBytes owned{std::move(*key)};
-  return string_result_to_js(sls::encode_signed_payload(p, owned.bytes), *lang);
+  sls::SecretBytes owned{std::move(*key)};
+  return string_result_to_js(sls::encode_signed_payload(p, owned.view()), *lang);
 }
 
 val generate_code_card(val serial, val cells, val lang_tag) {

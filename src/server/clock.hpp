@@ -33,8 +33,6 @@ class ManualClock final : public Clock {
   explicit ManualClock(std::int64_t start_seconds) noexcept : ms_(start_seconds * 1000) {}
   std::int64_t now_ms() const noexcept override { return ms_.load(); }
   void advance_seconds(std::int64_t seconds) noexcept { ms_ += seconds * 1000; }
-  void advance_ms(std::int64_t ms) noexcept { ms_ += ms; }
-  void set_seconds(std::int64_t seconds) noexcept { ms_ = seconds * 1000; }
 
  private:
   std::atomic<std::int64_t> ms_;

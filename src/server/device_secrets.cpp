@@ -18,18 +18,6 @@ Result<MobileKeyExchange> mobile_key_server_exchange(std::span<const std::uint8_
   return MobileKeyExchange{Bytes(server.public_key().begin(), server.public_key().end()), std::move(secret)};
 }
 
-Result<SecretBytes> mobile_key_client_secret(std::span<const std::uint8_t> phone_kx_public_key,
-                                             std::span<const std::uint8_t> phone_kx_secret_key,
-                                             std::span<const std::uint8_t> server_kx_public_key,
-                                             const OcraSuite& suite) {
-  SecretBytes secret(mobile_key_ocra_secret_bytes(suite));
-  if (auto s = mobile_key_phone_ocra_secret(secret.mutable_view(), suite, phone_kx_public_key, phone_kx_secret_key,
-                                            server_kx_public_key);
-      !s)
-    return s.error();
-  return secret;
-}
-
 SecretBytes generate_ocra_key(const OcraSuite& suite) {
   SecretBytes key(ocra_hash_bytes(suite.hash()));
   random_fill(key.mutable_view());
@@ -57,11 +45,6 @@ bool verify_device_signature(std::span<const std::uint8_t> public_key, std::stri
                              std::string_view signature_b64) {
   auto signature = base64url_decode(signature_b64);
   return signature && mobile_key_signature_valid(public_key, message, *signature);
-}
-
-std::string sign_device_message(std::span<const std::uint8_t> secret_key, std::string_view message) {
-  auto signature = mobile_key_sign(secret_key, message);
-  return signature ? base64url_encode(*signature) : std::string();
 }
 
 }  // namespace sls::server

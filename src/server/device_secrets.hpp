@@ -30,14 +30,6 @@ struct MobileKeyExchange {
 Result<MobileKeyExchange> mobile_key_server_exchange(std::span<const std::uint8_t> phone_kx_public_key,
                                                      const OcraSuite& suite);
 
-/// The phone half (mobile_key_phone_ocra_secret), for the server tests: the
-/// same secret from the phone's key pair and the server's public key. Fails
-/// with Errc::bad_argument naming the bad key.
-Result<SecretBytes> mobile_key_client_secret(std::span<const std::uint8_t> phone_kx_public_key,
-                                             std::span<const std::uint8_t> phone_kx_secret_key,
-                                             std::span<const std::uint8_t> server_kx_public_key,
-                                             const OcraSuite& suite);
-
 /// A fresh OCRA key for a hardware token (DSC, DSC+, Platinum/Gold): as many
 /// random bytes as the suite's hash output (RFC 6287's recommendation).
 SecretBytes generate_ocra_key(const OcraSuite& suite);
@@ -62,11 +54,7 @@ std::string format_temp_code(std::string_view code);
 /// Whether `signature_b64` (base64url of 64 bytes) is a valid Ed25519
 /// signature of `message` by `public_key` (32 bytes). False for any
 /// malformed input.
-bool verify_device_signature(std::span<const std::uint8_t> public_key, std::string_view message,
-                             std::string_view signature_b64);
-
-/// Signs `message` with a 64-byte Ed25519 secret key and returns base64url
-/// (what a Mobile Key does; used by tests and slsctl's demo tools).
-std::string sign_device_message(std::span<const std::uint8_t> secret_key, std::string_view message);
+[[nodiscard]] bool verify_device_signature(std::span<const std::uint8_t> public_key, std::string_view message,
+                                           std::string_view signature_b64);
 
 }  // namespace sls::server

@@ -4,7 +4,10 @@
 
 #include <boost/beast/http/error.hpp>
 #include <cctype>
+#include <cstdint>
+#include <vector>
 
+#include "sls/secure.hpp"
 
 namespace sls::server {
 
@@ -76,35 +79,17 @@ std::string_view RequestView::header(std::string_view name) const {
   return {value.data(), value.size()};
 }
 
-bool RequestView::has_header(std::string_view name) const {
-  return parser_.fields().find(string_view(name.data(), name.size())) != parser_.fields().end();
-}
-
 std::string_view target_path(std::string_view target) noexcept { return target.substr(0, target.find_first_of("?#")); }
-
-namespace {
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string percent_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  std::vector<std::uint8_t> byte;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
+    if (text[i] == '%' && i + 2 < text.size() && from_hex(text.substr(i + 1, 2), byte)) {
+      out += static_cast<char>(byte[0]);
+      i += 2;
+      continue;
     }
     out += text[i];
   }

@@ -87,7 +87,6 @@ class RequestView {
   std::string_view target() const { return parser_.target(); }
   /// The value of the first header `name`, or "" when there is none.
   std::string_view header(std::string_view name) const;
-  bool has_header(std::string_view name) const;
   /// The client's address as text ("127.0.0.1", "::1").
   std::string_view remote_address() const { return remote_address_; }
 

@@ -15,19 +15,6 @@
 
 namespace sls::server {
 
-SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
-
-SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
-  if (this != &other) {
-    wipe(bytes_.data(), bytes_.size());
-    bytes_ = std::move(other.bytes_);
-    other.bytes_.clear();
-  }
-  return *this;
-}
-
-SecretBytes::~SecretBytes() { wipe(bytes_.data(), bytes_.size()); }
-
 Status require_private_mode(unsigned st_mode, std::string_view what, const std::string& path) {
   if ((st_mode & 077) == 0) return ok_status();
   return fail(Errc::bad_argument, {what, path, "readable or writable by group or others (chmod 600 " + path + ")"});
@@ -166,7 +153,7 @@ Bytes Keyring::keyed_hash(HashPurpose purpose, std::string_view data) const {
   require_sodium(crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(data.data()), data.size()),
                  "generichash");
   require_sodium(crypto_generichash_final(&state, out.data(), out.size()), "generichash");
-  sodium_memzero(&state, sizeof state);
+  wipe(&state, sizeof state);
   return out;
 }
 

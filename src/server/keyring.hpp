@@ -19,30 +19,10 @@
 
 #include "server/records.hpp"
 #include "sls/result.hpp"
+#include "sls/secure.hpp"
 #include "sls/signed_payload.hpp"
 
 namespace sls::server {
-
-/// A byte buffer holding a secret: wiped on destruction, move-only.
-class SecretBytes {
- public:
-  SecretBytes() = default;
-  explicit SecretBytes(std::size_t size) : bytes_(size) {}
-  explicit SecretBytes(std::vector<std::uint8_t> bytes) noexcept : bytes_(std::move(bytes)) {}
-  SecretBytes(SecretBytes&& other) noexcept;
-  SecretBytes& operator=(SecretBytes&& other) noexcept;
-  SecretBytes(const SecretBytes&) = delete;
-  SecretBytes& operator=(const SecretBytes&) = delete;
-  ~SecretBytes();
-
-  std::span<const std::uint8_t> view() const noexcept { return bytes_; }
-  std::span<std::uint8_t> mutable_view() noexcept { return bytes_; }
-  std::size_t size() const noexcept { return bytes_.size(); }
-  bool empty() const noexcept { return bytes_.empty(); }
-
- private:
-  std::vector<std::uint8_t> bytes_;
-};
 
 /// The one rule for files holding secrets (key files, the database and its
 /// -wal and -shm files): ok when `st_mode` (a stat mode) gives group and
@@ -95,7 +75,8 @@ class Keyring {
   /// BLAKE2b-256 of `data` under the hash subkey, domain-separated by purpose.
   Bytes keyed_hash(HashPurpose purpose, std::string_view data) const;
   /// Whether `data` hashes to `expected` (constant-time comparison).
-  bool keyed_hash_matches(HashPurpose purpose, std::string_view data, std::span<const std::uint8_t> expected) const;
+  [[nodiscard]] bool keyed_hash_matches(HashPurpose purpose, std::string_view data,
+                                        std::span<const std::uint8_t> expected) const;
 
   /// The QR payload signing key.
   const Ed25519KeyPair& signing_key() const noexcept { return sign_key_; }

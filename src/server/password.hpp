@@ -33,9 +33,9 @@ Result<std::string> hash_password(std::string_view password, const PasswordPolic
 
 /// True when `password` matches `stored` (a crypto_pwhash_str string).
 /// False for a malformed stored string. Takes the time of one Argon2id run.
-bool verify_password(std::string_view password, std::string_view stored) noexcept;
+[[nodiscard]] bool verify_password(std::string_view password, std::string_view stored) noexcept;
 
 /// True when `stored` was made with other parameters than `policy`.
-bool password_needs_rehash(std::string_view stored, const PasswordPolicy& policy) noexcept;
+[[nodiscard]] bool password_needs_rehash(std::string_view stored, const PasswordPolicy& policy) noexcept;
 
 }  // namespace sls::server

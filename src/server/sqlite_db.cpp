@@ -173,10 +173,6 @@ SqliteStatement& SqliteStatement::bind_null(int index) {
   return *this;
 }
 
-SqliteStatement& SqliteStatement::bind_text_or_null(int index, std::string_view text) {
-  return text.empty() ? bind_null(index) : bind(index, text);
-}
-
 Result<bool> SqliteStatement::step() {
   if (bind_rc_ != SQLITE_OK) return fail(Errc::internal, {"sqlite", "bind", sqlite3_errstr(bind_rc_)});
   const int rc = sqlite3_step(stmt_);
@@ -205,10 +201,6 @@ std::vector<std::uint8_t> SqliteStatement::column_blob(int column) const {
   const int n = sqlite3_column_bytes(stmt_, column);
   if (p == nullptr || n <= 0) return {};
   return std::vector<std::uint8_t>(p, p + n);
-}
-
-bool SqliteStatement::column_is_null(int column) const noexcept {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 }  // namespace sls::server

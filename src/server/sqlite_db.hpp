@@ -91,8 +91,6 @@ class SqliteStatement {
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   SqliteStatement& bind_null(int index);
-  /// Binds text, or NULL when the string is empty.
-  SqliteStatement& bind_text_or_null(int index, std::string_view text);
 
   /// Advances to the next row: true if there is one, false when done.
   /// A binding error recorded by bind() is reported here.
@@ -103,7 +101,6 @@ class SqliteStatement {
   std::int64_t column_int(int column) const noexcept;
   std::string column_text(int column) const;
   std::vector<std::uint8_t> column_blob(int column) const;
-  bool column_is_null(int column) const noexcept;
 
  private:
   friend class SqliteDb;

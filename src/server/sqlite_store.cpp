@@ -252,10 +252,6 @@ class SqliteTx final : public StoreTx {
         db_, kUsers.select("WHERE id = ?1"), [&](SqliteStatement& s) { s.bind(1, id); }, kUsers.reader());
   }
 
-  Result<std::vector<UserRecord>> list_users() override {
-    return query_all<UserRecord>(db_, kUsers.select("ORDER BY id"), [](SqliteStatement&) {}, kUsers.reader());
-  }
-
   Result<std::int64_t> insert_user(const UserRecord& u) override {
     auto existing = find_user(u.username);
     if (!existing) return existing.error();

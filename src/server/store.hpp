@@ -29,7 +29,6 @@ class StoreTx {
   // users
   virtual Result<std::optional<UserRecord>> find_user(std::string_view username) = 0;
   virtual Result<std::optional<UserRecord>> get_user(std::int64_t id) = 0;
-  virtual Result<std::vector<UserRecord>> list_users() = 0;
   /// Inserts and returns the new id; Errc::bad_argument if the name is taken.
   virtual Result<std::int64_t> insert_user(const UserRecord& user) = 0;
   virtual Status update_user(const UserRecord& user) = 0;

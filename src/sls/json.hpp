@@ -14,15 +14,15 @@
 //    surrogates in \u escapes;
 //  - duplicate keys in one object (a duplicate would let two readers of the
 //    same body disagree on its meaning);
-//  - nesting deeper than kJsonMaxDepth, text longer than the size limit;
-//  - numbers whose magnitude does not fit a finite double.
+//  - nesting deeper than kJsonMaxDepth, text longer than the size limit.
 //
 // Numbers: a number without fraction or exponent that fits std::int64_t is an
-// integer; every other number is a double, the one nearest to the decimal
-// value (ties to even; magnitudes below half the smallest subnormal read as
-// zero). Serialising a double always writes a fraction or an exponent, so the
-// kind survives a round trip. Both conversions are exact and done by this
-// codec itself (not by strtod/printf), identically in every build.
+// integer. Every other number ("1.5", "1e3", "9223372036854775808") is kept as
+// its source text, checked against the JSON number grammar and never
+// converted: the API has no number that is not an integer, so a reader that
+// wants one refuses the kind, and the serialiser writes the text back
+// byte for byte. No floating-point conversion is compiled in (strtod/printf
+// would add locale tables and printf to the WebAssembly module).
 //
 // Key order: objects keep their members in INSERTION order (the order of the
 // text for parsed objects, the order of set() calls for built ones). The
@@ -31,6 +31,7 @@
 // compact input.
 #pragma once
 
+#include <charconv>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -58,12 +59,13 @@ class JsonValue;
 /// One member of a JSON object.
 struct JsonMember;
 
-/// A JSON value: null, boolean, integer (int64), real (finite double),
-/// string (UTF-8), array or object (insertion-ordered members).
+/// A JSON value: null, boolean, integer (int64), number text (any other
+/// number, as its validated source text), string (UTF-8), array or object
+/// (insertion-ordered members).
 /// Copyable and movable; holds no references to the text it was parsed from.
 class JsonValue {
  public:
-  enum class Kind : std::uint8_t { null, boolean, integer, real, string, array, object };
+  enum class Kind : std::uint8_t { null, boolean, integer, number_text, string, array, object };
   using Array = std::vector<JsonValue>;
   using Object = std::vector<JsonMember>;
 
@@ -71,14 +73,16 @@ class JsonValue {
   JsonValue() noexcept;
   JsonValue(std::nullptr_t) noexcept;  // NOLINT: implicit by design
   JsonValue(bool b) noexcept;  // NOLINT: implicit by design
-  /// Any integer type except bool; unsigned values above INT64_MAX are
-  /// stored as doubles (and so may lose precision).
+  /// Any integer type except bool; unsigned values above INT64_MAX are kept
+  /// exactly, as number text.
   template <std::integral I>
     requires(!std::same_as<I, bool>)
-  JsonValue(I i) noexcept;  // NOLINT: implicit by design
-  /// A finite double; NaN and infinities are stored as null (JSON has no
-  /// spelling for them).
-  JsonValue(double d) noexcept;  // NOLINT: implicit by design
+  JsonValue(I i);  // NOLINT: implicit by design
+  /// No floating-point values: without this, a double would silently
+  /// convert to bool. Build a non-integer with JsonValue::number.
+  JsonValue(float) = delete;
+  JsonValue(double) = delete;
+  JsonValue(long double) = delete;
   JsonValue(std::string s) noexcept;  // NOLINT: implicit by design
   JsonValue(std::string_view s);  // NOLINT: implicit by design
   JsonValue(const char* s);  // NOLINT: implicit by design
@@ -87,23 +91,30 @@ class JsonValue {
   /// An empty array / an empty object.
   static JsonValue array();
   static JsonValue object();
+  /// The number spelled by `text`, which must be exactly one JSON number
+  /// (RFC 8259 grammar, no whitespace): an integer when it has no fraction
+  /// or exponent and fits int64 (as json_parse reads it), number text
+  /// otherwise. Errc::bad_argument, args {"json", "invalid number", "0"},
+  /// for any other text.
+  static Result<JsonValue> number(std::string_view text);
 
   Kind kind() const noexcept { return static_cast<Kind>(v_.index()); }
   bool is_null() const noexcept { return kind() == Kind::null; }
   bool is_bool() const noexcept { return kind() == Kind::boolean; }
   bool is_integer() const noexcept { return kind() == Kind::integer; }
-  /// True for integers and reals.
-  bool is_number() const noexcept { return kind() == Kind::integer || kind() == Kind::real; }
+  /// True for integers and number text.
+  bool is_number() const noexcept { return kind() == Kind::integer || kind() == Kind::number_text; }
   bool is_string() const noexcept { return kind() == Kind::string; }
   bool is_array() const noexcept { return kind() == Kind::array; }
   bool is_object() const noexcept { return kind() == Kind::object; }
 
   /// Typed access: the value if it has that kind, otherwise nullopt/nullptr.
-  /// No conversions between kinds, except as_double, which also accepts an
-  /// integer.
+  /// No conversions between kinds.
   std::optional<bool> as_bool() const noexcept;
   std::optional<std::int64_t> as_int() const noexcept;
-  std::optional<double> as_double() const noexcept;
+  /// The source text of a number_text value ("1.5", "1e3"); nullopt for
+  /// every other kind, integers included.
+  std::optional<std::string_view> as_number_text() const noexcept;
   const std::string* as_string() const noexcept { return std::get_if<std::string>(&v_); }
   const Array* as_array() const noexcept { return std::get_if<Array>(&v_); }
   Array* as_array() noexcept { return std::get_if<Array>(&v_); }
@@ -138,10 +149,18 @@ class JsonValue {
   /// carried a password or a code.
   void wipe() noexcept;
 
+  /// Structural equality; number text compares as text ("1.0" != "1.00").
   friend bool operator==(const JsonValue& a, const JsonValue& b) noexcept;
 
  private:
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Object> v_;
+  /// A number that is not an int64, as its validated source text (a type of
+  /// its own so that it is not mistaken for a string).
+  struct NumberText {
+    std::string text;
+    friend bool operator==(const NumberText&, const NumberText&) = default;
+  };
+
+  std::variant<std::monostate, bool, std::int64_t, NumberText, std::string, Array, Object> v_;
 };
 
 struct JsonMember {
@@ -157,9 +176,14 @@ inline JsonValue::JsonValue(std::nullptr_t) noexcept {}
 inline JsonValue::JsonValue(bool b) noexcept : v_(b) {}
 template <std::integral I>
   requires(!std::same_as<I, bool>)
-inline JsonValue::JsonValue(I i) noexcept {
+inline JsonValue::JsonValue(I i) {
   if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(std::int64_t)) {
-    if (i > static_cast<I>(INT64_MAX)) { v_ = static_cast<double>(i); return; }
+    if (i > static_cast<I>(INT64_MAX)) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+      v_ = NumberText{std::string(digits, end)};
+      return;
+    }
   }
   v_ = static_cast<std::int64_t>(i);
 }
@@ -186,11 +210,7 @@ Result<JsonValue> json_parse(std::string_view text, std::size_t max_size = kJson
 /// escaped (as \" \\ \b \f \n \r \t or \u00XX), plus U+2028 and U+2029 (as
 /// \u2028 \u2029, so the output is also a valid JavaScript literal). Bytes
 /// that are not valid UTF-8 are written as U+FFFD, so the output is always
-/// valid JSON. Doubles use the fewest significant digits that read back as
-/// the same double (the nearer candidate if two qualify), laid out as
-/// JavaScript's Number.prototype.toString does (plain from 1e-7 up to below
-/// 1e21: "0.1", "123456.789", "0.000001"; otherwise "1e-7", "1.5e+300"), with
-/// ".0" appended where that would read as an integer ("2.0", "-0.0").
+/// valid JSON. Number text is written exactly as it was read or built.
 /// Never fails.
 std::string json_serialize(const JsonValue& value);
 

@@ -125,7 +125,7 @@ Result<std::array<std::uint8_t, ed25519_signature_bytes>> mobile_key_sign(std::s
 /// Whether `signature` is a valid Ed25519 signature of `message` by
 /// `public_key`. False for any malformed input (a key that is not 32 bytes,
 /// a signature that is not 64), never an error.
-bool mobile_key_signature_valid(std::span<const std::uint8_t> public_key, std::string_view message,
-                                std::span<const std::uint8_t> signature) noexcept;
+[[nodiscard]] bool mobile_key_signature_valid(std::span<const std::uint8_t> public_key, std::string_view message,
+                                              std::span<const std::uint8_t> signature) noexcept;
 
 }  // namespace sls

@@ -165,12 +165,6 @@ struct OcraInput {
 Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::uint8_t> key,
                                  const OcraInput& input);
 
-/// Recomputes the response and compares it with `candidate` in constant
-/// time. Errc::response_mismatch when they differ; otherwise the failure
-/// modes of ocra_compute.
-Status ocra_verify(const OcraSuite& suite, std::span<const std::uint8_t> key, const OcraInput& input,
-                   std::string_view candidate);
-
 /// Hashes a PIN for a P field (for example when a server stores the hash
 /// rather than the PIN): 32 bytes for SHA-256, 64 for SHA-512. Failure modes:
 /// Errc::ocra_suite_sha1 for OcraHash::sha1 (libsodium has no SHA-1);

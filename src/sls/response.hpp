@@ -32,12 +32,12 @@ inline constexpr std::size_t kResponseOcraDigits = 7;
 /// makes damm_valid() true. The empty string yields '0'. nullopt when `digits`
 /// holds anything but '0'..'9'. Damm's algorithm detects every single-digit
 /// error and every transposition of two adjacent digits.
-std::optional<char> damm_check_digit(std::string_view digits) noexcept;
+[[nodiscard]] std::optional<char> damm_check_digit(std::string_view digits) noexcept;
 
 /// True when `digits` is one or more ASCII digits whose last digit is the
 /// Damm check digit of the others. False for the empty string and for any
 /// non-digit.
-bool damm_valid(std::string_view digits) noexcept;
+[[nodiscard]] bool damm_valid(std::string_view digits) noexcept;
 
 // --- responses ---------------------------------------------------------------
 

@@ -83,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)is_json_content_type(request.header("Content-Type"));
   (void)request.header("X-SLS-Device-Signature");
   (void)request.header("X-SLS-Device-Time");
-  (void)request.has_header("X-SLS-Login-Secret");
+  (void)request.header("X-SLS-Login-Secret");
   (void)resolve_static(config.static_dir, path);
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "device_side.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/enrolment.hpp"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "device_side.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "sls/ocra.hpp"
