@@ -39,14 +39,10 @@ void LoginFlow::State::inline_failure(const ReplyVerdict& v) {
       return;
     case ReplyClass::locked: to_locked(v.retry_after_s); return;
     case ReplyClass::server_fault: show_error(shown(Errc::internal)); return;
-    case ReplyClass::gone:
-    case ReplyClass::ended: expire_with(v.code_or(Errc::login_expired)); return;
-    case ReplyClass::ok:
-    case ReplyClass::unauthorised:
-    case ReplyClass::refused: break;
+    default: break;
   }
-  if (v.login_gone()) {
-    to_expired(*v.code);
+  if (v.login_over()) {
+    expire_with(v.code_or(Errc::login_expired));
     return;
   }
   ShownError e = shown(v.code_or(Errc::bad_argument));
@@ -108,14 +104,10 @@ void LoginFlow::State::on_open_reply(const HttpReply& r, const ReplyVerdict& v) 
     case ReplyClass::unreachable:
     case ReplyClass::server_fault: to_replay(RequestKind::open_challenge, v); return;
     case ReplyClass::locked: to_locked(v.retry_after_s); return;
-    case ReplyClass::gone:
-    case ReplyClass::ended: expire_with(v.code_or(Errc::login_expired)); return;
-    case ReplyClass::retry_later:
-    case ReplyClass::unauthorised:
-    case ReplyClass::refused: break;
+    default: break;
   }
-  if (v.login_gone()) {
-    to_expired(*v.code);
+  if (v.login_over()) {
+    expire_with(v.code_or(Errc::login_expired));
     return;
   }
   to_outcome(LoginScreen::failed, shown(v.code_or(Errc::bad_argument), v.retry_after_s), RetryKind::reopen_challenge);

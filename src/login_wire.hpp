@@ -101,6 +101,9 @@ struct ReplyVerdict {
   Errc code_or(Errc fallback) const noexcept { return code.value_or(fallback); }
   /// True when the body says the login itself is over, whatever the status.
   bool login_gone() const noexcept { return code && is_login_gone(*code); }
+  /// 404, 410 or a body saying the login is over: a request about the login
+  /// itself cannot go on.
+  bool login_over() const noexcept { return kind == ReplyClass::gone || kind == ReplyClass::ended || login_gone(); }
 };
 
 /// Classifies any reply (any status, any body: never fails). The body is

@@ -189,6 +189,18 @@ std::uint64_t to_challenge(Harness& h, std::string_view kind, const std::string&
 
 // --- credentials ---------------------------------------------------------------------------
 
+TEST(LoginFlow, EachEffectTypeHasItsKindName) {
+  // Effect is move-only (an http effect holds secrets): one at a time.
+  auto kind_of = [](Effect e) { return effect_kind_id(effect_kind(e)); };
+  EXPECT_EQ(kind_of(HttpEffect{}), "http");
+  EXPECT_EQ(kind_of(CancelHttpEffect{}), "cancel_http");
+  EXPECT_EQ(kind_of(TimerEffect{}), "timer");
+  EXPECT_EQ(kind_of(CancelTimerEffect{}), "cancel_timer");
+  EXPECT_EQ(kind_of(FocusEffect{}), "focus");
+  EXPECT_EQ(kind_of(AnnounceEffect{}), "announce");
+  EXPECT_EQ(kind_of(EmitEffect{}), "emit");
+}
+
 TEST(LoginFlow, StartsOnTheCredentialsScreen) {
   Harness h;
   EXPECT_EQ(h.flow.screen(), LoginScreen::credentials);

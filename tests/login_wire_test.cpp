@@ -64,6 +64,17 @@ TEST(LoginWire, LoginGoneFollowsTheCodeWhateverTheStatus) {
   EXPECT_FALSE(classify(404).login_gone()) << "a bare 404 names no code: the caller decides";
 }
 
+TEST(LoginWire, LoginOverOn404On410OrAGoneCode) {
+  EXPECT_TRUE(classify(404).login_over());
+  EXPECT_TRUE(classify(410, error_body("challenge.expired")).login_over());
+  EXPECT_TRUE(classify(409, error_body("login.wrong_state")).login_over());
+  EXPECT_TRUE(classify(401, error_body("login.token_invalid")).login_over());
+  EXPECT_FALSE(classify(401, error_body("auth.wrong_code")).login_over());
+  EXPECT_FALSE(classify(400, error_body("card.too_short")).login_over());
+  EXPECT_FALSE(classify(0).login_over());
+  EXPECT_FALSE(classify(500, error_body("internal")).login_over());
+}
+
 TEST(LoginWire, RetryAfterHeaderWinsOverTheBody) {
   const std::string body = R"({"error":{"code":"rate.limited","retry_after":30}})";
   EXPECT_EQ(classify(429, body, 5).retry_after_s, 5);
