@@ -62,6 +62,8 @@ inline ShownError shown_field(Error error) {
   return e;
 }
 
+/// Everything one login holds between two inputs. Plain data: LoginFlow::State
+/// (login_machine.hpp) moves it on, render_view (login_views.hpp) reads it.
 struct LoginState {
   // Configuration.
   Lang lang = Lang::en;

@@ -184,7 +184,8 @@ struct FocusEffect {
   std::string element_id;
 };
 
-/// The text the view's live region now holds (empty: it fell quiet).
+/// The text the view's live region now holds. The view carries it too, so a
+/// shell that applies the view may ignore this effect.
 struct AnnounceEffect {
   std::string text;
 };
