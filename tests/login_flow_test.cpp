@@ -54,42 +54,44 @@ struct Harness {
   void advance(std::int64_t ms) { now += ms; }
 
   // Effects of the last output.
-  std::vector<const Effect*> all(EffectKind kind) const {
-    std::vector<const Effect*> v;
+  template <class E>
+  std::vector<const E*> all() const {
+    std::vector<const E*> v;
     for (const auto& e : out.effects)
-      if (e.kind == kind) v.push_back(&e);
+      if (const auto* typed = std::get_if<E>(&e)) v.push_back(typed);
     return v;
   }
-  const Effect* one(EffectKind kind) const {
-    auto v = all(kind);
+  template <class E>
+  const E* one() const {
+    auto v = all<E>();
     return v.size() == 1 ? v[0] : nullptr;
   }
-  const Effect& http() const {
-    auto v = all(EffectKind::http);
+  const HttpEffect& http() const {
+    auto v = all<HttpEffect>();
     EXPECT_EQ(v.size(), 1u) << "expected exactly one http effect";
-    static const Effect none{};
+    static const HttpEffect none{};
     return v.empty() ? none : *v.back();
   }
   json body() const { return json::parse(http().body.view()); }
   /// The value of header `name` of an http effect, "<none>" when absent.
-  static std::string header(const Effect& e, std::string_view name) {
+  static std::string header(const HttpEffect& e, std::string_view name) {
     for (const auto& h : e.headers)
       if (h.name == name) return std::string(h.value.view());
     return "<none>";
   }
-  const Effect* timer_with_delay(std::int64_t delay) const {
-    for (auto* e : all(EffectKind::timer))
+  const TimerEffect* timer_with_delay(std::int64_t delay) const {
+    for (auto* e : all<TimerEffect>())
       if (e->delay_ms == delay) return e;
     return nullptr;
   }
   std::string focus() const {
-    auto* e = one(EffectKind::focus);
-    return e ? e->target : std::string();
+    auto* e = one<FocusEffect>();
+    return e ? e->element_id : std::string();
   }
   std::vector<json> emitted(std::string_view type) const {
     std::vector<json> v;
-    for (auto* e : all(EffectKind::emit))
-      if (e->target == type) v.push_back(json::parse(e->detail));
+    for (auto* e : all<EmitEffect>())
+      if (e->type == type) v.push_back(json::parse(json_serialize(e->detail)));
     return v;
   }
   std::string html() const { return to_html(out.view); }
@@ -187,6 +189,18 @@ std::uint64_t to_challenge(Harness& h, std::string_view kind, const std::string&
 
 // --- credentials ---------------------------------------------------------------------------
 
+TEST(LoginFlow, EachEffectTypeHasItsKindName) {
+  // Effect is move-only (an http effect holds secrets): one at a time.
+  auto kind_of = [](Effect e) { return effect_kind_id(effect_kind(e)); };
+  EXPECT_EQ(kind_of(HttpEffect{}), "http");
+  EXPECT_EQ(kind_of(CancelHttpEffect{}), "cancel_http");
+  EXPECT_EQ(kind_of(TimerEffect{}), "timer");
+  EXPECT_EQ(kind_of(CancelTimerEffect{}), "cancel_timer");
+  EXPECT_EQ(kind_of(FocusEffect{}), "focus");
+  EXPECT_EQ(kind_of(AnnounceEffect{}), "announce");
+  EXPECT_EQ(kind_of(EmitEffect{}), "emit");
+}
+
 TEST(LoginFlow, StartsOnTheCredentialsScreen) {
   Harness h;
   EXPECT_EQ(h.flow.screen(), LoginScreen::credentials);
@@ -198,7 +212,7 @@ TEST(LoginFlow, StartsOnTheCredentialsScreen) {
   EXPECT_EQ(*h.out.view.find_attr("lang"), "en");
   EXPECT_EQ(h.attr("sls-username", "autocomplete"), "username");
   EXPECT_EQ(h.attr("sls-password", "autocomplete"), "current-password");
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
 }
 
 TEST(LoginFlow, PrefilledUserNameFocusesThePassword) {
@@ -210,14 +224,14 @@ TEST(LoginFlow, PrefilledUserNameFocusesThePassword) {
 TEST(LoginFlow, MissingFieldsNeverReachTheServer) {
   Harness h;
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), "Enter your user name.");
   EXPECT_EQ(h.attr("sls-username", "aria-invalid"), "true");
   EXPECT_EQ(h.focus(), "sls-error");
   h.event(login_action::input_username, "alice");
   EXPECT_EQ(h.node("sls-error"), nullptr);  // typing clears it
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), "Enter your password.");
   EXPECT_EQ(h.attr("sls-password", "aria-invalid"), "true");
   EXPECT_TRUE(h.emitted("error").empty());  // local checks are not reported as sls-error
@@ -235,7 +249,7 @@ TEST(LoginFlow, SubmitSendsTheCredentialsAndWipesThePassword) {
   EXPECT_EQ(h.html().find("p\"w"), std::string::npos);
   // Busy: a second submit is ignored.
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   // A wrong password: the flow no longer holds the old one.
   h.reply(id, 401, error_body("auth.bad_credentials"));
   EXPECT_EQ(h.text_of("sls-error"), "The user name or password is not correct.");
@@ -244,7 +258,7 @@ TEST(LoginFlow, SubmitSendsTheCredentialsAndWipesThePassword) {
   EXPECT_EQ(h.emitted("error")[0]["code"], "auth.bad_credentials");
   EXPECT_EQ(h.attr("sls-password", "aria-invalid"), "true");
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), "Enter your password.");
 }
 
@@ -283,7 +297,7 @@ TEST(LoginFlow, Throttled429BlocksSubmitUntilRetryAfter) {
   h.advance(10'000);
   h.event(login_action::input_password, "again");
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), "Too many requests. Please wait a moment and try again. You can try again in 20 seconds.");
   h.advance(20'000);
   h.event(login_action::submit);
@@ -337,7 +351,7 @@ TEST(LoginFlow, RefusesAnUnsafeLoginId) {
                          {"state", "second_factor"},
                          {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
                         .dump());
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
 
@@ -346,7 +360,7 @@ TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
   const auto id = h.submit_credentials();
   EXPECT_TRUE(h.http().headers.empty()) << "/login itself carries no secret";
   std::vector<std::string> seen;
-  auto check = [&](const Effect& e) {
+  auto check = [&](const HttpEffect& e) {
     EXPECT_EQ(Harness::header(e, kLoginSecretHeader), kSecret) << e.method << " " << e.path;
     EXPECT_EQ(e.headers.size(), 1u);
     EXPECT_EQ(e.path.find(kSecret), std::string::npos);
@@ -379,7 +393,7 @@ TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
   h2.reply(h2.http().id, 200, push_challenge());
   h2.event(login_action::cancel);
   ASSERT_EQ(h2.flow.screen(), LoginScreen::credentials);
-  ASSERT_EQ(h2.all(EffectKind::http).size(), 1u);
+  ASSERT_EQ(h2.all<HttpEffect>().size(), 1u);
   EXPECT_EQ(h2.http().method, "DELETE");
   check(h2.http());
   h2.submit_credentials();
@@ -394,7 +408,7 @@ TEST(LoginFlow, ALoginReplyWithoutASecretIsRefused) {
                          {"state", "second_factor"},
                          {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
                         .dump());
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
 
@@ -408,13 +422,13 @@ TEST(LoginFlow, SeveralDevicesShowTheChooserDefaultFirst) {
                          device_json("mk-1", "mobile_key", "Mobile Key (phone ending 1234)")},
                         "mk-1"));
   EXPECT_EQ(h.flow.screen(), LoginScreen::device_choice);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.focus(), "sls-device-0");
   EXPECT_EQ(h.attr("sls-device-0", "value"), "mk-1");
   EXPECT_EQ(h.attr("sls-device-1", "value"), "card-1");
   EXPECT_EQ(h.text_of("sls-device-1"), "Code card 0042Security code card");
   h.event(login_action::choose_device, "nonexistent");
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   h.event(login_action::choose_device, "card-1");
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_EQ(h.body(), (json{{"device_id", "card-1"}}));
@@ -431,7 +445,7 @@ TEST(LoginFlow, SeveralDevicesShowTheChooserDefaultFirst) {
   h.event(login_action::use_other_device);
   EXPECT_EQ(h.http().method, "DELETE");
   EXPECT_EQ(h.http().path, "/push/Tx_0123456789abcdefghij");
-  EXPECT_EQ(h.all(EffectKind::cancel_timer).size(), 2u);
+  EXPECT_EQ(h.all<CancelTimerEffect>().size(), 2u);
   EXPECT_EQ(h.flow.screen(), LoginScreen::device_choice);
 }
 
@@ -465,11 +479,11 @@ TEST(LoginFlow, CodeCardValidatesLiveAndSendsTheNormalisedEntry) {
   EXPECT_EQ(h.attr("sls-code", "aria-invalid"), "true");
   EXPECT_NE(h.attr("sls-code", "aria-describedby").find("sls-error"), std::string::npos);
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
 
   h.event(login_action::input_code, "a3d 7k");
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::card_too_short), Lang::en));
   EXPECT_EQ(h.focus(), "sls-error");
 
@@ -486,7 +500,7 @@ TEST(LoginFlow, CodeCardValidatesLiveAndSendsTheNormalisedEntry) {
   EXPECT_EQ(h.text_of("sls-status"), "");  // no stale "Checking…" beside the error
   EXPECT_EQ(h.node("sls-code-preview"), nullptr);
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
 }
 
 TEST(LoginFlow, OneAttemptLeftIsSingular) {
@@ -549,7 +563,7 @@ TEST(LoginFlow, ChallengeResponseWithQrAndCheckDigit) {
   EXPECT_EQ(h.attr("sls-code", "inputmode"), "numeric");
   EXPECT_NE(h.html().find("042 917"), std::string::npos);
   EXPECT_EQ(h.html().find("<svg"), std::string::npos);           // no QR without a payload
-  EXPECT_TRUE(h.all(EffectKind::timer).empty());                  // nothing to poll
+  EXPECT_TRUE(h.all<TimerEffect>().empty());                  // nothing to poll
   EXPECT_NE(h.html().find("enter its PIN"), std::string::npos);  // DSC+
 
   const std::string good = *response_from_ocra("1234567");
@@ -558,7 +572,7 @@ TEST(LoginFlow, ChallengeResponseWithQrAndCheckDigit) {
   h.event(login_action::input_code, typo.substr(0, 4) + " " + typo.substr(4));
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::response_check_digit), Lang::en));
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   h.event(login_action::input_code, good.substr(0, 4) + " " + good.substr(4));
   EXPECT_EQ(h.text_of("sls-code-preview"), "You typed: " + format_response(good));
   h.event(login_action::submit);
@@ -572,7 +586,7 @@ TEST(LoginFlow, QrRoutePollsChallengeStatus) {
   to_challenge(h, "mobile_key", ocra_challenge(true));
   EXPECT_NE(h.html().find("<svg"), std::string::npos);
   EXPECT_NE(h.html().find("role=\"img\""), std::string::npos);
-  const Effect* t = h.timer_with_delay(1000);
+  const TimerEffect* t = h.timer_with_delay(1000);
   ASSERT_NE(t, nullptr);
   h.advance(1000);
   h.fire(t->id);
@@ -596,9 +610,9 @@ TEST(LoginFlow, QrPollingFailuresDoNotBlockTyping) {
   for (int i = 0; i < 4; ++i) {
     h.fire(timer);
     h.reply(h.http().id, 0);
-    if (i < 3) timer = h.all(EffectKind::timer).at(0)->id;
+    if (i < 3) timer = h.all<TimerEffect>().at(0)->id;
   }
-  EXPECT_TRUE(h.all(EffectKind::timer).empty());
+  EXPECT_TRUE(h.all<TimerEffect>().empty());
   EXPECT_EQ(h.flow.screen(), LoginScreen::challenge_response);
 }
 
@@ -612,9 +626,9 @@ struct PushHarness : Harness {
     poll_timer = timer_with_delay(1000)->id;
     // The tick and the first poll both fall due after 1 s: the tick is the
     // second timer.
-    tick_timer = all(EffectKind::timer).at(1)->id;
+    tick_timer = all<TimerEffect>().at(1)->id;
   }
-  const Effect& poll_now() {
+  const HttpEffect& poll_now() {
     fire(poll_timer);
     return http();
   }
@@ -642,7 +656,7 @@ TEST(LoginFlow, PushHonoursRetryAfterAndBacksOff) {
   h.advance(1000);
   auto id = h.poll_now().id;
   h.reply(id, 200, json{{"status", "pending"}, {"expires_at", kT0s + 120}}.dump(), 7);
-  const Effect* t = h.timer_with_delay(7000);
+  const TimerEffect* t = h.timer_with_delay(7000);
   ASSERT_NE(t, nullptr);
   h.advance(7000);
   h.fire(t->id);
@@ -663,7 +677,7 @@ TEST(LoginFlow, PushApprovedCompletesTheLogin) {
           json{{"status", "approved"}, {"expires_at", kT0s + 120}, {"completion_token", "tok-push"}}.dump());
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_EQ(h.body(), (json{{"completion_token", "tok-push"}}));
-  EXPECT_EQ(h.all(EffectKind::cancel_timer).size(), 1u);  // the tick
+  EXPECT_EQ(h.all<CancelTimerEffect>().size(), 1u);  // the tick
   h.reply(h.http().id, 200, kSession);
   EXPECT_EQ(h.flow.screen(), LoginScreen::authenticated);
   EXPECT_EQ(h.text_of("sls-status"), "You are logged in");
@@ -703,7 +717,7 @@ TEST(LoginFlow, PushCountdownEndsTheWait) {
   for (int i = 0; i < 120; ++i) {
     h.advance(1000);
     h.fire(tick);
-    if (auto* a = h.one(EffectKind::announce)) announced.push_back(a->target);
+    if (auto* a = h.one<AnnounceEffect>()) announced.push_back(a->text);
     if (h.flow.screen() != LoginScreen::push) break;
     tick = h.timer_with_delay(1000)->id;
   }
@@ -723,9 +737,9 @@ TEST(LoginFlow, PushCancelGoesBackToTheStart) {
   h.event(login_action::cancel);
   EXPECT_EQ(h.flow.screen(), LoginScreen::credentials);
   bool deleted = false;
-  for (auto* e : h.all(EffectKind::http)) deleted |= e->method == "DELETE";
+  for (auto* e : h.all<HttpEffect>()) deleted |= e->method == "DELETE";
   EXPECT_TRUE(deleted);
-  EXPECT_EQ(h.all(EffectKind::cancel_http).size(), 1u);
+  EXPECT_EQ(h.all<CancelHttpEffect>().size(), 1u);
   // The poll's late reply is stale.
   h.reply(poll_id, 200, json{{"status", "approved"}, {"expires_at", kT0s + 120}, {"completion_token", "t"}}.dump());
   EXPECT_TRUE(h.out.effects.empty());
@@ -743,7 +757,7 @@ TEST(LoginFlow, NoNotificationSwitchesToChallengeResponse) {
   EXPECT_EQ(h.text_of("sls-title"), "Confirm with Mobile Key");
   // The old poll timer is dead.
   h.fire(h.poll_timer);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
 }
 
 TEST(LoginFlow, PushNetworkFailuresAreRetriedThenOfferRetry) {
@@ -754,7 +768,7 @@ TEST(LoginFlow, PushNetworkFailuresAreRetriedThenOfferRetry) {
     h.fire(timer);
     h.reply(h.http().id, 0);
     EXPECT_EQ(h.flow.screen(), LoginScreen::push);
-    timer = h.all(EffectKind::timer).at(0)->id;
+    timer = h.all<TimerEffect>().at(0)->id;
   }
   h.fire(timer);
   h.reply(h.http().id, 0);
@@ -766,7 +780,7 @@ TEST(LoginFlow, PushNetworkFailuresAreRetriedThenOfferRetry) {
   EXPECT_EQ(h.node("sls-retry")->events.at(0).action, "retry");
   h.event(login_action::retry);
   EXPECT_EQ(h.flow.screen(), LoginScreen::push);
-  const Effect* t = h.timer_with_delay(1000);
+  const TimerEffect* t = h.timer_with_delay(1000);
   ASSERT_NE(t, nullptr);
   h.fire(t->id);
   EXPECT_EQ(h.http().path, "/push/Tx_0123456789abcdefghij");
@@ -805,8 +819,8 @@ TEST(LoginFlow, ThrottledCompleteWaitsAndHandsOffAgain) {
   h.reply(h.http().id, 429, error_body("rate.limited"), 3);
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_TRUE(h.flow.busy());
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
-  const Effect* wait = h.timer_with_delay(3000);
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
+  const TimerEffect* wait = h.timer_with_delay(3000);
   ASSERT_NE(wait, nullptr);
   const auto timer_id = wait->id;
   h.advance(3000);
@@ -829,13 +843,13 @@ TEST(LoginFlow, SmsResendCoolDown) {
   ASSERT_NE(h.timer_with_delay(1000), nullptr);
   std::uint64_t tick = h.timer_with_delay(1000)->id;
   h.event(login_action::resend);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   for (int i = 0; i < 120; ++i) {
     h.advance(1000);
     h.fire(tick);
     if (i < 119) tick = h.timer_with_delay(1000)->id;
   }
-  EXPECT_TRUE(h.all(EffectKind::timer).empty());
+  EXPECT_TRUE(h.all<TimerEffect>().empty());
   EXPECT_EQ(h.text_of("sls-status"), "You can now ask for a new code.");
   EXPECT_EQ(h.node("sls-resend")->find_attr("disabled"), nullptr);
   h.event(login_action::resend);
@@ -872,7 +886,7 @@ TEST(LoginFlow, TempCodeIsNormalised) {
   EXPECT_EQ(h.flow.screen(), LoginScreen::temp_code);
   h.event(login_action::input_code, "abcde");
   h.event(login_action::submit);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::temp_code_format, {"10"}), Lang::en));
   h.event(login_action::input_code, "abcde-fghjo");
   h.event(login_action::submit);
@@ -901,7 +915,7 @@ TEST(LoginFlow, MalformedServerRepliesAreHandled) {
   h.reply(id, 200, login_started({device_json("dev-1", "mobile_key", "x")}));
   h.reply(h.http().id, 200, R"({"method":"push","expires_at":1,"tx_id":"../x","number":"47"})");
   EXPECT_EQ(h.flow.screen(), LoginScreen::failed);
-  EXPECT_TRUE(h.all(EffectKind::http).empty());
+  EXPECT_TRUE(h.all<HttpEffect>().empty());
 }
 
 TEST(LoginFlow, IdsAreMonotonic) {
@@ -915,7 +929,7 @@ TEST(LoginFlow, IdsAreMonotonic) {
     EXPECT_GT(id, last);
     last = id;
     h.reply(id, 200, json{{"status", "pending"}, {"expires_at", kT0s + 120}}.dump());
-    timer = h.all(EffectKind::timer).at(0)->id;
+    timer = h.all<TimerEffect>().at(0)->id;
     EXPECT_GT(timer, last);
     last = timer;
   }

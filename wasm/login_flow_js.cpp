@@ -126,39 +126,39 @@ val view_to_js(const sls::Node& node) {
 /// Request and timer ids count up from 1: far below 2^53, exact as numbers.
 val js_id(std::uint64_t id) { return val(static_cast<double>(id)); }
 
+/// The fields of each kind of effect, in the order the shell has always
+/// seen them (after "kind").
+struct EffectFieldsToJs {
+  val& out;
+  void operator()(const sls::HttpEffect& e) const {
+    out.set("id", js_id(e.id));
+    out.set("method", js_text(e.method));
+    out.set("path", js_text(e.path));
+    out.set("body", js_text(e.body.view()));
+    // Request headers as a plain object; the login secret among them goes
+    // into fetch's headers, never into the URL.
+    val headers = val::object();
+    for (const auto& h : e.headers) headers.set(js_text(h.name), js_text(h.value.view()));
+    out.set("headers", headers);
+  }
+  void operator()(const sls::CancelHttpEffect& e) const { out.set("id", js_id(e.id)); }
+  void operator()(const sls::TimerEffect& e) const {
+    out.set("id", js_id(e.id));
+    out.set("delay_ms", val(static_cast<double>(e.delay_ms)));
+  }
+  void operator()(const sls::CancelTimerEffect& e) const { out.set("id", js_id(e.id)); }
+  void operator()(const sls::FocusEffect& e) const { out.set("target", js_text(e.element_id)); }
+  void operator()(const sls::AnnounceEffect& e) const { out.set("text", js_text(e.text)); }
+  void operator()(const sls::EmitEffect& e) const {
+    out.set("type", js_text(e.type));
+    out.set("detail", json_to_js(e.detail));
+  }
+};
+
 val effect_to_js(const sls::Effect& effect) {
   val out = val::object();
-  out.set("kind", js_text(sls::effect_kind_id(effect.kind)));
-  switch (effect.kind) {
-    case sls::EffectKind::http:
-      out.set("id", js_id(effect.id));
-      out.set("method", js_text(effect.method));
-      out.set("path", js_text(effect.path));
-      out.set("body", js_text(effect.body.view()));
-      {
-        // Request headers as a plain object; the login secret among them
-        // goes into fetch's headers, never into the URL.
-        val headers = val::object();
-        for (const auto& h : effect.headers) headers.set(js_text(h.name), js_text(h.value.view()));
-        out.set("headers", headers);
-      }
-      break;
-    case sls::EffectKind::cancel_http:
-    case sls::EffectKind::cancel_timer: out.set("id", js_id(effect.id)); break;
-    case sls::EffectKind::timer:
-      out.set("id", js_id(effect.id));
-      out.set("delay_ms", val(static_cast<double>(effect.delay_ms)));
-      break;
-    case sls::EffectKind::focus: out.set("target", js_text(effect.target)); break;
-    case sls::EffectKind::announce: out.set("text", js_text(effect.target)); break;
-    case sls::EffectKind::emit: {
-      out.set("type", js_text(effect.target));
-      // The flow writes details with json_serialize: they always parse.
-      auto detail = sls::json_parse(effect.detail);
-      out.set("detail", detail ? json_to_js(*detail) : val::null());
-      break;
-    }
-  }
+  out.set("kind", js_text(sls::effect_kind_id(sls::effect_kind(effect))));
+  std::visit(EffectFieldsToJs{out}, effect);
   return out;
 }
 

@@ -37,7 +37,7 @@
 //  - Apply LoginOutput::view after every call (it is always the whole tree).
 //  - emit effects become DOM events on the host element: "state" →
 //    sls-state, "error" → sls-error, "authenticated" → sls-authenticated,
-//    each with the JSON detail parsed.
+//    each with its JSON detail as the event's detail.
 #pragma once
 
 #include <cstdint>
@@ -45,8 +45,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "sls/json.hpp"
 #include "sls/lang.hpp"
 #include "sls/poll_policy.hpp"
 #include "sls/secure.hpp"
@@ -136,19 +138,6 @@ struct TimerFired {
   std::int64_t now_ms = 0;
 };
 
-enum class EffectKind : std::uint8_t {
-  http,          ///< send a request: id, method, path, body
-  cancel_http,   ///< abort request `id` (its reply would be ignored anyway)
-  timer,         ///< call on_timer with `id` after delay_ms
-  cancel_timer,  ///< drop timer `id`
-  focus,         ///< move keyboard focus to the element whose id is `target`
-  announce,      ///< `target` is the text the view's live region now holds
-  emit,          ///< dispatch event type `target` with JSON `detail`
-};
-
-/// "http", "cancel_http", "timer", "cancel_timer", "focus", "announce", "emit".
-std::string_view effect_kind_id(EffectKind kind) noexcept;
-
 /// A request header of an http effect. The value may be a secret (the login
 /// secret), so it is wiped with the effect.
 struct HttpHeader {
@@ -160,30 +149,69 @@ struct HttpHeader {
 /// POST /login (the server's answer to that request holds the secret).
 inline constexpr std::string_view kLoginSecretHeader = "X-SLS-Login-Secret";
 
-/// One effect. Only the fields named for its kind are set.
-struct Effect {
-  EffectKind kind = EffectKind::emit;
-  /// http, cancel_http: the request id; timer, cancel_timer: the timer id.
+/// Send a request; report its reply with on_reply(request_id = id).
+struct HttpEffect {
   std::uint64_t id = 0;
-  /// http: "GET", "POST" or "DELETE".
+  /// "GET", "POST" or "DELETE".
   std::string method;
-  /// http: path relative to the API base, e.g. "/login/abc/verify".
+  /// Relative to the API base, e.g. "/login/abc/verify".
   std::string path;
-  /// http: JSON request body, empty for none. Wiped with the effect.
+  /// JSON request body, empty for none. Wiped with the effect.
   SecretString body;
-  /// http: headers to send besides Accept, Accept-Language and Content-Type
-  /// (which the shell sets): the login secret once POST /login answered.
+  /// Headers to send besides Accept, Accept-Language and Content-Type (which
+  /// the shell sets): the login secret once POST /login answered.
   std::vector<HttpHeader> headers;
-  /// timer: ms from now, > 0.
-  std::int64_t delay_ms = 0;
-  /// focus: element id; announce: the text; emit: "state", "error" or
-  /// "authenticated".
-  std::string target;
-  /// emit: JSON text. state: {"screen":...,"busy":bool} plus "method" and
-  /// "device_kind" on challenge screens; error: {"code":...,"message":...};
-  /// authenticated: the session object returned by /complete.
-  std::string detail;
 };
+
+/// Abort request `id` (its reply would be ignored anyway).
+struct CancelHttpEffect {
+  std::uint64_t id = 0;
+};
+
+/// Call on_timer(timer_id = id) after delay_ms (> 0).
+struct TimerEffect {
+  std::uint64_t id = 0;
+  std::int64_t delay_ms = 0;
+};
+
+/// Drop timer `id` (its firing would be ignored anyway).
+struct CancelTimerEffect {
+  std::uint64_t id = 0;
+};
+
+/// Move keyboard focus to the view element with this id.
+struct FocusEffect {
+  std::string element_id;
+};
+
+/// The text the view's live region now holds. The view carries it too, so a
+/// shell that applies the view may ignore this effect.
+struct AnnounceEffect {
+  std::string text;
+};
+
+/// Dispatch an event on the host element.
+struct EmitEffect {
+  /// "state", "error" or "authenticated".
+  std::string type;
+  /// state: {"screen":...,"busy":bool} plus "method" and "device_kind" on
+  /// challenge screens; error: {"code":...,"message":...}; authenticated:
+  /// the session object returned by /complete.
+  JsonValue detail;
+};
+
+/// One effect; the alternatives are in the order of EffectKind.
+using Effect = std::variant<HttpEffect, CancelHttpEffect, TimerEffect, CancelTimerEffect, FocusEffect, AnnounceEffect,
+                            EmitEffect>;
+
+/// The kinds of effect, in the order of Effect's alternatives.
+enum class EffectKind : std::uint8_t { http, cancel_http, timer, cancel_timer, focus, announce, emit };
+
+/// The kind of an effect.
+EffectKind effect_kind(const Effect& effect) noexcept;
+
+/// "http", "cancel_http", "timer", "cancel_timer", "focus", "announce", "emit".
+std::string_view effect_kind_id(EffectKind kind) noexcept;
 
 /// What a call returns: the effects to run, in order, and the whole view.
 struct LoginOutput {
