@@ -1,3 +1,4 @@
+// Security Code Cards: generating a card's codes, picking the cells a login asks for, and checking typed codes (code_card.hpp).
 #include "sls/code_card.hpp"
 
 #include <array>

@@ -1,3 +1,4 @@
+// The security device catalog: each kind's ranking, limits, login methods and the policies attached to a device (device.hpp).
 #include "sls/device.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Error messages in the user's language: the catalog's templates with their arguments filled in (messages.hpp).
 #include "sls/messages.hpp"
 
 #include <array>

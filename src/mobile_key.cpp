@@ -1,3 +1,4 @@
+// Mobile Key: the shared OCRA secret from key agreement, and the texts the phone signs and sends (mobile_key.hpp).
 #include "sls/mobile_key.hpp"
 
 #include <sodium.h>

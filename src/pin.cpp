@@ -1,3 +1,4 @@
+// The PIN rules of the Mobile Key recovery PIN and the DSC+ soft PIN (pin.hpp).
 #include "sls/pin.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// When to poll a pending push or QR approval next: backoff, jitter, Retry-After and the retry budget (poll_policy.hpp).
 #include "sls/poll_policy.hpp"
 
 #include <algorithm>

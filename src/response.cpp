@@ -1,3 +1,4 @@
+// Challenge and response strings: reading, checking and formatting what the user types from a token (response.hpp).
 #include "sls/response.hpp"
 
 #include <array>

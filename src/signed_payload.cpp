@@ -1,3 +1,4 @@
+// The signed challenge payload of the login page's QR code: encoding, Ed25519 signing, parsing and verification (signed_payload.hpp).
 #include "sls/signed_payload.hpp"
 
 #include <sodium.h>

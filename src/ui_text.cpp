@@ -1,3 +1,4 @@
+// The UI text catalog's strings in English, Traditional and Simplified Chinese, looked up by UiText (ui_text.hpp).
 #include "sls/ui_text.hpp"
 
 #include <array>

@@ -1,3 +1,4 @@
+// Rolling withdrawal windows: what a user may still withdraw over one and five business days (withdrawal.hpp).
 #include "sls/withdrawal.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Device secrets on the server: Mobile Key key exchange, OCRA keys, digits, temporary codes, device signatures.
 #include "server/device_secrets.hpp"
 
 #include "server/encoding.hpp"

@@ -1,3 +1,4 @@
+// Text forms of binary values: base64url, random ids and tokens (encoding.hpp).
 #include "server/encoding.hpp"
 
 #include <sodium.h>

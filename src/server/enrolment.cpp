@@ -1,3 +1,4 @@
+// Creating users, enrolling their devices and issuing temporary codes, for slsctl and the demo users (enrolment.hpp).
 #include "server/enrolment.hpp"
 
 #include <ctime>

@@ -1,3 +1,4 @@
+// Reading the operator's policy file, which can lower withdrawal limits per device kind (limit_policy.hpp).
 #include "server/limit_policy.hpp"
 
 #include <string>

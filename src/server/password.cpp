@@ -1,3 +1,4 @@
+// Argon2id password hashing and checks through libsodium's crypto_pwhash_str (password.hpp).
 #include "server/password.hpp"
 
 #include <sodium.h>

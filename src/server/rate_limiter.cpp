@@ -1,3 +1,4 @@
+// Token buckets per client address, with the failure budget given back on success (rate_limiter.hpp).
 #include "server/rate_limiter.hpp"
 
 #include <algorithm>

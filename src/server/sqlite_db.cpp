@@ -1,3 +1,4 @@
+// A thin RAII layer over SQLite: the connection, prepared statements and their cache, transactions (sqlite_db.hpp).
 #include "server/sqlite_db.hpp"
 
 #include <sqlite3.h>

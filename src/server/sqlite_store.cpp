@@ -1,3 +1,4 @@
+// The SQLite Store: migrations, and each record read and written through its table's column list (sqlite_store.hpp).
 #include "server/sqlite_store.hpp"
 
 #include <fcntl.h>
