@@ -19,7 +19,9 @@ JsonValue parse_ok(std::string_view text) {
 void expect_refused(std::string_view text) {
   auto r = json_parse(text);
   EXPECT_FALSE(r.ok()) << "accepted: " << text;
-  if (!r.ok()) EXPECT_EQ(r.code(), Errc::bad_argument);
+  if (!r.ok()) {
+    EXPECT_EQ(r.code(), Errc::bad_argument);
+  }
 }
 
 TEST(JsonParse, Scalars) {

@@ -148,7 +148,9 @@ TEST(SvgToNode, RefusesAnythingElse) {
        }) {
     auto r = svg_to_node(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.code(), Errc::bad_argument);
+    if (!r.ok()) {
+      EXPECT_EQ(r.code(), Errc::bad_argument);
+    }
   }
   std::string deep;
   for (int i = 0; i < 9; ++i) deep += i == 0 ? "<svg>" : "<g>";

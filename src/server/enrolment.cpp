@@ -1,5 +1,6 @@
 #include "server/enrolment.hpp"
 
+#include <chrono>
 #include <ctime>
 #include <optional>
 
@@ -344,7 +345,8 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   h += t.user;
   h += ": <strong>" + html_escape(username) + "</strong>";
   if (expires_at > 0) {
-    std::time_t tt = static_cast<std::time_t>(expires_at);
+    const std::time_t tt =
+        std::chrono::system_clock::to_time_t(std::chrono::sys_seconds(std::chrono::seconds(expires_at)));
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char date[16];

@@ -71,7 +71,7 @@ int usage_error(const std::string& msg) {
 
 std::string format_time(std::int64_t t) {
   if (t <= 0) return "-";
-  std::time_t tt = static_cast<std::time_t>(t);
+  const std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::sys_seconds(std::chrono::seconds(t)));
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];

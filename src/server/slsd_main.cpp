@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
   http.secure_cookies = cl.flag("secure-cookies");
   http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
   http.io_threads = static_cast<std::size_t>(cl.get_int("io-threads", 2, 1, 64));
-  http.request_timeout_seconds = static_cast<std::time_t>(cl.get_int("request-timeout", 10, 1, 300));
-  http.keep_alive_seconds = static_cast<std::time_t>(cl.get_int("keep-alive", 5, 1, 300));
+  http.request_timeout_seconds = cl.get_int("request-timeout", 10, 1, 300);
+  http.keep_alive_seconds = cl.get_int("keep-alive", 5, 1, 300);
   http.max_connections = static_cast<std::size_t>(cl.get_int("max-connections", 1000, 1, 1000000));
   http.max_connections_per_address =
       static_cast<std::size_t>(cl.get_int("max-connections-per-address", 16, 1, 1000000));

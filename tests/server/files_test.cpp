@@ -110,7 +110,7 @@ TEST(UserName, EscapingKeepsEveryFieldOnOneInertLine) {
   EXPECT_EQ(escape_for_terminal("\xff\xc0\xaf"), "\\xff\\xc0\\xaf");
   for (int b = 0; b < 256; ++b) {
     const std::string escaped = escape_for_terminal(std::string(1, static_cast<char>(b)) + "\xe2\x81\xa6");
-    for (unsigned char c : escaped) EXPECT_TRUE(c >= 0x20 && c != 0x7f) << b;
+    for (char c : escaped) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) << b;
   }
 }
 
@@ -150,7 +150,7 @@ TEST(ForgedAuditLine, ActivationWithAControlCharacterNameIsRefusedAndSlsctlPrint
   for (const std::string& line : lines) {
     EXPECT_TRUE(std::regex_match(line, row)) << line;
     EXPECT_EQ(line.find("user.unlocked"), std::string::npos) << line;
-    for (unsigned char c : line) EXPECT_TRUE(c >= 0x20 && c != 0x7f) << line;
+    for (char c : line) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) << line;
   }
   // The activation still works with the real name.
   EXPECT_EQ(activate_phone(s, phone, "mia", enrolment->activation_code).status, 200);
@@ -216,7 +216,7 @@ TEST(PrivateFiles, ADatabaseOthersMayReadOrWriteIsRefusedNamingTheFileAndTheFix)
   TempDir dir;
   const std::string db = dir.file("slsd.sqlite");
   ASSERT_TRUE(SqliteStore::open(db));
-  for (mode_t mode : {0644, 0640, 0604, 0620, 0602}) {
+  for (mode_t mode : {0644U, 0640U, 0604U, 0620U, 0602U}) {
     ASSERT_EQ(::chmod(db.c_str(), mode), 0);
     auto refused = SqliteStore::open(db);
     ASSERT_FALSE(refused) << std::oct << mode;

@@ -381,9 +381,9 @@ TEST(HttpAbuse, MillionLineHeaderFloodsAreCutOff) {
   std::vector<int> lines_sent(8, 0);
   std::vector<int> closed(8, 0);
   std::vector<std::thread> flooders;
-  for (int f = 0; f < 8; ++f) {
+  for (std::size_t f = 0; f < 8; ++f) {
     flooders.emplace_back([&, f] {
-      RawConn c(source_address(90 + f), s.port());
+      RawConn c(source_address(90 + static_cast<int>(f)), s.port());
       if (!c.connected() || !c.send_all("GET /api/v1/server-key HTTP/1.1\r\nHost: x\r\n")) return;
       while (lines_sent[f] < kLines && c.send_all(batch)) lines_sent[f] += kBatch;
       closed[f] = c.read_for(10000ms) ? 1 : 0;
@@ -395,7 +395,7 @@ TEST(HttpAbuse, MillionLineHeaderFloodsAreCutOff) {
   std::cout << "[ memory   ] header flood 8 x " << kLines << " lines: VmHWM " << hwm_before << " -> " << hwm_after
             << " kB, VmRSS " << rss_before << " -> " << rss_after << " kB\n";
   RecordProperty("vm_hwm_growth_kb", std::to_string(hwm_after - hwm_before));
-  for (int f = 0; f < 8; ++f) {
+  for (std::size_t f = 0; f < 8; ++f) {
     EXPECT_LT(lines_sent[f], kLines) << "flood " << f << " was read to the end";
     EXPECT_EQ(closed[f], 1) << "flood " << f;
   }
