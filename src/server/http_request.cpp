@@ -3,8 +3,8 @@
 #include "server/http_request.hpp"
 
 #include <boost/beast/http/error.hpp>
-#include <cctype>
 
+#include <cctype>
 
 namespace sls::server {
 
@@ -159,7 +159,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
   return routes;
 }
 
-Router::Router(std::vector<RouteSpec> routes) {
+Router::Router(const std::vector<RouteSpec>& routes) {
   for (const RouteSpec& r : routes) {
     std::vector<std::string> segments;
     std::string_view p = r.pattern;

@@ -253,7 +253,8 @@ class SqliteTx final : public StoreTx {
   }
 
   Result<std::vector<UserRecord>> list_users() override {
-    return query_all<UserRecord>(db_, kUsers.select("ORDER BY id"), [](SqliteStatement&) {}, kUsers.reader());
+    return query_all<UserRecord>(
+        db_, kUsers.select("ORDER BY id"), [](SqliteStatement&) {}, kUsers.reader());
   }
 
   Result<std::int64_t> insert_user(const UserRecord& u) override {
