@@ -1,6 +1,5 @@
 #include "server/enrolment.hpp"
 
-#include <chrono>
 #include <ctime>
 #include <optional>
 
@@ -334,8 +333,7 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   h += t.user;
   h += ": <strong>" + html_escape(username) + "</strong>";
   if (expires_at > 0) {
-    const std::time_t tt =
-        std::chrono::system_clock::to_time_t(std::chrono::sys_seconds(std::chrono::seconds(expires_at)));
+    const std::time_t tt{expires_at};  // braces: a platform whose time_t is narrower fails to compile
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char date[16];

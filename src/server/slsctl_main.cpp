@@ -71,7 +71,7 @@ int usage_error(const std::string& msg) {
 
 std::string format_time(std::int64_t t) {
   if (t <= 0) return "-";
-  const std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::sys_seconds(std::chrono::seconds(t)));
+  const std::time_t tt{t};  // braces: a platform whose time_t is narrower fails to compile, never truncates
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
