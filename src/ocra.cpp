@@ -114,7 +114,7 @@ void store_nibbles(std::span<const std::uint8_t> nibbles, std::span<std::uint8_t
 void store_decimal(std::string_view digits, std::span<std::uint8_t, kOcraQuestionBytes> q) {
   std::vector<std::uint8_t> value;  // base 256, least significant first
   for (char c : digits) {
-    unsigned carry = static_cast<unsigned>(c - '0');
+    auto carry = static_cast<unsigned>(c - '0');
     for (auto& byte : value) {
       unsigned v = byte * 10u + carry;
       byte = static_cast<std::uint8_t>(v & 0xFF);
@@ -123,9 +123,10 @@ void store_decimal(std::string_view digits, std::span<std::uint8_t, kOcraQuestio
     if (carry != 0) value.push_back(static_cast<std::uint8_t>(carry));
   }
   std::vector<std::uint8_t> nibbles;
-  for (auto it = value.rbegin(); it != value.rend(); ++it) {
-    nibbles.push_back(static_cast<std::uint8_t>(*it >> 4));
-    nibbles.push_back(static_cast<std::uint8_t>(*it & 0xF));
+  std::reverse(value.begin(), value.end());  // most significant first
+  for (std::uint8_t byte : value) {
+    nibbles.push_back(static_cast<std::uint8_t>(byte >> 4));
+    nibbles.push_back(static_cast<std::uint8_t>(byte & 0xF));
   }
   auto first = std::find_if(nibbles.begin(), nibbles.end(), [](std::uint8_t n) { return n != 0; });
   nibbles.erase(nibbles.begin(), first);

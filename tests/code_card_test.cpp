@@ -48,7 +48,9 @@ TEST(CardEntry, SharedVectors) {
     EXPECT_EQ(state.complete, c.at("complete").get<bool>());
     auto parsed = parse_card_entry(typed);
     EXPECT_EQ(errc_name(parsed.code()), c.at("parse_error").get<std::string>());
-    if (parsed.ok()) EXPECT_EQ(*parsed, c.at("normalized").get<std::string>());
+    if (parsed.ok()) {
+      EXPECT_EQ(*parsed, c.at("normalized").get<std::string>());
+    }
     errors_seen.insert(c.at("error").get<std::string>());
     parse_errors_seen.insert(c.at("parse_error").get<std::string>());
   }

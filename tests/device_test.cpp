@@ -69,9 +69,11 @@ TEST(SecurityRank, FollowsTheDocumentedOrder) {
 TEST(SecurityRank, TemporaryCredentialsRankBelowEveryPermanentDevice) {
   for (DeviceKind temp : kAllDeviceKinds) {
     if (!is_temporary(temp)) continue;
-    for (DeviceKind permanent : kAllDeviceKinds)
-      if (!is_temporary(permanent) && permanent != DeviceKind::none)
+    for (DeviceKind permanent : kAllDeviceKinds) {
+      if (!is_temporary(permanent) && permanent != DeviceKind::none) {
         EXPECT_LT(security_rank(temp), security_rank(permanent));
+      }
+    }
     EXPECT_GT(security_rank(temp), security_rank(DeviceKind::none));
   }
 }
@@ -163,8 +165,11 @@ TEST(DeviceRestrictions, OnlyAnOptedOutAccountIsRestricted) {
   auto none = device_restrictions(DeviceKind::none);
   EXPECT_EQ(std::vector<std::string_view>(none.begin(), none.end()),
             (std::vector<std::string_view>{"no_pink_sheet_trading", "no_otcbb_trading"}));
-  for (DeviceKind kind : kAllDeviceKinds)
-    if (kind != DeviceKind::none) EXPECT_TRUE(device_restrictions(kind).empty()) << device_kind_id(kind);
+  for (DeviceKind kind : kAllDeviceKinds) {
+    if (kind != DeviceKind::none) {
+      EXPECT_TRUE(device_restrictions(kind).empty()) << device_kind_id(kind);
+    }
+  }
 }
 
 TEST(AuthenticationMethods, Rfc8176ValuesPerKindAndOnlySmsIsRestricted) {

@@ -97,7 +97,7 @@ struct Harness {
   std::string html() const { return to_html(out.view); }
   std::string text_of(std::string_view id) const {
     const Node* n = out.view.find_by_id(id);
-    return n ? n->text_content() : std::string("<missing " + std::string(id) + ">");
+    return n ? n->text_content() : "<missing " + std::string(id) + ">";
   }
   const Node* node(std::string_view id) const { return out.view.find_by_id(id); }
   std::string attr(std::string_view id, std::string_view name) const {
@@ -1101,8 +1101,8 @@ TEST_P(Snapshots, EveryScreen) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLanguages, Snapshots, ::testing::Values(Lang::en, Lang::zh_Hant, Lang::zh_Hans),
-                         [](const auto& info) {
-                           switch (info.param) {
+                         [](const auto& param_info) {
+                           switch (param_info.param) {
                              case Lang::en: return std::string("en");
                              case Lang::zh_Hant: return std::string("zh_Hant");
                              case Lang::zh_Hans: return std::string("zh_Hans");

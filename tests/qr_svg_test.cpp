@@ -62,7 +62,9 @@ std::vector<std::vector<bool>> rasterize(std::string_view d, int side) {
   };
   auto expect = [&](char c) {
     EXPECT_LT(i, d.size());
-    if (i < d.size()) EXPECT_EQ(d[i], c) << "at " << i;
+    if (i < d.size()) {
+      EXPECT_EQ(d[i], c) << "at " << i;
+    }
     ++i;
   };
   int x = 0, y = 0;
@@ -86,12 +88,16 @@ std::vector<std::vector<bool>> rasterize(std::string_view d, int side) {
     EXPECT_TRUE(y >= 0 && y < side && x >= 0 && x + w <= side) << x << "," << y << " w " << w;
     if (!(y >= 0 && y < side && x >= 0 && x + w <= side)) break;
     auto& row = grid[static_cast<std::size_t>(y)];
-    if (x > 0) EXPECT_FALSE(row[static_cast<std::size_t>(x - 1)]) << "runs touch at " << x << "," << y;
+    if (x > 0) {
+      EXPECT_FALSE(row[static_cast<std::size_t>(x - 1)]) << "runs touch at " << x << "," << y;
+    }
     for (int k = 0; k < w; ++k) {
       EXPECT_FALSE(row[static_cast<std::size_t>(x + k)]) << "overlap at " << x + k << "," << y;
       row[static_cast<std::size_t>(x + k)] = true;
     }
-    if (x + w < side) EXPECT_FALSE(row[static_cast<std::size_t>(x + w)]) << "runs touch at " << x + w << "," << y;
+    if (x + w < side) {
+      EXPECT_FALSE(row[static_cast<std::size_t>(x + w)]) << "runs touch at " << x + w << "," << y;
+    }
   }
   return grid;
 }

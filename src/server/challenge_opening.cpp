@@ -67,7 +67,7 @@ bool RequestScope::question_is_open(const DeviceRecord& d) const noexcept {
   return !d.open_question.empty() && now < d.open_question_expires_at;
 }
 
-Status RequestScope::keep_question_open(StoreTx& tx, DeviceRecord& d) {
+Status RequestScope::keep_question_open(StoreTx& tx, DeviceRecord& d) const {
   const bool fresh = d.open_question_expires_at <= now;
   d.open_question_expires_at =
       std::max(fresh ? now + s.config_.question_ttl : d.open_question_expires_at, now + s.config_.challenge_ttl);
@@ -79,7 +79,7 @@ bool RequestScope::asks_open_question(const ChallengeRecord& c, const DeviceReco
   return !d.open_question.empty() && constant_time_equal(c.question, d.open_question);
 }
 
-Status RequestScope::close_question(DeviceRecord& d, const ChallengeRecord& c) {
+Status RequestScope::close_question(DeviceRecord& d, const ChallengeRecord& c) const {
   if (c.method == ChallengeMethod::code_card && s.config_.cell_reuse == CellReuse::never) {
     auto question = parse_card_question(c.question);
     if (!question) return question.error().fault();
@@ -215,8 +215,7 @@ Outcome<JsonValue> open_for_kind(RequestScope& op, StoreTx& tx, const UserRecord
       c.method = ChallengeMethod::temp_code;
       reply.set("method", "temp_code").set("challenge_id", c.id).set("expires_at", c.expires_at);
       return reply;
-    case DeviceKind::none:
-      break;
+    case DeviceKind::none: break;
   }
   return refuse(Errc::device_not_found);
 }

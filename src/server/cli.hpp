@@ -16,14 +16,14 @@ namespace sls::server {
 class CommandLine {
  public:
   /// `flags` are the names that take no value; every other "--name" takes one.
-  CommandLine(int argc, char** argv, std::set<std::string> flags) {
+  CommandLine(int argc, char** argv, const std::set<std::string>& flags) {
     for (int i = 1; i < argc; ++i) {
       std::string_view a = argv[i];
       if (a.size() > 2 && a.substr(0, 2) == "--") {
         std::string name(a.substr(2));
         if (auto eq = name.find('='); eq != std::string::npos) {
           options_[name.substr(0, eq)] = name.substr(eq + 1);
-        } else if (flags.count(name) != 0) {
+        } else if (flags.contains(name)) {
           options_[name] = "";
         } else if (i + 1 < argc) {
           options_[name] = argv[++i];
@@ -36,8 +36,8 @@ class CommandLine {
     }
   }
 
-  bool has(const std::string& name) const { return options_.count(name) != 0; }
-  std::string get(const std::string& name, std::string fallback = {}) const {
+  bool has(const std::string& name) const { return options_.contains(name); }
+  std::string get(const std::string& name, const std::string& fallback = {}) const {
     auto it = options_.find(name);
     used_.insert(name);
     return it == options_.end() ? fallback : it->second;
@@ -67,7 +67,7 @@ class CommandLine {
   std::vector<std::string> errors() const {
     std::vector<std::string> out = errors_;
     for (const auto& [name, value] : options_)
-      if (used_.count(name) == 0) out.push_back("unknown option --" + name);
+      if (!used_.contains(name)) out.push_back("unknown option --" + name);
     return out;
   }
 

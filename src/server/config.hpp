@@ -89,10 +89,10 @@ struct HttpConfig {
   /// Seconds a client has to send a whole request, headers and body, however
   /// slowly its bytes trickle in; then the connection is closed. A new
   /// connection's first request has this long from the connect.
-  std::time_t request_timeout_seconds = 10;
+  std::int64_t request_timeout_seconds = 10;
   /// Seconds an idle kept-alive connection waits for its next request. An
   /// idle connection holds no thread, only a socket and a small buffer.
-  std::time_t keep_alive_seconds = 5;
+  std::int64_t keep_alive_seconds = 5;
   /// Open connections from one client address (IPv6: one /64) at a time;
   /// further ones get 503 and are closed at once.
   std::size_t max_connections_per_address = 16;

@@ -27,23 +27,12 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -329,7 +318,7 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"";
   h += t.html_lang;
-  h += "\"><head><meta charset=\"utf-8\"><title>";
+  h += R"("><head><meta charset="utf-8"><title>)";
   h += t.title;
   h += "</title>\n<style>\n"
        "body{font-family:system-ui,sans-serif;margin:2em}\n"
@@ -345,7 +334,7 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   h += t.user;
   h += ": <strong>" + html_escape(username) + "</strong>";
   if (expires_at > 0) {
-    std::time_t tt = static_cast<std::time_t>(expires_at);
+    const std::time_t tt{expires_at};  // braces: a platform whose time_t is narrower fails to compile
     std::tm tm{};
     gmtime_r(&tt, &tm);
     char date[16];

@@ -120,10 +120,10 @@ struct Server {
         workers(std::max<std::size_t>(1, config.threads)) {}
 
   std::chrono::seconds request_timeout() const {
-    return std::chrono::seconds(std::max<std::time_t>(1, config.request_timeout_seconds));
+    return std::chrono::seconds(std::max<std::int64_t>(1, config.request_timeout_seconds));
   }
   std::chrono::seconds keep_alive() const {
-    return std::chrono::seconds(std::max<std::time_t>(1, config.keep_alive_seconds));
+    return std::chrono::seconds(std::max<std::int64_t>(1, config.keep_alive_seconds));
   }
 
   void remember(Session* s, const std::shared_ptr<Session>& p) {
@@ -295,7 +295,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive =
         head_read && !reply.close && parser_->is_done() && parser_->keep_alive() && server_.running.load();
     response_ = {};
-    response_.version(head_read ? parser_->version() : 11);
+    response_.version(head_read ? static_cast<unsigned>(parser_->version()) : 11U);  // 10 or 11
     response_.result(static_cast<unsigned>(reply.status));
     for (auto& [name, value] : reply.headers) response_.insert(name, value);
     if (!reply.content_type.empty()) response_.set(http::field::content_type, reply.content_type);

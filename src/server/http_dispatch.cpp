@@ -73,8 +73,7 @@ std::optional<HttpReply> Dispatcher::check_body_size(const RequestParser& parser
   return error_reply(Errc::http_body_too_large, lang);
 }
 
-std::optional<HttpReply> Dispatcher::check_content_type(const RouteSpec& route, const RequestView& request,
-                                                        Lang lang) {
+std::optional<HttpReply> Dispatcher::check_content_type(const RouteSpec& route, const RequestView& request, Lang lang) {
   if (!route.json_body || is_json_content_type(request.header("Content-Type"))) return std::nullopt;
   return error_reply(Errc::http_unsupported_media_type, lang);
 }
@@ -136,8 +135,7 @@ HttpReply Dispatcher::handle(const Admission& admission, const RequestView& requ
     }
     json.wipe();  // it may have held a password or a code
   } catch (const std::exception& e) {
-    log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) +
-              ": exception: " + e.what());
+    log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": exception: " + e.what());
     reply = error_reply(Errc::internal, admission.lang);
   } catch (...) {
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": unknown exception");

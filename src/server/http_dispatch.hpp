@@ -39,9 +39,9 @@ struct HttpReply {
 /// The decision on a request head, made before its body is read.
 struct Admission {
   enum class Next {
-    reply,          ///< answer `reply` now (a gate refused, or a redirect)
-    handle,         ///< read the body, then call handle() on a worker
-    static_file,    ///< read the body, then call serve_static() on a worker
+    reply,        ///< answer `reply` now (a gate refused, or a redirect)
+    handle,       ///< read the body, then call handle() on a worker
+    static_file,  ///< read the body, then call serve_static() on a worker
   };
   Next next = Next::reply;
   HttpReply reply;

@@ -144,7 +144,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
   return routes;
 }
 
-Router::Router(std::vector<RouteSpec> routes) {
+Router::Router(const std::vector<RouteSpec>& routes) {
   for (const RouteSpec& r : routes) {
     std::vector<std::string> segments;
     std::string_view p = r.pattern;

@@ -6,6 +6,7 @@
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/fields.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -154,7 +155,7 @@ struct RouteMatch {
 /// Matches routes in table order; HEAD matches a GET route.
 class Router {
  public:
-  explicit Router(std::vector<RouteSpec> routes);
+  explicit Router(const std::vector<RouteSpec>& routes);
   /// `path` is a target's path (target_path), not yet decoded.
   RouteMatch match(std::string_view method, std::string_view path) const;
 

@@ -27,7 +27,7 @@ Status require_private_file(std::string_view what, const std::string& path) {
     if (errno == ENOENT) return ok_status();
     return fail(Errc::bad_argument, {what, path, std::strerror(errno)});
   }
-  return require_private_mode(static_cast<unsigned>(st.st_mode), what, path);
+  return require_private_mode(st.st_mode, what, path);
 }
 
 std::size_t sealed_overhead() noexcept { return crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES; }
@@ -84,7 +84,7 @@ Result<SecretBytes> load_or_create_key_file(const std::string& path, std::size_t
     ::close(fd);
     return key_file_error(path, std::strerror(errno));
   }
-  if (auto mode = require_private_mode(static_cast<unsigned>(st.st_mode), "key file", path); !mode) {
+  if (auto mode = require_private_mode(st.st_mode, "key file", path); !mode) {
     ::close(fd);
     return mode.error();
   }

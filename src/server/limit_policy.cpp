@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::int64_t kMaxUsd = 1'000'000'000'000;
 
-Error invalid(std::string what) { return fail(Errc::policy_invalid, {std::move(what)}); }
+Error invalid(const std::string& what) { return fail(Errc::policy_invalid, {what}); }
 
 std::size_t index_of(DeviceKind kind) noexcept { return static_cast<std::size_t>(kind); }
 

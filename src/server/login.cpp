@@ -184,8 +184,8 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       // A lock imposed after the second factor passed still holds; the
       // token stays valid until it expires, for a retry once the lock ends.
       if (auto lock = op.lock_refusal(user, device ? &*device : nullptr)) {
-        SLS_TRY(op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id,
-                         "auth.locked"));
+        SLS_TRY(
+            op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id, "auth.locked"));
         return *lock;
       }
       // The one place failure counters are cleared: a completed, unlocked
@@ -225,8 +225,8 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       l.token_hash.clear();
       l.token_expires_at = 0;
       SLS_TRY(tx.update_login(l));
-      SLS_TRY(op.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id,
-                       to_text(session.access)));
+      SLS_TRY(
+          op.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id, to_text(session.access)));
 
       const WithdrawalLimits limits = effective_limits(kind, config_.limits);
       JsonValue restrictions = JsonValue::array();
@@ -235,9 +235,9 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       reply.set("username", user.username);
       reply.set("device_kind", device_kind_id(kind));
       reply.set("access", to_text(session.access));
-      reply.set("limits", JsonValue::object()
-                              .set("daily", limit_json(limits.one_day))
-                              .set("five_day", limit_json(limits.five_day)));
+      reply.set(
+          "limits",
+          JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
       reply.set("restrictions", std::move(restrictions));
       reply.set("failed_attempts", failed_attempts);
       reply.set("amr", std::move(amr));

@@ -51,8 +51,14 @@ class Stop {
   Stop(Error fault) : v_(std::move(fault)) {}        // NOLINT: implicit by design
 
   bool is_fault() const noexcept { return v_.index() == 1; }
-  const Refusal& refusal() const { assert(!is_fault()); return *std::get_if<0>(&v_); }
-  const Error& fault() const { assert(is_fault()); return *std::get_if<1>(&v_); }
+  const Refusal& refusal() const {
+    assert(!is_fault());
+    return *std::get_if<0>(&v_);
+  }
+  const Error& fault() const {
+    assert(is_fault());
+    return *std::get_if<1>(&v_);
+  }
 
  private:
   std::variant<Refusal, Error> v_;
@@ -63,7 +69,7 @@ class Stop {
 template <class T>
 class [[nodiscard]] Outcome {
  public:
-  Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit by design
   Outcome(Stop stop) : v_(std::in_place_index<1>, std::move(stop)) {}  // NOLINT: implicit by design
   Outcome(Refusal refusal) : Outcome(Stop(std::move(refusal))) {}      // NOLINT: implicit by design
   Outcome(Error fault) : Outcome(Stop(std::move(fault))) {}            // NOLINT: implicit by design
@@ -73,12 +79,21 @@ class [[nodiscard]] Outcome {
   /// True when stopped by a fault (the transaction rolls back).
   bool is_fault() const noexcept { return !ok() && error().is_fault(); }
 
-  T& operator*() & { assert(ok()); return *std::get_if<0>(&v_); }
-  const T& operator*() const& { assert(ok()); return *std::get_if<0>(&v_); }
+  T& operator*() & {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  const T& operator*() const& {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
   T* operator->() { return &**this; }
   const T* operator->() const { return &**this; }
 
-  const Stop& error() const { assert(!ok()); return *std::get_if<1>(&v_); }
+  const Stop& error() const {
+    assert(!ok());
+    return *std::get_if<1>(&v_);
+  }
 
  private:
   std::variant<T, Stop> v_;

@@ -100,10 +100,8 @@ ApiResponse AuthService::challenge_status(const RequestContext& ctx, std::string
     PushStatus status = PushStatus::pending;
     if (latest->state == ChallengeState::answered && latest->answered_by == AnswerRoute::qr)
       status = PushStatus::approved;
-    else if (latest->state == ChallengeState::answered)
-      status = PushStatus::cancelled;  // answered by typing: nothing to wait for here
-    else if (latest->state == ChallengeState::voided)
-      status = PushStatus::cancelled;
+    else if (latest->state == ChallengeState::answered || latest->state == ChallengeState::voided)
+      status = PushStatus::cancelled;  // answered by typing, or replaced: nothing to wait for here
     else if (op.now >= latest->expires_at)
       status = PushStatus::expired;
     JsonValue reply = JsonValue::object();

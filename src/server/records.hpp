@@ -98,10 +98,10 @@ struct DeviceRecord {
   /// Keyed hash of a temporary code, or of a pending Mobile Key's
   /// activation code.
   Bytes code_hash;
-  std::string ocra_suite;       ///< OCRA devices
-  std::string phone;            ///< SMS devices (E.164-like digits)
-  Bytes sign_public_key;        ///< Mobile Key: Ed25519 key for push approvals
-  std::string serial;           ///< code cards: the serial printed on the card
+  std::string ocra_suite;        ///< OCRA devices
+  std::string phone;             ///< SMS devices (E.164-like digits)
+  Bytes sign_public_key;         ///< Mobile Key: Ed25519 key for push approvals
+  std::string serial;            ///< code cards: the serial printed on the card
   Access access = Access::full;  ///< temporary codes may grant less
   std::int64_t activated_at = 0;
   std::int64_t expires_at = 0;  ///< 0: does not expire
@@ -147,7 +147,7 @@ struct ChallengeRecord {
   ChallengeState state = ChallengeState::open;
   /// What the user was asked: 6 challenge digits (ocra) or "i,j" (code card).
   std::string question;
-  Bytes code_hash;          ///< sms: keyed hash of the code sent
+  Bytes code_hash;  ///< sms: keyed hash of the code sent
   AnswerRoute answered_by = AnswerRoute::none;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;

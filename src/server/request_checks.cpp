@@ -25,7 +25,7 @@ ApiResponse error_response(const Error& error, Lang lang, const ErrorExtras& ext
   return r;
 }
 
-ApiResponse RequestScope::respond(Outcome<ApiResponse> outcome) {
+ApiResponse RequestScope::respond(Outcome<ApiResponse> outcome) const {
   if (outcome) return std::move(*outcome);
   const Stop& stop = outcome.error();
   if (!stop.is_fault()) {
@@ -92,7 +92,7 @@ Status RequestScope::audit(StoreTx& tx, std::string_view event, std::string_view
   return tx.append_audit(a);
 }
 
-Outcome<LoginRecord> RequestScope::load_login(StoreTx& tx, std::string_view id) {
+Outcome<LoginRecord> RequestScope::load_login(StoreTx& tx, std::string_view id) const {
   if (!looks_like_id(id)) return refuse(Errc::login_not_found);
   SLS_TRY_ASSIGN(login, tx.get_login(id));
   if (!login) return refuse(Errc::login_not_found);
@@ -125,7 +125,7 @@ Outcome<UserRecord> RequestScope::load_user(StoreTx& tx, std::int64_t id) {
   return *user;
 }
 
-std::optional<Refusal> RequestScope::lock_refusal(const UserRecord& user, const DeviceRecord* device) {
+std::optional<Refusal> RequestScope::lock_refusal(const UserRecord& user, const DeviceRecord* device) const {
   const LockState l = account_lock(user, device, s.config_.lockout, now);
   if (!l.locked) return std::nullopt;
   ErrorExtras extras;
@@ -142,8 +142,8 @@ Stop RequestScope::code_failure(StoreTx& tx, UserRecord& user, DeviceRecord& dev
   if (auto st = audit(tx, event, "fail", user.id, user.username, device.id, errc_name(code)); !st) return st.error();
   if (auto lock = lock_refusal(user, &device)) {
     const bool device_locked = lock_state(device.failures, s.config_.lockout, now).locked;
-    if (auto st = audit(tx, "lockout", "fail", user.id, user.username, device.id,
-                        device_locked ? "device" : "second_factor");
+    if (auto st =
+            audit(tx, "lockout", "fail", user.id, user.username, device.id, device_locked ? "device" : "second_factor");
         !st)
       return st.error();
     return *lock;

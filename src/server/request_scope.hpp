@@ -65,7 +65,7 @@ struct RequestScope {
 
   /// The operation's answer: the reply, the refusal as an error body, or a
   /// fault as a 500 whose log note names it.
-  ApiResponse respond(Outcome<ApiResponse> outcome);
+  ApiResponse respond(Outcome<ApiResponse> outcome) const;
 
   /// Runs `fn(tx)` (returning an Outcome) in a write transaction that
   /// commits on an answer or a refusal, and rolls back on a fault.
@@ -88,7 +88,7 @@ struct RequestScope {
 
   /// The login `id`, checked to exist (login.not_found) and be unexpired
   /// (login.expired, unless completed).
-  Outcome<LoginRecord> load_login(StoreTx& tx, std::string_view id);
+  Outcome<LoginRecord> load_login(StoreTx& tx, std::string_view id) const;
 
   /// The login of a browser route: as load_login, and the request must carry
   /// its login secret (check_binding) before expiry is told.
@@ -105,7 +105,7 @@ struct RequestScope {
   /// auth.locked (423) when the account is locked for the steps after the
   /// password: any of the user's counters, or the device's (lockout.hpp,
   /// account_lock); nullopt when not locked.
-  std::optional<Refusal> lock_refusal(const UserRecord& user, const DeviceRecord* device);
+  std::optional<Refusal> lock_refusal(const UserRecord& user, const DeviceRecord* device) const;
 
   /// A wrong second-factor answer: counts against the user's second-factor
   /// counter and the device's, audits it, and refuses with `code` and the
@@ -143,7 +143,7 @@ struct RequestScope {
 
   /// Keeps the device's open question for at least one more challenge
   /// lifetime (a new question counts from now) and stores the device.
-  Status keep_question_open(StoreTx& tx, DeviceRecord& d);
+  Status keep_question_open(StoreTx& tx, DeviceRecord& d) const;
 
   /// Whether `c` still asks the device's open question: once answered
   /// correctly (or replaced after it expired) every other challenge that
@@ -153,7 +153,7 @@ struct RequestScope {
   /// A correct answer closes the device's open question; under
   /// CellReuse::never it spends the question's two cells. The caller
   /// stores the device.
-  Status close_question(DeviceRecord& d, const ChallengeRecord& c);
+  Status close_question(DeviceRecord& d, const ChallengeRecord& c) const;
 
   // --- push transactions (push_qr.cpp) ---
 

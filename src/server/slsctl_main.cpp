@@ -71,7 +71,7 @@ int usage_error(const std::string& msg) {
 
 std::string format_time(std::int64_t t) {
   if (t <= 0) return "-";
-  std::time_t tt = static_cast<std::time_t>(t);
+  const std::time_t tt{t};  // braces: a platform whose time_t is narrower fails to compile, never truncates
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
@@ -255,8 +255,7 @@ int run(CommandLine& cl) {
         return 0;
       }
       case DeviceKind::temp_code:
-      case DeviceKind::none:
-        return usage_error("use temp-code for temporary codes and opt-out for password only");
+      case DeviceKind::none: return usage_error("use temp-code for temporary codes and opt-out for password only");
     }
   }
   if (cmd == "temp-code") {
@@ -272,8 +271,7 @@ int run(CommandLine& cl) {
     if (!list) return fail_with(list.error());
     for (const auto& d : *list)
       std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), std::string(device_kind_id(d.kind)).c_str(),
-                  std::string(to_text(d.status)).c_str(),
-                  d.label.c_str(), format_time(d.expires_at).c_str(),
+                  std::string(to_text(d.status)).c_str(), d.label.c_str(), format_time(d.expires_at).c_str(),
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
     return 0;
   }

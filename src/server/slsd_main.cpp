@@ -1,6 +1,6 @@
 // slsd: the reference server of the SLS login API. See docs/server.md.
 #include <pthread.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigwait and pthread_sigmask
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
   http.secure_cookies = cl.flag("secure-cookies");
   http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
   http.io_threads = static_cast<std::size_t>(cl.get_int("io-threads", 2, 1, 64));
-  http.request_timeout_seconds = static_cast<std::time_t>(cl.get_int("request-timeout", 10, 1, 300));
-  http.keep_alive_seconds = static_cast<std::time_t>(cl.get_int("keep-alive", 5, 1, 300));
+  http.request_timeout_seconds = cl.get_int("request-timeout", 10, 1, 300);
+  http.keep_alive_seconds = cl.get_int("keep-alive", 5, 1, 300);
   http.max_connections = static_cast<std::size_t>(cl.get_int("max-connections", 1000, 1, 1000000));
   http.max_connections_per_address =
       static_cast<std::size_t>(cl.get_int("max-connections-per-address", 16, 1, 1000000));
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
     else
       errors.push_back("--policy " + policy_path + ": " + sls::localize(policy.error(), sls::Lang::en));
   }
-  if (reuse != "allowed" && reuse != "never") errors.push_back("--cell-reuse is allowed or never");
+  if (reuse != "allowed" && reuse != "never") errors.emplace_back("--cell-reuse is allowed or never");
   if (!demo_users_path.empty()) {
     std::ifstream in(demo_users_path, std::ios::binary);
     std::ostringstream text;
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     if (!in || !parsed || !parsed->is_object())
       errors.push_back("--demo-users: cannot read a JSON object from " + demo_users_path);
     else if (!http.demo)
-      errors.push_back("--demo-users needs --demo");
+      errors.emplace_back("--demo-users needs --demo");
     else
       http.demo_users_json = text.str();
   }
@@ -221,6 +221,7 @@ int main(int argc, char** argv) {
   });
   const bool ok = api.listen();
   // If listen() ended on its own, wake the waiter so it can be joined.
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked and only ends its sigwait
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   return ok ? 0 : 1;

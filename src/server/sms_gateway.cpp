@@ -11,12 +11,9 @@ Status OutboxSmsGateway::send(std::string_view phone, std::string_view text) {
 std::string sms_login_text(std::string_view code, std::int64_t valid_minutes, Lang lang) {
   const std::string c(code), m = std::to_string(valid_minutes);
   switch (lang) {
-    case Lang::zh_Hant:
-      return "SLS 登入代碼：" + c + "。" + m + " 分鐘內有效。請勿告訴任何人。";
-    case Lang::zh_Hans:
-      return "SLS 登录代码：" + c + "。" + m + " 分钟内有效。请勿告诉任何人。";
-    case Lang::en:
-      break;
+    case Lang::zh_Hant: return "SLS 登入代碼：" + c + "。" + m + " 分鐘內有效。請勿告訴任何人。";
+    case Lang::zh_Hans: return "SLS 登录代码：" + c + "。" + m + " 分钟内有效。请勿告诉任何人。";
+    case Lang::en: break;
   }
   return "SLS login code: " + c + ". It expires in " + m + " minutes. Never share it.";
 }
@@ -24,12 +21,9 @@ std::string sms_login_text(std::string_view code, std::int64_t valid_minutes, La
 std::string sms_activation_text(std::string_view code, Lang lang) {
   const std::string c(code);
   switch (lang) {
-    case Lang::zh_Hant:
-      return "Mobile Key 啟用碼：" + c + "。請只在 Mobile Key 應用程式中輸入。";
-    case Lang::zh_Hans:
-      return "Mobile Key 激活码：" + c + "。请只在 Mobile Key 应用程序中输入。";
-    case Lang::en:
-      break;
+    case Lang::zh_Hant: return "Mobile Key 啟用碼：" + c + "。請只在 Mobile Key 應用程式中輸入。";
+    case Lang::zh_Hans: return "Mobile Key 激活码：" + c + "。请只在 Mobile Key 应用程序中输入。";
+    case Lang::en: break;
   }
   return "Mobile Key activation code: " + c + ". Enter it in the Mobile Key app only.";
 }

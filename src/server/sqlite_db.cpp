@@ -85,8 +85,8 @@ Result<SqliteStatement> SqliteDb::prepare_cached(std::string_view sql) {
   auto found = cache_.find(std::string(sql));
   if (found == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                           nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
       sqlite3_finalize(stmt);
       return sqlite_error(db_, "prepare");
     }

@@ -270,16 +270,14 @@ inline constexpr Column<PushRecord> kPushColumns[] = {
 };
 inline constexpr Table<PushRecord> kPushes{"pushes", kPushColumns};
 
+// clang-format off: one column a line, as in the tables above
 inline constexpr Column<SessionRecord> kSessionColumns[] = {
-    field<&SessionRecord::token_hash>("token_hash"),
-    field<&SessionRecord::user_id>("user_id"),
-    field<&SessionRecord::login_id>("login_id"),
-    field<&SessionRecord::device_kind>("device_kind"),
-    field<&SessionRecord::access>("access"),
-    field<&SessionRecord::created_at>("created_at"),
-    field<&SessionRecord::expires_at>("expires_at"),
-    field<&SessionRecord::amr>("amr"),
+    field<&SessionRecord::token_hash>("token_hash"), field<&SessionRecord::user_id>("user_id"),
+    field<&SessionRecord::login_id>("login_id"),     field<&SessionRecord::device_kind>("device_kind"),
+    field<&SessionRecord::access>("access"),         field<&SessionRecord::created_at>("created_at"),
+    field<&SessionRecord::expires_at>("expires_at"), field<&SessionRecord::amr>("amr"),
 };
+// clang-format on
 inline constexpr Table<SessionRecord> kSessions{"sessions", kSessionColumns};
 
 #undef SLS_COUNTER_COLUMNS

@@ -15,4 +15,4 @@
 #define SLS_TRY_ASSIGN(var, expr)                   \
   auto var##_result_ = (expr);                      \
   if (!var##_result_) return var##_result_.error(); \
-  auto& var = *var##_result_
+  auto& var = *var##_result_  // NOLINT(bugprone-macro-parentheses): a declared name cannot be parenthesised

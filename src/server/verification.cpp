@@ -13,14 +13,10 @@ namespace {
 Outcome<std::string> normalize_entry(ChallengeMethod method, std::string_view typed) {
   auto normalized = [&]() -> Result<std::string> {
     switch (method) {
-      case ChallengeMethod::code_card:
-        return parse_card_entry(typed);
-      case ChallengeMethod::ocra:
-        return parse_response(typed);
-      case ChallengeMethod::sms:
-        return parse_code(typed, kSmsCodeFormat);
-      case ChallengeMethod::temp_code:
-        break;
+      case ChallengeMethod::code_card: return parse_card_entry(typed);
+      case ChallengeMethod::ocra: return parse_response(typed);
+      case ChallengeMethod::sms: return parse_code(typed, kSmsCodeFormat);
+      case ChallengeMethod::temp_code: break;
     }
     return parse_code(typed, kTempCodeFormat);
   }();
@@ -62,8 +58,7 @@ Step check_answer(RequestScope& op, const ChallengeRecord& c, const DeviceRecord
     case ChallengeMethod::sms:
       if (!keys.keyed_hash_matches(HashPurpose::sms_code, entry, c.code_hash)) return refuse(Errc::auth_wrong_code);
       return step_done();
-    case ChallengeMethod::temp_code:
-      break;
+    case ChallengeMethod::temp_code: break;
   }
   if (!keys.keyed_hash_matches(HashPurpose::temp_code, entry, device.code_hash)) return refuse(Errc::auth_wrong_code);
   return step_done();

@@ -2,12 +2,12 @@
 // stored session say how the user authenticated (RFC 8176 amr values, and
 // `restricted` for SMS, NIST SP 800-63B 5.1.3.3), and an operator's policy
 // file can give a device kind lower withdrawal limits, never higher ones.
+#include "device_answers.hpp"
 #include "server/limit_policy.hpp"
 #include "server/try.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
-#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {

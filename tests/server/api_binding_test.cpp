@@ -140,11 +140,11 @@ TEST_F(Binding, NoStepOfTheLoginMovesWithoutTheSecret) {
   s.clock().advance_seconds(130);
   // Resending, and answering with the right code.
   expect_not_found(attacker.all("POST", base + "/sms/resend"), "login.not_found");
-  expect_not_found(attacker.all("POST", base + "/verify",
-                                json_serialize(JsonValue::object()
-                                                   .set("challenge_id", ch.str("challenge_id"))
-                                                   .set("response", code))),
-                   "login.not_found");
+  expect_not_found(
+      attacker.all(
+          "POST", base + "/verify",
+          json_serialize(JsonValue::object().set("challenge_id", ch.str("challenge_id")).set("response", code))),
+      "login.not_found");
   EXPECT_EQ(code_in_sms(s.last_sms()), code) << "no second SMS";
 
   // The browser's own code still works: nothing was voided or spent.
@@ -167,8 +167,7 @@ TEST_F(Binding, RefusalsAreAuditedWithoutAnySecret) {
   Reply login = s.login("mia");
   const std::string login_id = login.str("login_id");
   s.send_unbound("GET", "/api/v1/login/" + login_id + "/challenge-status");
-  s.send_unbound("GET", "/api/v1/login/" + login_id + "/challenge-status", {},
-                 {{kSecretHeader, attacker.own_secret}});
+  s.send_unbound("GET", "/api/v1/login/" + login_id + "/challenge-status", {}, {{kSecretHeader, attacker.own_secret}});
   int missing = 0, wrong = 0;
   for (const AuditRecord& a : s.audit()) {
     for (const std::string* field : {&a.event, &a.outcome, &a.username, &a.device_id, &a.client_addr, &a.detail}) {

@@ -191,12 +191,12 @@ TEST(ChallengeShopping, TheOpenQuestionHoldsOnAnotherNodeAndAfterARestart) {
   ASSERT_TRUE(other);
   const RequestContext ctx{"198.51.100.20", Lang::en};
   for (int i = 0; i < 3; ++i) {
-    ApiResponse login = (*other)->start_login(
-        ctx, JsonValue::object().set("username", "fay").set("password", kPassword));
+    ApiResponse login =
+        (*other)->start_login(ctx, JsonValue::object().set("username", "fay").set("password", kPassword));
     ASSERT_EQ(login.status, 200);
     const std::string login_id(*login.body.get_string("login_id"));
-    ApiResponse ch = (*other)->open_challenge(bound_to(ctx, login), login_id,
-                                              JsonValue::object().set("device_id", card->device_id));
+    ApiResponse ch =
+        (*other)->open_challenge(bound_to(ctx, login), login_id, JsonValue::object().set("device_id", card->device_id));
     ASSERT_EQ(ch.status, 200) << json_serialize(ch.body);
     Reply as_reply;
     as_reply.body = ch.body;
@@ -249,8 +249,8 @@ TEST(ChallengeShopping, OpeningIsBoundedPerAddressAcrossUsers) {
     EXPECT_EQ(login.status, 200);
     ApiResponse ch = s.service().open_challenge(bound_to(ctx, login), std::string(*login.body.get_string("login_id")),
                                                 JsonValue::object().set("device_id", devices[std::size_t(user)]));
-    return std::make_pair(ch.status, ch.body.find("error") ? std::string(*ch.body.find("error")->get_string("code"))
-                                                           : std::string());
+    return std::make_pair(
+        ch.status, ch.body.find("error") ? std::string(*ch.body.find("error")->get_string("code")) : std::string());
   };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(open(i, "192.0.2.9").first, 200);
   EXPECT_EQ(open(3, "192.0.2.9"), std::make_pair(429, std::string("rate.limited")));

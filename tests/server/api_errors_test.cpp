@@ -1,12 +1,12 @@
 // Every 4xx path of the API through a real server: routing, body checks,
 // localisation, lockout, rate limiting, replay and expiry, and a sweep of
 // hostile bodies that must never produce a 5xx.
+#include "device_answers.hpp"
 #include "server/encoding.hpp"
 #include "sls/code_card.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
-#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {

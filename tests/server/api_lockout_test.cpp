@@ -8,10 +8,10 @@
 #include <thread>
 #include <vector>
 
+#include "device_answers.hpp"
 #include "server/encoding.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
-#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -122,8 +122,7 @@ TEST_F(ParallelGuesses, AtMostThresholdPasswordsAreEvaluatedAndNoneGetsInAfterTh
   std::printf("[ numbers  ] %d of %d guesses answered; wrong passwords checked: %d (limit %lld); let in: %d\n",
               answered.load(), kRequests, evaluated_wrong, static_cast<long long>(kLockout.threshold), passed);
   EXPECT_GE(passed, logged_in.load());
-  EXPECT_LE(evaluated_wrong, kLockout.threshold)
-      << "passwords checked against a limit of " << kLockout.threshold;
+  EXPECT_LE(evaluated_wrong, kLockout.threshold) << "passwords checked against a limit of " << kLockout.threshold;
 
   // Locked now: the right password does not get in.
   EXPECT_NE(s.login("dora").status, 200);
@@ -225,7 +224,6 @@ TEST_F(LockoutTest, ALockedUserLooksLikeAnUnknownOneOnThePasswordStep) {
   Reply ok = s.verify(login_id, ch.str("challenge_id"), respond(ch.str("challenge")));
   EXPECT_EQ(s.complete(login_id, ok.str("completion_token")).body.get_int("failed_attempts"), 5);
 }
-
 
 // --- finding 5: failures per client address ------------------------------------------------
 

@@ -3,13 +3,13 @@
 // the SMS code from the outbox, the temporary code) with the core.
 #include <sodium.h>
 
+#include "device_answers.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "sls/code_card.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
-#include "device_answers.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {

@@ -3,12 +3,12 @@
 // per-hour bound, the challenge/response fallback and the QR approval.
 #include <sodium.h>
 
+#include "phone.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "sls/ocra.hpp"
 #include "sls/response.hpp"
 #include "sls/signed_payload.hpp"
-#include "phone.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -297,7 +297,6 @@ TEST(PushBound, AtMostNPushesPerUserPerHour) {
   Reply later = s.login("pat");
   EXPECT_EQ(s.challenge(later.str("login_id"), mk->device_id).status, 200);
 }
-
 
 // --- decisions on a locked account (issue 7, findings 6 and 9) ------------------------------
 

@@ -41,7 +41,7 @@ inline std::string token_response(const TokenEnrolment& token, std::string_view 
   input.pin = pin;
   auto response = compute_device_response(*OcraSuite::parse(token.ocra_suite), key, input);
   EXPECT_TRUE(response);
-  return response ? std::string(*response) : std::string();
+  return response ? *response : std::string();
 }
 
 /// A response with a valid check digit that is not the token's.

@@ -106,11 +106,14 @@ TEST(UserName, EscapingKeepsEveryFieldOnOneInertLine) {
   EXPECT_EQ(escape_for_terminal("王小明 ok"), "王小明 ok");
   EXPECT_EQ(escape_for_terminal("a\nb\r\tc\\"), "a\\nb\\r\\tc\\\\");
   EXPECT_EQ(escape_for_terminal("\x1b[2K\x7f"), "\\x1b[2K\\x7f");
-  EXPECT_EQ(escape_for_terminal("x\xc2\x9b" "y\xe2\x80\xae" "z\xe2\x80\xa8"), "x\\u{009b}y\\u{202e}z\\u{2028}");
+  EXPECT_EQ(escape_for_terminal("x\xc2\x9b"
+                                "y\xe2\x80\xae"
+                                "z\xe2\x80\xa8"),
+            "x\\u{009b}y\\u{202e}z\\u{2028}");
   EXPECT_EQ(escape_for_terminal("\xff\xc0\xaf"), "\\xff\\xc0\\xaf");
   for (int b = 0; b < 256; ++b) {
     const std::string escaped = escape_for_terminal(std::string(1, static_cast<char>(b)) + "\xe2\x81\xa6");
-    for (unsigned char c : escaped) EXPECT_TRUE(c >= 0x20 && c != 0x7f) << b;
+    for (char c : escaped) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) << b;
   }
 }
 
@@ -133,7 +136,12 @@ TEST(ForgedAuditLine, ActivationWithAControlCharacterNameIsRefusedAndSlsctlPrint
   EXPECT_EQ(login.status, 400) << login.raw;
   EXPECT_EQ(login.code(), "user.bad_name");
   // A name with a bidirectional override that a person would read as "mia".
-  EXPECT_EQ(activate_phone(s, phone, "\xe2\x80\xae" "aim", enrolment->activation_code).code(), "user.bad_name");
+  EXPECT_EQ(activate_phone(s, phone,
+                           "\xe2\x80\xae"
+                           "aim",
+                           enrolment->activation_code)
+                .code(),
+            "user.bad_name");
   // An unknown but well-formed name is not stored as typed either.
   EXPECT_EQ(activate_phone(s, phone, "no-such-user", enrolment->activation_code).status, 401);
 
@@ -150,7 +158,7 @@ TEST(ForgedAuditLine, ActivationWithAControlCharacterNameIsRefusedAndSlsctlPrint
   for (const std::string& line : lines) {
     EXPECT_TRUE(std::regex_match(line, row)) << line;
     EXPECT_EQ(line.find("user.unlocked"), std::string::npos) << line;
-    for (unsigned char c : line) EXPECT_TRUE(c >= 0x20 && c != 0x7f) << line;
+    for (char c : line) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) << line;
   }
   // The activation still works with the real name.
   EXPECT_EQ(activate_phone(s, phone, "mia", enrolment->activation_code).status, 200);
@@ -166,7 +174,9 @@ TEST(ForgedAuditLine, AnyStoredControlCharacterIsPrintedEscaped) {
   a.outcome = "fail";
   a.username = kForgedName;
   a.client_addr = "127.0.0.1\r";
-  a.detail = "x\xe2\x80\xae" "y";
+  a.detail =
+      "x\xe2\x80\xae"
+      "y";
   ASSERT_TRUE(s.store().write([&](StoreTx& tx) { return tx.append_audit(a); }));
   CommandRun audit = run(slsctl(s) + " audit");
   ASSERT_EQ(audit.exit_code, 0) << audit.out;
@@ -180,8 +190,8 @@ TEST(ForgedAuditLine, AnyStoredControlCharacterIsPrintedEscaped) {
 
 TEST(ForgedAuditLine, AdminCommandsRefuseTheNameToo) {
   TempDir dir;
-  const std::string ctl = std::string(SLS_SLSCTL_PATH) + " --db " + dir.file("db.sqlite") +
-                          " --argon2-ops 1 --argon2-mem-mib 8 ";
+  const std::string ctl =
+      std::string(SLS_SLSCTL_PATH) + " --db " + dir.file("db.sqlite") + " --argon2-ops 1 --argon2-mem-mib 8 ";
   CommandRun create = run(ctl + "create-user \"$(printf 'mia\\n2026-01-05T09:00:01Z user.unlocked')\" --password x");
   EXPECT_NE(create.exit_code, 0);
   EXPECT_NE(create.out.find("user.bad_name"), std::string::npos) << create.out;
@@ -216,7 +226,7 @@ TEST(PrivateFiles, ADatabaseOthersMayReadOrWriteIsRefusedNamingTheFileAndTheFix)
   TempDir dir;
   const std::string db = dir.file("slsd.sqlite");
   ASSERT_TRUE(SqliteStore::open(db));
-  for (mode_t mode : {0644, 0640, 0604, 0620, 0602}) {
+  for (mode_t mode : {0644U, 0640U, 0604U, 0620U, 0602U}) {
     ASSERT_EQ(::chmod(db.c_str(), mode), 0);
     auto refused = SqliteStore::open(db);
     ASSERT_FALSE(refused) << std::oct << mode;

@@ -314,9 +314,9 @@ TEST(HttpAbuse, StaticPathsCannotLeaveTheirDirectory) {
   auto get = [&](const std::string& path) {
     return raw_exchange(s.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   };
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/sub/../../secret.txt",
-                           "/..%5csecret.txt", "/sub%5c..%5c..%5csecret.txt", "/index.html%00.txt", "/.env",
-                           "/%2eenv", "//secret.txt", "/sub//app.wasm"}) {
+  for (const char* path :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/sub/../../secret.txt", "/..%5csecret.txt",
+        "/sub%5c..%5c..%5csecret.txt", "/index.html%00.txt", "/.env", "/%2eenv", "//secret.txt", "/sub//app.wasm"}) {
     const std::string raw = get(path);
     EXPECT_EQ(parse_raw(raw).status, 404) << path << " -> " << raw;
     EXPECT_EQ(raw.find("SECRET"), std::string::npos) << path;
@@ -340,9 +340,10 @@ TEST(HttpAbuse, ExpectContinueIsAnsweredBeforeTheBody) {
   const std::string body = R"({"username":"nobody","password":"wrong"})";
   RawConn c(source_address(1), s.port());
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(c.send_all("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send_all("POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n"));
   for (int i = 0; i < 50 && c.received().find("\r\n\r\n") == std::string::npos; ++i) c.read_for(100ms);
   EXPECT_EQ(c.received().rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << c.received();
   ASSERT_TRUE(c.send_all(body));
@@ -350,8 +351,9 @@ TEST(HttpAbuse, ExpectContinueIsAnsweredBeforeTheBody) {
   EXPECT_NE(c.received().find("HTTP/1.1 401 "), std::string::npos) << c.received();
 
   RawConn refused(source_address(1), s.port());
-  ASSERT_TRUE(refused.send_all("POST /api/v1/nothing HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                               "Content-Length: 100\r\n\r\n"));
+  ASSERT_TRUE(
+      refused.send_all("POST /api/v1/nothing HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                       "Content-Length: 100\r\n\r\n"));
   EXPECT_TRUE(refused.read_for(5000ms));
   EXPECT_EQ(parse_raw(refused.received()).status, 404) << refused.received();
 }
@@ -381,9 +383,9 @@ TEST(HttpAbuse, MillionLineHeaderFloodsAreCutOff) {
   std::vector<int> lines_sent(8, 0);
   std::vector<int> closed(8, 0);
   std::vector<std::thread> flooders;
-  for (int f = 0; f < 8; ++f) {
+  for (std::size_t f = 0; f < 8; ++f) {
     flooders.emplace_back([&, f] {
-      RawConn c(source_address(90 + f), s.port());
+      RawConn c(source_address(90 + static_cast<int>(f)), s.port());
       if (!c.connected() || !c.send_all("GET /api/v1/server-key HTTP/1.1\r\nHost: x\r\n")) return;
       while (lines_sent[f] < kLines && c.send_all(batch)) lines_sent[f] += kBatch;
       closed[f] = c.read_for(10000ms) ? 1 : 0;
@@ -395,7 +397,7 @@ TEST(HttpAbuse, MillionLineHeaderFloodsAreCutOff) {
   std::cout << "[ memory   ] header flood 8 x " << kLines << " lines: VmHWM " << hwm_before << " -> " << hwm_after
             << " kB, VmRSS " << rss_before << " -> " << rss_after << " kB\n";
   RecordProperty("vm_hwm_growth_kb", std::to_string(hwm_after - hwm_before));
-  for (int f = 0; f < 8; ++f) {
+  for (std::size_t f = 0; f < 8; ++f) {
     EXPECT_LT(lines_sent[f], kLines) << "flood " << f << " was read to the end";
     EXPECT_EQ(closed[f], 1) << "flood " << f;
   }

@@ -8,10 +8,9 @@
 //    that grows with every login;
 //  - several processes may migrate a new database at once (bench/http
 //    seeds with parallel slsctl runs).
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <memory>
@@ -32,8 +31,9 @@ constexpr std::string_view kAll = "SELECT key, value FROM kv ORDER BY key";
 SqliteDb open_with_rows(const TempDir& dir) {
   auto db = SqliteDb::open(dir.file("cache.sqlite"));
   EXPECT_TRUE(db) << errc_name(db.code());
-  EXPECT_TRUE(db->exec("CREATE TABLE kv (key INTEGER PRIMARY KEY, value TEXT NOT NULL);"
-                       "INSERT INTO kv VALUES (1, 'one'), (2, 'two'), (3, 'three');"));
+  EXPECT_TRUE(
+      db->exec("CREATE TABLE kv (key INTEGER PRIMARY KEY, value TEXT NOT NULL);"
+               "INSERT INTO kv VALUES (1, 'one'), (2, 'two'), (3, 'three');"));
   return std::move(*db);
 }
 

@@ -59,8 +59,9 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
     // locked under the single failure counter of that time.
     auto db = SqliteDb::open(path);
     ASSERT_TRUE(db);
-    ASSERT_TRUE(db->exec("INSERT INTO users (username, password_hash, fail_consecutive, fail_since_lock, fail_locks, "
-                         "locked_until, created_at) VALUES ('early', 'x', 7, 2, 3, 1767603660, 1767603600);"));
+    ASSERT_TRUE(
+        db->exec("INSERT INTO users (username, password_hash, fail_consecutive, fail_since_lock, fail_locks, "
+                 "locked_until, created_at) VALUES ('early', 'x', 7, 2, 3, 1767603660, 1767603600);"));
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
@@ -200,12 +201,20 @@ TEST(Store, EveryRecordRoundTrips) {
     d.failures = {1, 1, 0, 0};
     d.created_at = kStartTime;
     if (auto s = tx.insert_device(d); !s) return s;
-    LoginRecord l{"llllllllllllllllllllll", *id,  LoginState::verified, "127.0.0.1", kStartTime,
-                  kStartTime + 600,         d.id, DeviceKind::dsc_plus, Access::full, {4, 4},
+    LoginRecord l{"llllllllllllllllllllll", *id,      LoginState::verified, "127.0.0.1",  kStartTime,
+                  kStartTime + 600,         d.id,     DeviceKind::dsc_plus, Access::full, {4, 4},
                   kStartTime + 60,          {6, 6, 6}};
     if (auto s = tx.insert_login(l); !s) return s;
-    ChallengeRecord c{"cccccccccccccccccccccc", l.id, d.id, ChallengeMethod::ocra, ChallengeState::open, "123456", {},
-                      AnswerRoute::none, kStartTime, kStartTime + 300};
+    ChallengeRecord c{"cccccccccccccccccccccc",
+                      l.id,
+                      d.id,
+                      ChallengeMethod::ocra,
+                      ChallengeState::open,
+                      "123456",
+                      {},
+                      AnswerRoute::none,
+                      kStartTime,
+                      kStartTime + 300};
     if (auto s = tx.insert_challenge(c); !s) return s;
     PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", PushStatus::pending, "https://a.example", kStartTime,
                  kStartTime + 120,         0};
@@ -273,15 +282,21 @@ TEST(Store, UnknownStoredTextIsAFault) {
   auto db = SqliteDb::open(path);
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->exec("UPDATE devices SET status = 'lost';"));
-  EXPECT_EQ((*store)->read([](StoreTx& tx) -> Status {
-    auto d = tx.get_device("dddddddddddddddddddddd");
-    return d ? ok_status() : Status(d.error());
-  }).code(), Errc::internal);
+  EXPECT_EQ((*store)
+                ->read([](StoreTx& tx) -> Status {
+                  auto d = tx.get_device("dddddddddddddddddddddd");
+                  return d ? ok_status() : Status(d.error());
+                })
+                .code(),
+            Errc::internal);
   ASSERT_TRUE(db->exec("UPDATE devices SET status = 'active', kind = 'abacus';"));
-  EXPECT_EQ((*store)->read([](StoreTx& tx) -> Status {
-    auto d = tx.get_device("dddddddddddddddddddddd");
-    return d ? ok_status() : Status(d.error());
-  }).code(), Errc::internal);
+  EXPECT_EQ((*store)
+                ->read([](StoreTx& tx) -> Status {
+                  auto d = tx.get_device("dddddddddddddddddddddd");
+                  return d ? ok_status() : Status(d.error());
+                })
+                .code(),
+            Errc::internal);
 }
 
 TEST(Store, TwoConnectionsWriteTheSameFile) {
