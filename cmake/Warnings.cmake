@@ -43,5 +43,14 @@ target_compile_options(sls_warnings INTERFACE "$<$<COMPILE_LANGUAGE:CXX>:${_sls_
 if(SLS_WARNINGS_AS_ERRORS)
   target_compile_options(sls_warnings INTERFACE "$<$<COMPILE_LANGUAGE:CXX>:${_sls_werror}>")
 endif()
+# GCC 12 finds null dereferences in the optimised code only, and there reports
+# paths through std::variant's copy, std::get_if and std::optional behind
+# checks that exclude null, and inside libstdc++ streams and Asio (632 reports
+# in a native-release build of slsd; the nine places in the project's code are
+# all behind such checks). Optimised GCC builds leave it
+# out; Clang's check (fuzz and tidy presets, WebAssembly) runs on the source
+# and keeps it everywhere.
+target_compile_options(sls_warnings INTERFACE
+  "$<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>,$<NOT:$<CONFIG:Debug>>>:-Wno-null-dereference>")
 unset(_sls_warnings)
 unset(_sls_werror)
