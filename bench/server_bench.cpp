@@ -51,8 +51,7 @@ void BM_PasswordCheckArgon2idDefault(benchmark::State& state) {
     bool ok = verify_password(kPassword, *stored);
     benchmark::DoNotOptimize(ok);
   }
-  state.SetLabel("opslimit " + std::to_string(policy.opslimit) + ", " + std::to_string(policy.memlimit >> 20) +
-                 " MiB");
+  state.SetLabel("opslimit " + std::to_string(policy.opslimit) + ", " + std::to_string(policy.memlimit >> 20) + " MiB");
 }
 BENCHMARK(BM_PasswordCheckArgon2idDefault)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -315,8 +314,7 @@ void BM_CodeCardVerifyWrong(benchmark::State& state) {
     return;
   }
   const RequestContext ctx = server->ctx_for(login_id);
-  ApiResponse challenge =
-      server->service().open_challenge(ctx, login_id, JsonValue::object().set("device_id", device));
+  ApiResponse challenge = server->service().open_challenge(ctx, login_id, JsonValue::object().set("device_id", device));
   auto challenge_id = challenge.body.get_string("challenge_id");
   if (challenge.status != 200 || !challenge_id) {
     state.SkipWithError("open_challenge failed");

@@ -1,4 +1,5 @@
-// Security Code Cards: generating a card's codes, picking the cells a login asks for, and checking typed codes (code_card.hpp).
+// Security Code Cards: generating a card's codes, picking the cells a login asks for, and checking typed codes
+// (code_card.hpp).
 #include "sls/code_card.hpp"
 
 #include <array>
@@ -9,9 +10,7 @@ namespace {
 constexpr std::size_t kBitsPerCharacter = 5;
 constexpr std::uint32_t kCharacterMask = (1u << kBitsPerCharacter) - 1;
 
-constexpr bool valid_cell_count(std::size_t cells) noexcept {
-  return cells >= kCardMinCells && cells <= kCardMaxCells;
-}
+constexpr bool valid_cell_count(std::size_t cells) noexcept { return cells >= kCardMinCells && cells <= kCardMaxCells; }
 
 // The position of an upper-case character in kCardAlphabet, or -1.
 constexpr int alphabet_index(char c) noexcept {

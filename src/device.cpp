@@ -1,4 +1,5 @@
-// The security device catalog: each kind's ranking, limits, login methods and the policies attached to a device (device.hpp).
+// The security device catalog: each kind's ranking, limits, login methods and the policies attached to a device
+// (device.hpp).
 #include "sls/device.hpp"
 
 #include <algorithm>
@@ -80,9 +81,7 @@ int security_rank(DeviceKind kind) noexcept {
   return 0;
 }
 
-bool is_temporary(DeviceKind kind) noexcept {
-  return kind == DeviceKind::online_card || kind == DeviceKind::temp_code;
-}
+bool is_temporary(DeviceKind kind) noexcept { return kind == DeviceKind::online_card || kind == DeviceKind::temp_code; }
 
 WithdrawalLimits withdrawal_limits(DeviceKind kind) noexcept {
   switch (kind) {

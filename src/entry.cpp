@@ -10,8 +10,8 @@ namespace sls {
 namespace {
 
 bool is_separator(char32_t cp) noexcept {
-  return cp == U' ' || cp == U'\t' || cp == U'-' || cp == 0x3000 || cp == 0x00A0 ||
-         (cp >= 0x2010 && cp <= 0x2015) || cp == 0x30FC || cp == 0xFF0D || cp == 0x2212;
+  return cp == U' ' || cp == U'\t' || cp == U'-' || cp == 0x3000 || cp == 0x00A0 || (cp >= 0x2010 && cp <= 0x2015) ||
+         cp == 0x30FC || cp == 0xFF0D || cp == 0x2212;
 }
 
 }  // namespace
@@ -70,16 +70,20 @@ EntryState inspect_code(std::string_view typed, const CodeFormat& format) {
   std::string folded = fold_typed_code(typed);
   state.normalized.reserve(folded.size() > 16 ? folded.size() : 16);  // beyond the inline buffer: wipeable
   for (char c : folded) {
-    if (char canonical = canonical_char(c, format.alphabet); canonical != '\0') state.normalized += canonical;
-    else if (state.error == Errc::ok) state.error = format.bad_character;
+    if (char canonical = canonical_char(c, format.alphabet); canonical != '\0')
+      state.normalized += canonical;
+    else if (state.error == Errc::ok)
+      state.error = format.bad_character;
   }
   wipe(folded);
   if (state.error == Errc::ok) {
     if (state.normalized.size() > format.length) {
       state.error = format.too_long;
     } else if (state.normalized.size() == format.length) {
-      if (format.check != nullptr && !format.check(state.normalized)) state.error = format.check_failed;
-      else state.complete = true;
+      if (format.check != nullptr && !format.check(state.normalized))
+        state.error = format.check_failed;
+      else
+        state.complete = true;
     }
   }
   state.display = group_code(state.normalized, format.group_size);

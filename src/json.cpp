@@ -60,9 +60,7 @@ void write_quoted(Sink& out, std::string_view s) {
         case '\n': out.put("\\n"); break;
         case '\r': out.put("\\r"); break;
         case '\t': out.put("\\t"); break;
-        default:
-          out.put("\\u00");
-          out.put(to_hex(std::span(&b, 1)));
+        default: out.put("\\u00"); out.put(to_hex(std::span(&b, 1)));
       }
       continue;
     }
@@ -72,9 +70,12 @@ void write_quoted(Sink& out, std::string_view s) {
       ++i;
       continue;
     }
-    if (c.code_point == 0x2028) out.put("\\u2028");
-    else if (c.code_point == 0x2029) out.put("\\u2029");
-    else out.put(s.substr(i, c.length));
+    if (c.code_point == 0x2028)
+      out.put("\\u2028");
+    else if (c.code_point == 0x2029)
+      out.put("\\u2029");
+    else
+      out.put(s.substr(i, c.length));
     i += c.length;
   }
   out.put('"');
@@ -190,8 +191,7 @@ std::optional<std::string_view> JsonValue::as_number_text() const noexcept {
 
 Result<JsonValue> JsonValue::number(std::string_view text) {
   const NumberScan scan = scan_number(text, 0);
-  if (!scan.reason.empty() || scan.end != text.size())
-    return fail(Errc::bad_argument, {"json", "invalid number", "0"});
+  if (!scan.reason.empty() || scan.end != text.size()) return fail(Errc::bad_argument, {"json", "invalid number", "0"});
   if (scan.integral) {
     std::int64_t i = 0;
     const auto r = std::from_chars(text.data(), text.data() + text.size(), i);
@@ -346,7 +346,10 @@ class Parser {
     ++pos_;  // '['
     JsonValue::Array arr;
     skip_ws();
-    if (!at_end() && peek() == ']') { ++pos_; return JsonValue(std::move(arr)); }
+    if (!at_end() && peek() == ']') {
+      ++pos_;
+      return JsonValue(std::move(arr));
+    }
     for (;;) {
       skip_ws();
       auto v = parse_value(depth);
@@ -354,8 +357,14 @@ class Parser {
       arr.push_back(std::move(*v));
       skip_ws();
       if (at_end()) return error("unterminated array");
-      if (peek() == ',') { ++pos_; continue; }
-      if (peek() == ']') { ++pos_; return JsonValue(std::move(arr)); }
+      if (peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      if (peek() == ']') {
+        ++pos_;
+        return JsonValue(std::move(arr));
+      }
       return error("expected ',' or ']'");
     }
   }
@@ -366,7 +375,10 @@ class Parser {
     JsonValue obj = JsonValue::object();
     auto& members = *obj.as_object();
     skip_ws();
-    if (!at_end() && peek() == '}') { ++pos_; return obj; }
+    if (!at_end() && peek() == '}') {
+      ++pos_;
+      return obj;
+    }
     for (;;) {
       skip_ws();
       if (at_end() || peek() != '"') return error("expected a string key");
@@ -388,8 +400,14 @@ class Parser {
       members.push_back(JsonMember{std::move(*key), std::move(*v)});
       skip_ws();
       if (at_end()) return error("unterminated object");
-      if (peek() == ',') { ++pos_; continue; }
-      if (peek() == '}') { ++pos_; return obj; }
+      if (peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      if (peek() == '}') {
+        ++pos_;
+        return obj;
+      }
       return error("expected ',' or '}'");
     }
   }
@@ -415,7 +433,10 @@ class Parser {
     for (;;) {
       if (at_end()) return error("unterminated string");
       const auto c = static_cast<unsigned char>(peek());
-      if (c == '"') { ++pos_; return out; }
+      if (c == '"') {
+        ++pos_;
+        return out;
+      }
       if (c < 0x20) return error("control character in string");
       if (c == '\\') {
         ++pos_;
@@ -436,26 +457,37 @@ class Parser {
             auto hi = hex4();
             if (!hi) return error("invalid \\u escape");
             char32_t cp = *hi;
-            if (cp >= 0xDC00 && cp <= 0xDFFF) { pos_ = esc_pos; return error("lone low surrogate"); }
+            if (cp >= 0xDC00 && cp <= 0xDFFF) {
+              pos_ = esc_pos;
+              return error("lone low surrogate");
+            }
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-              if (s_.substr(pos_, 2) != "\\u") { pos_ = esc_pos; return error("lone high surrogate"); }
+              if (s_.substr(pos_, 2) != "\\u") {
+                pos_ = esc_pos;
+                return error("lone high surrogate");
+              }
               pos_ += 2;
               auto lo = hex4();
               if (!lo) return error("invalid \\u escape");
-              if (*lo < 0xDC00 || *lo > 0xDFFF) { pos_ = esc_pos; return error("lone high surrogate"); }
+              if (*lo < 0xDC00 || *lo > 0xDFFF) {
+                pos_ = esc_pos;
+                return error("lone high surrogate");
+              }
               cp = 0x10000 + ((cp - 0xD800) << 10) + (*lo - 0xDC00);
             }
             char encoded[kUtf8MaxBytes];
             out.append(encoded, encode_utf8(cp, encoded));  // cp is a scalar value: 1..4 bytes
             break;
           }
-          default:
-            pos_ -= 2;
-            return error("invalid escape");
+          default: pos_ -= 2; return error("invalid escape");
         }
         continue;
       }
-      if (c < 0x80) { out.push_back(static_cast<char>(c)); ++pos_; continue; }
+      if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+        ++pos_;
+        continue;
+      }
       const Utf8Char decoded = decode_utf8(s_, pos_);
       if (!decoded.ok()) return error("invalid UTF-8");
       out.append(s_.substr(pos_, decoded.length));
@@ -477,8 +509,7 @@ class Parser {
 }  // namespace
 
 Result<JsonValue> json_parse(std::string_view text, std::size_t max_size) {
-  if (text.size() > max_size)
-    return fail(Errc::bad_argument, {"json", "text too long", std::to_string(max_size)});
+  if (text.size() > max_size) return fail(Errc::bad_argument, {"json", "text too long", std::to_string(max_size)});
   return Parser(text).parse_document();
 }
 

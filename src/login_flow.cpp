@@ -218,8 +218,10 @@ void LoginFlow::State::to_device_choice() {
 void LoginFlow::State::load(RequestKind kind) {
   go(LoginScreen::loading);
   busy = true;
-  if (kind == RequestKind::complete) send_complete();
-  else send_open_challenge();
+  if (kind == RequestKind::complete)
+    send_complete();
+  else
+    send_open_challenge();
   focus("title");
 }
 
@@ -259,8 +261,10 @@ void LoginFlow::State::start_ticking() {
 std::int64_t LoginFlow::State::next_tick_delay() const {
   if (!challenge) return 0;
   std::int64_t target = 0;
-  if (screen == LoginScreen::push) target = challenge->expires_at_ms;
-  else if (screen == LoginScreen::sms) target = challenge->resend_after_ms;
+  if (screen == LoginScreen::push)
+    target = challenge->expires_at_ms;
+  else if (screen == LoginScreen::sms)
+    target = challenge->resend_after_ms;
   const std::int64_t left = target - now;
   if (left <= 0) return 0;
   const std::int64_t within = left % 1000;
@@ -308,8 +312,8 @@ void LoginFlow::State::schedule_poll(const PollStep& step) {
 
 void LoginFlow::State::send_poll() {
   if (!challenge) return;
-  const std::string path = challenge->method == Method::push ? "/push/" + challenge->tx_id
-                                                             : "/login/" + login_id + "/challenge-status";
+  const std::string path =
+      challenge->method == Method::push ? "/push/" + challenge->tx_id : "/login/" + login_id + "/challenge-status";
   cancel_http(poll_request);
   poll_request = http("GET", path);
 }
@@ -351,8 +355,10 @@ void LoginFlow::State::submit() {
     show_error(shown(Errc::rate_limited, (blocked_until - now + 999) / 1000), false);
     return;
   }
-  if (code_screen) submit_code();
-  else submit_credentials();
+  if (code_screen)
+    submit_code();
+  else
+    submit_credentials();
 }
 
 void LoginFlow::State::submitted() {
@@ -406,8 +412,10 @@ void LoginFlow::State::on_event(UserEvent& ev) {
   const std::string_view a = ev.action;
   if (a == login_action::input_username || a == login_action::input_password) {
     if (screen != LoginScreen::credentials) return;
-    if (a == login_action::input_username) username = ev.value;
-    else password = SecretString(std::move(ev.value));
+    if (a == login_action::input_username)
+      username = ev.value;
+    else
+      password = SecretString(std::move(ev.value));
     if (error && error->field) error.reset();
   } else if (a == login_action::input_code) {
     if (!is_challenge_screen() || screen == LoginScreen::push || busy) return;
@@ -565,8 +573,8 @@ LoginOutput LoginFlow::start(LoginConfig config) {
   s.lang = config.lang;
   s.prefix = sanitize_prefix(config.id_prefix);
   s.poll_config = config.poll;
-  s.random = config.random ? std::move(config.random)
-                           : RandomBelow([](std::uint32_t bound) { return random_below(bound); });
+  s.random =
+      config.random ? std::move(config.random) : RandomBelow([](std::uint32_t bound) { return random_below(bound); });
   s.now = config.now_ms;
   s.username = std::move(config.username);
   s.announcement.reset();

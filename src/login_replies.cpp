@@ -216,9 +216,12 @@ void LoginFlow::State::on_poll_reply(const HttpReply& r, const ReplyVerdict& v) 
       return;
     }
     PollOutcome outcome = PollOutcome::pending;
-    if (*status == "denied") outcome = PollOutcome::denied;
-    else if (*status == "expired") outcome = PollOutcome::expired;
-    else if (*status == "cancelled") outcome = PollOutcome::cancelled;
+    if (*status == "denied")
+      outcome = PollOutcome::denied;
+    else if (*status == "expired")
+      outcome = PollOutcome::expired;
+    else if (*status == "cancelled")
+      outcome = PollOutcome::cancelled;
     schedule_poll(poll->next(now, outcome, r.retry_after_s));
     return;
   }

@@ -145,8 +145,8 @@ Node View::render() const {
   root.add(std::move(body.with_key(login_screen_id(s.screen))));
   // The live region exists from the first render on, so that screen readers
   // pick up every later change to its text.
-  Node status = element("p").attr("id", id("status")).attr("role", "status").attr("aria-live", "polite").attr(
-      "part", "status");
+  Node status =
+      element("p").attr("id", id("status")).attr("role", "status").attr("aria-live", "polite").attr("part", "status");
   if (s.announcement) status.add_text(announcement_text());
   root.add(std::move(status.with_key("status")));
   return root;
@@ -181,19 +181,22 @@ Node View::render_credentials() const {
   if (credential_error) pass.attr("aria-invalid", "true");
   if (has_error && !missing_user) pass.attr("aria-describedby", id("error"));
 
-  Node form = element("form").attr("id", id("form")).attr("part", "form").attr("novalidate", "").on(
-      "submit", login_action::submit);
+  Node form = element("form")
+                  .attr("id", id("form"))
+                  .attr("part", "form")
+                  .attr("novalidate", "")
+                  .on("submit", login_action::submit);
   if (s.busy) form.attr("aria-busy", "true");
-  form.add(element("div")
-               .attr("part", "field-row")
-               .add(element("label").attr("for", id("username")).attr("part", "label").add_text(
-                   t(UiText::username_label)))
-               .add(std::move(user)));
-  form.add(element("div")
-               .attr("part", "field-row")
-               .add(element("label").attr("for", id("password")).attr("part", "label").add_text(
-                   t(UiText::password_label)))
-               .add(std::move(pass.with_key("password-" + std::to_string(s.generation)))));
+  form.add(
+      element("div")
+          .attr("part", "field-row")
+          .add(element("label").attr("for", id("username")).attr("part", "label").add_text(t(UiText::username_label)))
+          .add(std::move(user)));
+  form.add(
+      element("div")
+          .attr("part", "field-row")
+          .add(element("label").attr("for", id("password")).attr("part", "label").add_text(t(UiText::password_label)))
+          .add(std::move(pass.with_key("password-" + std::to_string(s.generation)))));
   if (has_error) form.add(error_node().with_key("error"));
   form.add(submit_button(UiText::login_button));
 
@@ -278,8 +281,8 @@ Node View::render_code_screen() const {
       if (!c.card_serial.empty())
         section.add(element("p").attr("part", "note").add_text(f(UiText::card_serial, {c.card_serial})));
       if (c.logins_left)
-        section.add(element("p").attr("part", "note").add_text(
-            f(UiText::card_logins_left, {std::to_string(*c.logins_left)})));
+        section.add(
+            element("p").attr("part", "note").add_text(f(UiText::card_logins_left, {std::to_string(*c.logins_left)})));
       break;
     }
     case LoginScreen::challenge_response: {
@@ -297,15 +300,15 @@ Node View::render_code_screen() const {
       }
       const std::string grouped = format_challenge(c.challenge);
       // Read digit by digit by screen readers ("0 4 2 9 1 7"), shown grouped.
-      panel.add(element("dl")
-                    .attr("part", "challenge-box")
-                    .add(element("dt").attr("part", "label").add_text(t(UiText::challenge_label)))
-                    .add(element("dd")
-                             .attr("part", "challenge")
-                             .add(element("span").attr("aria-hidden", "true").add_text(grouped))
-                             .add(element("span")
-                                      .attr("class", "sls-visually-hidden")
-                                      .add_text(group_code(c.challenge, 1)))));
+      panel.add(
+          element("dl")
+              .attr("part", "challenge-box")
+              .add(element("dt").attr("part", "label").add_text(t(UiText::challenge_label)))
+              .add(
+                  element("dd")
+                      .attr("part", "challenge")
+                      .add(element("span").attr("aria-hidden", "true").add_text(grouped))
+                      .add(element("span").attr("class", "sls-visually-hidden").add_text(group_code(c.challenge, 1)))));
       section.add(std::move(panel));
       Node steps = element("ol").attr("part", "steps");
       if (mobile_key) {
@@ -324,8 +327,10 @@ Node View::render_code_screen() const {
     }
     case LoginScreen::sms:
       section.add(title(UiText::sms_title));
-      section.add(element("p").attr("part", "intro").add_text(
-          f(UiText::sms_intro, {c.sent_to, duration_words(c.expires_at_ms - c.opened_at_ms, s.lang)})));
+      section.add(
+          element("p")
+              .attr("part", "intro")
+              .add_text(f(UiText::sms_intro, {c.sent_to, duration_words(c.expires_at_ms - c.opened_at_ms, s.lang)})));
       break;
     default:
       section.add(title(UiText::temp_title));
@@ -348,25 +353,31 @@ Node View::render_code_screen() const {
                    .attr("spellcheck", "false")
                    .attr("maxlength", kCodeMaxLength)
                    .attr("part", digits_only ? "field code numeric" : "field code");
-  if (digits_only) input.attr("inputmode", "numeric");
-  else input.attr("autocapitalize", "characters");
+  if (digits_only)
+    input.attr("inputmode", "numeric");
+  else
+    input.attr("autocapitalize", "characters");
   input.attr("aria-describedby", described);
   if (live_error || (s.error && s.error->field)) input.attr("aria-invalid", "true");
   input.on("input", login_action::input_code);
 
-  const std::string label_text = s.screen == LoginScreen::code_card
-                                     ? f(label, {std::to_string(c.index_a), std::to_string(c.index_b)})
-                                     : t(label);
-  Node form = element("form").attr("id", id("form")).attr("part", "form").attr("novalidate", "").on(
-      "submit", login_action::submit);
+  const std::string label_text =
+      s.screen == LoginScreen::code_card ? f(label, {std::to_string(c.index_a), std::to_string(c.index_b)}) : t(label);
+  Node form = element("form")
+                  .attr("id", id("form"))
+                  .attr("part", "form")
+                  .attr("novalidate", "")
+                  .on("submit", login_action::submit);
   if (s.busy) form.attr("aria-busy", "true");
   Node row = element("div").attr("part", "field-row");
   row.add(element("label").attr("for", field_id).attr("part", "label").add_text(label_text));
   row.add(std::move(input.with_key("code-" + std::to_string(s.generation))));
   row.add(element("p").attr("id", id("code-hint")).attr("part", "hint").add_text(t(hint)));
   if (!entry.display.empty())
-    row.add(element("p").attr("id", id("code-preview")).attr("part", "preview").add_text(
-        f(UiText::you_typed, {entry.display})));
+    row.add(element("p")
+                .attr("id", id("code-preview"))
+                .attr("part", "preview")
+                .add_text(f(UiText::you_typed, {entry.display})));
   form.add(std::move(row));
   if (live_error) {
     form.add(error_line(localize(*live_error, s.lang)).with_key("error"));
@@ -385,8 +396,10 @@ Node View::render_code_screen() const {
     b.on("click", login_action::resend).add_text(t(UiText::resend_button));
     resend.add(std::move(b));
     if (wait > 0)
-      resend.add(element("p").attr("id", id("countdown")).attr("part", "countdown").add_text(
-          f(UiText::resend_wait, {countdown_clock(wait)})));
+      resend.add(element("p")
+                     .attr("id", id("countdown"))
+                     .attr("part", "countdown")
+                     .add_text(f(UiText::resend_wait, {countdown_clock(wait)})));
     section.add(std::move(resend));
   }
   section.add(second_factor_actions());
@@ -402,10 +415,13 @@ Node View::render_push() const {
                   .attr("part", "number-box")
                   .add(element("dt").attr("part", "label").add_text(t(UiText::push_number_label)))
                   .add(element("dd").attr("part", "number").add_text(c.number)));
-  section.add(element("p").attr("part", "time-limit").add_text(
-      f(UiText::push_time_limit, {duration_words(c.expires_at_ms - c.opened_at_ms, s.lang)})));
-  section.add(element("p").attr("id", id("countdown")).attr("part", "countdown").add_text(
-      f(UiText::time_left, {countdown_clock(c.expires_at_ms - s.now)})));
+  section.add(element("p")
+                  .attr("part", "time-limit")
+                  .add_text(f(UiText::push_time_limit, {duration_words(c.expires_at_ms - c.opened_at_ms, s.lang)})));
+  section.add(element("p")
+                  .attr("id", id("countdown"))
+                  .attr("part", "countdown")
+                  .add_text(f(UiText::time_left, {countdown_clock(c.expires_at_ms - s.now)})));
   section.add(element("p").attr("part", "note").add_text(t(UiText::push_not_me)));
   Node no_notification = button(UiText::no_notification_button, login_action::no_notification, "button link");
   section.add(second_factor_actions(std::move(no_notification)));
@@ -424,8 +440,9 @@ Node View::render_outcome() const {
   section.add(title(heading));
   section.add(error_node());
   if (s.retry == RetryKind::restart) {
-    section.add(element("div").attr("part", "actions").add(
-        button(UiText::restart_button, login_action::restart, "button primary", "retry")));
+    section.add(element("div")
+                    .attr("part", "actions")
+                    .add(button(UiText::restart_button, login_action::restart, "button primary", "retry")));
   } else {
     section.add(second_factor_actions(button(UiText::retry_button, login_action::retry, "button primary", "retry")));
   }

@@ -105,8 +105,8 @@ Status mobile_key_phone_ocra_secret(std::span<std::uint8_t> secret, const OcraSu
                                     std::span<const std::uint8_t> server_public_key) {
   crypto_init();
   wipe(secret.data(), secret.size());
-  if (auto sizes = check_sizes(secret, suite, phone_public_key, phone_secret_key, server_public_key,
-                               "phone_public_key", "phone_secret_key", "server_public_key");
+  if (auto sizes = check_sizes(secret, suite, phone_public_key, phone_secret_key, server_public_key, "phone_public_key",
+                               "phone_secret_key", "server_public_key");
       !sizes)
     return sizes;
   SessionKeys keys;
@@ -127,8 +127,8 @@ Status mobile_key_server_ocra_secret(std::span<std::uint8_t> secret, const OcraS
       !sizes)
     return sizes;
   SessionKeys keys;
-  if (crypto_kx_server_session_keys(keys.rx.data(), keys.tx.data(), server_public_key.data(),
-                                    server_secret_key.data(), phone_public_key.data()) != 0)
+  if (crypto_kx_server_session_keys(keys.rx.data(), keys.tx.data(), server_public_key.data(), server_secret_key.data(),
+                                    phone_public_key.data()) != 0)
     return fail(Errc::bad_argument, {"phone_public_key"});
   // The server's rx is the phone's tx, and its tx the phone's rx.
   return derive_ocra_secret(secret, keys.rx, keys.tx);
@@ -147,7 +147,7 @@ std::string device_pull_message(std::string_view device_id, std::int64_t unix_se
 std::string qr_approval_message(std::string_view payload) { return joined("SLS-QR-1", {payload, "approve"}); }
 
 Result<std::array<std::uint8_t, ed25519_signature_bytes>> mobile_key_sign(std::span<const std::uint8_t> secret_key,
-                                                                         std::string_view message) {
+                                                                          std::string_view message) {
   if (secret_key.size() != ed25519_secret_key_bytes) return fail(Errc::bad_argument, {"secret_key"});
   crypto_init();
   std::array<std::uint8_t, ed25519_signature_bytes> signature{};

@@ -51,9 +51,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 class HmacStream {
  public:
   HmacStream(OcraHash hash, std::span<const std::uint8_t> key) noexcept : hash_(hash) {
-    ok_ = hash_ == OcraHash::sha512
-              ? crypto_auth_hmacsha512_init(&sha512_, key.data(), key.size()) == 0
-              : crypto_auth_hmacsha256_init(&sha256_, key.data(), key.size()) == 0;
+    ok_ = hash_ == OcraHash::sha512 ? crypto_auth_hmacsha512_init(&sha512_, key.data(), key.size()) == 0
+                                    : crypto_auth_hmacsha256_init(&sha256_, key.data(), key.size()) == 0;
   }
   HmacStream(const HmacStream&) = delete;
   HmacStream& operator=(const HmacStream&) = delete;
@@ -64,9 +63,8 @@ class HmacStream {
 
   void update(std::span<const std::uint8_t> data) noexcept {
     if (!ok_ || data.empty()) return;
-    ok_ = hash_ == OcraHash::sha512
-              ? crypto_auth_hmacsha512_update(&sha512_, data.data(), data.size()) == 0
-              : crypto_auth_hmacsha256_update(&sha256_, data.data(), data.size()) == 0;
+    ok_ = hash_ == OcraHash::sha512 ? crypto_auth_hmacsha512_update(&sha512_, data.data(), data.size()) == 0
+                                    : crypto_auth_hmacsha256_update(&sha256_, data.data(), data.size()) == 0;
   }
   void update_zeros(std::size_t count) noexcept {
     static constexpr std::array<std::uint8_t, 64> kZeros{};
@@ -134,8 +132,7 @@ void store_decimal(std::string_view digits, std::span<std::uint8_t, kOcraQuestio
   store_nibbles(nibbles, q);
 }
 
-Status encode_question(const OcraSuite& suite, const OcraInput& in,
-                       std::span<std::uint8_t, kOcraQuestionBytes> q) {
+Status encode_question(const OcraSuite& suite, const OcraInput& in, std::span<std::uint8_t, kOcraQuestionBytes> q) {
   const std::size_t parts = in.mutual ? 2 : 1;
   const std::size_t length = in.question.size();
   if (length < parts * kOcraMinQuestionLength || length > parts * suite.question_length())
@@ -249,10 +246,12 @@ Result<OcraSuite> OcraSuite::parse(std::string_view text) {
     char unit = t.size() >= 3 ? t.back() : '\0';
     auto value = parse_number(t.substr(1, t.size() >= 3 ? t.size() - 2 : 0), 0);
     bool valid = value && ((unit == 'S' || unit == 'M') ? (*value >= 1 && *value <= 59)
-                           : unit == 'H'               ? *value <= 48
-                                                       : false);
+                           : unit == 'H'                ? *value <= 48
+                                                        : false);
     if (!valid) return malformed("the time step must be T1S to T59S, T1M to T59M or T0H to T48H");
-    suite.time_step_unit_ = unit == 'S' ? OcraTimeUnit::second : unit == 'M' ? OcraTimeUnit::minute : OcraTimeUnit::hour;
+    suite.time_step_unit_ = unit == 'S'   ? OcraTimeUnit::second
+                            : unit == 'M' ? OcraTimeUnit::minute
+                                          : OcraTimeUnit::hour;
     suite.time_step_value_ = *value;
   }
   if (i < inputs.size())
@@ -279,8 +278,7 @@ std::optional<std::uint64_t> OcraSuite::time_steps_at(std::int64_t unix_seconds)
   return static_cast<std::uint64_t>(unix_seconds) / step;
 }
 
-Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::uint8_t> key,
-                                 const OcraInput& input) {
+Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::uint8_t> key, const OcraInput& input) {
   crypto_init();
   if (key.size() < kOcraMinKeyBytes) return fail(Errc::ocra_bad_key);
 

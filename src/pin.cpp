@@ -11,9 +11,8 @@ namespace {
 // starts a character. (A stray continuation byte is not counted, but it is
 // never a valid PIN character, so the verdict is a bad character anyway.)
 std::size_t count_characters(std::string_view s) noexcept {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
 bool is_printable_ascii(char c) noexcept {

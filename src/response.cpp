@@ -38,11 +38,17 @@ std::optional<std::uint8_t> damm_interim(std::string_view digits) noexcept {
   return interim;
 }
 
-constexpr CodeFormat kResponseFormat{CodeAlphabet::digits, kResponseDigits, 4, Errc::response_bad_character,
-                                     Errc::response_wrong_length, Errc::response_wrong_length, damm_valid,
+constexpr CodeFormat kResponseFormat{CodeAlphabet::digits,
+                                     kResponseDigits,
+                                     4,
+                                     Errc::response_bad_character,
+                                     Errc::response_wrong_length,
+                                     Errc::response_wrong_length,
+                                     damm_valid,
                                      Errc::response_check_digit};
-constexpr CodeFormat kChallengeFormat{CodeAlphabet::digits, kChallengeDigits, 3, Errc::challenge_bad_character,
-                                      Errc::challenge_wrong_length, Errc::challenge_wrong_length};
+constexpr CodeFormat kChallengeFormat{
+    CodeAlphabet::digits,        kChallengeDigits, 3, Errc::challenge_bad_character, Errc::challenge_wrong_length,
+    Errc::challenge_wrong_length};
 
 Status require_device_suite(const OcraSuite& suite) {
   if (suite.digits() != kResponseOcraDigits)

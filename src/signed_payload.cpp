@@ -1,4 +1,5 @@
-// The signed challenge payload of the login page's QR code: encoding, Ed25519 signing, parsing and verification (signed_payload.hpp).
+// The signed challenge payload of the login page's QR code: encoding, Ed25519 signing, parsing and verification
+// (signed_payload.hpp).
 #include "sls/signed_payload.hpp"
 
 #include <sodium.h>
@@ -67,7 +68,9 @@ bool base32_decode(std::string_view text, std::vector<std::uint8_t>& out) {
   // A length whose remainder mod 8 is 1, 3 or 6 leaves a whole spare
   // character: no encoder produces it.
   switch (text.size() % 8) {
-    case 1: case 3: case 6: return false;
+    case 1:
+    case 3:
+    case 6: return false;
     default: break;
   }
   out.clear();
@@ -265,8 +268,7 @@ Status validate_payload_origin(std::string_view origin) {
   return ok_status();
 }
 
-Result<std::string> encode_signed_payload(const ChallengePayload& payload,
-                                          std::span<const std::uint8_t> secret_key) {
+Result<std::string> encode_signed_payload(const ChallengePayload& payload, std::span<const std::uint8_t> secret_key) {
   if (secret_key.size() != ed25519_secret_key_bytes) return fail(Errc::bad_argument);
   if (auto s = validate_fields(payload); !s) return s.error();
 
@@ -277,12 +279,10 @@ Result<std::string> encode_signed_payload(const ChallengePayload& payload,
 
   std::uint32_t challenge = 0;
   for (char c : payload.challenge) challenge = challenge * 10 + static_cast<std::uint32_t>(c - '0');
-  for (std::size_t i = kChallengeBytes; i-- > 0;)
-    blob.push_back(static_cast<std::uint8_t>(challenge >> (8 * i)));
+  for (std::size_t i = kChallengeBytes; i-- > 0;) blob.push_back(static_cast<std::uint8_t>(challenge >> (8 * i)));
 
   const auto expiry = static_cast<std::uint64_t>(payload.expires_at);
-  for (std::size_t i = kExpiryBytes; i-- > 0;)
-    blob.push_back(static_cast<std::uint8_t>(expiry >> (8 * i)));
+  for (std::size_t i = kExpiryBytes; i-- > 0;) blob.push_back(static_cast<std::uint8_t>(expiry >> (8 * i)));
 
   blob.push_back(static_cast<std::uint8_t>(payload.origin.size()));
   blob.insert(blob.end(), payload.origin.begin(), payload.origin.end());
@@ -290,8 +290,7 @@ Result<std::string> encode_signed_payload(const ChallengePayload& payload,
   crypto_init();
   const auto message = signed_message(blob);
   std::array<std::uint8_t, ed25519_signature_bytes> signature{};
-  if (crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),
-                           secret_key.data()) != 0)
+  if (crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), secret_key.data()) != 0)
     return fail(Errc::internal);
   blob.insert(blob.end(), signature.begin(), signature.end());
 
@@ -306,8 +305,7 @@ Result<ChallengePayload> parse_signed_payload(std::string_view text) {
   return std::move(decoded->payload);
 }
 
-Result<ChallengePayload> verify_signed_payload(std::string_view text,
-                                               std::span<const std::uint8_t> public_key,
+Result<ChallengePayload> verify_signed_payload(std::string_view text, std::span<const std::uint8_t> public_key,
                                                std::int64_t now) {
   if (public_key.size() != ed25519_public_key_bytes) return fail(Errc::bad_argument);
   auto decoded = decode(text);

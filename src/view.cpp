@@ -82,8 +82,8 @@ Node text(std::string_view t) {
 }
 
 bool is_void_element(std::string_view tag) noexcept {
-  static constexpr std::array<std::string_view, 13> kVoid{"area", "base", "br",   "col",   "embed", "hr",  "img",
-                                                           "input", "link", "meta", "source", "track", "wbr"};
+  static constexpr std::array<std::string_view, 13> kVoid{"area",  "base", "br",   "col",    "embed", "hr", "img",
+                                                          "input", "link", "meta", "source", "track", "wbr"};
   for (auto v : kVoid)
     if (v == tag) return true;
   return false;
@@ -186,8 +186,10 @@ void write_indented(std::string& out, const Node& n, std::size_t depth) {
 
 std::string to_html(const Node& node, HtmlLayout layout) {
   std::string out;
-  if (layout == HtmlLayout::compact) write_compact(out, node);
-  else write_indented(out, node, 0);
+  if (layout == HtmlLayout::compact)
+    write_compact(out, node);
+  else
+    write_indented(out, node, 0);
   return out;
 }
 

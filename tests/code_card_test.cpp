@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -56,8 +56,7 @@ TEST(CardEntry, SharedVectors) {
   }
   // The file covers every outcome of both checks.
   EXPECT_EQ(errors_seen, (std::set<std::string>{"ok", "card.bad_character", "card.too_long"}));
-  EXPECT_EQ(parse_errors_seen,
-            (std::set<std::string>{"ok", "card.bad_character", "card.too_long", "card.too_short"}));
+  EXPECT_EQ(parse_errors_seen, (std::set<std::string>{"ok", "card.bad_character", "card.too_long", "card.too_short"}));
 }
 
 TEST(CardEntry, EveryFullWidthLetterAndDigitFoldsLikeItsAsciiForm) {

@@ -24,8 +24,8 @@ TEST(DeviceKindId, EveryKindRoundTrips) {
     ASSERT_TRUE(parsed.ok()) << id;
     EXPECT_EQ(*parsed, kind);
   }
-  EXPECT_EQ(ids, (std::set<std::string_view>{"none", "sms", "mobile_key", "code_card", "online_card", "dsc",
-                                             "dsc_plus", "platinum_gold", "temp_code"}));
+  EXPECT_EQ(ids, (std::set<std::string_view>{"none", "sms", "mobile_key", "code_card", "online_card", "dsc", "dsc_plus",
+                                             "platinum_gold", "temp_code"}));
 }
 
 TEST(DeviceKindId, UnknownIdsAreRefusedAndEchoed) {
@@ -239,13 +239,9 @@ TEST(PrimaryUser, AnUnknownPrimaryUserIsABadArgument) {
 
 // --- identification data ----------------------------------------------------------------------------
 
-IdentificationData hk_person() {
-  return {"1980-04-30", "HK", "HK", "passport", "K12345678", "", false};
-}
+IdentificationData hk_person() { return {"1980-04-30", "HK", "HK", "passport", "K12345678", "", false}; }
 
-IdentificationData us_person() {
-  return {"1975-11-02", "US", "US", "", "", "123-45-6789", true};
-}
+IdentificationData us_person() { return {"1975-11-02", "US", "US", "", "", "123-45-6789", true}; }
 
 TEST(SameIdentification, EqualRecordsMatchAfterTrimming) {
   EXPECT_TRUE(same_identification(hk_person(), hk_person()));
@@ -324,9 +320,7 @@ ShareCandidate user(std::string name, std::string entity, IdentificationData id,
   return {std::move(name), std::move(entity), std::move(id), std::move(devices)};
 }
 
-IdentificationData other_person() {
-  return {"1990-01-15", "SG", "SG", "passport", "E7654321", "", false};
-}
+IdentificationData other_person() { return {"1990-01-15", "SG", "SG", "passport", "E7654321", "", false}; }
 
 TEST(DeviceSharing, SameEntityMayShareTheMostSecureDevice) {
   std::vector<ShareCandidate> users{
@@ -417,8 +411,7 @@ TEST(DeviceSharing, NobodyMayHoldATemporaryDevice) {
       user("a", "ENT-1", hk_person(), {DeviceKind::online_card}),
       user("b", "ENT-1", hk_person(), {}),
   };
-  EXPECT_EQ(check_device_sharing(users, DeviceKind::online_card).error(),
-            fail(Errc::device_share_temporary, {"a"}));
+  EXPECT_EQ(check_device_sharing(users, DeviceKind::online_card).error(), fail(Errc::device_share_temporary, {"a"}));
 }
 
 TEST(DeviceSharing, TheIdentityRuleIsCheckedBeforeTheTemporaryRule) {

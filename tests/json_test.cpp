@@ -1,9 +1,9 @@
-#include "sls/json.hpp"
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <string>
+
+#include "sls/json.hpp"
 
 namespace sls {
 namespace {
@@ -62,8 +62,8 @@ TEST(JsonParse, NonIntegersKeepTheirText) {
 }
 
 TEST(JsonParse, RefusesMalformedNumbers) {
-  for (const char* t : {"01", "-01", "+1", ".5", "1.", "1.e3", "1e", "1e+", "-", "--1", "0x10", "NaN",
-                        "Infinity", "-Infinity", "1_000", "1 2"})
+  for (const char* t : {"01", "-01", "+1", ".5", "1.", "1.e3", "1e", "1e+", "-", "--1", "0x10", "NaN", "Infinity",
+                        "-Infinity", "1_000", "1 2"})
     expect_refused(t);
 }
 
@@ -92,9 +92,32 @@ TEST(JsonParse, KeepsInsertionOrder) {
 }
 
 TEST(JsonParse, RefusesStructuralErrors) {
-  for (const char* t : {"", " ", "[", "]", "{", "}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\"}", "{\"a\" 1}", "{a:1}",
-                        "{'a':1}", "[1 2]", "{\"a\":1 \"b\":2}", "tru", "nul", "falsey", "null null", "[1]x",
-                        "/*c*/1", "1 // c", "\xEF\xBB\xBF" "1", "{\"a\":1}}", "\"abc"})
+  for (const char* t : {"",
+                        " ",
+                        "[",
+                        "]",
+                        "{",
+                        "}",
+                        "[1,]",
+                        "[,1]",
+                        "{\"a\":1,}",
+                        "{\"a\"}",
+                        "{\"a\" 1}",
+                        "{a:1}",
+                        "{'a':1}",
+                        "[1 2]",
+                        "{\"a\":1 \"b\":2}",
+                        "tru",
+                        "nul",
+                        "falsey",
+                        "null null",
+                        "[1]x",
+                        "/*c*/1",
+                        "1 // c",
+                        "\xEF\xBB\xBF"
+                        "1",
+                        "{\"a\":1}}",
+                        "\"abc"})
     expect_refused(t);
 }
 
@@ -127,8 +150,9 @@ TEST(JsonParse, Utf8Validation) {
   // surrogate (ED A0 80), beyond U+10FFFF (F4 90 80 80), truncated sequences.
   // These were refused before the shared decoder too: the codec's own
   // decoder was already strict.
-  for (const char* t : {"\"\xC0\xA0\"", "\"\xE0\x80\x80\"", "\"a\xC0\xA0\"", "\"\x80\"", "\"\xC0\xAF\"", "\"\xC3\"", "\"\xE0\x80\xAF\"", "\"\xED\xA0\x80\"",
-                        "\"\xF4\x90\x80\x80\"", "\"\xF8\x88\x80\x80\x80\"", "\"\xFF\"", "\"\xE4\xB8\""})
+  for (const char* t :
+       {"\"\xC0\xA0\"", "\"\xE0\x80\x80\"", "\"a\xC0\xA0\"", "\"\x80\"", "\"\xC0\xAF\"", "\"\xC3\"", "\"\xE0\x80\xAF\"",
+        "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xF8\x88\x80\x80\x80\"", "\"\xFF\"", "\"\xE4\xB8\""})
     expect_refused(t);
 }
 
@@ -196,7 +220,10 @@ TEST(JsonSerialize, StringEscaping) {
   EXPECT_EQ(json_serialize("\xE7\xB0\xA1"), "\"\xE7\xB0\xA1\"");  // UTF-8 kept as is
   EXPECT_EQ(json_serialize("\xE2\x80\xA8\xE2\x80\xA9"), R"("\u2028\u2029")");
   // Invalid UTF-8 becomes U+FFFD, so the output is always valid JSON.
-  EXPECT_EQ(json_serialize("a\xFF" "b"), "\"a\xEF\xBF\xBD" "b\"");
+  EXPECT_EQ(json_serialize("a\xFF"
+                           "b"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
   EXPECT_EQ(json_serialize("\xC3"), "\"\xEF\xBF\xBD\"");
   EXPECT_TRUE(json_parse(json_serialize("\xED\xA0\x80")).ok());
 }
@@ -227,18 +254,17 @@ TEST(JsonSerialize, BuildAndSet) {
 }
 
 TEST(JsonRoundTrip, CompactTextIsByteExact) {
-  for (const char* t : {R"({"a":[1,-2,3.25,"x\n",true,false,null],"b":{"c":"\u0001"}})", R"([])", R"({})",
-                        R"(["\u2028","\\","\""])", R"([1e+300,0.1,-0.0,5e-324])",
-                        R"([1E5,1.50,-0e-0,0.10000000000000000000000000000001,18446744073709551616])"}) {
+  for (const char* t :
+       {R"({"a":[1,-2,3.25,"x\n",true,false,null],"b":{"c":"\u0001"}})", R"([])", R"({})", R"(["\u2028","\\","\""])",
+        R"([1e+300,0.1,-0.0,5e-324])", R"([1E5,1.50,-0e-0,0.10000000000000000000000000000001,18446744073709551616])"}) {
     EXPECT_EQ(json_serialize(parse_ok(t)), t);
   }
 }
 
 TEST(JsonRoundTrip, AgreesWithReferenceParser) {
   // Cross-check against an independent implementation on a varied document.
-  const std::string text =
-      R"({"s":"\u4e2d\u6587 \ud83d\ude00 tab\t","i":-123456789012,"d":3.141592653589793,)"
-      R"("a":[[],[{}],{"k":[null,true]}],"e":1.5e-10})";
+  const std::string text = R"({"s":"\u4e2d\u6587 \ud83d\ude00 tab\t","i":-123456789012,"d":3.141592653589793,)"
+                           R"("a":[[],[{}],{"k":[null,true]}],"e":1.5e-10})";
   const auto ours = parse_ok(text);
   const auto theirs = nlohmann::json::parse(text);
   EXPECT_EQ(nlohmann::json::parse(json_serialize(ours)), theirs);

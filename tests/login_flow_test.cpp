@@ -1,5 +1,3 @@
-#include "sls/login_flow.hpp"
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sls/login_flow.hpp"
 #include "sls/messages.hpp"
 #include "sls/response.hpp"
 #include "sls/ui_text.hpp"
@@ -123,12 +122,12 @@ std::string device_json(std::string_view id, std::string_view kind, std::string_
 constexpr std::string_view kSecret = "S3cret-0123456789abcdefghijklmnopqrstuvwxyzA";
 
 /// A /login reply for a password-only account: verified at once.
-const std::string kVerifiedLogin = json{{"login_id", "L0gin_Id-0123456789abcd"},
-                                        {"login_secret", kSecret},
-                                        {"state", "verified"},
-                                        {"devices", json::array()},
-                                        {"completion_token", "tok-1"}}
-                                       .dump();
+const std::string kVerifiedLogin = json{
+    {"login_id", "L0gin_Id-0123456789abcd"},
+    {"login_secret", kSecret},
+    {"state", "verified"},
+    {"devices", json::array()},
+    {"completion_token", "tok-1"}}.dump();
 
 std::string login_started(std::initializer_list<std::string> devices, std::string_view default_id = {}) {
   std::string s = R"({"login_id":"L0gin_Id-0123456789abcd","login_secret":")" + std::string(kSecret) +
@@ -147,7 +146,8 @@ std::string login_started(std::initializer_list<std::string> devices, std::strin
 constexpr std::string_view kLoginPath = "/login/L0gin_Id-0123456789abcd";
 
 std::string push_challenge(std::int64_t expires_in_s = 120) {
-  return json{{"method", "push"}, {"expires_at", kT0s + expires_in_s}, {"tx_id", "Tx_0123456789abcdefghij"}, {"number", "47"}}
+  return json{
+      {"method", "push"}, {"expires_at", kT0s + expires_in_s}, {"tx_id", "Tx_0123456789abcdefghij"}, {"number", "47"}}
       .dump();
 }
 std::string ocra_challenge(bool with_qr = true) {
@@ -156,12 +156,18 @@ std::string ocra_challenge(bool with_qr = true) {
   return j.dump();
 }
 std::string card_challenge() {
-  return json{{"method", "code_card"}, {"challenge_id", "ch-2"}, {"expires_at", kT0s + 300}, {"indices", {12, 87}},
+  return json{{"method", "code_card"},
+              {"challenge_id", "ch-2"},
+              {"expires_at", kT0s + 300},
+              {"indices", {12, 87}},
               {"card_serial", "0042"}}
       .dump();
 }
 std::string sms_challenge(std::int64_t resend_in_s = 120) {
-  return json{{"method", "sms"}, {"challenge_id", "ch-3"}, {"expires_at", kT0s + 600}, {"sent_to", "•••• 1234"},
+  return json{{"method", "sms"},
+              {"challenge_id", "ch-3"},
+              {"expires_at", kT0s + 600},
+              {"sent_to", "•••• 1234"},
               {"resend_after", kT0s + resend_in_s}}
       .dump();
 }
@@ -293,12 +299,14 @@ TEST(LoginFlow, Throttled429BlocksSubmitUntilRetryAfter) {
   const auto id = h.submit_credentials();
   h.reply(id, 429, error_body("rate.limited"), 30);
   EXPECT_EQ(h.flow.screen(), LoginScreen::credentials);
-  EXPECT_EQ(h.text_of("sls-error"), "Too many requests. Please wait a moment and try again. You can try again in 30 seconds.");
+  EXPECT_EQ(h.text_of("sls-error"),
+            "Too many requests. Please wait a moment and try again. You can try again in 30 seconds.");
   h.advance(10'000);
   h.event(login_action::input_password, "again");
   h.event(login_action::submit);
   EXPECT_TRUE(h.all<HttpEffect>().empty());
-  EXPECT_EQ(h.text_of("sls-error"), "Too many requests. Please wait a moment and try again. You can try again in 20 seconds.");
+  EXPECT_EQ(h.text_of("sls-error"),
+            "Too many requests. Please wait a moment and try again. You can try again in 20 seconds.");
   h.advance(20'000);
   h.event(login_action::submit);
   EXPECT_EQ(h.http().path, "/login");
@@ -346,11 +354,12 @@ TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
 TEST(LoginFlow, RefusesAnUnsafeLoginId) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, json{{"login_id", "../admin"},
-                         {"login_secret", kSecret},
-                         {"state", "second_factor"},
-                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
-                        .dump());
+  h.reply(id, 200,
+          json{{"login_id", "../admin"},
+               {"login_secret", kSecret},
+               {"state", "second_factor"},
+               {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+              .dump());
   EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
@@ -381,11 +390,10 @@ TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
   check(h.http());  // verify
   h.reply(h.http().id, 200, R"({"completion_token":"tok-1"})");
   check(h.http());  // complete
-  EXPECT_EQ(seen, (std::vector<std::string>{"POST /login/L0gin_Id-0123456789abcd/challenge",
-                                            "GET /push/Tx_0123456789abcdefghij",
-                                            "POST /login/L0gin_Id-0123456789abcd/challenge",
-                                            "POST /login/L0gin_Id-0123456789abcd/verify",
-                                            "POST /login/L0gin_Id-0123456789abcd/complete"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "POST /login/L0gin_Id-0123456789abcd/challenge", "GET /push/Tx_0123456789abcdefghij",
+                      "POST /login/L0gin_Id-0123456789abcd/challenge", "POST /login/L0gin_Id-0123456789abcd/verify",
+                      "POST /login/L0gin_Id-0123456789abcd/complete"}));
 
   // Cancelling a push carries it too; the next login starts without it.
   Harness h2;
@@ -404,10 +412,11 @@ TEST(LoginFlow, EveryRequestAfterLoginCarriesTheLoginSecretInAHeaderOnly) {
 TEST(LoginFlow, ALoginReplyWithoutASecretIsRefused) {
   Harness h;
   const auto id = h.submit_credentials();
-  h.reply(id, 200, json{{"login_id", "L0gin_Id-0123456789abcd"},
-                         {"state", "second_factor"},
-                         {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
-                        .dump());
+  h.reply(id, 200,
+          json{{"login_id", "L0gin_Id-0123456789abcd"},
+               {"state", "second_factor"},
+               {"devices", {{{"device_id", "d"}, {"kind", "sms"}, {"label", "x"}}}}}
+              .dump());
   EXPECT_TRUE(h.all<HttpEffect>().empty());
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::internal), Lang::en));
 }
@@ -563,7 +572,7 @@ TEST(LoginFlow, ChallengeResponseWithQrAndCheckDigit) {
   EXPECT_EQ(h.attr("sls-code", "inputmode"), "numeric");
   EXPECT_NE(h.html().find("042 917"), std::string::npos);
   EXPECT_EQ(h.html().find("<svg"), std::string::npos);           // no QR without a payload
-  EXPECT_TRUE(h.all<TimerEffect>().empty());                  // nothing to poll
+  EXPECT_TRUE(h.all<TimerEffect>().empty());                     // nothing to poll
   EXPECT_NE(h.html().find("enter its PIN"), std::string::npos);  // DSC+
 
   const std::string good = *response_from_ocra("1234567");
@@ -724,7 +733,8 @@ TEST(LoginFlow, PushCountdownEndsTheWait) {
   EXPECT_EQ(h.flow.screen(), LoginScreen::failed);
   EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::push_expired), Lang::en));
   // The live region speaks at a few milestones only, not every second.
-  EXPECT_EQ(announced, (std::vector<std::string>{"Time left: 1 minute", "Time left: 30 seconds", "Time left: 10 seconds"}));
+  EXPECT_EQ(announced,
+            (std::vector<std::string>{"Time left: 1 minute", "Time left: 30 seconds", "Time left: 10 seconds"}));
   // The pending poll timer was cancelled; firing it now does nothing.
   h.fire(h.poll_timer);
   EXPECT_TRUE(h.out.effects.empty());
@@ -1093,8 +1103,7 @@ TEST_P(Snapshots, EveryScreen) {
   {
     Harness h(lang);
     const auto id = h.submit_credentials();
-    h.reply(id, 200,
-            kVerifiedLogin);
+    h.reply(id, 200, kVerifiedLogin);
     h.reply(h.http().id, 200, kSession);
     check_snapshot("authenticated" + sfx, h.out.view);
   }

@@ -1,10 +1,10 @@
 // Tests of the login flow's reply classifier: the class of every status, the error read from a body, Retry-After
 // from the header or the body, and bodies that are not what the API documents.
-#include "login_wire.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "login_wire.hpp"
 
 namespace sls::flow {
 namespace {
@@ -20,10 +20,10 @@ TEST(LoginWire, EachStatusHasItsClass) {
     int status;
     ReplyClass kind;
   } cases[] = {
-      {0, ReplyClass::unreachable},    {200, ReplyClass::ok},          {204, ReplyClass::ok},
-      {299, ReplyClass::ok},           {301, ReplyClass::refused},     {400, ReplyClass::refused},
-      {401, ReplyClass::unauthorised}, {403, ReplyClass::refused},     {404, ReplyClass::gone},
-      {409, ReplyClass::refused},      {410, ReplyClass::ended},       {423, ReplyClass::locked},
+      {0, ReplyClass::unreachable},    {200, ReplyClass::ok},           {204, ReplyClass::ok},
+      {299, ReplyClass::ok},           {301, ReplyClass::refused},      {400, ReplyClass::refused},
+      {401, ReplyClass::unauthorised}, {403, ReplyClass::refused},      {404, ReplyClass::gone},
+      {409, ReplyClass::refused},      {410, ReplyClass::ended},        {423, ReplyClass::locked},
       {429, ReplyClass::retry_later},  {500, ReplyClass::server_fault}, {502, ReplyClass::server_fault},
       {503, ReplyClass::server_fault}, {599, ReplyClass::server_fault},
   };

@@ -70,8 +70,8 @@ TEST(MobileKeyOcraSecret, OtherKeyPairsGiveOtherSecrets) {
   EXPECT_NE(server_secret(suite, server, other_phone.public_key()), reference);
   // A phone that takes the server's role (swapped session keys) disagrees.
   Bytes swapped(mobile_key_ocra_secret_bytes(suite));
-  ASSERT_TRUE(mobile_key_server_ocra_secret(swapped, suite, phone.public_key(), phone.secret_key(),
-                                            server.public_key()));
+  ASSERT_TRUE(
+      mobile_key_server_ocra_secret(swapped, suite, phone.public_key(), phone.secret_key(), server.public_key()));
   EXPECT_NE(swapped, reference);
 }
 
@@ -102,9 +102,9 @@ TEST(MobileKeyOcraSecret, RefusesWrongSizesAndLowOrderKeys) {
   auto arg = [](const Status& s) { return s ? std::string("ok") : s.error().args.at(0); };
 
   Bytes too_small(16);
-  EXPECT_EQ(arg(mobile_key_phone_ocra_secret(too_small, suite, phone.public_key(), phone.secret_key(),
-                                             server.public_key())),
-            "secret");
+  EXPECT_EQ(
+      arg(mobile_key_phone_ocra_secret(too_small, suite, phone.public_key(), phone.secret_key(), server.public_key())),
+      "secret");
   EXPECT_EQ(arg(mobile_key_phone_ocra_secret(secret, suite, short_key, phone.secret_key(), server.public_key())),
             "phone_public_key");
   EXPECT_EQ(arg(mobile_key_phone_ocra_secret(secret, suite, phone.public_key(), short_key, server.public_key())),

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -123,11 +123,20 @@ TEST(OcraSuiteParse, AccessorsOfAMinimalSuite) {
 
 TEST(OcraSuiteParse, ValidSuitesRoundTrip) {
   for (const char* text : {
-           "OCRA-1:HOTP-SHA256-7:QN06-PSHA256", "OCRA-1:HOTP-SHA256-7:QN06", "OCRA-1:HOTP-SHA512-7:QN06",
-           "OCRA-1:HOTP-SHA256-4:QN04", "OCRA-1:HOTP-SHA256-10:QN64", "OCRA-1:HOTP-SHA512-8:QA08-PSHA1",
-           "OCRA-1:HOTP-SHA512-6:QH10-PSHA512", "OCRA-1:HOTP-SHA256-6:QA10-S001", "OCRA-1:HOTP-SHA256-6:QA10-S064",
-           "OCRA-1:HOTP-SHA256-6:QA10-T1S", "OCRA-1:HOTP-SHA256-6:QA10-T59S", "OCRA-1:HOTP-SHA256-6:QA10-T59M",
-           "OCRA-1:HOTP-SHA256-6:QA10-T0H", "OCRA-1:HOTP-SHA256-6:C-QN08-PSHA1-S128-T1M",
+           "OCRA-1:HOTP-SHA256-7:QN06-PSHA256",
+           "OCRA-1:HOTP-SHA256-7:QN06",
+           "OCRA-1:HOTP-SHA512-7:QN06",
+           "OCRA-1:HOTP-SHA256-4:QN04",
+           "OCRA-1:HOTP-SHA256-10:QN64",
+           "OCRA-1:HOTP-SHA512-8:QA08-PSHA1",
+           "OCRA-1:HOTP-SHA512-6:QH10-PSHA512",
+           "OCRA-1:HOTP-SHA256-6:QA10-S001",
+           "OCRA-1:HOTP-SHA256-6:QA10-S064",
+           "OCRA-1:HOTP-SHA256-6:QA10-T1S",
+           "OCRA-1:HOTP-SHA256-6:QA10-T59S",
+           "OCRA-1:HOTP-SHA256-6:QA10-T59M",
+           "OCRA-1:HOTP-SHA256-6:QA10-T0H",
+           "OCRA-1:HOTP-SHA256-6:C-QN08-PSHA1-S128-T1M",
        }) {
     auto suite = OcraSuite::parse(text);
     ASSERT_TRUE(suite.ok()) << text << ": " << (suite.ok() ? "" : localize(suite.error(), Lang::en));
@@ -227,8 +236,7 @@ TEST(OcraSuiteParse, EveryMalformedFieldIsNamed) {
     EXPECT_EQ(suite.code(), Errc::ocra_suite_malformed) << c.suite;
     ASSERT_EQ(suite.error().args.size(), 2u) << c.suite;
     EXPECT_EQ(suite.error().args[0], c.suite);
-    EXPECT_NE(suite.error().args[1].find(c.reason_word), std::string::npos)
-        << c.suite << ": " << suite.error().args[1];
+    EXPECT_NE(suite.error().args[1].find(c.reason_word), std::string::npos) << c.suite << ": " << suite.error().args[1];
     // The localised message carries both the suite and the reason.
     EXPECT_NE(localize(suite.error(), Lang::en).find(suite.error().args[1]), std::string::npos);
   }

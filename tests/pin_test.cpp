@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -26,8 +26,10 @@ std::set<std::string> run_cases(const json& cases, Check check) {
     Status status = check(pin);
     EXPECT_EQ(errc_name(status.code()), c.at("error").get<std::string>());
     if (!status.ok()) {
-      if (c.contains("arg")) EXPECT_EQ(status.error().args, (std::vector<std::string>{c.at("arg").get<std::string>()}));
-      else EXPECT_TRUE(status.error().args.empty());
+      if (c.contains("arg"))
+        EXPECT_EQ(status.error().args, (std::vector<std::string>{c.at("arg").get<std::string>()}));
+      else
+        EXPECT_TRUE(status.error().args.empty());
     }
     seen.insert(c.at("error").get<std::string>());
   }
@@ -49,8 +51,7 @@ TEST(SoftPin, SharedVectors) {
 }
 
 TEST(RecoveryPin, EveryPrintableAsciiCharacterIsAllowed) {
-  for (int c = 0x21; c <= 0x7E; ++c)
-    EXPECT_TRUE(check_recovery_pin(std::string(4, static_cast<char>(c))).ok()) << c;
+  for (int c = 0x21; c <= 0x7E; ++c) EXPECT_TRUE(check_recovery_pin(std::string(4, static_cast<char>(c))).ok()) << c;
   for (int c = 0x00; c <= 0xFF; ++c) {
     if (c >= 0x21 && c <= 0x7E) continue;
     EXPECT_EQ(check_recovery_pin(std::string(4, static_cast<char>(c))).code(), Errc::pin_bad_character) << c;
@@ -70,7 +71,10 @@ TEST(RecoveryPin, EmbeddedNulIsACharacterNotAnEnd) {
 }
 
 TEST(RecoveryPin, InvalidUtf8IsABadCharacter) {
-  EXPECT_EQ(check_recovery_pin("12\xFF" "4").code(), Errc::pin_bad_character);
+  EXPECT_EQ(check_recovery_pin("12\xFF"
+                               "4")
+                .code(),
+            Errc::pin_bad_character);
   EXPECT_EQ(check_recovery_pin("1234\xE4\xB8").code(), Errc::pin_bad_character);  // cut-off sequence
 }
 

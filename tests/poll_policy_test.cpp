@@ -1,8 +1,8 @@
-#include "sls/poll_policy.hpp"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "sls/poll_policy.hpp"
 
 namespace sls {
 namespace {

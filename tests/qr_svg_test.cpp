@@ -51,7 +51,8 @@ std::size_t count(const std::string& haystack, std::string_view needle) {
 // on any other token, on a run that overlaps another, and on two runs that
 // touch (runs must be maximal).
 std::vector<std::vector<bool>> rasterize(std::string_view d, int side) {
-  std::vector<std::vector<bool>> grid(static_cast<std::size_t>(side), std::vector<bool>(static_cast<std::size_t>(side)));
+  std::vector<std::vector<bool>> grid(static_cast<std::size_t>(side),
+                                      std::vector<bool>(static_cast<std::size_t>(side)));
   std::size_t i = 0;
   auto number = [&]() -> int {
     std::size_t start = i;
@@ -75,7 +76,13 @@ std::vector<std::vector<bool>> rasterize(std::string_view d, int side) {
     int a = number();
     expect(' ');
     int b = number();
-    if (first) { x = a; y = b; } else { x += a; y += b; }
+    if (first) {
+      x = a;
+      y = b;
+    } else {
+      x += a;
+      y += b;
+    }
     first = false;
     expect('h');
     int w = number();
@@ -136,8 +143,7 @@ void expect_same_as_generator(const QrMatrix& m, const std::string& text, qrcode
   EXPECT_EQ(m.version, (size - 17) / 4);
   ASSERT_EQ(m.modules.size(), static_cast<std::size_t>(m.size * m.size));
   for (int y = 0; y < m.size; ++y)
-    for (int x = 0; x < m.size; ++x)
-      ASSERT_EQ(m.dark(x, y), qrcodegen_getModule(symbol.data(), x, y)) << x << "," << y;
+    for (int x = 0; x < m.size; ++x) ASSERT_EQ(m.dark(x, y), qrcodegen_getModule(symbol.data(), x, y)) << x << "," << y;
 }
 
 // Finder pattern with its top-left corner at (x0, y0): a dark 7×7 ring, a
@@ -160,7 +166,7 @@ TEST(QrMatrix, TypicalPayloadMatchesTheGenerator) {
   expect_finder(*m, 0, 0);
   expect_finder(*m, m->size - 7, 0);
   expect_finder(*m, 0, m->size - 7);
-  EXPECT_TRUE(m->dark(8, m->size - 8));  // the "dark module" every symbol has
+  EXPECT_TRUE(m->dark(8, m->size - 8));    // the "dark module" every symbol has
   for (int i = 8; i < m->size - 8; ++i) {  // timing patterns alternate
     EXPECT_EQ(m->dark(i, 6), i % 2 == 0);
     EXPECT_EQ(m->dark(6, i), i % 2 == 0);
@@ -212,12 +218,17 @@ TEST(QrMatrix, EmptyTextGivesTheSmallestSymbol) {
 // table 7, byte mode: version 1 holds 17, 14, 11, 7 bytes at L, M, Q, H;
 // version 2 holds 32, 26, 20, 14; version 3 holds 53, 42, 32, 24.
 TEST(QrMatrix, ReportsTheLevelActuallyUsed) {
-  struct Case { std::size_t bytes; QrEcc asked; int version; QrEcc used; };
-  const Case cases[] = {{1, QrEcc::low, 1, QrEcc::high},         {7, QrEcc::low, 1, QrEcc::high},
-                        {8, QrEcc::low, 1, QrEcc::quartile},     {11, QrEcc::medium, 1, QrEcc::quartile},
-                        {12, QrEcc::low, 1, QrEcc::medium},      {14, QrEcc::medium, 1, QrEcc::medium},
-                        {15, QrEcc::low, 1, QrEcc::low},         {15, QrEcc::medium, 2, QrEcc::quartile},
-                        {21, QrEcc::quartile, 3, QrEcc::high},   {27, QrEcc::medium, 3, QrEcc::quartile}};
+  struct Case {
+    std::size_t bytes;
+    QrEcc asked;
+    int version;
+    QrEcc used;
+  };
+  const Case cases[] = {{1, QrEcc::low, 1, QrEcc::high},       {7, QrEcc::low, 1, QrEcc::high},
+                        {8, QrEcc::low, 1, QrEcc::quartile},   {11, QrEcc::medium, 1, QrEcc::quartile},
+                        {12, QrEcc::low, 1, QrEcc::medium},    {14, QrEcc::medium, 1, QrEcc::medium},
+                        {15, QrEcc::low, 1, QrEcc::low},       {15, QrEcc::medium, 2, QrEcc::quartile},
+                        {21, QrEcc::quartile, 3, QrEcc::high}, {27, QrEcc::medium, 3, QrEcc::quartile}};
   for (const auto& c : cases) {
     SCOPED_TRACE(std::to_string(c.bytes) + " bytes asked at " + std::to_string(static_cast<int>(c.asked)));
     auto m = qr_matrix(std::string(c.bytes, 'q'), c.asked);
@@ -238,7 +249,10 @@ TEST(QrMatrix, DarkIsFalseOutsideTheSymbol) {
 }
 
 TEST(QrCapacity, LimitsPerModeAndLevel) {
-  struct Limit { QrEcc ecc; std::size_t numeric, alphanumeric, bytes; };
+  struct Limit {
+    QrEcc ecc;
+    std::size_t numeric, alphanumeric, bytes;
+  };
   // ISO/IEC 18004 table 7, version 40.
   const Limit limits[] = {{QrEcc::low, 7089, 4296, 2953},
                           {QrEcc::medium, 5596, 3391, 2331},
@@ -314,9 +328,7 @@ TEST(QrSvg, HandBuiltMatrixGivesTheExactPath) {
             "M4 4h1v1h-1zm2 0h2v1h-2zm-2 1h4v1h-4zm0 1h4v1h-4zm0 1h4v1h-4z");
 }
 
-TEST(QrSvg, Deterministic) {
-  EXPECT_EQ(qr_svg(kTypicalPayload).value(), qr_svg(kTypicalPayload).value());
-}
+TEST(QrSvg, Deterministic) { EXPECT_EQ(qr_svg(kTypicalPayload).value(), qr_svg(kTypicalPayload).value()); }
 
 // The SVG text with every self-closing tag written as a start and an end tag,
 // as to_html writes elements.

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,8 +43,8 @@ TEST(ResponseStrings, SharedVectorsForResponses) {
     errors_seen.insert(c.at("error").get<std::string>());
   }
   // The file covers every outcome of the live check.
-  EXPECT_EQ(errors_seen, (std::set<std::string>{"ok", "response.bad_character", "response.wrong_length",
-                                                "response.check_digit"}));
+  EXPECT_EQ(errors_seen,
+            (std::set<std::string>{"ok", "response.bad_character", "response.wrong_length", "response.check_digit"}));
 }
 
 TEST(ResponseStrings, SharedVectorsForChallenges) {
@@ -185,8 +185,12 @@ DeviceFixture mobile_key_fixture() {
     if (v.at("suite") != "OCRA-1:HOTP-SHA256-7:QN06-PSHA256" || !v.contains("pin")) continue;
     auto suite = OcraSuite::parse(v.at("suite").get<std::string>());
     EXPECT_TRUE(suite.ok());
-    DeviceFixture f{{}, v.at("question").get<std::string>(), v.at("pin").get<std::string>(),
-                    v.at("expected").get<std::string>(), *suite, {}};
+    DeviceFixture f{{},
+                    v.at("question").get<std::string>(),
+                    v.at("pin").get<std::string>(),
+                    v.at("expected").get<std::string>(),
+                    *suite,
+                    {}};
     EXPECT_TRUE(from_hex(v.at("key").get<std::string>(), f.key));
     return f;
   }
@@ -275,8 +279,8 @@ TEST(DeviceResponse, VerifyReportsTyposBeforeMismatches) {
 TEST(DeviceResponse, DefaultSuitesOfEveryDevice) {
   // SPEC 3.2: Mobile Key and DSC+, DSC, Platinum/Gold.
   std::vector<std::uint8_t> key(64, 0x5A);
-  for (const char* text : {"OCRA-1:HOTP-SHA256-7:QN06-PSHA256", "OCRA-1:HOTP-SHA256-7:QN06",
-                           "OCRA-1:HOTP-SHA512-7:QN06"}) {
+  for (const char* text :
+       {"OCRA-1:HOTP-SHA256-7:QN06-PSHA256", "OCRA-1:HOTP-SHA256-7:QN06", "OCRA-1:HOTP-SHA512-7:QN06"}) {
     auto suite = OcraSuite::parse(text);
     ASSERT_TRUE(suite.ok()) << text;
     std::string challenge = generate_challenge();

@@ -1,6 +1,6 @@
-#include "sls/view.hpp"
-
 #include <gtest/gtest.h>
+
+#include "sls/view.hpp"
 
 namespace sls {
 namespace {
@@ -17,8 +17,7 @@ TEST(View, AttributeOrderIsKeptAndSetReplacesInPlace) {
 }
 
 TEST(View, EscapesText) {
-  EXPECT_EQ(to_html(element("p").add_text("a < b && c > \"d\" 'e'")),
-            "<p>a &lt; b &amp;&amp; c &gt; \"d\" 'e'</p>");
+  EXPECT_EQ(to_html(element("p").add_text("a < b && c > \"d\" 'e'")), "<p>a &lt; b &amp;&amp; c &gt; \"d\" 'e'</p>");
   EXPECT_EQ(to_html(text("<script>alert(1)</script>")), "&lt;script&gt;alert(1)&lt;/script&gt;");
   // Already-escaped text is escaped again: text is never markup.
   EXPECT_EQ(to_html(text("&amp;")), "&amp;amp;");
@@ -46,13 +45,12 @@ TEST(View, EventBindingsAreWrittenAsDataAttributes) {
   Node b = element("button").attr("type", "button").on("click", "choose_device").attr("value", "dev-1");
   b.on("click", "cancel");  // replaces the earlier binding of the same event
   b.on("keydown", "key");
-  EXPECT_EQ(to_html(b), R"(<button type="button" value="dev-1" data-on-click="cancel" data-on-keydown="key"></button>)");
+  EXPECT_EQ(to_html(b),
+            R"(<button type="button" value="dev-1" data-on-click="cancel" data-on-keydown="key"></button>)");
   ASSERT_EQ(b.events.size(), 2u);
 }
 
-TEST(View, KeysAreNotWritten) {
-  EXPECT_EQ(to_html(element("li").with_key("k1").add_text("x")), "<li>x</li>");
-}
+TEST(View, KeysAreNotWritten) { EXPECT_EQ(to_html(element("li").with_key("k1").add_text("x")), "<li>x</li>"); }
 
 TEST(View, NestedCompactAndIndented) {
   const Node tree = element("form")
@@ -61,8 +59,9 @@ TEST(View, NestedCompactAndIndented) {
                         .add(element("label").attr("for", "c").add_text("Code"))
                         .add(element("input").attr("id", "c"))
                         .add(element("p").add_text("one ").add(element("strong").add_text("two")));
-  EXPECT_EQ(to_html(tree),
-            R"(<form id="f" data-on-submit="submit"><label for="c">Code</label><input id="c"><p>one <strong>two</strong></p></form>)");
+  EXPECT_EQ(
+      to_html(tree),
+      R"(<form id="f" data-on-submit="submit"><label for="c">Code</label><input id="c"><p>one <strong>two</strong></p></form>)");
   EXPECT_EQ(to_html(tree, HtmlLayout::indented),
             "<form id=\"f\" data-on-submit=\"submit\">\n"
             "  <label for=\"c\">Code</label>\n"
@@ -75,8 +74,10 @@ TEST(View, NestedCompactAndIndented) {
 }
 
 TEST(View, FindByIdAndTextContent) {
-  const Node tree = element("div").add(element("p").attr("id", "a").add_text("x")).add(
-      element("div").add(element("span").attr("id", "b").add_text("y").add(element("em").add_text("z"))));
+  const Node tree =
+      element("div")
+          .add(element("p").attr("id", "a").add_text("x"))
+          .add(element("div").add(element("span").attr("id", "b").add_text("y").add(element("em").add_text("z"))));
   ASSERT_NE(tree.find_by_id("b"), nullptr);
   EXPECT_EQ(tree.find_by_id("b")->tag, "span");
   EXPECT_EQ(tree.find_by_id("b")->text_content(), "yz");

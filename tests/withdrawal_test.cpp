@@ -92,9 +92,9 @@ TEST(BusinessCalendar, MonthAndYearEnds) {
   EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(0), 3);
   EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-1), 2);  // Wednesday 31 December 1969
   EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-3 * 86'400), 0);
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-4 * 86'400), 0);  // Sunday → Monday
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-5 * 86'400), 0);   // Saturday → Monday
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-6 * 86'400), -1);  // Friday 26 December
+  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-4 * 86'400), 0);    // Sunday → Monday
+  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-5 * 86'400), 0);    // Saturday → Monday
+  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-6 * 86'400), -1);   // Friday 26 December
   EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-10 * 86'400), -5);  // Monday 22 December
 }
 
@@ -108,8 +108,8 @@ TEST(BusinessCalendar, TheOffsetDecidesTheDay) {
 }
 
 TEST(BusinessCalendar, EveryInstantHasADayAndTheOrderIsKept) {
-  const std::vector<std::int64_t> instants{INT64_MIN, INT64_MIN + 1, -1'000'000'000'000, -1, 0, 1,
-                                           est(2024, 6, 8), 1'000'000'000'000, INT64_MAX - 1, INT64_MAX};
+  const std::vector<std::int64_t> instants{INT64_MIN,       INT64_MIN + 1,     -1'000'000'000'000, -1,       0, 1,
+                                           est(2024, 6, 8), 1'000'000'000'000, INT64_MAX - 1,      INT64_MAX};
   for (std::int32_t offset : {-14 * 3600, -5 * 3600, 0, 14 * 3600}) {
     auto calendar = *BusinessCalendar::with_utc_offset(offset);
     for (std::size_t i = 1; i < instants.size(); ++i)
@@ -121,9 +121,9 @@ TEST(BusinessCalendar, EveryInstantHasADayAndTheOrderIsKept) {
 
 TEST(WithdrawalUsage, TheOneDayWindowIsTheCurrentBusinessDay) {
   const std::vector<LedgerEntry> ledger{
-      {est(2024, 6, 5, 0, 0, 0), 100},      // Wednesday, first second
-      {est(2024, 6, 5, 23, 59, 59), 200},   // Wednesday, last second
-      {est(2024, 6, 4, 23, 59, 59), 400},   // Tuesday, last second
+      {est(2024, 6, 5, 0, 0, 0), 100},     // Wednesday, first second
+      {est(2024, 6, 5, 23, 59, 59), 200},  // Wednesday, last second
+      {est(2024, 6, 4, 23, 59, 59), 400},  // Tuesday, last second
   };
   auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));
   EXPECT_EQ(usage.one_day_cents, 300);
@@ -134,13 +134,13 @@ TEST(WithdrawalUsage, TheFiveDayWindowReachesBackFourBusinessDays) {
   // now: Wednesday 5 June 2024. Window: Thursday 30 May 00:00 onwards, with
   // the weekend of 1–2 June counted toward Monday 3 June.
   const std::vector<LedgerEntry> ledger{
-      {est(2024, 5, 29, 23, 59, 59), 1},   // Wednesday before: out
-      {est(2024, 5, 30, 0, 0, 0), 10},     // Thursday 00:00: in
-      {est(2024, 5, 31, 9), 100},          // Friday: in
-      {est(2024, 6, 1, 9), 1'000},         // Saturday: in (Monday)
-      {est(2024, 6, 2, 9), 10'000},        // Sunday: in (Monday)
-      {est(2024, 6, 4, 9), 100'000},       // Tuesday: in
-      {est(2024, 6, 5, 9), 1'000'000},     // today
+      {est(2024, 5, 29, 23, 59, 59), 1},  // Wednesday before: out
+      {est(2024, 5, 30, 0, 0, 0), 10},    // Thursday 00:00: in
+      {est(2024, 5, 31, 9), 100},         // Friday: in
+      {est(2024, 6, 1, 9), 1'000},        // Saturday: in (Monday)
+      {est(2024, 6, 2, 9), 10'000},       // Sunday: in (Monday)
+      {est(2024, 6, 4, 9), 100'000},      // Tuesday: in
+      {est(2024, 6, 5, 9), 1'000'000},    // today
   };
   auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));
   EXPECT_EQ(usage.one_day_cents, 1'000'000);
@@ -150,9 +150,9 @@ TEST(WithdrawalUsage, TheFiveDayWindowReachesBackFourBusinessDays) {
 TEST(WithdrawalUsage, AcrossAMonthEnd) {
   // now: Tuesday 4 June. Window: Wednesday 29 May … Tuesday 4 June.
   const std::vector<LedgerEntry> ledger{
-      {est(2024, 5, 28, 15), 1},   // Tuesday 28 May: out
-      {est(2024, 5, 29, 1), 10},   // Wednesday 29 May: in
-      {est(2024, 5, 31, 23), 100}, // Friday 31 May: in
+      {est(2024, 5, 28, 15), 1},    // Tuesday 28 May: out
+      {est(2024, 5, 29, 1), 10},    // Wednesday 29 May: in
+      {est(2024, 5, 31, 23), 100},  // Friday 31 May: in
   };
   EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 4, 8)).five_day_cents, 110);
   EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 4, 8)).one_day_cents, 0);
@@ -161,9 +161,9 @@ TEST(WithdrawalUsage, AcrossAMonthEnd) {
 }
 
 TEST(WithdrawalUsage, WeekendWithdrawalsCountTowardMonday) {
-  const std::vector<LedgerEntry> ledger{{est(2024, 6, 8, 14), 500}};  // Saturday
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 10, 9)).one_day_cents, 500);   // Monday
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 11, 9)).one_day_cents, 0);     // Tuesday
+  const std::vector<LedgerEntry> ledger{{est(2024, 6, 8, 14), 500}};            // Saturday
+  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 10, 9)).one_day_cents, 500);  // Monday
+  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 11, 9)).one_day_cents, 0);    // Tuesday
   EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 11, 9)).five_day_cents, 500);
   EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 14, 23)).five_day_cents, 500);  // Friday: Mon..Fri
   EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 17, 0)).five_day_cents, 0);     // next Monday
@@ -171,9 +171,9 @@ TEST(WithdrawalUsage, WeekendWithdrawalsCountTowardMonday) {
 
 TEST(WithdrawalUsage, OnAWeekendTheCurrentDayIsTheComingMonday) {
   const std::vector<LedgerEntry> ledger{
-      {est(2024, 6, 7, 16), 1},   // Friday
-      {est(2024, 6, 8, 10), 10},  // Saturday
-      {est(2024, 6, 3, 10), 100}, // Monday of the same week
+      {est(2024, 6, 7, 16), 1},    // Friday
+      {est(2024, 6, 8, 10), 10},   // Saturday
+      {est(2024, 6, 3, 10), 100},  // Monday of the same week
   };
   // Sunday 9 June: the current business day is Monday 10 June; the window is
   // Tuesday 4 … Monday 10 June.
@@ -185,7 +185,7 @@ TEST(WithdrawalUsage, OnAWeekendTheCurrentDayIsTheComingMonday) {
 TEST(WithdrawalUsage, LaterEntriesStillCount) {
   // A clock that stepped back must not free the allowance.
   const std::vector<LedgerEntry> ledger{{est(2024, 6, 6, 10), 700}};  // Thursday
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));        // Wednesday
+  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));         // Wednesday
   EXPECT_EQ(usage.one_day_cents, 700);
   EXPECT_EQ(usage.five_day_cents, 700);
 }
@@ -206,8 +206,7 @@ TEST(WithdrawalUsage, SumsSaturateInsteadOfOverflowing) {
   EXPECT_EQ(usage.five_day_cents, INT64_MAX);
   auto left = remaining_withdrawal(DeviceKind::sms, ledger, now);
   EXPECT_EQ(left.one_day, UsdLimit::of_cents(0));
-  EXPECT_EQ(check_withdrawal(DeviceKind::sms, ledger, now, 1).error(),
-            fail(Errc::limit_daily_exceeded, {"0.00"}));
+  EXPECT_EQ(check_withdrawal(DeviceKind::sms, ledger, now, 1).error(), fail(Errc::limit_daily_exceeded, {"0.00"}));
 }
 
 TEST(WithdrawalUsage, AnEmptyLedgerUsesNothing) {

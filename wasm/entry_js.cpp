@@ -120,7 +120,7 @@ val parse_card_entry(val typed, val lang) {
 std::optional<std::vector<bool>> used_cells_of(const val& value) {
   std::vector<bool> used;
   if (is_absent(value)) return used;
-  if (!value.isArray() && !value.instanceof(val::global("Uint8Array"))) return std::nullopt;
+  if (!value.isArray() && !value.instanceof (val::global("Uint8Array"))) return std::nullopt;
   const auto n = value["length"].as<std::size_t>();
   used.reserve(n);
   for (std::size_t i = 0; i < n; ++i) used.push_back(value[i].as<bool>());

@@ -3,6 +3,7 @@
 #include "server/http_request.hpp"
 
 #include <boost/beast/http/error.hpp>
+
 #include <cctype>
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,5 @@
-// The server's long-term keys: loading or creating them owner-only, sealing secrets, keyed hashes and the signing key (keyring.hpp).
+// The server's long-term keys: loading or creating them owner-only, sealing secrets, keyed hashes and the signing key
+// (keyring.hpp).
 #include "server/keyring.hpp"
 
 #include <fcntl.h>

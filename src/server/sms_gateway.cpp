@@ -1,4 +1,5 @@
-// The demo's SMS outbox gateway, the login and activation texts in three languages, and phone masking (sms_gateway.hpp).
+// The demo's SMS outbox gateway, the login and activation texts in three languages, and phone masking
+// (sms_gateway.hpp).
 #include "server/sms_gateway.hpp"
 
 namespace sls::server {

@@ -26,7 +26,7 @@ inline constexpr std::size_t kCardCodeLength = 3;
 /// Characters typed per login: two cells.
 inline constexpr std::size_t kCardEntryLength = 2 * kCardCodeLength;
 /// The typed entry: both codes joined, shown as "A3D 7KP".
-inline constexpr CodeFormat kCardEntryFormat{CodeAlphabet::crockford, kCardEntryLength, kCardCodeLength,
+inline constexpr CodeFormat kCardEntryFormat{CodeAlphabet::crockford,  kCardEntryLength,    kCardCodeLength,
                                              Errc::card_bad_character, Errc::card_too_long, Errc::card_too_short};
 /// Cells on a card: at least 2 (one login), at most 1000; 100 by default.
 inline constexpr std::size_t kCardMinCells = 2;

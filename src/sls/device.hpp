@@ -37,8 +37,8 @@ enum class DeviceKind : std::uint8_t {
 
 /// Every kind, in declaration order (for catalogs and exhaustive tests).
 inline constexpr std::array<DeviceKind, 9> kAllDeviceKinds{
-    DeviceKind::none,   DeviceKind::sms,      DeviceKind::mobile_key,    DeviceKind::code_card, DeviceKind::online_card,
-    DeviceKind::dsc,    DeviceKind::dsc_plus, DeviceKind::platinum_gold, DeviceKind::temp_code,
+    DeviceKind::none, DeviceKind::sms,      DeviceKind::mobile_key,    DeviceKind::code_card, DeviceKind::online_card,
+    DeviceKind::dsc,  DeviceKind::dsc_plus, DeviceKind::platinum_gold, DeviceKind::temp_code,
 };
 
 /// The stable id of a kind, as used on the wire and in storage: "none", "sms",
@@ -216,8 +216,8 @@ bool same_identification(const IdentificationData& a, const IdentificationData& 
 
 /// A user who would share the device.
 struct ShareCandidate {
-  std::string user_name;            ///< canonical user name, unique in the list
-  std::string entity_id;            ///< the legal entity the user belongs to
+  std::string user_name;  ///< canonical user name, unique in the list
+  std::string entity_id;  ///< the legal entity the user belongs to
   IdentificationData identification;
   std::vector<DeviceKind> devices;  ///< devices held now; `none` entries are ignored
 };

@@ -87,10 +87,10 @@ Result<std::string> parse_code(std::string_view typed, const CodeFormat& format)
 std::string group_code(std::string_view s, std::size_t group_size);
 
 /// SMS login codes: 6 digits, valid at most 10 minutes (SPEC 3.4).
-inline constexpr CodeFormat kSmsCodeFormat{CodeAlphabet::digits, 6, 3, Errc::sms_code_format,
-                                           Errc::sms_code_format, Errc::sms_code_format};
+inline constexpr CodeFormat kSmsCodeFormat{CodeAlphabet::digits, 6, 3, Errc::sms_code_format, Errc::sms_code_format,
+                                           Errc::sms_code_format};
 /// Temporary codes from support: 10 Crockford characters, 50 bits (SPEC 3.5).
-inline constexpr CodeFormat kTempCodeFormat{CodeAlphabet::crockford, 10, 5, Errc::temp_code_format,
-                                            Errc::temp_code_format, Errc::temp_code_format};
+inline constexpr CodeFormat kTempCodeFormat{
+    CodeAlphabet::crockford, 10, 5, Errc::temp_code_format, Errc::temp_code_format, Errc::temp_code_format};
 
 }  // namespace sls

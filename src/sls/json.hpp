@@ -72,21 +72,20 @@ class JsonValue {
   /// null.
   JsonValue() noexcept;
   JsonValue(std::nullptr_t) noexcept;  // NOLINT: implicit by design
-  JsonValue(bool b) noexcept;  // NOLINT: implicit by design
+  JsonValue(bool b) noexcept;          // NOLINT: implicit by design
   /// Any integer type except bool; unsigned values above INT64_MAX are kept
   /// exactly, as number text.
   template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  JsonValue(I i);  // NOLINT: implicit by design
+  requires(!std::same_as<I, bool>) JsonValue(I i);  // NOLINT: implicit by design
   /// No floating-point values: without this, a double would silently
   /// convert to bool. Build a non-integer with JsonValue::number.
   JsonValue(float) = delete;
   JsonValue(double) = delete;
   JsonValue(long double) = delete;
   JsonValue(std::string s) noexcept;  // NOLINT: implicit by design
-  JsonValue(std::string_view s);  // NOLINT: implicit by design
-  JsonValue(const char* s);  // NOLINT: implicit by design
-  JsonValue(Array a) noexcept;  // NOLINT: implicit by design
+  JsonValue(std::string_view s);      // NOLINT: implicit by design
+  JsonValue(const char* s);           // NOLINT: implicit by design
+  JsonValue(Array a) noexcept;        // NOLINT: implicit by design
 
   /// An empty array / an empty object.
   static JsonValue array();
@@ -175,8 +174,7 @@ inline JsonValue::JsonValue() noexcept = default;
 inline JsonValue::JsonValue(std::nullptr_t) noexcept {}
 inline JsonValue::JsonValue(bool b) noexcept : v_(b) {}
 template <std::integral I>
-  requires(!std::same_as<I, bool>)
-inline JsonValue::JsonValue(I i) {
+requires(!std::same_as<I, bool>) inline JsonValue::JsonValue(I i) {
   if constexpr (std::is_unsigned_v<I> && sizeof(I) >= sizeof(std::int64_t)) {
     if (i > static_cast<I>(INT64_MAX)) {
       char digits[24];

@@ -201,8 +201,8 @@ struct EmitEffect {
 };
 
 /// One effect; the alternatives are in the order of EffectKind.
-using Effect = std::variant<HttpEffect, CancelHttpEffect, TimerEffect, CancelTimerEffect, FocusEffect, AnnounceEffect,
-                            EmitEffect>;
+using Effect =
+    std::variant<HttpEffect, CancelHttpEffect, TimerEffect, CancelTimerEffect, FocusEffect, AnnounceEffect, EmitEffect>;
 
 /// The kinds of effect, in the order of Effect's alternatives.
 enum class EffectKind : std::uint8_t { http, cancel_http, timer, cancel_timer, focus, announce, emit };

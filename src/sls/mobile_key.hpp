@@ -42,8 +42,8 @@
 namespace sls {
 
 /// The activation code sent by SMS when a Mobile Key is activated: 8 digits.
-inline constexpr CodeFormat kActivationCodeFormat{CodeAlphabet::digits, 8, 4, Errc::activation_bad_code,
-                                                  Errc::activation_bad_code, Errc::activation_bad_code};
+inline constexpr CodeFormat kActivationCodeFormat{
+    CodeAlphabet::digits, 8, 4, Errc::activation_bad_code, Errc::activation_bad_code, Errc::activation_bad_code};
 
 /// The BLAKE2b context that starts the OCRA secret derivation.
 inline constexpr std::string_view kMobileKeyOcraContext = "SLS Mobile Key OCRA v1";
@@ -120,7 +120,7 @@ std::string qr_approval_message(std::string_view payload);
 /// layout: seed, then public key). Deterministic. Fails with
 /// Errc::bad_argument, args {"secret_key"}, when the key is not 64 bytes.
 Result<std::array<std::uint8_t, ed25519_signature_bytes>> mobile_key_sign(std::span<const std::uint8_t> secret_key,
-                                                                         std::string_view message);
+                                                                          std::string_view message);
 
 /// Whether `signature` is a valid Ed25519 signature of `message` by
 /// `public_key`. False for any malformed input (a key that is not 32 bytes,

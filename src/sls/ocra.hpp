@@ -162,8 +162,7 @@ struct OcraInput {
 ///  - Errc::bad_argument, args {"pin_hash"} or {"session"}: a PIN hash of the
 ///    wrong size, or session information longer than the suite's nnn;
 ///  - Errc::internal: libsodium reported a failure.
-Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::uint8_t> key,
-                                 const OcraInput& input);
+Result<std::string> ocra_compute(const OcraSuite& suite, std::span<const std::uint8_t> key, const OcraInput& input);
 
 /// Hashes a PIN for a P field (for example when a server stores the hash
 /// rather than the PIN): 32 bytes for SHA-256, 64 for SHA-512. Failure modes:

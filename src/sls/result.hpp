@@ -41,21 +41,33 @@ inline Error fail(Errc code, std::initializer_list<std::string_view> args = {}) 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
-  T& value() & { assert(ok()); return *std::get_if<0>(&v_); }
-  const T& value() const& { assert(ok()); return *std::get_if<0>(&v_); }
-  T&& value() && { assert(ok()); return std::move(*std::get_if<0>(&v_)); }
+  T& value() & {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*std::get_if<0>(&v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { assert(!ok()); return *std::get_if<1>(&v_); }
+  const Error& error() const {
+    assert(!ok());
+    return *std::get_if<1>(&v_);
+  }
   /// The error code, or Errc::ok on success.
   Errc code() const noexcept { return ok() ? Errc::ok : std::get_if<1>(&v_)->code; }
 

@@ -48,7 +48,7 @@ void wipe(std::vector<std::uint8_t>& bytes) noexcept;
 /// reassignment and on clear(). Move-only so that no silent copy is left
 /// behind; a moved-from Wiped is empty.
 template <class Buffer>
-  requires std::same_as<Buffer, std::string> || std::same_as<Buffer, std::vector<std::uint8_t>>
+requires std::same_as<Buffer, std::string> || std::same_as<Buffer, std::vector<std::uint8_t>>
 class Wiped {
  public:
   static constexpr bool kIsText = std::is_same_v<Buffer, std::string>;

@@ -102,13 +102,9 @@ class Ed25519KeyPair {
   ~Ed25519KeyPair();
 
   /// The 32-byte public key, to pin in Mobile Key at activation.
-  std::span<const std::uint8_t, ed25519_public_key_bytes> public_key() const noexcept {
-    return public_key_;
-  }
+  std::span<const std::uint8_t, ed25519_public_key_bytes> public_key() const noexcept { return public_key_; }
   /// The 64-byte secret key in libsodium's layout (seed, then public key).
-  std::span<const std::uint8_t, ed25519_secret_key_bytes> secret_key() const noexcept {
-    return secret_key_;
-  }
+  std::span<const std::uint8_t, ed25519_secret_key_bytes> secret_key() const noexcept { return secret_key_; }
 
  private:
   Ed25519KeyPair() = default;
@@ -131,8 +127,7 @@ inline constexpr std::size_t signed_payload_fixed_bytes = 29 + ed25519_signature
 /// The longest valid text: prefix plus Base32 of a blob with a 200-byte
 /// origin (474 characters). Longer input is refused before decoding.
 inline constexpr std::size_t signed_payload_max_text_bytes =
-    signed_payload_prefix.size() +
-    ((signed_payload_fixed_bytes + signed_payload_origin_max_bytes) * 8 + 4) / 5;
+    signed_payload_prefix.size() + ((signed_payload_fixed_bytes + signed_payload_origin_max_bytes) * 8 + 4) / 5;
 
 /// What the QR code tells the phone. Plain data: encode validates it, parse
 /// and verify return it only when every field is valid.
@@ -159,8 +154,7 @@ Status validate_payload_origin(std::string_view origin);
 /// Fails with payload_malformed ("bad challenge", "bad origin", "bad expiry")
 /// when a field is invalid, and with bad_argument when secret_key is not
 /// ed25519_secret_key_bytes long. The key is only read, never copied.
-Result<std::string> encode_signed_payload(const ChallengePayload& payload,
-                                          std::span<const std::uint8_t> secret_key);
+Result<std::string> encode_signed_payload(const ChallengePayload& payload, std::span<const std::uint8_t> secret_key);
 
 /// Decodes a text and checks its structure and every field, but NOT the
 /// signature or the expiry: use it to show what a payload claims, never to
@@ -172,8 +166,7 @@ Result<ChallengePayload> parse_signed_payload(std::string_view text);
 /// first problem found in that order: payload_malformed or
 /// payload_bad_version, payload_bad_signature, payload_expired; and with
 /// bad_argument when public_key is not ed25519_public_key_bytes long.
-Result<ChallengePayload> verify_signed_payload(std::string_view text,
-                                               std::span<const std::uint8_t> public_key,
+Result<ChallengePayload> verify_signed_payload(std::string_view text, std::span<const std::uint8_t> public_key,
                                                std::int64_t now);
 
 }  // namespace sls

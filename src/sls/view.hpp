@@ -9,8 +9,8 @@
 //
 // Conventions the patcher relies on:
 //  - Tags and attribute names are ASCII written by the core, never user input
-//    (lower-case, except SVG's case-sensitive names such as viewBox); attribute values and text may hold anything (they are
-//    escaped by to_html and set as plain values by the patcher).
+//    (lower-case, except SVG's case-sensitive names such as viewBox); attribute values and text may hold anything (they
+//    are escaped by to_html and set as plain values by the patcher).
 //  - An `svg` element and all of its descendants are in the SVG namespace
 //    (http://www.w3.org/2000/svg); everything else is HTML.
 //  - Event bindings map a DOM event to an action name. The shell reports an

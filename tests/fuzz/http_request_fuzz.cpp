@@ -6,6 +6,7 @@
 // parser must hold to its limits.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/error.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -44,8 +44,10 @@ bool is_json_number(std::string_view s) {
     return i > from;
   };
   if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') ++i;
-  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '0')
+    ++i;
+  else if (!digits())
+    return false;
   if (i < s.size() && s[i] == '.') {
     ++i;
     if (!digits()) return false;

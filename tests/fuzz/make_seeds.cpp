@@ -4,11 +4,12 @@
 // Usage: fuzz_make_seeds VECTORS_DIR OUT_DIR
 // Writes OUT_DIR/<target>/<n> for each target below, replacing what was
 // there. Exits 1 when a vector file cannot be read.
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>

@@ -88,7 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const unsigned value = suite->time_step_value();
     const bool hours = suite->time_step_unit() == sls::OcraTimeUnit::hour;
     FUZZ_CHECK(hours ? value <= 48 : (value >= 1 && value <= 59));
-    FUZZ_CHECK(suite->time_step_seconds() == value * (hours ? 3600u : suite->time_step_unit() == sls::OcraTimeUnit::minute ? 60u : 1u));
+    FUZZ_CHECK(suite->time_step_seconds() == value * (hours                                                  ? 3600u
+                                                      : suite->time_step_unit() == sls::OcraTimeUnit::minute ? 60u
+                                                                                                             : 1u));
   } else {
     FUZZ_CHECK(suite->time_step_seconds() == 0);
   }
@@ -112,8 +114,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     input.question = question;
     input.mutual = mutual;
     const auto response = sls::ocra_compute(*suite, kKey, input);
-    if (response.ok()) check_response(*suite, response);
-    else FUZZ_CHECK(response.code() == sls::Errc::ocra_bad_question);
+    if (response.ok())
+      check_response(*suite, response);
+    else
+      FUZZ_CHECK(response.code() == sls::Errc::ocra_bad_question);
   }
   return 0;
 }

@@ -71,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(verdict == sls::Errc::ok || verdict == sls::Errc::payload_bad_signature ||
                verdict == sls::Errc::payload_expired);
     if (verified.ok()) FUZZ_CHECK(*verified == *parsed);
-    FUZZ_CHECK((verdict == sls::Errc::payload_expired) == (verdict != sls::Errc::payload_bad_signature &&
-                                                           parsed->expires_at <= kNow));
+    FUZZ_CHECK((verdict == sls::Errc::payload_expired) ==
+               (verdict != sls::Errc::payload_bad_signature && parsed->expires_at <= kNow));
     const auto encoded = sls::encode_signed_payload(*parsed, keys.secret_key());
     FUZZ_CHECK(encoded.ok());
     const auto reparsed = sls::parse_signed_payload(*encoded);

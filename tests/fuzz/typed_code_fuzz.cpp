@@ -46,21 +46,25 @@ struct CodeKind {
 };
 
 template <const CodeFormat& F>
-EntryState inspect_with(std::string_view typed) { return sls::inspect_code(typed, F); }
+EntryState inspect_with(std::string_view typed) {
+  return sls::inspect_code(typed, F);
+}
 template <const CodeFormat& F>
-sls::Result<std::string> parse_with(std::string_view typed) { return sls::parse_code(typed, F); }
+sls::Result<std::string> parse_with(std::string_view typed) {
+  return sls::parse_code(typed, F);
+}
 
 template <const CodeFormat& F>
 constexpr CodeKind generic_kind() {
-  return {F.alphabet, F.length, F.group_size, F.bad_character, F.too_long, F.too_short, F.check_failed,
-          &inspect_with<F>, &parse_with<F>, F.check != nullptr};
+  return {F.alphabet,  F.length,       F.group_size,     F.bad_character, F.too_long,
+          F.too_short, F.check_failed, &inspect_with<F>, &parse_with<F>,  F.check != nullptr};
 }
 
 const CodeKind kKinds[] = {
     {CodeAlphabet::crockford, 6, 3, Errc::card_bad_character, Errc::card_too_long, Errc::card_too_short, Errc::ok,
      &sls::inspect_card_entry, &sls::parse_card_entry, false},
-    {CodeAlphabet::digits, 8, 4, Errc::response_bad_character, Errc::response_wrong_length,
-     Errc::response_wrong_length, Errc::response_check_digit, &sls::inspect_response, &sls::parse_response, true},
+    {CodeAlphabet::digits, 8, 4, Errc::response_bad_character, Errc::response_wrong_length, Errc::response_wrong_length,
+     Errc::response_check_digit, &sls::inspect_response, &sls::parse_response, true},
     {CodeAlphabet::digits, 6, 3, Errc::challenge_bad_character, Errc::challenge_wrong_length,
      Errc::challenge_wrong_length, Errc::ok, &sls::inspect_challenge, &sls::parse_challenge, false},
     generic_kind<sls::kSmsCodeFormat>(),
@@ -138,7 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(check.has_value() == all_digits(typed));
   if (check) {
     FUZZ_CHECK(sls::damm_valid(std::string(typed) + *check));
-    if (!typed.empty()) FUZZ_CHECK(sls::damm_valid(typed) == (*sls::damm_check_digit(typed.substr(0, size - 1)) == typed.back()));
+    if (!typed.empty())
+      FUZZ_CHECK(sls::damm_valid(typed) == (*sls::damm_check_digit(typed.substr(0, size - 1)) == typed.back()));
   } else {
     FUZZ_CHECK(!sls::damm_valid(typed));
   }
