@@ -268,10 +268,10 @@ void JsonValue::wipe() noexcept {
       m.value.wipe();
     }
   }
-  v_ = std::monostate{};
+  v_.emplace<std::monostate>();
 }
 
-bool operator==(const JsonValue& a, const JsonValue& b) noexcept { return a.v_ == b.v_; }
+bool operator==(const JsonValue& a, const JsonValue& b) { return a.v_ == b.v_; }
 
 // ---------------------------------------------------------------------------
 // Parser

@@ -109,30 +109,6 @@ std::string path_data(const QrMatrix& matrix) {
   return path;
 }
 
-// Writes an element tree as SVG text: childless elements self-closing.
-// Attribute values are written as they are: the only ones here are numbers,
-// the namespace URI, colours and path data, none of which needs escaping.
-void write_svg(std::string& out, const Node& n) {
-  out += '<';
-  out += n.tag;
-  for (const auto& a : n.attributes) {
-    out += ' ';
-    out += a.name;
-    out += "=\"";
-    out += a.value;
-    out += '"';
-  }
-  if (n.children.empty()) {
-    out += "/>";
-    return;
-  }
-  out += '>';
-  for (const auto& c : n.children) write_svg(out, c);
-  out += "</";
-  out += n.tag;
-  out += '>';
-}
-
 }  // namespace
 
 bool qr_fits(std::string_view text, QrEcc ecc) {
@@ -165,11 +141,7 @@ Node qr_matrix_node(const QrMatrix& matrix) {
       .add(element("path").attr("fill", "#000").attr("d", path_data(matrix)));
 }
 
-std::string qr_matrix_svg(const QrMatrix& matrix) {
-  std::string svg;
-  write_svg(svg, qr_matrix_node(matrix));
-  return svg;
-}
+std::string qr_matrix_svg(const QrMatrix& matrix) { return to_xml(qr_matrix_node(matrix)); }
 
 Result<std::string> qr_svg(std::string_view text, QrEcc ecc) {
   auto matrix = qr_matrix(text, ecc);

@@ -117,7 +117,8 @@ void append_escaped_attr(std::string& out, std::string_view s) {
   }
 }
 
-void append_start_tag(std::string& out, const Node& n) {
+// Writes "<tag" and the attributes, leaving the tag open.
+void append_tag_and_attributes(std::string& out, const Node& n) {
   out += '<';
   out += n.tag;
   for (const auto& a : n.attributes) {
@@ -127,6 +128,10 @@ void append_start_tag(std::string& out, const Node& n) {
     append_escaped_attr(out, a.value);
     out += '"';
   }
+}
+
+void append_start_tag(std::string& out, const Node& n) {
+  append_tag_and_attributes(out, n);
   for (const auto& e : n.events) {
     out += " data-on-";
     out += e.event;
@@ -151,6 +156,23 @@ void write_compact(std::string& out, const Node& n) {
   append_start_tag(out, n);
   if (is_void_element(n.tag)) return;
   for (const auto& c : n.children) write_compact(out, c);
+  out += "</";
+  out += n.tag;
+  out += '>';
+}
+
+void write_xml(std::string& out, const Node& n) {
+  if (n.kind == Node::Kind::text) {
+    append_escaped_text(out, n.text);
+    return;
+  }
+  append_tag_and_attributes(out, n);
+  if (n.children.empty()) {
+    out += "/>";
+    return;
+  }
+  out += '>';
+  for (const auto& c : n.children) write_xml(out, c);
   out += "</";
   out += n.tag;
   out += '>';
@@ -190,6 +212,12 @@ std::string to_html(const Node& node, HtmlLayout layout) {
     write_compact(out, node);
   else
     write_indented(out, node, 0);
+  return out;
+}
+
+std::string to_xml(const Node& node) {
+  std::string out;
+  write_xml(out, node);
   return out;
 }
 

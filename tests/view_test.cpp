@@ -93,5 +93,15 @@ TEST(View, Equality) {
   EXPECT_NE(element("a").on("click", "x"), element("a"));
 }
 
+TEST(View, ToXmlSelfClosesChildlessElementsAndEscapes) {
+  const Node tree = element("svg")
+                        .attr("viewBox", "0 0 2 2")
+                        .add(element("rect").attr("fill", "#fff"))
+                        .add(element("g").attr("data-x", "a\"<&").add(text("t<")))
+                        .on("click", "ignored");
+  EXPECT_EQ(to_xml(tree),
+            "<svg viewBox=\"0 0 2 2\"><rect fill=\"#fff\"/><g data-x=\"a&quot;&lt;&amp;\">t&lt;</g></svg>");
+}
+
 }  // namespace
 }  // namespace sls

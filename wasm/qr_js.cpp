@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "js_conversions.hpp"
@@ -55,24 +57,47 @@ val qr_matrix_to_js(const sls::QrMatrix& matrix) {
   return out;
 }
 
-val qr_matrix(val text, val ecc, val lang_tag) {
+/// The arguments qr_matrix and qr_svg share, read once: the language first
+/// (a refusal needs it), then the text and the level. On a bad argument,
+/// `refusal` holds the error object to return.
+struct QrCall {
+  sls::Lang lang = sls::Lang::en;
+  std::string text;
+  sls::QrEcc ecc = sls::QrEcc::medium;
+  std::optional<val> refusal;
+};
+
+QrCall read_qr_call(const val& text, const val& ecc, const val& lang_tag) {
+  QrCall call;
   const auto lang = lang_of(lang_tag);
-  if (!lang) return bad_argument("lang");
+  if (!lang) {
+    call.refusal = bad_argument("lang");
+    return call;
+  }
+  call.lang = *lang;
   auto data = string_of(text);
-  if (!data) return bad_argument("text", *lang);
   auto level = ecc_of(ecc);
-  if (!level) return bad_argument("ecc", *lang);
-  return result_to_js(sls::qr_matrix(*data, *level), *lang, qr_matrix_to_js);
+  if (!data)
+    call.refusal = bad_argument("text", *lang);
+  else if (!level)
+    call.refusal = bad_argument("ecc", *lang);
+  else {
+    call.text = std::move(*data);
+    call.ecc = *level;
+  }
+  return call;
+}
+
+val qr_matrix(val text, val ecc, val lang_tag) {
+  auto call = read_qr_call(text, ecc, lang_tag);
+  if (call.refusal) return *call.refusal;
+  return result_to_js(sls::qr_matrix(call.text, call.ecc), call.lang, qr_matrix_to_js);
 }
 
 val qr_svg(val text, val ecc, val lang_tag) {
-  const auto lang = lang_of(lang_tag);
-  if (!lang) return bad_argument("lang");
-  auto data = string_of(text);
-  if (!data) return bad_argument("text", *lang);
-  auto level = ecc_of(ecc);
-  if (!level) return bad_argument("ecc", *lang);
-  return string_result_to_js(sls::qr_svg(*data, *level), *lang);
+  auto call = read_qr_call(text, ecc, lang_tag);
+  if (call.refusal) return *call.refusal;
+  return string_result_to_js(sls::qr_svg(call.text, call.ecc), call.lang);
 }
 
 }  // namespace

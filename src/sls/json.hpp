@@ -149,7 +149,7 @@ class JsonValue {
   void wipe() noexcept;
 
   /// Structural equality; number text compares as text ("1.0" != "1.00").
-  friend bool operator==(const JsonValue& a, const JsonValue& b) noexcept;
+  friend bool operator==(const JsonValue& a, const JsonValue& b);
 
  private:
   /// A number that is not an int64, as its validated source text (a type of

@@ -122,4 +122,10 @@ enum class HtmlLayout : std::uint8_t {
 /// Never fails.
 std::string to_html(const Node& node, HtmlLayout layout = HtmlLayout::compact);
 
+/// Serialises a tree as XML (a standalone SVG document): escaping as to_html,
+/// but a childless element is self-closing (`<path d="..."/>`) and every
+/// other element gets an end tag; event bindings and keys are not written.
+/// Never fails.
+std::string to_xml(const Node& node);
+
 }  // namespace sls
