@@ -146,7 +146,7 @@ class JsonValue {
   /// Overwrites every string (values and keys) held by this value, at any
   /// depth, with zeros (sodium_memzero), then becomes null. For bodies that
   /// carried a password or a code.
-  void wipe() noexcept;
+  void wipe() noexcept;  // NOLINT(bugprone-exception-escape): see json.cpp
 
   /// Structural equality; number text compares as text ("1.0" != "1.00").
   friend bool operator==(const JsonValue& a, const JsonValue& b);
