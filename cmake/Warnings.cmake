@@ -50,7 +50,10 @@ endif()
 # all behind such checks). Optimised GCC builds leave it
 # out; Clang's check (fuzz and tidy presets, WebAssembly) runs on the source
 # and keeps it everywhere.
+# Likewise GCC 12's -Wrestrict and -Wstringop-overflow (in -Wall) at -O3 on
+# std::string concatenation and std::copy inlined into the tests (GCC bug
+# 105329 and its kin): printed, not errors, in optimised GCC builds.
 target_compile_options(sls_warnings INTERFACE
-  "$<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>,$<NOT:$<CONFIG:Debug>>>:-Wno-null-dereference>")
+  "$<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>,$<NOT:$<CONFIG:Debug>>>:-Wno-null-dereference;-Wno-error=restrict;-Wno-error=stringop-overflow>")
 unset(_sls_warnings)
 unset(_sls_werror)
