@@ -55,6 +55,8 @@ void wipe(std::vector<std::uint8_t>& bytes) noexcept {
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
   crypto_init();
+  // libsodium declares its pointers non-null; an empty span may have none.
+  if (bytes.empty()) return {};
   // sodium_bin2hex writes a terminating NUL: room for it, then drop it.
   std::string out(bytes.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
@@ -65,6 +67,11 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 bool from_hex(std::string_view hex, std::vector<std::uint8_t>& out) {
   crypto_init();
   if (hex.size() % 2 != 0) return false;
+  if (hex.empty()) {  // libsodium's output pointer must not be null
+    wipe(out);
+    out.clear();
+    return true;
+  }
   std::vector<std::uint8_t> bytes(hex.size() / 2);
   std::size_t written = 0;
   // No characters to ignore and no end pointer: any non-hex character or a
