@@ -301,6 +301,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!reply.content_type.empty()) response_.set(http::field::content_type, reply.content_type);
     response_.body() = std::move(reply.body);
     response_.prepare_payload();
+    // A 304 has no body, and its Content-Length would have to be the 200's.
+    if (reply.status == 304) response_.erase(http::field::content_length);
     if (method == "HEAD") response_.body().clear();  // Content-Length stays that of the GET
     response_.keep_alive(keep_alive);
     stream_.expires_after(server_.request_timeout());

@@ -2,8 +2,8 @@
 #include "server/http_dispatch.hpp"
 
 #include <exception>
-#include <fstream>
-#include <iterator>
+#include <filesystem>
+#include <optional>
 
 #include "server/accept_language.hpp"
 #include "server/http_api.hpp"
@@ -187,22 +187,45 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
   return from_api_response(std::move(r));
 }
 
-HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView&) {
-  std::ifstream in(admission.static_target.file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) {
+HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView& request) {
+  const std::filesystem::path& file = admission.static_target.file;
+  // The best coding the client accepts that has a current copy; the file
+  // itself otherwise (a checkout that was never built has no copies).
+  ContentCoding coding = ContentCoding::identity;
+  std::optional<StaticBody> body;
+  for (ContentCoding c : acceptable_codings(request.header("Accept-Encoding"))) {
+    const auto path = StaticFiles::variant(file, c);
+    if (!path) continue;
+    body = static_files_.load(*path);
+    if (body) {
+      coding = c;
+      break;
+    }
+  }
+  if (!body) {
     HttpReply r = error_reply(Errc::http_not_found, admission.lang);
     r.route = "(static)";
     return r;
   }
   HttpReply r;
   r.route = "(static)";
-  r.content_type = static_content_type(admission.static_target.file);
-  r.body = std::move(bytes);
   r.headers = {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
                {"X-Content-Type-Options", "nosniff"},
                {"Referrer-Policy", "no-referrer"},
-               {"Cache-Control", "no-store"}};
+               // A stable name is revalidated on every use (a 304 costs a
+               // round trip, no bytes); a hashed name can never change.
+               {"Cache-Control", is_content_hashed_name(file) ? "public, max-age=31536000, immutable" : "no-cache"},
+               {"ETag", body->etag},
+               {"Vary", "Accept-Encoding"}};
+  if (coding != ContentCoding::identity) r.headers.emplace_back("Content-Encoding", std::string(coding_name(coding)));
+  // Range requests are not served (the whole file, 200): none of the files
+  // is large enough for resuming to matter.
+  if (etag_matches(request.header("If-None-Match"), body->etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.content_type = static_content_type(file);
+  r.body = std::move(body->bytes);
   return r;
 }
 

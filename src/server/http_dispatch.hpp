@@ -68,8 +68,11 @@ class Dispatcher {
   /// An exception from the handler gives a logged 500. Wipes `body`.
   HttpReply handle(const Admission& admission, const RequestView& request, std::string& body);
 
-  /// A static file's bytes with the strict headers (kContentSecurityPolicy);
-  /// 404 if it cannot be read. Reads the disk: call it on a worker.
+  /// A static file's bytes with the strict headers (kContentSecurityPolicy):
+  /// its precompressed copy the Accept-Encoding prefers, if there is a current
+  /// one; a strong ETag and 304 for a matching If-None-Match; Cache-Control
+  /// `no-cache`, or a year and `immutable` for a content-hashed name. 404 if
+  /// it cannot be read. Reads the disk: call it on a worker.
   HttpReply serve_static(const Admission& admission, const RequestView& request);
 
   /// The JSON error reply for `code` with the code's status from the catalog
@@ -95,6 +98,7 @@ class Dispatcher {
   LogSink log_;
   RateLimiter limiter_;
   Router router_;
+  StaticFiles static_files_;
   JsonValue demo_users_;
 };
 

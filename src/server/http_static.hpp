@@ -1,11 +1,18 @@
 // Static files under slsd's --static directory (the demo): which file a request
-// path names, refusing every way out of the directory, and its content type.
+// path names, refusing every way out of the directory, its content type, and
+// what a CDN does with it: the precompressed copy the client accepts, a
+// strong ETag, and its caching policy (docs/server.md, "Static files").
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sls::server {
 
@@ -29,5 +36,60 @@ std::optional<StaticTarget> resolve_static(const std::string& root, std::string_
 /// The Content-Type for a file name by its extension (.html .js .mjs .css
 /// .wasm .svg .json .png .ico .txt); application/octet-stream otherwise.
 std::string_view static_content_type(const std::filesystem::path& file);
+
+/// A content coding of a static file: the file itself, or its copy made at
+/// build time (FILE.gz, FILE.br; cmake/PrecompressWeb.cmake).
+enum class ContentCoding { identity, gzip, br };
+
+/// "identity", "gzip" or "br".
+std::string_view coding_name(ContentCoding coding);
+
+/// The codings worth trying for a request's Accept-Encoding, best first:
+/// br and gzip by their q-value (q=0 refuses; `*` stands for a coding not
+/// named; a tie goes to br, the smaller), always ending with identity, which
+/// is sent even when refused (rather than 406). No header: identity only.
+std::vector<ContentCoding> acceptable_codings(std::string_view accept_encoding);
+
+/// Whether an If-None-Match value (a list of entity tags, or `*`) matches
+/// `etag` by the weak comparison RFC 9110 asks for this header.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+/// Whether a file name carries its content's hash (a dot-separated part of
+/// at least 8 hexadecimal digits before the extension: app.3f9a1c2e.js);
+/// such a file is cached for a year as immutable, any other is revalidated.
+bool is_content_hashed_name(const std::filesystem::path& file);
+
+/// One representation of a static file: its bytes and strong ETag (a hash of
+/// those bytes, quoted).
+struct StaticBody {
+  std::string bytes;
+  std::string etag;
+};
+
+/// The static files read so far, kept in memory with their ETags so that a
+/// file is read and hashed once per change (size or modification time).
+/// Thread-safe. Files over kMaxCachedBytes are read every time.
+class StaticFiles {
+ public:
+  static constexpr std::size_t kMaxCachedBytes = std::size_t{4} << 20;
+  static constexpr std::size_t kMaxEntries = 1024;
+
+  /// The bytes and ETag of `file`, or nullopt if it cannot be read.
+  std::optional<StaticBody> load(const std::filesystem::path& file);
+
+  /// The file to send for `coding`: `file` for identity, else its copy
+  /// FILE.gz / FILE.br if it is a regular file at least as new as `file`
+  /// (a stale copy from before an edit is never sent), else nullopt.
+  static std::optional<std::filesystem::path> variant(const std::filesystem::path& file, ContentCoding coding);
+
+ private:
+  struct Entry {
+    std::filesystem::file_time_type modified;
+    std::uintmax_t size = 0;
+    StaticBody body;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+};
 
 }  // namespace sls::server
