@@ -93,8 +93,15 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
         a.reply.close = has_body(parser);
         return a;
       }
-      a.next = Admission::Next::static_file;
       a.static_target = std::move(*target);
+      // A file already in memory is answered here, without a hop to a
+      // worker; one not read yet (or changed) is read on a worker.
+      if (!has_body(parser))
+        if (auto reply = serve_static_from_memory(a, request)) {
+          a.reply = std::move(*reply);
+          return a;
+        }
+      a.next = Admission::Next::static_file;
       return a;
     }
   }
@@ -188,6 +195,15 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
 }
 
 HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView& request) {
+  return *static_reply(admission, request, false);
+}
+
+std::optional<HttpReply> Dispatcher::serve_static_from_memory(const Admission& admission, const RequestView& request) {
+  return static_reply(admission, request, true);
+}
+
+std::optional<HttpReply> Dispatcher::static_reply(const Admission& admission, const RequestView& request,
+                                                  bool memory_only) {
   const std::filesystem::path& file = admission.static_target.file;
   // The best coding the client accepts that has a current copy; the file
   // itself otherwise (a checkout that was never built has no copies).
@@ -196,11 +212,12 @@ HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView
   for (ContentCoding c : acceptable_codings(request.header("Accept-Encoding"))) {
     const auto path = StaticFiles::variant(file, c);
     if (!path) continue;
-    body = static_files_.load(*path);
+    body = static_files_.load(*path, memory_only);
     if (body) {
       coding = c;
       break;
     }
+    if (memory_only) return std::nullopt;  // not read yet: the worker reads it
   }
   if (!body) {
     HttpReply r = error_reply(Errc::http_not_found, admission.lang);

@@ -75,6 +75,10 @@ class Dispatcher {
   /// it cannot be read. Reads the disk: call it on a worker.
   HttpReply serve_static(const Admission& admission, const RequestView& request);
 
+  /// serve_static() from memory only: nullopt when a file it needs has not
+  /// been read yet (or changed since). Never reads a file: admit() uses it.
+  std::optional<HttpReply> serve_static_from_memory(const Admission& admission, const RequestView& request);
+
   /// The JSON error reply for `code` with the code's status from the catalog
   /// (errors.def), with Cache-Control: no-store.
   static HttpReply error_reply(Errc code, Lang lang, const ErrorExtras& extras = {});
@@ -96,6 +100,8 @@ class Dispatcher {
   const Clock& clock_;
   const HttpConfig& config_;
   LogSink log_;
+
+  std::optional<HttpReply> static_reply(const Admission& admission, const RequestView& request, bool memory_only);
   RateLimiter limiter_;
   Router router_;
   StaticFiles static_files_;

@@ -178,7 +178,7 @@ std::optional<std::filesystem::path> StaticFiles::variant(const std::filesystem:
   return copy;
 }
 
-std::optional<StaticBody> StaticFiles::load(const std::filesystem::path& file) {
+std::optional<StaticBody> StaticFiles::load(const std::filesystem::path& file, bool memory_only) {
   std::error_code ec;
   const auto modified = std::filesystem::last_write_time(file, ec);
   if (ec) return std::nullopt;
@@ -190,6 +190,7 @@ std::optional<StaticBody> StaticFiles::load(const std::filesystem::path& file) {
     auto it = entries_.find(key);
     if (it != entries_.end() && it->second.modified == modified && it->second.size == size) return it->second.body;
   }
+  if (memory_only) return std::nullopt;
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   StaticBody body;

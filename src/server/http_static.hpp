@@ -74,8 +74,10 @@ class StaticFiles {
   static constexpr std::size_t kMaxCachedBytes = std::size_t{4} << 20;
   static constexpr std::size_t kMaxEntries = 1024;
 
-  /// The bytes and ETag of `file`, or nullopt if it cannot be read.
-  std::optional<StaticBody> load(const std::filesystem::path& file);
+  /// The bytes and ETag of `file`, or nullopt if it cannot be read. With
+  /// `memory_only`, nullopt too when they are not in memory already (the
+  /// caller may not wait for the disk).
+  std::optional<StaticBody> load(const std::filesystem::path& file, bool memory_only = false);
 
   /// The file to send for `coding`: `file` for identity, else its copy
   /// FILE.gz / FILE.br if it is a regular file at least as new as `file`
