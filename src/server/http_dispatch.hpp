@@ -59,8 +59,9 @@ class Dispatcher {
   Dispatcher(AuthService& service, const Clock& clock, const HttpConfig& config, LogSink log);
 
   /// The gates that need only the head: static file lookup, rate limit,
-  /// route, method, declared body size, content type. Cheap and never
-  /// blocking: the I/O threads call it. `parser` has a complete head.
+  /// route, method, declared body size, content type; and the reply to a
+  /// static file already in memory. Cheap, and it never reads a file (only
+  /// `stat`s): the I/O threads call it. `parser` has a complete head.
   Admission admit(const RequestParser& parser, const RequestView& request);
 
   /// JSON parsing and the route's handler, for an admitted request whose body
