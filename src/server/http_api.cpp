@@ -453,6 +453,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// still sends for a moment: closing with unread data would send a reset,
   /// and the client could lose the reply it has not read yet.
   void close_after_drain() {
+    if (watching_) return close();  // a held request's cancelled watch still owns the buffer
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(kDrainTime);
