@@ -31,7 +31,8 @@ constexpr const char* kPassword = "correct horse";
 /// A raw HTTP/1.1 connection from a chosen 127/8 source address.
 class HeldRequest {
  public:
-  HeldRequest(int port, const std::string& target, const std::string& secret, const std::string& source = "127.0.0.1") {
+  HeldRequest(int port, const std::string& target, const std::string& secret, const std::string& source = "127.0.0.1",
+              const std::string& extra_headers = {}) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in from{};
     from.sin_family = AF_INET;
@@ -46,7 +47,7 @@ class HeldRequest {
       return;
     }
     const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + std::string(kLoginSecretHeader) +
-                                ": " + secret + "\r\n\r\n";
+                                ": " + secret + "\r\n" + extra_headers + "\r\n";
     EXPECT_EQ(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
   }
   ~HeldRequest() { close(); }
@@ -239,6 +240,19 @@ TEST_F(LongPollTest, TheQrApprovalWakesAHeldChallengeStatus) {
   ASSERT_TRUE(held.answered_within(kAnswerDue)) << held.raw();
   EXPECT_EQ(held.field("status"), "approved");
   EXPECT_FALSE(held.field("completion_token").empty()) << held.raw();
+}
+
+TEST_F(LongPollTest, AHeldRequestOfAClosingClientAnswersAndCloses) {
+  const Push p = start_push();
+  HeldRequest held(s.port(), "/api/v1/push/" + p.tx + "?wait=20", s.login_secret(p.login_id), "127.0.0.1",
+                   "Connection: close\r\n");
+  EXPECT_FALSE(held.answered_within(kHeldFor)) << held.raw();
+  ASSERT_EQ(s.post("/api/v1/push/" + p.tx + "/decision", phone.decision(p.tx, p.number, "approve")).status, 200);
+  ASSERT_TRUE(held.answered_within(kAnswerDue)) << held.raw();
+  EXPECT_EQ(held.field("status"), "approved");
+  EXPECT_NE(held.raw().find("Connection: close"), std::string::npos) << held.raw();
+  // The server still answers others.
+  EXPECT_EQ(s.get("/api/v1/push/" + p.tx).str("status"), "approved");
 }
 
 class ShortPushTest : public LongPollTest {
