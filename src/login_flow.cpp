@@ -273,7 +273,34 @@ std::int64_t LoginFlow::State::next_tick_delay() const {
 
 void LoginFlow::State::start_polling() {
   poll.emplace(poll_config, challenge->expires_at_ms, random);
-  schedule_poll(poll->start(now));
+  long_poll = poll_config.long_poll_wait_s > 0;
+  early_replies = 0;
+  const PollStep first = poll->start(now);
+  // A held request can be sent at once: the server answers when there is news.
+  if (long_poll && !first.stop) {
+    cancel_timer(poll_timer);
+    send_poll();
+    return;
+  }
+  schedule_poll(first);
+}
+
+void LoginFlow::State::on_long_poll_pending(std::optional<std::int64_t> retry_after_s) {
+  const bool held = now - poll_sent_at >= poll_config.long_poll_min_hold_ms;
+  if (held) {
+    early_replies = 0;
+    // The policy still watches the deadline; the server's Retry-After is
+    // for plain polls, and this one waited.
+    const PollStep step = poll->next(now, PollOutcome::pending);
+    if (step.stop) return schedule_poll(step);
+    cancel_timer(poll_timer);
+    send_poll();
+    return;
+  }
+  // Answered without waiting: back off as a plain poll would, and give up
+  // the long poll if it keeps happening.
+  if (++early_replies >= std::max<std::uint32_t>(1, poll_config.long_poll_max_early)) long_poll = false;
+  schedule_poll(poll->next(now, PollOutcome::pending, retry_after_s));
 }
 
 void LoginFlow::State::schedule_poll(const PollStep& step) {
@@ -315,7 +342,8 @@ void LoginFlow::State::send_poll() {
   const std::string path =
       challenge->method == Method::push ? "/push/" + challenge->tx_id : "/login/" + login_id + "/challenge-status";
   cancel_http(poll_request);
-  poll_request = http("GET", path);
+  poll_sent_at = now;
+  poll_request = http("GET", long_poll ? path + "?wait=" + std::to_string(poll_config.long_poll_wait_s) : path);
 }
 
 void LoginFlow::State::enter_challenge(Challenge c) {

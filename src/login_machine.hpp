@@ -92,6 +92,9 @@ struct LoginFlow::State : flow::LoginState {
   /// Follows a PollStep: schedules the next poll or ends the wait.
   void schedule_poll(const PollStep& step);
   void send_poll();
+  /// A pending reply to a long poll: ask again at once if it was held, back
+  /// off (and in the end fall back to plain polling) if not.
+  void on_long_poll_pending(std::optional<std::int64_t> retry_after_s);
 
   // --- user events ----------------------------------------------------------------------------------------------
   /// A user action (login_action); secret values are moved out of `ev`.

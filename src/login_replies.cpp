@@ -201,6 +201,7 @@ void LoginFlow::State::on_poll_reply(const HttpReply& r, const ReplyVerdict& v) 
     auto body = json_parse(r.body);
     const auto status = body ? body->get_string("status") : std::nullopt;
     if (!status) {
+      long_poll = false;
       schedule_poll(poll->next(now, PollOutcome::network_failure, r.retry_after_s));
       return;
     }
@@ -222,6 +223,7 @@ void LoginFlow::State::on_poll_reply(const HttpReply& r, const ReplyVerdict& v) 
       outcome = PollOutcome::expired;
     else if (*status == "cancelled")
       outcome = PollOutcome::cancelled;
+    if (outcome == PollOutcome::pending && long_poll) return on_long_poll_pending(r.retry_after_s);
     schedule_poll(poll->next(now, outcome, r.retry_after_s));
     return;
   }
@@ -241,6 +243,7 @@ void LoginFlow::State::on_poll_reply(const HttpReply& r, const ReplyVerdict& v) 
   // A poll also backs off on 503 (the server busy), which other requests
   // take as a fault; the wait comes from the Retry-After header only.
   const bool throttled = v.kind == ReplyClass::retry_later || v.status == 503;
+  long_poll = false;  // an error (a proxy's timeout, say): plain polling from here on
   schedule_poll(poll->next(now, throttled ? PollOutcome::throttled : PollOutcome::network_failure, r.retry_after_s));
 }
 

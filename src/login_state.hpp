@@ -108,6 +108,13 @@ struct LoginState {
   /// Resends /complete after a 429 (the completion token outlives the wait).
   std::uint64_t complete_retry_timer = 0;
   std::optional<PollPolicy> poll;
+  /// The status requests ask the server to hold them (PollConfig's long
+  /// poll); false once the flow fell back to plain polling.
+  bool long_poll = false;
+  /// Pending replies in a row that came back without being held.
+  std::uint32_t early_replies = 0;
+  /// When the outstanding status request was sent.
+  std::int64_t poll_sent_at = 0;
   std::int64_t blocked_until = 0;
   RequestKind replay_kind = RequestKind::open_challenge;
 

@@ -28,8 +28,10 @@ struct Harness {
   std::int64_t now = kT0;
   LoginOutput out;
 
-  explicit Harness(Lang lang = Lang::en, std::string username = {}) {
+  /// `long_poll_wait_s` 0: plain polling, the schedule most tests check.
+  explicit Harness(Lang lang = Lang::en, std::string username = {}, std::int64_t long_poll_wait_s = 0) {
     LoginConfig c;
+    c.poll.long_poll_wait_s = long_poll_wait_s;
     c.lang = lang;
     c.username = std::move(username);
     c.now_ms = now;
@@ -943,6 +945,149 @@ TEST(LoginFlow, IdsAreMonotonic) {
     EXPECT_GT(timer, last);
     last = timer;
   }
+}
+
+// --- long poll ---------------------------------------------------------------------------------
+
+constexpr std::string_view kTxPath = "/push/Tx_0123456789abcdefghij";
+
+struct LongPollHarness : Harness {
+  LongPollHarness() : Harness(Lang::en, {}, 10) {}
+  std::string pending(std::int64_t expires_in_s = 120) const {
+    return json{{"status", "pending"}, {"expires_at", kT0s + expires_in_s}}.dump();
+  }
+  /// The poll timer among the effects (the countdown's tick has 1000 ms).
+  const TimerEffect* poll_timer() const {
+    for (auto* e : all<TimerEffect>())
+      if (e->delay_ms != 1000) return e;
+    return nullptr;
+  }
+  /// The one GET among the effects, or null.
+  const HttpEffect* get() const {
+    const HttpEffect* found = nullptr;
+    for (auto* e : all<HttpEffect>())
+      if (e->method == "GET") found = e;
+    return found;
+  }
+};
+
+TEST(LoginFlow, LongPollAsksAtOnceAndAgainAsSoonAsAHeldReplyComesBack) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", push_challenge());
+  ASSERT_NE(h.get(), nullptr);  // no 1 s wait before the first ask
+  EXPECT_EQ(h.get()->path, std::string(kTxPath) + "?wait=10");
+  for (int i = 0; i < 3; ++i) {
+    const auto id = h.get()->id;
+    h.advance(10'000);  // held by the server for the whole wait
+    h.reply(id, 200, h.pending(), 2);
+    ASSERT_NE(h.get(), nullptr) << "asked again at once, not after Retry-After";
+    EXPECT_EQ(h.get()->path, std::string(kTxPath) + "?wait=10");
+    EXPECT_EQ(h.poll_timer(), nullptr);
+  }
+  // The decision arrives while the request is held.
+  h.advance(300);
+  h.reply(h.get()->id, 200,
+          json{{"status", "approved"}, {"expires_at", kT0s + 120}, {"completion_token", "tok-lp"}}.dump());
+  EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
+  EXPECT_EQ(h.body(), (json{{"completion_token", "tok-lp"}}));
+}
+
+TEST(LoginFlow, LongPollCutShortTooOftenFallsBackToPolling) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", push_challenge());
+  auto id = h.get()->id;
+  // A proxy answers (or the server is full): pending at once, three times.
+  for (int i = 0; i < 3; ++i) {
+    h.advance(50);
+    h.reply(id, 200, h.pending(), 2);
+    EXPECT_EQ(h.get(), nullptr) << "an early reply is never followed at once";
+    const TimerEffect* t = h.poll_timer();
+    ASSERT_NE(t, nullptr);
+    EXPECT_GE(t->delay_ms, 2000);  // the policy's backoff with the Retry-After floor
+    h.advance(t->delay_ms);
+    h.fire(t->id);
+    ASSERT_NE(h.get(), nullptr);
+    // Still asking to be held until the third early reply; plain after it.
+    EXPECT_EQ(h.get()->path, i < 2 ? std::string(kTxPath) + "?wait=10" : std::string(kTxPath)) << i;
+    id = h.get()->id;
+  }
+  // From here on the plain schedule: a pending reply waits for the backoff.
+  h.advance(100);
+  h.reply(id, 200, h.pending(), 2);
+  ASSERT_NE(h.poll_timer(), nullptr);
+  EXPECT_EQ(h.get(), nullptr);
+}
+
+TEST(LoginFlow, AHeldReplyBetweenEarlyOnesResetsTheCount) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", push_challenge());
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 2; ++i) {  // two early replies: one short of the fallback
+      h.advance(50);
+      h.reply(h.get()->id, 200, h.pending(), 2);
+      const TimerEffect* t = h.poll_timer();
+      ASSERT_NE(t, nullptr);
+      h.advance(t->delay_ms);
+      h.fire(t->id);
+    }
+    h.advance(10'000);
+    h.reply(h.get()->id, 200, h.pending(), 2);  // held: the count starts over
+    ASSERT_NE(h.get(), nullptr);
+    EXPECT_EQ(h.get()->path, std::string(kTxPath) + "?wait=10") << round;
+  }
+}
+
+TEST(LoginFlow, LongPollErrorFallsBackToPolling) {
+  for (int status : {502, 504, 0, 429}) {
+    LongPollHarness h;
+    to_challenge(h, "mobile_key", push_challenge());
+    h.advance(30);
+    h.reply(h.get()->id, status, "", status == 429 ? std::optional<std::int64_t>(3) : std::nullopt);
+    const TimerEffect* t = h.poll_timer();
+    ASSERT_NE(t, nullptr) << status;
+    EXPECT_EQ(h.get(), nullptr);
+    h.advance(t->delay_ms);
+    h.fire(t->id);
+    ASSERT_NE(h.get(), nullptr);
+    EXPECT_EQ(h.get()->path, kTxPath) << status;
+    EXPECT_EQ(h.flow.screen(), LoginScreen::push);
+  }
+}
+
+TEST(LoginFlow, LongPollStopsAtTheDeadlineAndShowsTheExpiry) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", push_challenge(15));
+  h.advance(10'000);
+  h.reply(h.get()->id, 200, h.pending(15), 2);
+  ASSERT_NE(h.get(), nullptr);
+  h.advance(10'000);  // past the push's expiry
+  h.reply(h.get()->id, 200, h.pending(15), 2);
+  EXPECT_EQ(h.get(), nullptr);
+  EXPECT_EQ(h.flow.screen(), LoginScreen::failed);
+  EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::push_expired), Lang::en));
+}
+
+TEST(LoginFlow, LongPollDenialEndsTheWaitAsBefore) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", push_challenge());
+  h.advance(4000);
+  h.reply(h.get()->id, 200, json{{"status", "denied"}, {"expires_at", kT0s + 120}}.dump());
+  EXPECT_EQ(h.flow.screen(), LoginScreen::failed);
+  EXPECT_EQ(h.text_of("sls-error"), localize(fail(Errc::push_denied), Lang::en));
+}
+
+TEST(LoginFlow, QrRouteLongPollsTheChallengeStatus) {
+  LongPollHarness h;
+  to_challenge(h, "mobile_key", ocra_challenge(true));
+  ASSERT_NE(h.get(), nullptr);
+  EXPECT_EQ(h.get()->path, std::string(kLoginPath) + "/challenge-status?wait=10");
+  h.advance(10'000);
+  h.reply(h.get()->id, 200, h.pending(300), 2);
+  ASSERT_NE(h.get(), nullptr);
+  h.advance(1200);
+  h.reply(h.get()->id, 200,
+          json{{"status", "approved"}, {"expires_at", kT0s + 300}, {"completion_token", "tok-qr"}}.dump());
+  EXPECT_EQ(h.body(), (json{{"completion_token", "tok-qr"}}));
 }
 
 TEST(LoginFlow, IdPrefixIsSanitised) {

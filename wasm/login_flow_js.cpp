@@ -231,6 +231,8 @@ val flow_start(sls::LoginFlow& flow, val config) {
       return flow_bad_argument(flow, "jitter_percent");
     if (!read_optional_count(poll, "max_network_retries", 100, c.poll.max_network_retries))
       return flow_bad_argument(flow, "max_network_retries");
+    if (!read_optional_count(poll, "long_poll_wait_s", 300, c.poll.long_poll_wait_s))
+      return flow_bad_argument(flow, "long_poll_wait_s");
   }
   return login_output_to_js(flow.start(std::move(c)));
 }

@@ -469,6 +469,11 @@ export interface LoginPollConfig {
   jitter_percent?: number;
   /** Network failures in a row retried before the user is asked (default 3). */
   max_network_retries?: number;
+  /**
+   * Long poll: seconds the server may hold each status request (`?wait=S`; default 10, at most 300;
+   * 0: plain polling). Keep it under the shell's request timeout (sls-login.js: 15 s).
+   */
+  long_poll_wait_s?: number;
 }
 
 export interface LoginConfig {

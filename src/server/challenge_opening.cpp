@@ -1,6 +1,8 @@
 // Challenge opening (POST /login/{id}/challenge, SMS resend): throttles, the sticky question, each kind's challenge.
 #include <algorithm>
 #include <charconv>
+#include <string>
+#include <vector>
 
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
@@ -227,6 +229,7 @@ Outcome<JsonValue> open_for_kind(RequestScope& op, StoreTx& tx, const UserRecord
 ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_view login_id, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
   PendingSms sms;
+  std::vector<std::string> retired;  // the login and its cancelled pushes, announced once committed
   Outcome<ApiResponse> answer = [&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(device_id, id_field(body, "device_id", Errc::device_not_found));
     bool push_mode = true;
@@ -269,11 +272,13 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       // called only once the new one is sure to be created.
       auto retire_previous = [&]() -> Status {
         SLS_TRY(tx.void_open_challenges(login.id));
+        retired.push_back(login.id);
         SLS_TRY_ASSIGN(pending, tx.pending_pushes_of_login(login.id));
         for (PushRecord p : pending) {
           p.status = PushStatus::cancelled;
           p.decided_at = op.now;
           SLS_TRY(tx.update_push(p));
+          retired.push_back(p.id);
         }
         return ok_status();
       };
@@ -311,6 +316,8 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       return ok_json(std::move(reply));
     });
   }();
+  if (answer)
+    for (const auto& id : retired) announce(id);
   // The text goes out only once the challenge is stored.
   if (answer && !sms.phone.empty()) {
     if (auto s = sms_.send(sms.phone, sms.text.view()); !s) return op.respond(s.error());

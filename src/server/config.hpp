@@ -103,6 +103,15 @@ struct HttpConfig {
   /// most header fields; more gives 431 and the connection is closed.
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_header_fields = 100;
+  /// Longest long poll in seconds: a status request (GET /push/{tx_id} and
+  /// GET /login/{id}/challenge/status) may ask with `?wait=S` to be held
+  /// until its answer changes, at most this long. 0: never held.
+  std::int64_t max_wait_seconds = 25;
+  /// Status requests held at a time, in all and per client address (IPv6:
+  /// one /64); one over a cap is answered at once, as without `wait`. A held
+  /// request holds no thread, only its connection and a timer.
+  std::size_t max_waiters = 1000;
+  std::size_t max_waiters_per_address = 8;
 };
 
 }  // namespace sls::server

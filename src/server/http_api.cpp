@@ -34,6 +34,7 @@
 
 #include "server/http_dispatch.hpp"
 #include "server/http_request.hpp"
+#include "server/push_waiters.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
 
@@ -111,13 +112,22 @@ class Session;
 
 /// Everything the connections share; owned by HttpApi::Impl.
 struct Server {
-  Server(AuthService& service, const Clock& clock, HttpConfig cfg, HttpApi::LogSink log)
-      : config(std::move(cfg)),
+  Server(AuthService& service, const Clock& server_clock, HttpConfig cfg, HttpApi::LogSink log)
+      : clock(server_clock),
+        config(std::move(cfg)),
         limits(RequestLimits::from(config)),
-        dispatcher(service, clock, config, std::move(log)),
+        dispatcher(service, server_clock, config, std::move(log)),
         connections(std::max<std::size_t>(1, config.max_connections_per_address),
                     std::max<std::size_t>(1, config.max_connections)),
+        waiter_slots(std::max<std::size_t>(1, config.max_waiters_per_address),
+                     std::max<std::size_t>(1, config.max_waiters)),
         workers(std::max<std::size_t>(1, config.threads)) {}
+
+  /// Takes a slot for a held status request of `key`; false over a cap.
+  bool admit_waiter(const std::string& key) {
+    if (config.max_waiters == 0 || config.max_waiters_per_address == 0) return false;
+    return waiter_slots.admit(key);
+  }
 
   std::chrono::seconds request_timeout() const {
     return std::chrono::seconds(std::max<std::int64_t>(1, config.request_timeout_seconds));
@@ -144,10 +154,13 @@ struct Server {
 
   // Destroyed in reverse order: the worker pool and the io_context (with the
   // sessions their queued handlers hold) go before what sessions use.
+  const Clock& clock;
   const HttpConfig config;
   const RequestLimits limits;
   Dispatcher dispatcher;
   ConnectionLimiter connections;
+  LocalPushWaiters waiters;
+  ConnectionLimiter waiter_slots;
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   asio::io_context io;
@@ -169,8 +182,11 @@ class Session : public std::enable_shared_from_this<Session> {
         remote_(std::move(remote)),
         // Room for a head at the limit plus what follows it in one read; a
         // head that fills it is over the limit (431).
-        buffer_(server.limits.max_header_bytes + 8 * 1024) {}
+        buffer_(server.limits.max_header_bytes + 8 * 1024),
+        wait_timer_(stream_.get_executor()) {}
   ~Session() {
+    if (ticket_) server_.waiters.cancel(*ticket_);
+    if (holds_slot_) server_.waiter_slots.release(key_);
     server_.connections.release(key_);
     server_.forget(this);
   }
@@ -252,13 +268,128 @@ class Session : public std::enable_shared_from_this<Session> {
   /// session's state is the worker's alone meanwhile: nothing is pending on
   /// the strand.
   void handle_on_worker() {
+    if (admission_.next == Admission::Next::handle && admission_.wait_seconds > 0 && wait_ == Wait::none) begin_wait();
     asio::post(server_.workers, [self = shared_from_this()] {
       HttpReply reply = self->admission_.next == Admission::Next::static_file
                             ? self->server_.dispatcher.serve_static(self->admission_, *self->view_)
                             : self->server_.dispatcher.handle(self->admission_, *self->view_, self->parser_->body());
       asio::post(self->stream_.get_executor(),
-                 [self, reply = std::move(reply)]() mutable { self->send(std::move(reply)); });
+                 [self, reply = std::move(reply)]() mutable { self->on_reply(std::move(reply)); });
     });
+  }
+
+  // --- long poll ------------------------------------------------------------------------------------
+  //
+  // A status request with `?wait=S` runs like any other on a worker; while
+  // its answer is pending it is parked: no thread, only a timer (the bound,
+  // or the expiry) and a wake-up registered under the id it waits on, taken
+  // before each run so that no change is missed. A wake-up, the expiry or
+  // the bound runs the status again; the bound's run answers whatever it is.
+  // A read watches the socket meanwhile: the client leaving frees the slot.
+
+  /// Takes a waiter slot (none over a cap: the request is answered at once).
+  void begin_wait() {
+    if (!server_.admit_waiter(key_)) return;
+    holds_slot_ = true;
+    wait_ = Wait::running;
+    woken_ = false;
+    final_run_ = false;
+    wait_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(admission_.wait_seconds);
+    listen_for_change();
+  }
+
+  void listen_for_change() {
+    if (ticket_) return;
+    std::weak_ptr<Session> weak = weak_from_this();
+    const std::uint64_t generation = ++listen_generation_;
+    ticket_ = server_.waiters.wait(admission_.wait_id, [weak, generation] {
+      if (auto self = weak.lock())
+        asio::post(self->stream_.get_executor(), [self, generation] { self->on_change(generation); });
+    });
+  }
+
+  void on_change(std::uint64_t generation) {
+    if (generation != listen_generation_ || !ticket_) return;  // a wake-up of an earlier wait
+    ticket_.reset();                                           // used up
+    if (wait_ == Wait::running) {
+      woken_ = true;
+    } else if (wait_ == Wait::parked) {
+      run_status_again();
+    }
+  }
+
+  void run_status_again() {
+    wait_ = Wait::running;
+    wait_timer_.cancel();
+    if (!final_run_) listen_for_change();
+    handle_on_worker();
+  }
+
+  void on_reply(HttpReply reply) {
+    if (wait_ == Wait::none) return send(std::move(reply));
+    const auto now = std::chrono::steady_clock::now();
+    if (!reply.pending_until || final_run_ || now >= wait_deadline_ || !server_.running.load()) {
+      end_wait();
+      return send(std::move(reply));
+    }
+    if (woken_) {  // it changed while the status ran
+      woken_ = false;
+      return run_status_again();
+    }
+    park(*reply.pending_until);
+  }
+
+  void park(std::int64_t expires_at) {
+    wait_ = Wait::parked;
+    // Wake at the expiry too (just after it, so the status sees it), or at the bound.
+    const auto left =
+        std::chrono::milliseconds(std::max<std::int64_t>(1000, expires_at * 1000 - server_.clock.now_ms() + 10));
+    const auto now = std::chrono::steady_clock::now();
+    const bool at_bound = now + left >= wait_deadline_;
+    wait_timer_.expires_at(at_bound ? wait_deadline_ : now + left);
+    wait_timer_.async_wait([self = shared_from_this(), at_bound](error_code ec) {
+      if (ec || self->wait_ != Wait::parked) return;
+      self->final_run_ = at_bound;
+      self->run_status_again();
+    });
+    stream_.expires_never();
+    watch_client();
+  }
+
+  /// A read while parked: an error means the client went away.
+  void watch_client() {
+    const std::size_t room = std::min<std::size_t>(4096, buffer_.max_size() - buffer_.size());
+    if (watching_ || watched_data_ || room == 0) return;
+    watching_ = true;
+    stream_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](error_code ec, std::size_t n) {
+      self->watching_ = false;
+      if (!ec) {
+        // A pipelined request: kept for later; the watch ends here.
+        self->buffer_.commit(n);
+        self->watched_data_ = true;
+      } else if (ec != asio::error::operation_aborted && self->wait_ != Wait::none) {
+        self->end_wait();  // gone: its slot is free at once
+        return self->close();
+      }
+      if (self->resume_after_watch_) {
+        self->resume_after_watch_ = false;
+        self->wait_for_request();
+      }
+    });
+  }
+
+  /// The held request answers: slot, wake-up, timer and watch released.
+  void end_wait() {
+    wait_ = Wait::none;
+    wait_timer_.cancel();
+    if (ticket_) server_.waiters.cancel(*ticket_);
+    ticket_.reset();
+    if (holds_slot_) server_.waiter_slots.release(key_);
+    holds_slot_ = false;
+    if (watching_) {
+      error_code ignored;
+      stream_.socket().cancel(ignored);
+    }
   }
 
   /// A request that could not be read whole: answer what can be answered,
@@ -311,6 +442,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return self->close();
       if (!keep_alive) return self->close_after_drain();
       self->parser_.reset();
+      self->watched_data_ = false;
+      if (self->watching_) {
+        self->resume_after_watch_ = true;  // once the cancelled watch is done with the buffer
+        return;
+      }
       self->wait_for_request();
     });
   }
@@ -319,6 +455,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// still sends for a moment: closing with unread data would send a reset,
   /// and the client could lose the reply it has not read yet.
   void close_after_drain() {
+    if (watching_) return close();  // a held request's cancelled watch still owns the buffer
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(kDrainTime);
@@ -351,6 +488,19 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<http::response<http::empty_body>> continue_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::size_t drained_ = 0;
+  // The long poll's state (see begin_wait).
+  enum class Wait { none, running, parked };
+  Wait wait_ = Wait::none;
+  bool holds_slot_ = false;
+  bool woken_ = false;
+  bool final_run_ = false;
+  bool watching_ = false;
+  bool watched_data_ = false;
+  bool resume_after_watch_ = false;
+  std::optional<PushWaiters::Ticket> ticket_;
+  std::uint64_t listen_generation_ = 0;
+  std::chrono::steady_clock::time_point wait_deadline_;
+  asio::steady_timer wait_timer_;
 };
 
 /// Answers a connection over a cap with 503 and closes it, without a
@@ -408,10 +558,15 @@ void accept_next(Server& server) {
 
 struct HttpApi::Impl {
   Server server;
-  Impl(AuthService& s, const Clock& c, HttpConfig cfg, LogSink l) : server(s, c, std::move(cfg), std::move(l)) {}
+  AuthService& service;
+  Impl(AuthService& s, const Clock& c, HttpConfig cfg, LogSink l)
+      : server(s, c, std::move(cfg), std::move(l)), service(s) {
+    service.set_push_waiters(&server.waiters);
+  }
   ~Impl() {
     server.io.stop();
     server.stop_workers();
+    service.set_push_waiters(nullptr);
   }
 };
 

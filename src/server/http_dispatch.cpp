@@ -1,6 +1,8 @@
 // The gates, static files and route handlers of slsd's HTTP layer (http_dispatch.hpp).
 #include "server/http_dispatch.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -23,6 +25,32 @@ HttpReply from_api_response(ApiResponse r) {
   out.content_type = kJsonType;
   out.body = json_serialize(r.body);
   return out;
+}
+
+/// The value of query parameter `name` in `target` (not decoded), if present.
+std::optional<std::string_view> query_param(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+/// A status answer that is still pending: its expiry.
+std::optional<std::int64_t> pending_until(const ApiResponse& r) {
+  if (r.status != 200) return std::nullopt;
+  const JsonValue* status = r.body.find("status");
+  const JsonValue* expires = r.body.find("expires_at");
+  if (status == nullptr || expires == nullptr || status->as_string() == nullptr || *status->as_string() != "pending")
+    return std::nullopt;
+  return expires->as_int();
 }
 
 /// The request declares or brings a body (Content-Length > 0 or chunked).
@@ -117,10 +145,28 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
   a.reply.route = std::string(match.route->pattern);
   if (auto r = check_body_size(parser, a.lang)) return refuse(std::move(*r));
   if (auto r = check_content_type(*match.route, request, a.lang)) return refuse(std::move(*r));
-  a.next = Admission::Next::handle;
   a.route = match.route;
   a.params = std::move(match.params);
+  if (auto r = check_wait(a, request)) return refuse(std::move(*r));
+  a.next = Admission::Next::handle;
   return a;
+}
+
+std::optional<HttpReply> Dispatcher::check_wait(Admission& a, const RequestView& request) const {
+  if (a.route->id != RouteId::push_status && a.route->id != RouteId::login_challenge_status) return std::nullopt;
+  const auto text = query_param(request.target(), "wait");
+  if (!text) return std::nullopt;
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || seconds < 0) {
+    // Too large to parse is still a number of seconds: the bound applies.
+    if (!(ec == std::errc::result_out_of_range && end == text->data() + text->size() && text->front() != '-'))
+      return from_api_response(error_response(fail(Errc::request_bad_field, {"wait"}), a.lang));
+    seconds = config_.max_wait_seconds;
+  }
+  a.wait_seconds = std::min(seconds, std::max<std::int64_t>(0, config_.max_wait_seconds));
+  a.wait_id = a.params.at(0);  // the push's id, or the login's whose challenge is watched
+  return std::nullopt;
 }
 
 HttpReply Dispatcher::handle(const Admission& admission, const RequestView& request, std::string& body) {
@@ -191,7 +237,11 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
   }
   if (!r.log_note.empty())
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": " + r.log_note);
-  return from_api_response(std::move(r));
+  std::optional<std::int64_t> pending;
+  if (route.id == RouteId::push_status || route.id == RouteId::login_challenge_status) pending = pending_until(r);
+  HttpReply out = from_api_response(std::move(r));
+  out.pending_until = pending;
+  return out;
 }
 
 HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView& request) {

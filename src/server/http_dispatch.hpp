@@ -34,6 +34,9 @@ struct HttpReply {
   bool close = false;
   /// The route pattern for the log line, never the path with its ids.
   std::string route = "(unrouted)";
+  /// A status route's answer that is still pending: when it expires (Unix
+  /// seconds). A long-polled request is held while this is set.
+  std::optional<std::int64_t> pending_until;
 };
 
 /// The decision on a request head, made before its body is read.
@@ -49,6 +52,10 @@ struct Admission {
   std::vector<std::string> params;
   StaticTarget static_target;
   Lang lang = Lang::en;
+  /// A status request's `?wait=S`, bounded by HttpConfig::max_wait_seconds
+  /// (0: answer at once), and the id it waits on (PushWaiters).
+  std::int64_t wait_seconds = 0;
+  std::string wait_id;
 };
 
 class Dispatcher {
@@ -92,6 +99,7 @@ class Dispatcher {
  private:
   HttpReply call_route(const RouteSpec& route, const RequestContext& ctx, const std::vector<std::string>& params,
                        const JsonValue& body, const RequestView& request);
+  std::optional<HttpReply> check_wait(Admission& a, const RequestView& request) const;
   std::optional<HttpReply> check_rate_limit(const RequestView& request, Lang lang);
   static std::optional<HttpReply> check_route(const RouteMatch& match, Lang lang);
   std::optional<HttpReply> check_body_size(const RequestParser& parser, Lang lang) const;

@@ -78,6 +78,12 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
 ApiResponse AuthService::cancel_push(const RequestContext& ctx, std::string_view tx_id) {
   RequestScope op{*this, ctx, clock_.now()};
   if (!looks_like_id(tx_id)) return op.respond(refuse(Errc::push_not_found));
+  // Announced once committed (whatever the answer: a waiter only re-reads).
+  struct Announce {
+    const AuthService& s;
+    std::string_view id;
+    ~Announce() { s.announce(id); }
+  } announce{*this, tx_id};
   return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(push, op.settled_push(tx, tx_id));
     if (push.status == PushStatus::pending) {
@@ -149,6 +155,12 @@ ApiResponse AuthService::device_pushes(const RequestContext& ctx, std::string_vi
 
 ApiResponse AuthService::push_decision(const RequestContext& ctx, std::string_view tx_id, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
+  ApiResponse r = push_decision_in(op, tx_id, body);
+  if (looks_like_id(tx_id)) announce(tx_id);  // committed: the page's long poll answers now
+  return r;
+}
+
+ApiResponse AuthService::push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body) {
   return op.respond([&]() -> Outcome<ApiResponse> {
     if (!looks_like_id(tx_id)) return refuse(Errc::push_not_found);
     SLS_TRY_ASSIGN(device_id, id_field(body, "device_id", Errc::push_not_found));
@@ -218,7 +230,8 @@ ApiResponse AuthService::push_decision(const RequestContext& ctx, std::string_vi
 
 ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond([&]() -> Outcome<ApiResponse> {
+  std::string approved_login;  // announced once committed
+  ApiResponse r = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(device_id, id_field(body, "device_id", Errc::device_bad_signature));
     SLS_TRY_ASSIGN(payload_text, string_field(body, "payload", 1, 1024));
     SLS_TRY_ASSIGN(signature, string_field(body, "signature", 1, 128));
@@ -262,9 +275,12 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
       op.mark_verified(l, &device, device.kind, Access::full);
       SLS_TRY(tx.update_login(l));
       SLS_TRY(op.audit(tx, "verify", "ok", user.id, user.username, device.id, "qr"));
+      approved_login = l.id;
       return ok_json(JsonValue::object().set("status", to_text(PushStatus::approved)));
     });
   }());
+  if (!approved_login.empty()) announce(approved_login);
+  return r;
 }
 
 }  // namespace sls::server

@@ -22,6 +22,7 @@
 #include "server/config.hpp"
 #include "server/keyring.hpp"
 #include "server/outcome.hpp"
+#include "server/push_waiters.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/sms_gateway.hpp"
 #include "server/store.hpp"
@@ -98,8 +99,13 @@ class AuthService {
   /// known). Fails like validate_payload_origin. Call before serving: not
   /// synchronised with requests.
   Status set_origin(std::string origin);
+  /// Where committed changes of a push (decision, cancel, replacement) and of
+  /// a login's QR challenge (approval) are announced, so that long-polled
+  /// status requests answer at once; null: nowhere. Call before serving.
+  void set_push_waiters(PushWaiters* waiters) noexcept { waiters_ = waiters; }
 
  private:
+  ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
   AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
   friend struct RequestScope;
 
@@ -108,6 +114,11 @@ class AuthService {
   const Clock& clock_;
   SmsGateway& sms_;
   ServiceConfig config_;
+  PushWaiters* waiters_ = nullptr;
+  /// Tells the waiters of `id` (a push or a login id) that it changed.
+  void announce(std::string_view id) const {
+    if (waiters_ != nullptr) waiters_->notify(id);
+  }
   /// A hash of a random password, checked when the user name is unknown or
   /// the account's password is locked, so that neither costs a different
   /// time from a wrong password.

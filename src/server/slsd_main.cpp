@@ -47,6 +47,12 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           (default 16)
   --max-header-bytes N    largest request head in bytes (default 16384)
   --max-header-fields N   most header fields in a request (default 100)
+  --max-wait S            longest long poll of a status request (?wait=S) in
+                          seconds (default 25, 0 never holds one)
+  --max-waiters N         status requests held at a time (default 1000)
+  --max-waiters-per-address N
+                          held status requests per client address, IPv6 per
+                          /64 (default 8)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
   --lock-threshold N      failures of one factor before a lock (default 5)
@@ -114,6 +120,9 @@ int main(int argc, char** argv) {
       static_cast<std::size_t>(cl.get_int("max-connections-per-address", 16, 1, 1000000));
   http.max_header_bytes = static_cast<std::size_t>(cl.get_int("max-header-bytes", 16384, 1024, 1 << 20));
   http.max_header_fields = static_cast<std::size_t>(cl.get_int("max-header-fields", 100, 8, 10000));
+  http.max_wait_seconds = cl.get_int("max-wait", 25, 0, 300);
+  http.max_waiters = static_cast<std::size_t>(cl.get_int("max-waiters", 1000, 0, 1000000));
+  http.max_waiters_per_address = static_cast<std::size_t>(cl.get_int("max-waiters-per-address", 8, 0, 1000000));
   http.rate_limit.burst = static_cast<double>(cl.get_int("rate-burst", 60, 1, 100000));
   http.rate_limit.per_second = static_cast<double>(cl.get_int("rate-per-second", 2, 1, 100000));
 

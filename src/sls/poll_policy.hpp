@@ -33,6 +33,19 @@ struct PollConfig {
   std::uint32_t jitter_percent = 20;
   /// Consecutive network failures retried before giving up; 0 .. 10.
   std::uint32_t max_network_retries = 3;
+
+  // Long poll (used by LoginFlow, not by PollPolicy): the status request
+  // asks the server to hold it (`?wait=S`) and is sent again as soon as a
+  // held reply comes back pending. A pending reply sooner than
+  // `long_poll_min_hold_ms` was not held (a proxy cut it short, or the
+  // server holds too many); after `long_poll_max_early` of them in a row, or
+  // after any error, the flow polls as above for the rest of the challenge.
+  // Each early reply is followed by the policy's backoff, never at once.
+  /// Seconds the server may hold a status request; 0: plain polling. Keep it
+  /// well under the page's request timeout (sls-login.js: 15 s).
+  std::int64_t long_poll_wait_s = 10;
+  std::int64_t long_poll_min_hold_ms = 2000;
+  std::uint32_t long_poll_max_early = 3;
 };
 
 /// The source of jitter: a uniform integer in [0, bound) for bound > 0.

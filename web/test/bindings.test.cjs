@@ -186,6 +186,8 @@ describe('LoginFlow methods put the same error in LoginOutput.error and change n
     ['start', () => [null], 'config'],
     ['start', () => [{ now_ms: 'later' }], 'now_ms'],
     ['start', () => [{ now_ms: 0, lang: 5 }], 'lang'],
+    ['start', () => [{ now_ms: 0, poll: { long_poll_wait_s: -1 } }], 'long_poll_wait_s'],
+    ['start', () => [{ now_ms: 0, poll: { long_poll_wait_s: 301 } }], 'long_poll_wait_s'],
     ['on_event', () => [5], 'event'],
     ['on_event', () => [{ action: 1, now_ms: 0 }], 'action'],
     ['on_reply', () => [{ status: 200, now_ms: 0 }], 'request_id'],
@@ -208,5 +210,41 @@ describe('LoginFlow methods put the same error in LoginOutput.error and change n
     } finally {
       flow.delete();
     }
+  });
+});
+
+describe('LoginFlow long-polls the push status unless told not to', () => {
+  /** The first status request of a push login started with `config`. */
+  function firstPoll(config) {
+    const flow = new core.LoginFlow();
+    try {
+      const now = 1700000000000;
+      flow.start({ now_ms: now, lang: 'en', ...config });
+      flow.on_event({ action: 'input:username', value: 'mia', now_ms: now });
+      flow.on_event({ action: 'input:password', value: 'correct horse', now_ms: now });
+      const login = flow.on_event({ action: 'submit', now_ms: now }).effects.find((e) => e.kind === 'http');
+      const challenge = flow.on_reply({
+        request_id: login.id, status: 200, now_ms: now,
+        body: JSON.stringify({ login_id: 'L0gin_Id-0123456789abcd', login_secret: 'secret-0123456789abcdefghij',
+          devices: [{ device_id: 'dev-1', kind: 'mobile_key', label: 'Phone' }] }),
+      }).effects.find((e) => e.kind === 'http');
+      const out = flow.on_reply({
+        request_id: challenge.id, status: 200, now_ms: now,
+        body: JSON.stringify({ method: 'push', tx_id: 'Tx_0123456789abcdefghij', number: '47', expires_at: now / 1000 + 120 }),
+      });
+      expect(flow.screen()).toBe('push');
+      return out.effects.filter((e) => e.kind === 'http').map((e) => e.path);
+    } finally {
+      flow.delete();
+    }
+  }
+
+  test('by default the first status request asks to be held and goes out at once', () => {
+    expect(firstPoll({})).toEqual(['/push/Tx_0123456789abcdefghij?wait=10']);
+    expect(firstPoll({ poll: { long_poll_wait_s: 20 } })).toEqual(['/push/Tx_0123456789abcdefghij?wait=20']);
+  });
+
+  test('long_poll_wait_s 0 polls as before: after first_delay_ms, without wait', () => {
+    expect(firstPoll({ poll: { long_poll_wait_s: 0 } })).toEqual([]);
   });
 });

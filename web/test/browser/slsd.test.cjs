@@ -78,8 +78,10 @@ async function openContext(target = server) {
       if (!url.pathname.startsWith('/api/')) return;
       const call = { method: request.method(), path: url.pathname, url: request.url(), headers: {}, reply: null };
       apiCalls.push(call);
-      // Filled in as they arrive; read them after the flow is over.
-      pending.push(request.allHeaders().then((headers) => { call.headers = headers; }));
+      // Filled in as they arrive; read them after the flow is over. A status
+      // request the server holds (long poll) may still be open when its
+      // page closes: its headers are then gone, which is no failure.
+      pending.push(request.allHeaders().then((headers) => { call.headers = headers; }).catch(() => {}));
       pending.push(request.response().then((response) => response?.text())
         .then((text) => { call.reply = text ?? null; }).catch(() => {}));
     });
