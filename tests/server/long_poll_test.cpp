@@ -86,7 +86,8 @@ class HeldRequest {
     return parsed ? std::move(*parsed) : JsonValue::object();
   }
   std::string field(std::string_view key) const {
-    auto v = body().get_string(key);
+    const JsonValue parsed = body();  // the view below points into it: keep it alive
+    auto v = parsed.get_string(key);
     return v ? std::string(*v) : std::string();
   }
   const std::string& raw() const { return raw_; }
