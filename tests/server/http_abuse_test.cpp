@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_socket.hpp"
 #include "sls/messages.hpp"
 #include "test_env.hpp"
 
@@ -31,22 +32,7 @@ using namespace std::chrono_literals;
 /// A raw TCP connection to 127.0.0.1:port from a chosen source address.
 class RawConn {
  public:
-  RawConn(const std::string& source, int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0) return;
-    sockaddr_in from{};
-    from.sin_family = AF_INET;
-    ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-        ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
+  RawConn(const std::string& source, int port) : fd_(connect_from(source, port)) {}
   ~RawConn() {
     if (fd_ >= 0) ::close(fd_);
   }

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_socket.hpp"
 #include "phone.hpp"
 #include "test_env.hpp"
 
@@ -33,16 +34,8 @@ class HeldRequest {
  public:
   HeldRequest(int port, const std::string& target, const std::string& secret, const std::string& source = "127.0.0.1",
               const std::string& extra_headers = {}) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in from{};
-    from.sin_family = AF_INET;
-    ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-        ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    fd_ = connect_from(source, port);
+    if (fd_ < 0) {
       ADD_FAILURE() << "connect from " << source;
       return;
     }

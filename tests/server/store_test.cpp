@@ -282,21 +282,17 @@ TEST(Store, UnknownStoredTextIsAFault) {
   auto db = SqliteDb::open(path);
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->exec("UPDATE devices SET status = 'lost';"));
-  EXPECT_EQ((*store)
-                ->read([](StoreTx& tx) -> Status {
-                  auto d = tx.get_device("dddddddddddddddddddddd");
-                  return d ? ok_status() : Status(d.error());
-                })
-                .code(),
-            Errc::internal);
+  const auto read_device = [&] {
+    return (*store)
+        ->read([](StoreTx& tx) -> Status {
+          auto d = tx.get_device("dddddddddddddddddddddd");
+          return d ? ok_status() : Status(d.error());
+        })
+        .code();
+  };
+  EXPECT_EQ(read_device(), Errc::internal);
   ASSERT_TRUE(db->exec("UPDATE devices SET status = 'active', kind = 'abacus';"));
-  EXPECT_EQ((*store)
-                ->read([](StoreTx& tx) -> Status {
-                  auto d = tx.get_device("dddddddddddddddddddddd");
-                  return d ? ok_status() : Status(d.error());
-                })
-                .code(),
-            Errc::internal);
+  EXPECT_EQ(read_device(), Errc::internal);
 }
 
 TEST(Store, TwoConnectionsWriteTheSameFile) {
