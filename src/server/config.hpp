@@ -84,6 +84,12 @@ struct HttpConfig {
   /// Threads that run route handlers (password hashing, SQLite). The
   /// network I/O never waits on them.
   std::size_t threads = 8;
+  /// Requests that may wait for a worker on top of the `threads` running:
+  /// one more is answered at once with 503 http.busy and Retry-After: 1, so
+  /// that a burst of slow requests (each password step is an Argon2id hash)
+  /// waits in a bounded queue, never an unbounded one. Held status requests
+  /// that run again after a wake-up are not counted (max_waiters bounds them).
+  std::size_t max_queued_requests = 64;
   /// Threads that read and write the sockets (>= 1); none ever blocks.
   std::size_t io_threads = 2;
   /// Seconds a client has to send a whole request, headers and body, however
@@ -97,8 +103,9 @@ struct HttpConfig {
   /// further ones get 503 and are closed at once.
   std::size_t max_connections_per_address = 16;
   /// Open connections in all; further ones get 503 and are closed at once.
-  /// Keep it below the process's file limit (ulimit -n).
-  std::size_t max_connections = 1000;
+  /// Keep it below the process's file limit (slsd raises its soft limit to
+  /// the hard one and lowers this cap to fit).
+  std::size_t max_connections = 10000;
   /// Largest request head (request line and all header lines) in bytes, and
   /// most header fields; more gives 431 and the connection is closed.
   std::size_t max_header_bytes = 16 * 1024;

@@ -39,7 +39,7 @@ Status RequestScope::settle_push_expiry(StoreTx& tx, PushRecord& push) {
   return ok_status();
 }
 
-Outcome<PushRecord> RequestScope::settled_push(StoreTx& tx, std::string_view tx_id) {
+Outcome<PushRecord> RequestScope::settled_push(StoreTx& tx, std::string_view tx_id, Bytes* login_secret_hash) {
   SLS_TRY_ASSIGN(found, tx.get_push(tx_id));
   if (!found) return refuse(Errc::push_not_found);
   SLS_TRY_ASSIGN(login, tx.get_login(found->login_id));
@@ -51,6 +51,7 @@ Outcome<PushRecord> RequestScope::settled_push(StoreTx& tx, std::string_view tx_
   }
   PushRecord push = *found;
   SLS_TRY(settle_push_expiry(tx, push));
+  if (login_secret_hash != nullptr) *login_secret_hash = login->secret_hash;
   return push;
 }
 
@@ -59,8 +60,15 @@ Outcome<PushRecord> RequestScope::settled_push(StoreTx& tx, std::string_view tx_
 ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view tx_id) {
   RequestScope op{*this, ctx, clock_.now()};
   if (!looks_like_id(tx_id)) return op.respond(refuse(Errc::push_not_found));
-  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-    SLS_TRY_ASSIGN(push, op.settled_push(tx, tx_id));
+  // Read before the transaction: a change announced after it keeps the
+  // answer below out of the cache, where it could be stale.
+  const std::uint64_t generation = pending_pushes_.generation();
+  std::optional<std::pair<Bytes, std::int64_t>> still_pending;  // secret hash, expiry
+  ApiResponse response = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    Bytes secret_hash;
+    SLS_TRY_ASSIGN(push, op.settled_push(tx, tx_id, &secret_hash));
+    still_pending.reset();
+    if (push.status == PushStatus::pending) still_pending.emplace(std::move(secret_hash), push.expires_at);
     JsonValue reply = push_status_json(push);
     if (push.status == PushStatus::approved) {
       SLS_TRY_ASSIGN(login, tx.get_login(push.login_id));
@@ -73,6 +81,21 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
     }
     return with_poll_hint(ok_json(std::move(reply)), push.status == PushStatus::pending, config_.poll_interval);
   }));
+  if (still_pending && response.status == 200)
+    pending_pushes_.remember(tx_id, still_pending->first, still_pending->second, clock_.now_ms(), generation);
+  return response;
+}
+
+std::optional<ApiResponse> AuthService::push_status_unchanged(const RequestContext& ctx, std::string_view tx_id) const {
+  if (ctx.login_secret.empty() || !looks_like_id(tx_id)) return std::nullopt;
+  const auto expires_at = pending_pushes_.pending_until(tx_id, clock_.now_ms(), [&](std::span<const std::uint8_t> h) {
+    return keys_.keyed_hash_matches(HashPurpose::login_secret, ctx.login_secret, h);
+  });
+  if (!expires_at) return std::nullopt;
+  PushRecord push;
+  push.status = PushStatus::pending;
+  push.expires_at = *expires_at;
+  return with_poll_hint(ok_json(push_status_json(push)), true, config_.poll_interval);
 }
 
 ApiResponse AuthService::cancel_push(const RequestContext& ctx, std::string_view tx_id) {

@@ -162,8 +162,9 @@ struct RequestScope {
 
   /// The push `tx_id` of a browser route with its expiry settled, or
   /// push.not_found when there is no such push or the request lacks the
-  /// login secret of the push's login (check_binding).
-  Outcome<PushRecord> settled_push(StoreTx& tx, std::string_view tx_id);
+  /// login secret of the push's login (check_binding). With
+  /// `login_secret_hash`, also that login's secret hash.
+  Outcome<PushRecord> settled_push(StoreTx& tx, std::string_view tx_id, Bytes* login_secret_hash = nullptr);
 };
 
 }  // namespace sls::server

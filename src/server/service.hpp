@@ -22,6 +22,7 @@
 #include "server/config.hpp"
 #include "server/keyring.hpp"
 #include "server/outcome.hpp"
+#include "server/pending_push_cache.hpp"
 #include "server/push_waiters.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/sms_gateway.hpp"
@@ -83,6 +84,11 @@ class AuthService {
   /// adds the Secure attribute.
   ApiResponse complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body, bool secure_cookie);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
+  /// push_status() from memory, for a push this process already found pending
+  /// and that has not changed since (PendingPushCache): the same answer, with
+  /// no store access, so cheap enough for an I/O thread. nullopt: call
+  /// push_status().
+  std::optional<ApiResponse> push_status_unchanged(const RequestContext& ctx, std::string_view tx_id) const;
   ApiResponse cancel_push(const RequestContext& ctx, std::string_view tx_id);
   ApiResponse device_pushes(const RequestContext& ctx, std::string_view device_id, std::string_view signature,
                             std::string_view device_time);
@@ -117,8 +123,11 @@ class AuthService {
   PushWaiters* waiters_ = nullptr;
   /// Tells the waiters of `id` (a push or a login id) that it changed.
   void announce(std::string_view id) const {
+    pending_pushes_.forget(id);
     if (waiters_ != nullptr) waiters_->notify(id);
   }
+  /// Pushes found pending and unchanged since (push_status_unchanged).
+  mutable PendingPushCache pending_pushes_;
   /// A hash of a random password, checked when the user name is unknown or
   /// the account's password is locked, so that neither costs a different
   /// time from a wrong password.

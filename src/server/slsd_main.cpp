@@ -1,6 +1,7 @@
 // slsd: the reference server of the SLS login API. See docs/server.md.
 #include <pthread.h>
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigwait and pthread_sigmask
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -38,10 +39,14 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           GET /api/v1/demo/users (the demo's virtual devices)
   --secure-cookies        mark the session cookie Secure (behind TLS)
   --threads N             threads that run requests (hashing, database; default 8)
+  --max-queue N           requests that may wait for one of those threads;
+                          more get 503 with Retry-After (default 64)
   --io-threads N          threads that read and write sockets (default 2)
   --request-timeout S     seconds a client has to send a whole request (default 10)
   --keep-alive S          seconds an idle connection stays open (default 5)
-  --max-connections N     open connections in all (default 1000; keep under ulimit -n)
+  --max-connections N     open connections in all (default 10000; lowered to
+                          fit the open-file limit, which slsd raises to its
+                          hard limit)
   --max-connections-per-address N
                           open connections per client address, IPv6 per /64
                           (default 16)
@@ -88,6 +93,31 @@ void log_line(std::string_view line) {
   std::cerr << "slsd: " << line << '\n';
 }
 
+/// Descriptors kept for what is not a client connection: the listening
+/// socket, the database and its journal, key files, standard streams.
+constexpr rlim_t kReservedDescriptors = 64;
+
+/// Every connection is a descriptor: raises the soft open-file limit to the
+/// hard one (the soft default is often 1024) and, if that is still too low
+/// for `max_connections`, lowers the cap and says so. Without it a full
+/// server would fail accepts (EMFILE) instead of answering 503.
+void fit_connections_to_file_limit(sls::server::HttpConfig& http) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return;
+  const rlim_t usable = limit.rlim_cur > kReservedDescriptors ? limit.rlim_cur - kReservedDescriptors : 1;
+  if (http.max_connections <= usable) return;
+  log_line("the open-file limit is " + std::to_string(limit.rlim_cur) + ": --max-connections lowered from " +
+           std::to_string(http.max_connections) + " to " + std::to_string(usable) +
+           " (raise the limit with ulimit -n or LimitNOFILE=)");
+  http.max_connections = static_cast<std::size_t>(usable);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,10 +142,11 @@ int main(int argc, char** argv) {
   const std::string demo_users_path = cl.get("demo-users");
   http.secure_cookies = cl.flag("secure-cookies");
   http.threads = static_cast<std::size_t>(cl.get_int("threads", 8, 1, 256));
+  http.max_queued_requests = static_cast<std::size_t>(cl.get_int("max-queue", 64, 0, 1000000));
   http.io_threads = static_cast<std::size_t>(cl.get_int("io-threads", 2, 1, 64));
   http.request_timeout_seconds = cl.get_int("request-timeout", 10, 1, 300);
   http.keep_alive_seconds = cl.get_int("keep-alive", 5, 1, 300);
-  http.max_connections = static_cast<std::size_t>(cl.get_int("max-connections", 1000, 1, 1000000));
+  http.max_connections = static_cast<std::size_t>(cl.get_int("max-connections", 10000, 1, 1000000));
   http.max_connections_per_address =
       static_cast<std::size_t>(cl.get_int("max-connections-per-address", 16, 1, 1000000));
   http.max_header_bytes = static_cast<std::size_t>(cl.get_int("max-header-bytes", 16384, 1024, 1 << 20));
@@ -177,6 +208,8 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+
+  fit_connections_to_file_limit(http);
 
   // Signals are taken by a dedicated thread (sigwait) so that stopping the
   // server never runs inside a signal handler.

@@ -2,6 +2,7 @@
 // with number matching, the device's pending list, "not me", expiry, the
 // per-hour bound, the challenge/response fallback and the QR approval.
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "phone.hpp"
 #include "server/device_secrets.hpp"
@@ -206,9 +207,82 @@ TEST_F(MobileKeyTest, CancelAndSwitchToChallengeResponse) {
 
 TEST_F(MobileKeyTest, OpeningAnotherChallengeCancelsThePendingPush) {
   auto [login_id, ch] = start_push();
+  EXPECT_EQ(s.get("/api/v1/push/" + ch.str("tx_id")).str("status"), "pending");  // now known pending
   Reply ocra = s.challenge(login_id, phone.device_id, "ocra");
   ASSERT_EQ(ocra.status, 200);
   EXPECT_EQ(s.get("/api/v1/push/" + ch.str("tx_id")).str("status"), "cancelled");
+}
+
+// A poll of a push that has not changed is answered from memory: with the
+// database locked by another process it still answers, exactly as the
+// store did. Nothing else is: a wrong login secret, a decision, a cancel and
+// the expiry each show in the very next poll.
+TEST_F(MobileKeyTest, AnUnchangedPendingPushIsAnsweredWithoutTheStoreAndChangesShowAtOnce) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  Reply first = s.get("/api/v1/push/" + tx);
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(first.str("status"), "pending");
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(s.db_path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Reply cached = s.get("/api/v1/push/" + tx);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(cached.status, 200) << cached.raw;
+  EXPECT_EQ(cached.raw, first.raw);
+  EXPECT_EQ(cached.header("Retry-After"), "2");
+  EXPECT_EQ(cached.header("Cache-Control"), first.header("Cache-Control"));
+
+  // Someone with only the id is refused and audited, as always.
+  Reply unbound = s.get("/api/v1/push/" + tx, {{std::string(kLoginSecretHeader), "not-the-secret"}});
+  EXPECT_EQ(unbound.status, 404);
+  EXPECT_EQ(unbound.code(), "push.not_found");
+  bool audited = false;
+  for (const auto& a : s.audit()) audited = audited || a.event == "login.unbound";
+  EXPECT_TRUE(audited);
+
+  Reply decided = s.post("/api/v1/push/" + tx + "/decision", phone.decision(tx, ch.str("number"), "approve"));
+  ASSERT_EQ(decided.status, 200) << decided.raw;
+  Reply approved = s.get("/api/v1/push/" + tx);
+  EXPECT_EQ(approved.str("status"), "approved");
+  EXPECT_FALSE(approved.str("completion_token").empty()) << approved.raw;
+}
+
+TEST_F(MobileKeyTest, AKnownPendingPushStillExpiresAndCancels) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "pending");
+  s.clock().advance_seconds(120);
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "expired");
+  bool audited = false;
+  for (const auto& a : s.audit()) audited = audited || a.event == "push.expired";
+  EXPECT_TRUE(audited);
+
+  Reply ch2 = s.challenge(login_id, phone.device_id);
+  const std::string tx2 = ch2.str("tx_id");
+  EXPECT_EQ(s.get("/api/v1/push/" + tx2).str("status"), "pending");
+  EXPECT_EQ(s.send("DELETE", "/api/v1/push/" + tx2).str("status"), "cancelled");
+  EXPECT_EQ(s.get("/api/v1/push/" + tx2).str("status"), "cancelled");
+}
+
+// A change this process did not make (slsctl, another node without
+// announcements) shows once the entry is due for a recheck.
+TEST_F(MobileKeyTest, AChangeMadeElsewhereShowsWithinTheRecheckTime) {
+  auto [login_id, ch] = start_push();
+  const std::string tx = ch.str("tx_id");
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "pending");
+  ASSERT_TRUE(s.store().write([&](StoreTx& t) -> Status {
+    auto push = t.get_push(tx);
+    if (!push || !*push) return fail(Errc::internal, {"no push"});
+    PushRecord p = **push;
+    p.status = PushStatus::cancelled;
+    return t.update_push(p);
+  }));
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "pending");
+  s.clock().advance_seconds(PendingPushCache::kRecheckMs / 1000);
+  EXPECT_EQ(s.get("/api/v1/push/" + tx).str("status"), "cancelled");
 }
 
 TEST_F(MobileKeyTest, QrApprovalSatisfiesTheChallenge) {

@@ -198,6 +198,58 @@ TEST(HttpAbuse, ConnectionsOverThePerAddressCapAreRefused) {
   EXPECT_EQ(parse_raw(again.received()).status, 200) << again.received();
 }
 
+// A burst of slow requests (each password step is an Argon2id hash) must not
+// queue without bound behind the worker threads: with every worker busy and
+// the queue full, a new request is answered at once with 503 http.busy and
+// Retry-After instead of waiting its turn for seconds. Before the bound,
+// every one of them waited (the last for about 12 hashes) and got a 401.
+TEST(HttpAbuse, ABurstOverTheWorkerQueueGets503WithRetryAfter) {
+  ServiceConfig svc = test_service_config();
+  svc.password = PasswordPolicy{};  // the real cost: each password check takes tens of ms
+  HttpConfig http = test_http_config();
+  http.threads = 1;
+  http.max_queued_requests = 1;
+  TestServer s(svc, http);
+  constexpr int kBurst = 12;
+  const std::string body = R"({"username":"nobody-here","password":"wrong password"})";
+  const std::string request =
+      "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<std::unique_ptr<RawConn>> conns;
+  for (int i = 0; i < kBurst; ++i) {
+    conns.push_back(std::make_unique<RawConn>(source_address(120 + i), s.port()));
+    ASSERT_TRUE(conns.back()->connected()) << i;
+  }
+  for (auto& c : conns) ASSERT_TRUE(c->send_all(request));
+  int busy = 0;
+  int answered = 0;
+  for (auto& c : conns) {
+    // An answer is complete once its JSON body has arrived (the connection
+    // stays open: the request was read whole).
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (parse_raw(c->received()).body.find("error") == nullptr && std::chrono::steady_clock::now() < until)
+      c->read_for(50ms);
+    RawReply r = parse_raw(c->received());
+    if (r.status == 503) {
+      ++busy;
+      EXPECT_EQ(r.code(), "http.busy") << c->received();
+      EXPECT_NE(c->received().find("\r\nRetry-After: 1\r\n"), std::string::npos) << c->received();
+      EXPECT_EQ(r.body.find("error")->get_int("retry_after"), 1) << c->received();
+    } else {
+      ++answered;
+      EXPECT_EQ(r.status, 401) << c->received();
+    }
+  }
+  // The first request runs and one more waits; the others arrive while the
+  // first hash is still running. A scheduler that delays the sender by a
+  // whole hash lets a few more through, never all of them.
+  EXPECT_GE(busy, kBurst / 2) << answered << " waited for a worker";
+  EXPECT_GE(answered, 2);
+  // Busy is momentary: once the burst is served, requests are answered.
+  EXPECT_EQ(s.get("/api/v1/server-key").status, 200);
+}
+
 /// Sends `request` from `source` while reading the answer; returns what came
 /// back, and whether the server closed the connection within 5 s.
 std::pair<std::string, bool> send_flood(int port, int source, const std::string& request) {

@@ -15,6 +15,7 @@
 #include "server/keyring.hpp"
 #include "server/lockout.hpp"
 #include "server/password.hpp"
+#include "server/pending_push_cache.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/sms_gateway.hpp"
 #include "sls/ocra.hpp"
@@ -344,6 +345,53 @@ TEST(CardPage, ListsEveryCellAndEscapesText) {
   for (std::size_t i = 1; i <= 12; ++i) {
     EXPECT_NE(html.find("<small>" + std::to_string(i) + "</small>" + std::string(*card->code(i))), std::string::npos);
   }
+}
+
+// A pending push is answered from memory only while nothing could have
+// changed it: not once a change was announced (also one announced while
+// the answer was being read), not past its expiry or its recheck time, and
+// only for the secret of its login.
+TEST(PendingPushCache, AnswersOnlyWhatCannotHaveChanged) {
+  PendingPushCache cache;
+  const std::vector<std::uint8_t> secret{1, 2, 3};
+  auto right = [&](std::span<const std::uint8_t> h) {
+    return std::equal(h.begin(), h.end(), secret.begin(), secret.end());
+  };
+  auto wrong = [](std::span<const std::uint8_t>) { return false; };
+  const std::int64_t now_ms = 1000000;
+  cache.remember("tx1", secret, 1100, now_ms, cache.generation());
+  EXPECT_EQ(cache.pending_until("tx1", now_ms, right), 1100);
+  EXPECT_EQ(cache.pending_until("tx1", now_ms, wrong), std::nullopt);
+  EXPECT_EQ(cache.pending_until("tx2", now_ms, right), std::nullopt);
+  // Due for a recheck, and expired (the store settles the expiry).
+  EXPECT_EQ(cache.pending_until("tx1", now_ms + PendingPushCache::kRecheckMs, right), std::nullopt);
+  cache.remember("tx3", secret, 1002, now_ms, cache.generation());
+  EXPECT_EQ(cache.pending_until("tx3", 1001999, right), 1002);
+  EXPECT_EQ(cache.pending_until("tx3", 1002000, right), std::nullopt);
+  // A change drops the entry.
+  cache.forget("tx1");
+  EXPECT_EQ(cache.pending_until("tx1", now_ms, right), std::nullopt);
+  // An answer read before a change that was announced meanwhile is not kept.
+  const std::uint64_t before = cache.generation();
+  cache.forget("tx4");
+  cache.remember("tx4", secret, 1100, now_ms, before);
+  EXPECT_EQ(cache.pending_until("tx4", now_ms, right), std::nullopt);
+}
+
+TEST(PendingPushCache, StaysWithinItsBound) {
+  PendingPushCache cache(2);
+  const std::vector<std::uint8_t> secret{7};
+  auto any = [](std::span<const std::uint8_t>) { return true; };
+  cache.remember("a", secret, 2000, 1000000, cache.generation());
+  cache.remember("b", secret, 2000, 1000000, cache.generation());
+  cache.remember("c", secret, 2000, 1000000, cache.generation());
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.pending_until("c", 1000000, any), std::nullopt);
+  // Once the others are due for a recheck, they make room.
+  const std::int64_t later = 1000000 + PendingPushCache::kRecheckMs;
+  cache.remember("c", secret, 2000, later, cache.generation());
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.pending_until("c", later, any), 2000);
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+// PendingPushCache (pending_push_cache.hpp).
+#include "server/pending_push_cache.hpp"
+
+namespace sls::server {
+
+std::uint64_t PendingPushCache::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+void PendingPushCache::remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash,
+                                std::int64_t expires_at, std::int64_t now_ms, std::uint64_t seen_generation) {
+  std::lock_guard lock(mutex_);
+  if (seen_generation != generation_ || max_entries_ == 0) return;
+  if (entries_.size() >= max_entries_ && !entries_.contains(std::string(tx_id))) {
+    drop_due(now_ms);
+    if (entries_.size() >= max_entries_) return;
+  }
+  Entry& e = entries_[std::string(tx_id)];
+  e.secret_hash.assign(secret_hash.begin(), secret_hash.end());
+  e.expires_at = expires_at;
+  e.recheck_at_ms = now_ms + kRecheckMs;
+}
+
+std::optional<std::int64_t> PendingPushCache::pending_until(std::string_view tx_id, std::int64_t now_ms,
+                                                            const SecretMatches& secret_matches) const {
+  std::vector<std::uint8_t> secret_hash;
+  std::int64_t expires_at = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(tx_id));
+    if (it == entries_.end()) return std::nullopt;
+    // Expiry is the store's to settle (it writes the push's end and an audit row).
+    if (now_ms >= it->second.recheck_at_ms || now_ms / 1000 >= it->second.expires_at) return std::nullopt;
+    secret_hash = it->second.secret_hash;
+    expires_at = it->second.expires_at;
+  }
+  // A wrong secret is the store's too: it answers push.not_found and audits it.
+  if (!secret_matches(secret_hash)) return std::nullopt;
+  return expires_at;
+}
+
+void PendingPushCache::forget(std::string_view tx_id) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  entries_.erase(std::string(tx_id));
+}
+
+std::size_t PendingPushCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+void PendingPushCache::drop_due(std::int64_t now_ms) {
+  std::erase_if(entries_, [now_ms](const auto& kv) {
+    return now_ms >= kv.second.recheck_at_ms || now_ms / 1000 >= kv.second.expires_at;
+  });
+}
+
+}  // namespace sls::server

@@ -1,0 +1,68 @@
+// Pushes known to be still pending, kept in memory so that a page polling a
+// push that has not changed is answered without the store and without a
+// worker thread. "Still pending" grants nothing and tells nothing new, so
+// the one risk is a stale entry; none survives a change this process makes:
+// every committed change of a push drops its entry (AuthService::announce),
+// and an answer read before a change announced meanwhile is never kept (the
+// generation). A change made elsewhere (slsctl, another node) is seen
+// within kRecheckMs, or at once where that node's announcements reach this
+// one (PushWaiters).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sls::server {
+
+class PendingPushCache {
+ public:
+  /// How long an entry answers before the store is asked again.
+  static constexpr std::int64_t kRecheckMs = 5000;
+  /// Most entries kept; past it, new ones are kept only once old ones are due.
+  static constexpr std::size_t kDefaultMaxEntries = 100000;
+
+  using SecretMatches = std::function<bool(std::span<const std::uint8_t> secret_hash)>;
+
+  explicit PendingPushCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
+
+  /// Changes announced so far: read it before the transaction that finds a
+  /// push pending, and pass it to remember().
+  std::uint64_t generation() const;
+  /// Keeps `tx_id` as pending until `expires_at` (Unix seconds) for a
+  /// request whose login secret hashes to `secret_hash`; nothing if a change
+  /// was announced since `seen_generation` or the cache is full.
+  void remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash, std::int64_t expires_at,
+                std::int64_t now_ms, std::uint64_t seen_generation);
+  /// The push's expiry (Unix seconds) if `tx_id` is kept, has not expired at
+  /// `now_ms`, is not due for a recheck, and `secret_matches` its secret's
+  /// hash; nullopt otherwise (ask the store).
+  std::optional<std::int64_t> pending_until(std::string_view tx_id, std::int64_t now_ms,
+                                            const SecretMatches& secret_matches) const;
+  /// Drops `tx_id` (it changed, or may have) and starts a new generation.
+  void forget(std::string_view tx_id);
+  /// Entries kept now (tests).
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    std::vector<std::uint8_t> secret_hash;
+    std::int64_t expires_at = 0;
+    std::int64_t recheck_at_ms = 0;
+  };
+  void drop_due(std::int64_t now_ms);
+
+  const std::size_t max_entries_;
+  mutable std::mutex mutex_;
+  std::uint64_t generation_ = 0;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace sls::server
