@@ -1,6 +1,7 @@
 // The HTTP side of bench/http: sets up the state the load runs need, through
-// the public API of slsd (docs/openapi.yaml), and measures the memory cost of
-// pending push transactions. Run by bench/http; not a test.
+// the public API of slsd (docs/openapi.yaml), measures the memory cost of
+// pending push transactions and of held long polls, and times requests
+// beside held and slow connections. Run by bench/http; not a test.
 //
 //   node api-client.mjs poll-setup    BASE USERNAME PASSWORD ACTIVATION_CODE
 //       Activates the user's Mobile Key, logs in, opens a push; prints the
@@ -15,6 +16,19 @@
 //       Mobile Key, then opens COUNT pending pushes spread evenly over the
 //       users (one login each), reading the RSS of process PID and the
 //       database file sizes (DB, DB-wal, DB-shm) before and after.
+//   node api-client.mjs waiters       BASE USERS_FILE PASSWORD COUNT PID WAIT PER_ADDRESS
+//       Activates the Mobile Keys of USERS_FILE (as above), opens COUNT + 1
+//       pending pushes, times plain polls of the extra one and
+//       GET /server-key, then holds COUNT long polls (?wait=WAIT), one per
+//       push, each on its own connection, PER_ADDRESS per loopback address
+//       (127.1.x.y); counts the held ones, reads the RSS of process PID,
+//       times the same requests again, cancels 20 held pushes timing their
+//       answers, and closes everything.
+//   node api-client.mjs slow-clients  BASE TX_ID LOGIN_SECRET COUNT SECONDS BASELINE_SECONDS
+//       Times a normal client polling the push TX_ID alone for
+//       BASELINE_SECONDS, then for SECONDS while COUNT clients, each from
+//       its own loopback address (127.3.x.y), trickle a request head one
+//       byte a second and reconnect whenever they are closed.
 //
 // Every request is checked: an unexpected status ends the run with the
 // server's error code, so a misconfigured run never prints numbers.
