@@ -35,6 +35,21 @@ const LOAD_FAILED = {
   'zh-Hans': '登录功能无法启动。请重新加载页面后再试。',
 };
 
+// Performance marks (User Timing) of each start, for pages that measure the
+// component (docs/component.md, "Timing marks"); detail {id}: the element's id.
+const MARK_START = 'sls-login:start';
+const MARK_CORE_READY = 'sls-login:core-ready';
+const MARK_FIRST_SCREEN = 'sls-login:first-screen';
+
+/** Sets a User Timing mark; a host without performance.mark (or one that refuses) gets none. */
+function mark(name, element) {
+  try {
+    globalThis.performance?.mark?.(name, { detail: { id: element.id } });
+  } catch {
+    // Timing never gets in the way of the login.
+  }
+}
+
 /** Loads {core, patcher} for a module URL. Replaced by SlsLogin.setLoader. */
 async function importBesideModule(moduleUrl) {
   const [coreModule, patcher] = await Promise.all([
@@ -217,6 +232,8 @@ export class SlsLogin extends HTMLElement {
   #applying = false;
   /** Focus moves only after the user acted in the element, or with autofocus. */
   #mayFocus = false;
+  /** True from a start until its first view is applied (the first-screen mark). */
+  #firstScreenPending = false;
 
   constructor() {
     super();
@@ -331,6 +348,7 @@ export class SlsLogin extends HTMLElement {
     for (const handle of this.#timers.values()) clearTimeout(handle);
     this.#timers.clear();
     this.#outputs.length = 0;
+    this.#firstScreenPending = false;
     this.#patcher?.dispose();
     this.#patcher = null;
     this.#flow?.delete();
@@ -365,6 +383,7 @@ export class SlsLogin extends HTMLElement {
   async #start() {
     const connection = ++this.#connection;
     this.#phase = 'loading';
+    mark(MARK_START, this);
     let loaded;
     try {
       loaded = await load(this.moduleUrl);
@@ -376,6 +395,7 @@ export class SlsLogin extends HTMLElement {
       return;
     }
     if (connection !== this.#connection || !this.isConnected) return;
+    mark(MARK_CORE_READY, this);
     this.#phase = 'running';
     this.#mayFocus = this.hasAttribute('autofocus');
     this.#core = loaded.core;
@@ -385,6 +405,7 @@ export class SlsLogin extends HTMLElement {
       this.#mayFocus = true;
       this.#run((flow) => flow.on_event({ action, value, now_ms: Date.now() }));
     });
+    this.#firstScreenPending = true;
     this.#run((flow) => flow.start(this.#config()));
   }
 
@@ -454,6 +475,10 @@ export class SlsLogin extends HTMLElement {
     }
     this.#setValidity(this.querySelector('[aria-invalid="true"]'));
     if (focusTarget !== null) this.#focus(focusTarget);
+    if (this.#firstScreenPending) {
+      this.#firstScreenPending = false;
+      mark(MARK_FIRST_SCREEN, this);
+    }
     for (const effect of emits) this.#emit(effect.type, effect.detail);
   }
 
