@@ -50,14 +50,50 @@ function mark(name, element) {
   }
 }
 
-/** Loads {core, patcher} for a module URL. Replaced by SlsLogin.setLoader. */
+/**
+ * Compiles the .wasm at `url`, streaming from the response (the page's
+ * preload of it when there is one: the same mode and credentials as the
+ * Emscripten loader's own fetch). Where streaming is missing or refused (a
+ * server that sends another MIME type), it fetches the bytes and compiles
+ * them, as the loader itself would.
+ */
+function compileWasm(url) {
+  const init = { credentials: 'same-origin' };
+  const fromBytes = () => fetch(url, init)
+    .then((response) => {
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((bytes) => WebAssembly.compile(bytes));
+  if (typeof WebAssembly.compileStreaming !== 'function') return fromBytes();
+  return WebAssembly.compileStreaming(fetch(url, init)).catch(fromBytes);
+}
+
+/**
+ * Loads {core, patcher} for a module URL. Replaced by SlsLogin.setLoader.
+ * Nothing waits for what it does not need: the .wasm (sls-core.wasm beside
+ * the module) compiles while the two modules are imported, and the core is
+ * instantiated as soon as its module has run, without waiting for the
+ * patcher.
+ */
 async function importBesideModule(moduleUrl) {
-  const [coreModule, patcher] = await Promise.all([
-    import(moduleUrl.href),
-    import(new URL('dom-patcher.js', moduleUrl).href),
-  ]);
-  const core = await coreModule.default();
-  return { core, patcher };
+  const compiled = compileWasm(new URL('sls-core.wasm', moduleUrl).href);
+  // Handled below; not an unhandled rejection if the import fails first.
+  compiled.catch(() => {});
+  const core = import(moduleUrl.href).then((coreModule) => new Promise((resolve, reject) => {
+    coreModule.default({
+      // Emscripten's hook: instantiate with the loader's imports, hand it the instance.
+      instantiateWasm(imports, receiveInstance) {
+        compiled
+          .then((module) => WebAssembly.instantiate(module, imports)
+            .then((instance) => receiveInstance(instance, module)))
+          .catch(reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  }));
+  const [loadedCore, patcher] = await Promise.all([core, import(new URL('dom-patcher.js', moduleUrl).href)]);
+  return { core: loadedCore, patcher };
 }
 
 let loader = importBesideModule;
