@@ -56,11 +56,12 @@ function mark(name, element) {
 }
 
 /**
- * Compiles the .wasm at `url`, streaming from the response (the page's
- * preload of it when there is one: the same mode and credentials as the
- * Emscripten loader's own fetch). Where streaming is missing or refused (a
- * server that sends another MIME type), it fetches the bytes and compiles
- * them, as the loader itself would.
+ * Compiles the .wasm at `url`, streaming from the response: the page's
+ * preload of it when there is one (a CORS fetch with same-origin
+ * credentials, `crossorigin` on the preload link, as the Emscripten loader
+ * would fetch it). Where streaming is missing or refused (a server that
+ * sends another MIME type), it fetches the bytes and compiles them, as the
+ * loader itself would.
  */
 function compileWasm(url) {
   const init = { credentials: 'same-origin' };
