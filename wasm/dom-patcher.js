@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The DOM patcher of the SLS component: applies the view tree that the
 // WebAssembly core renders (see ViewNode in web/sls-core.d.ts) to a container
 // element, and routes DOM events bound in the view back to one callback.
@@ -25,6 +26,10 @@
 //
 // Ships beside the module (web/dist/dom-patcher.js, copied by the build);
 // an ES module with no imports and no global state.
+//
+// V8's explicit compile hint above (first line, Chromium 136 and later): the
+// patcher's functions are compiled when it arrives, not while it draws the
+// first screen.
 
 /** The namespace of `svg` elements and their descendants (the QR code). */
 export const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';

@@ -587,6 +587,17 @@ export interface SlsCoreOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Where to find sls-core.wasm, relative to the script by default. */
   locateFile?: (path: string, scriptDirectory: string) => string;
+  /**
+   * Instantiates the module itself (<sls-login> uses it to compile the .wasm
+   * while this module is still being imported): call `receiveInstance` with
+   * the instance made from `imports` (and its WebAssembly.Module), return {}.
+   * The promise of createSlsCore does not reject if the instance never
+   * comes: report a failure yourself.
+   */
+  instantiateWasm?: (
+    imports: WebAssembly.Imports,
+    receiveInstance: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
+  ) => Record<string, never>;
 }
 
 /**

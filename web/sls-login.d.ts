@@ -35,6 +35,10 @@
 //   page (screen "credentials"). Each event is an instance of its class below
 //   (a CustomEvent); every event bubbles and is composed; the events come
 //   after the view they describe is applied.
+// - Timing: each start sets the User Timing marks "sls-login:start",
+//   "sls-login:core-ready" and "sls-login:first-screen" (the last just
+//   before the first `sls-state`), detail {id}: the element's id
+//   (docs/component.md, "Timing marks").
 // - Requests: fetch() with credentials "same-origin", cache "no-store",
 //   Accept: application/json, Accept-Language: en | zh-Hant | zh-Hans,
 //   Content-Type: application/json when there is a body, and after POST

@@ -485,4 +485,41 @@ describe('loading', () => {
       SlsLogin.setLoader(async () => ({ core, patcher }));
     }
   });
+
+  test('marks its start, the core ready and the first screen (User Timing), once a start', async () => {
+    global.fetch = mockApi({}).fetch;
+    // jsdom has no performance.mark: record the calls as a browser would take them.
+    const calls = [];
+    const state = [];
+    performance.mark = (name, options) => { calls.push([name, options?.detail, state.length]); };
+    const onState = () => state.push('state');
+    document.addEventListener('sls-state', onState);
+    try {
+      const element = await mount({ id: 'login' });
+      expect(calls).toEqual([
+        ['sls-login:start', { id: 'login' }, 0],
+        ['sls-login:core-ready', { id: 'login' }, 0],
+        // The view is in before the mark, its sls-state after it.
+        ['sls-login:first-screen', { id: 'login' }, 0],
+      ]);
+      expect(state).toEqual(['state']);
+      expect(element.querySelector('input[name="username"]')).not.toBeNull();
+      // A new login on the same element is no start: no marks.
+      element.restart();
+      expect(calls).toHaveLength(3);
+      // Reconnecting starts again.
+      element.remove();
+      document.body.append(element);
+      await settle();
+      expect(calls.map(([name]) => name).slice(3))
+        .toEqual(['sls-login:start', 'sls-login:core-ready', 'sls-login:first-screen']);
+      // A host whose mark throws still gets its login.
+      performance.mark = () => { throw new Error('no marks here'); };
+      const other = await mount();
+      expect(other.screen).toBe('credentials');
+    } finally {
+      delete performance.mark;
+      document.removeEventListener('sls-state', onState);
+    }
+  });
 });

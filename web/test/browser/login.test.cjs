@@ -411,6 +411,69 @@ test('the page\'s language picker switches the element, error included, without 
   }
 });
 
+describe('starting', () => {
+  /** Opens login.html as `rewrite` changes it (its body), in a fresh context; resolves once the first screen shows. */
+  async function openRewritten(rewrite, routeWasm) {
+    const context = await browser.newContext();
+    await context.addInitScript(RECORD_VIOLATIONS);
+    await context.addInitScript(RECORD_EVENTS);
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.route('**/demo/login.html*', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: rewrite(await response.text()) });
+    });
+    if (routeWasm) await page.route('**/dist/sls-core.wasm', routeWasm);
+    await page.goto(`${fake.url}demo/login.html`);
+    await waitScreen(page, 'credentials');
+    return { context, page, problems };
+  }
+
+  test('without the page\'s preloads the .wasm is asked for with the core module, not after it; each start is marked',
+    async () => {
+      const noPreloads = (html) => html.replace(/<link rel="(?:modulepreload|preload)"[^>]*>\s*/g, '');
+      const { context, page, problems } = await openRewritten(noPreloads);
+      try {
+        const { resources, marks } = await page.evaluate(() => ({
+          resources: performance.getEntriesByType('resource').map((r) => ({
+            path: new URL(r.name).pathname, fetchStart: r.fetchStart, responseEnd: r.responseEnd,
+          })),
+          marks: performance.getEntriesByType('mark').map((m) => ({ name: m.name, detail: m.detail, at: m.startTime })),
+        }));
+        const at = (file) => resources.filter((r) => r.path === file);
+        expect(at('/dist/sls-core.mjs')).toHaveLength(1);
+        expect(at('/dist/sls-core.wasm')).toHaveLength(1);
+        // The element fetches the .wasm itself, beside the import of the
+        // core module: no waterfall behind sls-core.mjs even without preloads.
+        expect(at('/dist/sls-core.wasm')[0].fetchStart).toBeLessThan(at('/dist/sls-core.mjs')[0].responseEnd);
+        expect(marks.map(({ name, detail }) => [name, detail]))
+          .toEqual([['sls-login:start', { id: 'login' }], ['sls-login:core-ready', { id: 'login' }],
+            ['sls-login:first-screen', { id: 'login' }]]);
+        expect(marks[0].at).toBeLessThanOrEqual(marks[1].at);
+        expect(marks[1].at).toBeLessThanOrEqual(marks[2].at);
+        expect(await page.evaluate(() => window.slsEvents.map((e) => e.type))).toEqual(['sls-state']);
+        await expectClean(page, problems);
+      } finally {
+        await context.close();
+      }
+    });
+
+  test('a .wasm sent with another MIME type is compiled from its bytes: the login still starts', async () => {
+    const wrongType = async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    };
+    const { context, page, problems } = await openRewritten((html) => html, wrongType);
+    try {
+      await inElement(page, 'input[name="username"]').fill('card');
+      expect(await page.evaluate(() => window.slsEvents.filter((e) => e.type === 'sls-error'))).toEqual([]);
+      await expectClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 test('the checks can fail: axe-core and the CSP watcher see a planted fault', async () => {
   const { context, page, problems } = await openLogin('en');
   try {

@@ -2,7 +2,7 @@
 // its build-time gzip and brotli copies): the page declares its whole module
 // chain up front (modulepreload, a preload of the .wasm), so every file of
 // the chain is requested while the page's head is read, each exactly once
-// (the Emscripten loader reuses the preloaded .wasm response, no second
+// (the element reuses the preloaded .wasm response, no second
 // fetch); the compressed copies arrive decoded and work; a second visit
 // revalidates with If-None-Match and gets 304s.
 'use strict';
