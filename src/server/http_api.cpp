@@ -316,8 +316,17 @@ class Session : public std::enable_shared_from_this<Session> {
   /// a held status request running again is not a new request.
   void handle_on_worker() {
     const bool counted = wait_ == Wait::none;
-    if (counted && !server_.take_worker_job()) return send(busy_reply());
-    if (admission_.next == Admission::Next::handle && admission_.wait_seconds > 0 && wait_ == Wait::none) begin_wait();
+    if (admission_.next == Admission::Next::handle && admission_.wait_seconds > 0 && wait_ == Wait::none) {
+      begin_wait();
+      // Its wake-up is registered: a push known unchanged parks at once,
+      // without a worker (any later change wakes it and it runs there).
+      if (wait_ == Wait::running)
+        if (auto reply = server_.dispatcher.unchanged_status(admission_, *view_)) return on_reply(std::move(*reply));
+    }
+    if (counted && !server_.take_worker_job()) {
+      if (wait_ != Wait::none) end_wait();
+      return send(busy_reply());
+    }
     asio::post(server_.workers, [self = shared_from_this(), counted] {
       HttpReply reply = self->admission_.next == Admission::Next::static_file
                             ? self->server_.dispatcher.serve_static(self->admission_, *self->view_)

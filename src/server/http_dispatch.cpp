@@ -148,21 +148,29 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
   a.route = match.route;
   a.params = std::move(match.params);
   if (auto r = check_wait(a, request)) return refuse(std::move(*r));
+  a.next = Admission::Next::handle;
   // A poll of a push known to be unchanged is answered here, on the I/O
   // thread: no store access, no hop to a worker (PendingPushCache). A held
-  // request (?wait) runs on a worker, which registers its wake-up first.
-  if (a.route->id == RouteId::push_status && a.wait_seconds == 0 && !has_body(parser)) {
-    const RequestContext ctx{std::string(request.remote_address()), a.lang,
-                             std::string(request.header(kLoginSecretHeader))};
-    if (auto r = service_.push_status_unchanged(ctx, a.params.at(0))) {
-      HttpReply reply = from_api_response(std::move(*r));
-      reply.route = std::move(a.reply.route);
-      a.reply = std::move(reply);
-      return a;
+  // request (?wait) registers its wake-up first (http_api.cpp).
+  if (a.wait_seconds == 0 && !has_body(parser))
+    if (auto reply = unchanged_status(a, request)) {
+      a.reply = std::move(*reply);
+      a.next = Admission::Next::reply;
     }
-  }
-  a.next = Admission::Next::handle;
   return a;
+}
+
+std::optional<HttpReply> Dispatcher::unchanged_status(const Admission& a, const RequestView& request) const {
+  if (a.route == nullptr || a.route->id != RouteId::push_status) return std::nullopt;
+  const RequestContext ctx{std::string(request.remote_address()), a.lang,
+                           std::string(request.header(kLoginSecretHeader))};
+  auto r = service_.push_status_unchanged(ctx, a.params.at(0));
+  if (!r) return std::nullopt;
+  const auto pending = pending_until(*r);
+  HttpReply reply = from_api_response(std::move(*r));
+  reply.route = std::string(a.route->pattern);
+  reply.pending_until = pending;
+  return reply;
 }
 
 std::optional<HttpReply> Dispatcher::check_wait(Admission& a, const RequestView& request) const {

@@ -87,6 +87,13 @@ class Dispatcher {
   /// been read yet (or changed since). Never reads a file: admit() uses it.
   std::optional<HttpReply> serve_static_from_memory(const Admission& admission, const RequestView& request);
 
+  /// The status of a push this process knows to be pending and unchanged
+  /// (AuthService::push_status_unchanged), with its pending_until; nullopt
+  /// for any other request or when the store must be asked. Never touches
+  /// the store: admit() answers plain polls with it, and a held request
+  /// parks on it once its wake-up is registered.
+  std::optional<HttpReply> unchanged_status(const Admission& admission, const RequestView& request) const;
+
   /// The JSON error reply for `code` with the code's status from the catalog
   /// (errors.def), with Cache-Control: no-store.
   static HttpReply error_reply(Errc code, Lang lang, const ErrorExtras& extras = {});

@@ -193,6 +193,17 @@ TEST_F(LongPollTest, DenialCancelAndAReplacingChallengeWakeTheWaiter) {
   }
 }
 
+TEST_F(LongPollTest, AHeldRequestOfAPushKnownPendingStillWakesAtTheDecision) {
+  const Push p = start_push();
+  ASSERT_EQ(s.get("/api/v1/push/" + p.tx).str("status"), "pending");  // now known pending (PendingPushCache)
+  auto held = hold(p);
+  EXPECT_FALSE(held->answered_within(kHeldFor)) << held->raw();
+  ASSERT_EQ(s.post("/api/v1/push/" + p.tx + "/decision", phone.decision(p.tx, p.number, "approve")).status, 200);
+  ASSERT_TRUE(held->answered_within(kAnswerDue)) << held->raw();
+  EXPECT_EQ(held->field("status"), "approved");
+  EXPECT_FALSE(held->field("completion_token").empty()) << held->raw();
+}
+
 TEST_F(LongPollTest, TheBoundAnswersWithThePendingStatus) {
   const Push p = start_push();
   auto held = hold(p, 1);
@@ -306,6 +317,36 @@ TEST_F(WaiterCapTest, AClientThatLeavesFreesItsSlot) {
     held_again = !c->answered_within(kHeldFor);
   }
   EXPECT_TRUE(held_again) << "the slot of the client that left was never freed";
+}
+
+HttpConfig one_worker_no_queue() {
+  HttpConfig c = test_http_config();
+  c.threads = 1;
+  c.max_queued_requests = 0;
+  return c;
+}
+
+class QueueBoundTest : public LongPollTest {
+ protected:
+  QueueBoundTest() : LongPollTest(one_worker_no_queue()) {}
+};
+
+// A held request of a push known to be unchanged parks as soon as its
+// wake-up is registered, without a worker: a burst of them never meets the
+// worker queue's bound (503 http.busy), however small. Before, each first
+// ran the status on a worker, and with one worker and no queue most of the
+// burst was answered 503 at once. Each still wakes at the decision.
+TEST_F(QueueBoundTest, HeldRequestsOfAnUnchangedPushParkWithoutAWorker) {
+  const Push p = start_push();
+  ASSERT_EQ(s.get("/api/v1/push/" + p.tx).str("status"), "pending");
+  std::vector<std::unique_ptr<HeldRequest>> held;
+  for (int i = 0; i < 40; ++i) held.push_back(hold(p, 20, "127.0.1." + std::to_string(1 + i / 8)));
+  for (auto& h : held) EXPECT_FALSE(h->answered_within(20ms)) << h->raw();
+  ASSERT_EQ(s.post("/api/v1/push/" + p.tx + "/decision", phone.decision(p.tx, p.number, "approve")).status, 200);
+  for (auto& h : held) {
+    ASSERT_TRUE(h->answered_within(kAnswerDue)) << h->raw();
+    EXPECT_EQ(h->field("status"), "approved") << h->raw();
+  }
 }
 
 }  // namespace
