@@ -1,6 +1,8 @@
 // Challenge opening (POST /login/{id}/challenge, SMS resend): throttles, the sticky question, each kind's challenge.
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -230,6 +232,15 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
   RequestScope op{*this, ctx, clock_.now()};
   PendingSms sms;
   std::vector<std::string> retired;  // the login and its cancelled pushes, announced once committed
+  // A new push is known pending from the start: its first status poll (and
+  // the page's first long poll) need not ask the store (PendingPushCache).
+  const std::uint64_t generation = pending_pushes_.generation();
+  struct OpenedPush {
+    std::string id;
+    Bytes login_secret_hash;
+    std::int64_t expires_at = 0;
+  };
+  std::optional<OpenedPush> opened_push;
   Outcome<ApiResponse> answer = [&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(device_id, id_field(body, "device_id", Errc::device_not_found));
     bool push_mode = true;
@@ -296,6 +307,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
         p.expires_at = op.now + config_.push_ttl;
         SLS_TRY(tx.insert_push(p));
         SLS_TRY(op.audit(tx, "push.sent", "ok", user.id, user.username, device.id));
+        opened_push = OpenedPush{p.id, login.secret_hash, p.expires_at};
         return ok_json(JsonValue::object()
                            .set("method", "push")
                            .set("tx_id", p.id)
@@ -316,6 +328,11 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       return ok_json(std::move(reply));
     });
   }();
+  // Kept before the retired ones are announced: each announcement starts a
+  // new generation, and forgets only its own id.
+  if (answer && opened_push)
+    pending_pushes_.remember(opened_push->id, opened_push->login_secret_hash, opened_push->expires_at, clock_.now_ms(),
+                             generation);
   if (answer)
     for (const auto& id : retired) announce(id);
   // The text goes out only once the challenge is stored.

@@ -331,14 +331,14 @@ class QueueBoundTest : public LongPollTest {
   QueueBoundTest() : LongPollTest(one_worker_no_queue()) {}
 };
 
-// A held request of a push known to be unchanged parks as soon as its
-// wake-up is registered, without a worker: a burst of them never meets the
-// worker queue's bound (503 http.busy), however small. Before, each first
-// ran the status on a worker, and with one worker and no queue most of the
-// burst was answered 503 at once. Each still wakes at the decision.
+// A held request of a push known to be unchanged (from its opening on)
+// parks as soon as its wake-up is registered, without a worker: a burst of
+// them never meets the worker queue's bound (503 http.busy), however small.
+// Before, each first ran the status on a worker, and with one worker and no
+// queue most of the burst was answered 503 at once. Each still wakes at the
+// decision.
 TEST_F(QueueBoundTest, HeldRequestsOfAnUnchangedPushParkWithoutAWorker) {
-  const Push p = start_push();
-  ASSERT_EQ(s.get("/api/v1/push/" + p.tx).str("status"), "pending");
+  const Push p = start_push();  // no poll yet: the opening made it known
   std::vector<std::unique_ptr<HeldRequest>> held;
   for (int i = 0; i < 40; ++i) held.push_back(hold(p, 20, "127.0.1." + std::to_string(1 + i / 8)));
   for (auto& h : held) EXPECT_FALSE(h->answered_within(20ms)) << h->raw();
