@@ -406,9 +406,19 @@ async function waitersCommand([base, usersFile, password, countText, pidText, wa
   await sleep(3000);
   const settled = countWaiters(waiters);
   const rssHeld = rssBytes(pid);
+  // What the early answers were (a cap, an error): status and error code.
+  const early = new Map();
+  for (const w of waiters) {
+    if (w.answer === '') continue;
+    const status = w.answer.slice(9, 12);
+    const code = /"code":"([^"]+)"/.exec(w.answer);
+    const key = code ? `${status} ${code[1]}` : status;
+    early.set(key, (early.get(key) || 0) + 1);
+  }
+  const earlyText = [...early].map(([k, n]) => `${n} x ${k}`).join(', ');
   process.stderr.write(
     `http: ${count} long polls sent in ${secondsToOpen.toFixed(1)} s: ${settled.held} held, ` +
-      `${settled.answered} answered at once, ${settled.failed} failed\n`,
+      `${settled.answered} answered at once${earlyText ? ` (${earlyText})` : ''}, ${settled.failed} failed\n`,
   );
 
   const loaded = await timeOtherRequests(base, other, polls, keys);

@@ -234,11 +234,11 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
   std::vector<std::string> retired;  // the login and its cancelled pushes, announced once committed
   // A new push is known pending from the start: its first status poll (and
   // the page's first long poll) need not ask the store (PendingPushCache).
-  const std::uint64_t generation = pending_pushes_.generation();
   struct OpenedPush {
     std::string id;
     Bytes login_secret_hash;
     std::int64_t expires_at = 0;
+    std::uint64_t generation = 0;  // of its stripe, read before the commit
   };
   std::optional<OpenedPush> opened_push;
   Outcome<ApiResponse> answer = [&]() -> Outcome<ApiResponse> {
@@ -307,7 +307,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
         p.expires_at = op.now + config_.push_ttl;
         SLS_TRY(tx.insert_push(p));
         SLS_TRY(op.audit(tx, "push.sent", "ok", user.id, user.username, device.id));
-        opened_push = OpenedPush{p.id, login.secret_hash, p.expires_at};
+        opened_push = OpenedPush{p.id, login.secret_hash, p.expires_at, pending_pushes_.generation(p.id)};
         return ok_json(JsonValue::object()
                            .set("method", "push")
                            .set("tx_id", p.id)
@@ -328,11 +328,12 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       return ok_json(std::move(reply));
     });
   }();
-  // Kept before the retired ones are announced: each announcement starts a
-  // new generation, and forgets only its own id.
+  // Kept before the retired ones are announced: an announcement forgets only
+  // its own id, but starts a new generation of its stripe, which the new
+  // push may share.
   if (answer && opened_push)
     pending_pushes_.remember(opened_push->id, opened_push->login_secret_hash, opened_push->expires_at, clock_.now_ms(),
-                             generation);
+                             opened_push->generation);
   if (answer)
     for (const auto& id : retired) announce(id);
   // The text goes out only once the challenge is stored.

@@ -3,15 +3,19 @@
 
 namespace sls::server {
 
-std::uint64_t PendingPushCache::generation() const {
+std::size_t PendingPushCache::stripe(std::string_view tx_id) noexcept {
+  return std::hash<std::string_view>{}(tx_id) % kStripes;
+}
+
+std::uint64_t PendingPushCache::generation(std::string_view tx_id) const {
   std::lock_guard lock(mutex_);
-  return generation_;
+  return generations_[stripe(tx_id)];
 }
 
 void PendingPushCache::remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash,
                                 std::int64_t expires_at, std::int64_t now_ms, std::uint64_t seen_generation) {
   std::lock_guard lock(mutex_);
-  if (seen_generation != generation_ || max_entries_ == 0) return;
+  if (seen_generation != generations_[stripe(tx_id)] || max_entries_ == 0) return;
   if (entries_.size() >= max_entries_ && !entries_.contains(std::string(tx_id))) {
     drop_due(now_ms);
     if (entries_.size() >= max_entries_) return;
@@ -42,7 +46,7 @@ std::optional<std::int64_t> PendingPushCache::pending_until(std::string_view tx_
 
 void PendingPushCache::forget(std::string_view tx_id) {
   std::lock_guard lock(mutex_);
-  ++generation_;
+  ++generations_[stripe(tx_id)];
   entries_.erase(std::string(tx_id));
 }
 

@@ -4,11 +4,14 @@
 // the one risk is a stale entry; none survives a change this process makes:
 // every committed change of a push drops its entry (AuthService::announce),
 // and an answer read before a change announced meanwhile is never kept (the
-// generation). A change made elsewhere (slsctl, another node) is seen
+// generation of the push's stripe: per stripe, not global, so that the
+// changes of other pushes, which never stop on a busy server, do not keep
+// every answer out). A change made elsewhere (slsctl, another node) is seen
 // within kRecheckMs, or at once where that node's announcements reach this
 // one (PushWaiters).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -33,12 +36,14 @@ class PendingPushCache {
 
   explicit PendingPushCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
 
-  /// Changes announced so far: read it before the transaction that finds a
-  /// push pending, and pass it to remember().
-  std::uint64_t generation() const;
+  /// Changes announced so far of pushes in `tx_id`'s stripe: read it before
+  /// the transaction's read of the push (inside it is fine: a change is
+  /// announced only after its own commit), and pass it to remember().
+  std::uint64_t generation(std::string_view tx_id) const;
   /// Keeps `tx_id` as pending until `expires_at` (Unix seconds) for a
   /// request whose login secret hashes to `secret_hash`; nothing if a change
-  /// was announced since `seen_generation` or the cache is full.
+  /// in its stripe was announced since `seen_generation`, or the cache is
+  /// full.
   void remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash, std::int64_t expires_at,
                 std::int64_t now_ms, std::uint64_t seen_generation);
   /// The push's expiry (Unix seconds) if `tx_id` is kept, has not expired at
@@ -46,7 +51,8 @@ class PendingPushCache {
   /// hash; nullopt otherwise (ask the store).
   std::optional<std::int64_t> pending_until(std::string_view tx_id, std::int64_t now_ms,
                                             const SecretMatches& secret_matches) const;
-  /// Drops `tx_id` (it changed, or may have) and starts a new generation.
+  /// Drops `tx_id` (it changed, or may have) and starts a new generation of
+  /// its stripe.
   void forget(std::string_view tx_id);
   /// Entries kept now (tests).
   std::size_t size() const;
@@ -58,10 +64,12 @@ class PendingPushCache {
     std::int64_t recheck_at_ms = 0;
   };
   void drop_due(std::int64_t now_ms);
+  static std::size_t stripe(std::string_view tx_id) noexcept;
+  static constexpr std::size_t kStripes = 4096;
 
   const std::size_t max_entries_;
   mutable std::mutex mutex_;
-  std::uint64_t generation_ = 0;
+  std::array<std::uint64_t, kStripes> generations_{};
   std::unordered_map<std::string, Entry> entries_;
 };
 

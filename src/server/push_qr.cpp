@@ -62,7 +62,7 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
   if (!looks_like_id(tx_id)) return op.respond(refuse(Errc::push_not_found));
   // Read before the transaction: a change announced after it keeps the
   // answer below out of the cache, where it could be stale.
-  const std::uint64_t generation = pending_pushes_.generation();
+  const std::uint64_t generation = pending_pushes_.generation(tx_id);
   std::optional<std::pair<Bytes, std::int64_t>> still_pending;  // secret hash, expiry
   ApiResponse response = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
     Bytes secret_hash;

@@ -359,37 +359,43 @@ TEST(PendingPushCache, AnswersOnlyWhatCannotHaveChanged) {
   };
   auto wrong = [](std::span<const std::uint8_t>) { return false; };
   const std::int64_t now_ms = 1000000;
-  cache.remember("tx1", secret, 1100, now_ms, cache.generation());
+  cache.remember("tx1", secret, 1100, now_ms, cache.generation("tx1"));
   EXPECT_EQ(cache.pending_until("tx1", now_ms, right), 1100);
   EXPECT_EQ(cache.pending_until("tx1", now_ms, wrong), std::nullopt);
   EXPECT_EQ(cache.pending_until("tx2", now_ms, right), std::nullopt);
   // Due for a recheck, and expired (the store settles the expiry).
   EXPECT_EQ(cache.pending_until("tx1", now_ms + PendingPushCache::kRecheckMs, right), std::nullopt);
-  cache.remember("tx3", secret, 1002, now_ms, cache.generation());
+  cache.remember("tx3", secret, 1002, now_ms, cache.generation("tx3"));
   EXPECT_EQ(cache.pending_until("tx3", 1001999, right), 1002);
   EXPECT_EQ(cache.pending_until("tx3", 1002000, right), std::nullopt);
   // A change drops the entry.
   cache.forget("tx1");
   EXPECT_EQ(cache.pending_until("tx1", now_ms, right), std::nullopt);
   // An answer read before a change that was announced meanwhile is not kept.
-  const std::uint64_t before = cache.generation();
+  const std::uint64_t before = cache.generation("tx4");
   cache.forget("tx4");
   cache.remember("tx4", secret, 1100, now_ms, before);
   EXPECT_EQ(cache.pending_until("tx4", now_ms, right), std::nullopt);
+  // A change of another push does not (unless it shares the stripe, which
+  // these two do not).
+  const std::uint64_t before5 = cache.generation("tx5");
+  cache.forget("tx6");
+  cache.remember("tx5", secret, 1100, now_ms, before5);
+  EXPECT_EQ(cache.pending_until("tx5", now_ms, right), 1100);
 }
 
 TEST(PendingPushCache, StaysWithinItsBound) {
   PendingPushCache cache(2);
   const std::vector<std::uint8_t> secret{7};
   auto any = [](std::span<const std::uint8_t>) { return true; };
-  cache.remember("a", secret, 2000, 1000000, cache.generation());
-  cache.remember("b", secret, 2000, 1000000, cache.generation());
-  cache.remember("c", secret, 2000, 1000000, cache.generation());
+  cache.remember("a", secret, 2000, 1000000, cache.generation("a"));
+  cache.remember("b", secret, 2000, 1000000, cache.generation("b"));
+  cache.remember("c", secret, 2000, 1000000, cache.generation("c"));
   EXPECT_EQ(cache.size(), 2u);
   EXPECT_EQ(cache.pending_until("c", 1000000, any), std::nullopt);
   // Once the others are due for a recheck, they make room.
   const std::int64_t later = 1000000 + PendingPushCache::kRecheckMs;
-  cache.remember("c", secret, 2000, later, cache.generation());
+  cache.remember("c", secret, 2000, later, cache.generation("c"));
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_EQ(cache.pending_until("c", later, any), 2000);
 }
