@@ -321,7 +321,8 @@ class Session : public std::enable_shared_from_this<Session> {
       // Its wake-up is registered: a push known unchanged parks at once,
       // without a worker (any later change wakes it and it runs there).
       if (wait_ == Wait::running)
-        if (auto reply = server_.dispatcher.unchanged_status(admission_, *view_)) return on_reply(std::move(*reply));
+        if (auto reply = server_.dispatcher.unchanged_status(admission_, *view_, PendingPushCache::Use::park))
+          return on_reply(std::move(*reply));
     }
     if (counted && !server_.take_worker_job()) {
       if (wait_ != Wait::none) end_wait();

@@ -160,11 +160,12 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
   return a;
 }
 
-std::optional<HttpReply> Dispatcher::unchanged_status(const Admission& a, const RequestView& request) const {
+std::optional<HttpReply> Dispatcher::unchanged_status(const Admission& a, const RequestView& request,
+                                                      PendingPushCache::Use use) const {
   if (a.route == nullptr || a.route->id != RouteId::push_status) return std::nullopt;
   const RequestContext ctx{std::string(request.remote_address()), a.lang,
                            std::string(request.header(kLoginSecretHeader))};
-  auto r = service_.push_status_unchanged(ctx, a.params.at(0));
+  auto r = service_.push_status_unchanged(ctx, a.params.at(0), use);
   if (!r) return std::nullopt;
   const auto pending = pending_until(*r);
   HttpReply reply = from_api_response(std::move(*r));

@@ -91,8 +91,9 @@ class Dispatcher {
   /// (AuthService::push_status_unchanged), with its pending_until; nullopt
   /// for any other request or when the store must be asked. Never touches
   /// the store: admit() answers plain polls with it, and a held request
-  /// parks on it once its wake-up is registered.
-  std::optional<HttpReply> unchanged_status(const Admission& admission, const RequestView& request) const;
+  /// parks on it (Use::park) once its wake-up is registered.
+  std::optional<HttpReply> unchanged_status(const Admission& admission, const RequestView& request,
+                                            PendingPushCache::Use use = PendingPushCache::Use::answer) const;
 
   /// The JSON error reply for `code` with the code's status from the catalog
   /// (errors.def), with Cache-Control: no-store.

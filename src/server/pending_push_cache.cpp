@@ -27,7 +27,7 @@ void PendingPushCache::remember(std::string_view tx_id, std::span<const std::uin
 }
 
 std::optional<std::int64_t> PendingPushCache::pending_until(std::string_view tx_id, std::int64_t now_ms,
-                                                            const SecretMatches& secret_matches) const {
+                                                            const SecretMatches& secret_matches, Use use) const {
   std::vector<std::uint8_t> secret_hash;
   std::int64_t expires_at = 0;
   {
@@ -35,7 +35,8 @@ std::optional<std::int64_t> PendingPushCache::pending_until(std::string_view tx_
     auto it = entries_.find(std::string(tx_id));
     if (it == entries_.end()) return std::nullopt;
     // Expiry is the store's to settle (it writes the push's end and an audit row).
-    if (now_ms >= it->second.recheck_at_ms || now_ms / 1000 >= it->second.expires_at) return std::nullopt;
+    if (use == Use::answer && now_ms >= it->second.recheck_at_ms) return std::nullopt;
+    if (now_ms / 1000 >= it->second.expires_at) return std::nullopt;
     secret_hash = it->second.secret_hash;
     expires_at = it->second.expires_at;
   }

@@ -33,6 +33,12 @@ class PendingPushCache {
   static constexpr std::size_t kDefaultMaxEntries = 100000;
 
   using SecretMatches = std::function<bool(std::span<const std::uint8_t> secret_hash)>;
+  /// What an entry is asked for: an answer sent to the client (the recheck
+  /// time applies), or whether a held request may park without reading the
+  /// store (it may past the recheck time: a held request sends nothing from
+  /// memory; it answers from the store when woken, at the push's expiry or
+  /// at its bound, and a change made elsewhere never woke it anyway).
+  enum class Use { answer, park };
 
   explicit PendingPushCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
 
@@ -47,10 +53,10 @@ class PendingPushCache {
   void remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash, std::int64_t expires_at,
                 std::int64_t now_ms, std::uint64_t seen_generation);
   /// The push's expiry (Unix seconds) if `tx_id` is kept, has not expired at
-  /// `now_ms`, is not due for a recheck, and `secret_matches` its secret's
-  /// hash; nullopt otherwise (ask the store).
+  /// `now_ms`, is not due for a recheck (for Use::answer), and
+  /// `secret_matches` its secret's hash; nullopt otherwise (ask the store).
   std::optional<std::int64_t> pending_until(std::string_view tx_id, std::int64_t now_ms,
-                                            const SecretMatches& secret_matches) const;
+                                            const SecretMatches& secret_matches, Use use = Use::answer) const;
   /// Drops `tx_id` (it changed, or may have) and starts a new generation of
   /// its stripe.
   void forget(std::string_view tx_id);

@@ -86,11 +86,15 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
   return response;
 }
 
-std::optional<ApiResponse> AuthService::push_status_unchanged(const RequestContext& ctx, std::string_view tx_id) const {
+std::optional<ApiResponse> AuthService::push_status_unchanged(const RequestContext& ctx, std::string_view tx_id,
+                                                              PendingPushCache::Use use) const {
   if (ctx.login_secret.empty() || !looks_like_id(tx_id)) return std::nullopt;
-  const auto expires_at = pending_pushes_.pending_until(tx_id, clock_.now_ms(), [&](std::span<const std::uint8_t> h) {
-    return keys_.keyed_hash_matches(HashPurpose::login_secret, ctx.login_secret, h);
-  });
+  const auto expires_at = pending_pushes_.pending_until(
+      tx_id, clock_.now_ms(),
+      [&](std::span<const std::uint8_t> h) {
+        return keys_.keyed_hash_matches(HashPurpose::login_secret, ctx.login_secret, h);
+      },
+      use);
   if (!expires_at) return std::nullopt;
   PushRecord push;
   push.status = PushStatus::pending;

@@ -88,7 +88,10 @@ class AuthService {
   /// and that has not changed since (PendingPushCache): the same answer, with
   /// no store access, so cheap enough for an I/O thread. nullopt: call
   /// push_status().
-  std::optional<ApiResponse> push_status_unchanged(const RequestContext& ctx, std::string_view tx_id) const;
+  /// With PendingPushCache::Use::park, whether a held request may park
+  /// without the store (the answer is not sent).
+  std::optional<ApiResponse> push_status_unchanged(const RequestContext& ctx, std::string_view tx_id,
+                                                   PendingPushCache::Use use = PendingPushCache::Use::answer) const;
   ApiResponse cancel_push(const RequestContext& ctx, std::string_view tx_id);
   ApiResponse device_pushes(const RequestContext& ctx, std::string_view device_id, std::string_view signature,
                             std::string_view device_time);

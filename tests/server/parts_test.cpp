@@ -365,6 +365,11 @@ TEST(PendingPushCache, AnswersOnlyWhatCannotHaveChanged) {
   EXPECT_EQ(cache.pending_until("tx2", now_ms, right), std::nullopt);
   // Due for a recheck, and expired (the store settles the expiry).
   EXPECT_EQ(cache.pending_until("tx1", now_ms + PendingPushCache::kRecheckMs, right), std::nullopt);
+  // A held request may still park on it (it sends nothing from memory).
+  EXPECT_EQ(cache.pending_until("tx1", now_ms + PendingPushCache::kRecheckMs, right, PendingPushCache::Use::park),
+            1100);
+  EXPECT_EQ(cache.pending_until("tx1", now_ms + PendingPushCache::kRecheckMs, wrong, PendingPushCache::Use::park),
+            std::nullopt);
   cache.remember("tx3", secret, 1002, now_ms, cache.generation("tx3"));
   EXPECT_EQ(cache.pending_until("tx3", 1001999, right), 1002);
   EXPECT_EQ(cache.pending_until("tx3", 1002000, right), std::nullopt);
