@@ -25,7 +25,10 @@ struct ServiceConfig {
   std::int64_t push_ttl = 120;             ///< push transactions
   std::int64_t poll_interval = 2;          ///< Retry-After of pending statuses
   std::int64_t completion_token_ttl = 60;  ///< openapi: 60 s
-  std::int64_t session_ttl = 8 * 3600;
+  /// A session ends after this long without use (idle) and this long after
+  /// the login however busy (max): a brokerage's usual 15 min and 12 h.
+  std::int64_t session_idle = 15 * 60;
+  std::int64_t session_max = 12 * 3600;
   std::int64_t device_clock_skew = 120;  ///< X-SLS-Device-Time tolerance
   std::int64_t activation_code_ttl = 24 * 3600;
   std::int64_t online_card_days = 21;

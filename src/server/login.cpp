@@ -212,7 +212,9 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       session.device_kind = kind;
       session.access = login.access.value_or(Access::full);
       session.created_at = op.now;
-      session.expires_at = op.now + config_.session_ttl;
+      session.expires_at = op.now + config_.session_max;
+      session.last_seen_at = op.now;
+      session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
       // How the user authenticated (RFC 8176), kept with the session.
       JsonValue amr = JsonValue::array();
       for (std::string_view m : authentication_methods(kind)) {
@@ -246,8 +248,10 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     });
   }());
   if (resp.status == 200) {
-    std::string c = std::string(kSessionCookie) + "=" + cookie +
-                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(config_.session_ttl);
+    // A fresh random id at every login: a cookie the browser sent is never
+    // reused (no fixation). The cookie lives as long as the session can.
+    std::string c = std::string(session_cookie_name(secure_cookie)) + "=" + cookie +
+                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(config_.session_max);
     if (secure_cookie) c += "; Secure";
     resp.headers.emplace_back("Set-Cookie", std::move(c));
   }

@@ -173,9 +173,13 @@ struct SessionRecord {
   DeviceKind device_kind = DeviceKind::none;
   Access access = Access::full;
   std::int64_t created_at = 0;
-  std::int64_t expires_at = 0;
+  std::int64_t expires_at = 0;  ///< absolute expiry: created_at + the session's longest life
   /// RFC 8176 authentication method references, comma-separated ("pwd,sms").
   std::string amr;
+  /// Last use (written at most once a minute) and the idle expiry it sets:
+  /// the session ends at the earlier of idle_expires_at and expires_at.
+  std::int64_t last_seen_at = 0;
+  std::int64_t idle_expires_at = 0;
 };
 
 /// One authentication event. Holds no secret: no password, code, response,

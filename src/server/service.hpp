@@ -60,8 +60,14 @@ struct ApiResponse {
 /// not 0); sets Retry-After when extras.retry_after is given.
 ApiResponse error_response(const Error& error, Lang lang, const ErrorExtras& extras = {}, int status = 0);
 
-/// The session cookie's name.
+/// The session cookie's name; with --secure-cookies the "__Host-" prefixed
+/// one (Secure, Path=/, no Domain: a browser lets no subdomain or plain-HTTP
+/// page set or overwrite it).
 inline constexpr std::string_view kSessionCookie = "sls_session";
+inline constexpr std::string_view kSecureSessionCookie = "__Host-sls_session";
+constexpr std::string_view session_cookie_name(bool secure) noexcept {
+  return secure ? kSecureSessionCookie : kSessionCookie;
+}
 
 /// One request's view of the service: its context, its time and the checks
 /// every operation shares (request_scope.hpp, for the service's own files).

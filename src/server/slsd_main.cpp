@@ -37,7 +37,10 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           with --static, redirect / to /demo/
   --demo-users FILE       with --demo: serve this demo-seed JSON at
                           GET /api/v1/demo/users (the demo's virtual devices)
-  --secure-cookies        mark the session cookie Secure (behind TLS)
+  --secure-cookies        name the session cookie __Host-sls_session and mark it
+                          Secure (behind TLS)
+  --session-idle S        seconds a session lives without use (default 900)
+  --session-max S         seconds a session lives at most (default 43200)
   --threads N             threads that run requests (hashing, database; default 8)
   --max-queue N           requests that may wait for one of those threads;
                           more get 503 with Retry-After (default 64)
@@ -173,6 +176,8 @@ int main(int argc, char** argv) {
   svc.challenges_per_hour_per_user = cl.get_int("challenges-per-hour", svc.challenges_per_hour_per_user, 1, 1000);
   svc.challenges_per_hour_per_address =
       cl.get_int("challenges-per-address-per-hour", svc.challenges_per_hour_per_address, 1, 100000);
+  svc.session_idle = cl.get_int("session-idle", svc.session_idle, 60, 7 * 86400);
+  svc.session_max = cl.get_int("session-max", svc.session_max, 60, 30 * 86400);
   const std::string reuse = cl.get("cell-reuse", "allowed");
   if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
   const bool quiet = cl.flag("quiet");

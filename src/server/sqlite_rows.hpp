@@ -272,10 +272,16 @@ inline constexpr Table<PushRecord> kPushes{"pushes", kPushColumns};
 
 // clang-format off: one column a line, as in the tables above
 inline constexpr Column<SessionRecord> kSessionColumns[] = {
-    field<&SessionRecord::token_hash>("token_hash"), field<&SessionRecord::user_id>("user_id"),
-    field<&SessionRecord::login_id>("login_id"),     field<&SessionRecord::device_kind>("device_kind"),
-    field<&SessionRecord::access>("access"),         field<&SessionRecord::created_at>("created_at"),
-    field<&SessionRecord::expires_at>("expires_at"), field<&SessionRecord::amr>("amr"),
+    field<&SessionRecord::token_hash>("token_hash"),
+    field<&SessionRecord::user_id>("user_id"),
+    field<&SessionRecord::login_id>("login_id"),
+    field<&SessionRecord::device_kind>("device_kind"),
+    field<&SessionRecord::access>("access"),
+    field<&SessionRecord::created_at>("created_at"),
+    field<&SessionRecord::expires_at>("expires_at"),
+    field<&SessionRecord::amr>("amr"),
+    field<&SessionRecord::last_seen_at>("last_seen_at"),
+    field<&SessionRecord::idle_expires_at>("idle_expires_at"),
 };
 // clang-format on
 inline constexpr Table<SessionRecord> kSessions{"sessions", kSessionColumns};

@@ -169,8 +169,18 @@ ALTER TABLE logins ADD COLUMN secret_hash BLOB;
 ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
-                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6}};
+// A session has an idle expiry besides its absolute one (expires_at), slid by
+// its use; a user's sessions are listed and revoked together. A session made
+// before this version ends at its absolute expiry (its idle one is copied).
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN idle_expires_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen_at = created_at, idle_expires_at = expires_at;
+CREATE INDEX sessions_by_user ON sessions(user_id, created_at);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4},
+                                     {5, kMigration5}, {6, kMigration6}, {7, kMigration7}};
 
 // --- row mapping: the tables of sqlite_rows.hpp ---------------------------------------------
 
@@ -356,6 +366,25 @@ class SqliteTx final : public StoreTx {
     return query_one<SessionRecord>(
         db_, kSessions.select("WHERE token_hash = ?1"), [&](SqliteStatement& s) { s.bind_blob(1, token_hash); },
         kSessions.reader());
+  }
+
+  Status update_session(const SessionRecord& r) override { return update(kSessions, r, "update_session"); }
+
+  Result<std::vector<SessionRecord>> list_sessions(std::int64_t user_id) override {
+    return query_all<SessionRecord>(
+        db_, kSessions.select("WHERE user_id = ?1 ORDER BY created_at, rowid"),
+        [&](SqliteStatement& s) { s.bind(1, user_id); }, kSessions.reader());
+  }
+
+  Status delete_session(const Bytes& token_hash) override {
+    return execute(db_, "DELETE FROM sessions WHERE token_hash = ?1",
+                   [&](SqliteStatement& s) { s.bind_blob(1, token_hash); });
+  }
+
+  Result<std::int64_t> delete_sessions_of_user(std::int64_t user_id) override {
+    auto s = execute(db_, "DELETE FROM sessions WHERE user_id = ?1", [&](SqliteStatement& st) { st.bind(1, user_id); });
+    if (!s) return s.error();
+    return db_.changes();
   }
 
   Status append_audit(const AuditRecord& a) override {

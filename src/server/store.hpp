@@ -73,6 +73,13 @@ class StoreTx {
   // sessions
   virtual Status insert_session(const SessionRecord& session) = 0;
   virtual Result<std::optional<SessionRecord>> get_session(const Bytes& token_hash) = 0;
+  virtual Status update_session(const SessionRecord& session) = 0;
+  /// The user's sessions, expired ones included, oldest first.
+  virtual Result<std::vector<SessionRecord>> list_sessions(std::int64_t user_id) = 0;
+  /// Deletes one session (nothing when there is none).
+  virtual Status delete_session(const Bytes& token_hash) = 0;
+  /// Deletes every session of the user; returns how many there were.
+  virtual Result<std::int64_t> delete_sessions_of_user(std::int64_t user_id) = 0;
 
   // audit log and SMS outbox (append-only)
   virtual Status append_audit(const AuditRecord& record) = 0;

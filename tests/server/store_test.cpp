@@ -81,6 +81,47 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
   EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
 }
 
+TEST(Store, SessionsOfVersion6EndAtTheirAbsoluteExpiryAndAreListedPerUser) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(6)));
+  {
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'old', 'x', 1767603600);"
+        "INSERT INTO logins (id, user_id, state, client_addr, created_at, expires_at) "
+        "VALUES ('l', 1, 'completed', '127.0.0.1', 1767603600, 1767604200);"
+        "INSERT INTO sessions (token_hash, user_id, login_id, device_kind, access, created_at, expires_at, amr) "
+        "VALUES (x'0102', 1, 'l', 'sms', 'full', 1767603600, 1767632400, 'pwd,sms');"));
+  }
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->schema_version().value(), 7);
+  ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
+    auto s = tx.get_session({1, 2});
+    EXPECT_TRUE(s && *s);
+    EXPECT_EQ((*s)->last_seen_at, kStartTime);
+    EXPECT_EQ((*s)->idle_expires_at, kStartTime + 8 * 3600);
+    SessionRecord second = **s;
+    second.token_hash = {3, 4};
+    second.created_at = kStartTime + 10;
+    if (auto st = tx.insert_session(second); !st) return st;
+    second.last_seen_at = kStartTime + 100;
+    if (auto st = tx.update_session(second); !st) return st;
+    auto list = tx.list_sessions(1);
+    EXPECT_TRUE(list);
+    EXPECT_EQ(list->size(), 2u);
+    EXPECT_EQ(list->back().last_seen_at, kStartTime + 100);
+    EXPECT_EQ(tx.list_sessions(2)->size(), 0u);
+    if (auto st = tx.delete_session({1, 2}); !st) return st;
+    EXPECT_FALSE(*tx.get_session({1, 2}));
+    EXPECT_EQ(tx.delete_sessions_of_user(1).value(), 1);
+    EXPECT_EQ(tx.list_sessions(1)->size(), 0u);
+    return ok_status();
+  }));
+}
+
 TEST(Store, FailingMigrationRollsBackToThePreviousVersion) {
   TempDir dir;
   const std::string path = dir.file("db.sqlite");
@@ -219,8 +260,16 @@ TEST(Store, EveryRecordRoundTrips) {
     PushRecord p{"pppppppppppppppppppppp", l.id, *id, d.id, "42", PushStatus::pending, "https://a.example", kStartTime,
                  kStartTime + 120,         0};
     if (auto s = tx.insert_push(p); !s) return s;
-    return tx.insert_session(
-        {{5, 5, 5}, *id, l.id, DeviceKind::dsc_plus, Access::full, kStartTime, kStartTime + 3600, "pwd,hwk,otp,pin"});
+    return tx.insert_session({{5, 5, 5},
+                              *id,
+                              l.id,
+                              DeviceKind::dsc_plus,
+                              Access::full,
+                              kStartTime,
+                              kStartTime + 3600,
+                              "pwd,hwk,otp,pin",
+                              kStartTime + 60,
+                              kStartTime + 960});
   }));
   ASSERT_TRUE(store.read([&](StoreTx& tx) -> Status {
     auto u = tx.find_user("round");
@@ -253,6 +302,8 @@ TEST(Store, EveryRecordRoundTrips) {
     EXPECT_TRUE(session && *session);
     EXPECT_EQ((*session)->expires_at, kStartTime + 3600);
     EXPECT_EQ((*session)->amr, "pwd,hwk,otp,pin");
+    EXPECT_EQ((*session)->last_seen_at, kStartTime + 60);
+    EXPECT_EQ((*session)->idle_expires_at, kStartTime + 960);
     EXPECT_FALSE(*tx.get_session({5, 5}));
     return ok_status();
   }));
