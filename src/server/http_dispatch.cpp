@@ -253,6 +253,15 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::qr_approve: r = s.qr_approve(c, b); break;
     case RouteId::mobile_key_activate: r = s.activate_mobile_key(c, b); break;
     case RouteId::server_key: r = s.server_key(c); break;
+    // Only the configured cookie name counts: under --secure-cookies a plain
+    // sls_session (which a sibling site could have set) is ignored.
+    case RouteId::session_get:
+      r = s.current_session(c, cookie_value(request.header("Cookie"), session_cookie_name(config_.secure_cookies)));
+      break;
+    case RouteId::session_delete:
+      r = s.end_session(c, cookie_value(request.header("Cookie"), session_cookie_name(config_.secure_cookies)),
+                        config_.secure_cookies);
+      break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
     case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
     case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;

@@ -121,6 +121,23 @@ bool is_json_content_type(std::string_view content_type) noexcept {
   return true;
 }
 
+std::string_view cookie_value(std::string_view header, std::string_view name) noexcept {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      std::string_view value = pair.substr(eq + 1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      return value;
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
 std::vector<RouteSpec> api_routes(const HttpConfig& config) {
   std::vector<RouteSpec> routes = {
       {"POST", "/api/v1/login", true, RouteId::login_start},
@@ -136,6 +153,8 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/qr/approve", true, RouteId::qr_approve},
       {"POST", "/api/v1/mobile-key/activate", true, RouteId::mobile_key_activate},
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
+      {"GET", "/api/v1/session", false, RouteId::session_get},
+      {"DELETE", "/api/v1/session", false, RouteId::session_delete},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

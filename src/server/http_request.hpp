@@ -125,6 +125,8 @@ enum class RouteId {
   qr_approve,
   mobile_key_activate,
   server_key,
+  session_get,
+  session_delete,
   demo_outbox,
   demo_users,
   demo_start_page,
@@ -138,6 +140,10 @@ struct RouteSpec {
   bool json_body;
   RouteId id;
 };
+
+/// The value of cookie `name` in a Cookie header ("a=1; b=2"), empty when
+/// it is absent.
+std::string_view cookie_value(std::string_view header, std::string_view name) noexcept;
 
 /// The routes `config` enables (the demo routes only in demo mode).
 std::vector<RouteSpec> api_routes(const HttpConfig& config);

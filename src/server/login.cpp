@@ -19,6 +19,34 @@ JsonValue limit_json(const UsdLimit& limit) {
   return v;
 }
 
+/// What the session's device kind grants: its limits and restrictions.
+void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy) {
+  const WithdrawalLimits limits = effective_limits(kind, policy);
+  JsonValue restrictions = JsonValue::array();
+  for (std::string_view r : device_restrictions(kind)) restrictions.push_back(r);
+  reply.set("limits",
+            JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
+  reply.set("restrictions", std::move(restrictions));
+}
+
+/// The RFC 8176 values of a session's stored amr ("pwd,sms").
+JsonValue amr_json(std::string_view amr) {
+  JsonValue out = JsonValue::array();
+  while (!amr.empty()) {
+    const auto comma = amr.find(',');
+    out.push_back(amr.substr(0, comma));
+    amr = comma == std::string_view::npos ? std::string_view() : amr.substr(comma + 1);
+  }
+  return out;
+}
+
+/// The header that deletes the session cookie in the browser.
+std::string clearing_cookie(bool secure) {
+  std::string c = std::string(session_cookie_name(secure)) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  if (secure) c += "; Secure";
+  return c;
+}
+
 }  // namespace
 
 // --- POST /login --------------------------------------------------------------------------------
@@ -230,17 +258,11 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       SLS_TRY(
           op.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id, to_text(session.access)));
 
-      const WithdrawalLimits limits = effective_limits(kind, config_.limits);
-      JsonValue restrictions = JsonValue::array();
-      for (std::string_view r : device_restrictions(kind)) restrictions.push_back(r);
       JsonValue reply = JsonValue::object();
       reply.set("username", user.username);
       reply.set("device_kind", device_kind_id(kind));
       reply.set("access", to_text(session.access));
-      reply.set(
-          "limits",
-          JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
-      reply.set("restrictions", std::move(restrictions));
+      set_grants(reply, kind, config_.limits);
       reply.set("failed_attempts", failed_attempts);
       reply.set("amr", std::move(amr));
       reply.set("restricted", is_restricted_authenticator(kind));
@@ -256,6 +278,62 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
     resp.headers.emplace_back("Set-Cookie", std::move(c));
   }
   wipe(cookie);
+  return resp;
+}
+
+// --- GET and DELETE /session --------------------------------------------------------------------------
+
+/// The session of `cookie` if it is alive at `now`; an ended one (idle or
+/// absolute expiry passed) is deleted. session.none for none at all.
+Outcome<SessionRecord> AuthService::live_session(StoreTx& tx, std::string_view cookie, std::int64_t now) const {
+  if (cookie.empty() || cookie.size() > 128) return refuse(Errc::session_none);
+  SLS_TRY_ASSIGN(found, tx.get_session(keys_.keyed_hash(HashPurpose::session_token, cookie)));
+  if (!found) return refuse(Errc::session_none);
+  if (now >= found->expires_at || now >= found->idle_expires_at) {
+    SLS_TRY(tx.delete_session(found->token_hash));
+    return refuse(Errc::session_none);
+  }
+  return *found;
+}
+
+ApiResponse AuthService::current_session(const RequestContext& ctx, std::string_view cookie) {
+  RequestScope op{*this, ctx, clock_.now()};
+  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    // Use slides the idle expiry; the row is written at most once a minute.
+    if (op.now - session.last_seen_at >= kSessionTouchInterval) {
+      session.last_seen_at = op.now;
+      session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
+      SLS_TRY(tx.update_session(session));
+    }
+    SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
+    JsonValue reply = JsonValue::object();
+    reply.set("username", user.username);
+    reply.set("device_kind", device_kind_id(session.device_kind));
+    reply.set("access", to_text(session.access));
+    set_grants(reply, session.device_kind, config_.limits);
+    reply.set("amr", amr_json(session.amr));
+    reply.set("restricted", is_restricted_authenticator(session.device_kind));
+    reply.set("created_at", session.created_at);
+    reply.set("last_seen_at", session.last_seen_at);
+    reply.set("idle_expires_at", session.idle_expires_at);
+    reply.set("expires_at", session.expires_at);
+    return ok_json(std::move(reply));
+  }));
+}
+
+ApiResponse AuthService::end_session(const RequestContext& ctx, std::string_view cookie, bool secure_cookie) {
+  RequestScope op{*this, ctx, clock_.now()};
+  ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    SLS_TRY(tx.delete_session(session.token_hash));
+    SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
+    SLS_TRY(op.audit(tx, "session.ended", "ok", user.id, user.username, "", "logout"));
+    return ok_json(JsonValue::object().set("logged_out", true));
+  }));
+  // The browser forgets the cookie whatever the answer: an ended session's
+  // cookie is of no use to it.
+  resp.headers.emplace_back("Set-Cookie", clearing_cookie(secure_cookie));
   return resp;
 }
 

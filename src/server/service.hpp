@@ -69,6 +69,10 @@ constexpr std::string_view session_cookie_name(bool secure) noexcept {
   return secure ? kSecureSessionCookie : kSessionCookie;
 }
 
+/// A session's last use is written at most this often (seconds): its idle
+/// expiry slides by the minute, and reading it costs no write in between.
+inline constexpr std::int64_t kSessionTouchInterval = 60;
+
 /// One request's view of the service: its context, its time and the checks
 /// every operation shares (request_scope.hpp, for the service's own files).
 struct RequestScope;
@@ -89,6 +93,12 @@ class AuthService {
   /// On success the response carries a Set-Cookie header; `secure_cookie`
   /// adds the Secure attribute.
   ApiResponse complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body, bool secure_cookie);
+  /// GET /session: the session of the cookie value `cookie` (empty: none
+  /// sent); 401 session.none when there is none or it ended. Slides the
+  /// idle expiry.
+  ApiResponse current_session(const RequestContext& ctx, std::string_view cookie);
+  /// DELETE /session: logout. Deletes the session and clears the cookie.
+  ApiResponse end_session(const RequestContext& ctx, std::string_view cookie, bool secure_cookie);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with
@@ -121,6 +131,7 @@ class AuthService {
 
  private:
   ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
+  Outcome<SessionRecord> live_session(StoreTx& tx, std::string_view cookie, std::int64_t now) const;
   AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
   friend struct RequestScope;
 

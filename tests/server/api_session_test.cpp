@@ -119,5 +119,115 @@ TEST(ApiSession, EveryLoginGetsAFreshIdNeverTheCookieItBrought) {
   EXPECT_EQ(rows_of(s, "olive").size(), 3u);
 }
 
+/// GET or DELETE /api/v1/session with the cookie `value` (none when empty).
+Reply session_call(TestServer& s, const std::string& method, const std::string& value,
+                   const std::string& name = "sls_session") {
+  httplib::Headers h;
+  if (!value.empty()) h.emplace("Cookie", "theme=dark; " + name + "=" + value);
+  return s.send(method, "/api/v1/session", {}, std::move(h));
+}
+
+TEST(ApiSession, GetTellsTheSessionAsCompleteDidAndItsTimes) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  Reply done = log_in(s, "olive");
+  ASSERT_EQ(done.status, 200) << done.raw;
+  const std::string value = cookie_value(done.header("Set-Cookie"));
+  s.clock().advance_seconds(30);
+  Reply got = session_call(s, "GET", value);
+  ASSERT_EQ(got.status, 200) << got.raw;
+  EXPECT_EQ(got.header("Cache-Control"), "no-store");
+  EXPECT_EQ(got.str("username"), "olive");
+  for (const char* key : {"device_kind", "access", "limits", "restrictions", "amr", "restricted"}) {
+    ASSERT_NE(got.body.find(key), nullptr) << key;
+    EXPECT_EQ(json_serialize(*got.body.find(key)), json_serialize(*done.body.find(key))) << key;
+  }
+  EXPECT_EQ(got.body.get_int("created_at"), kStartTime);
+  EXPECT_EQ(got.body.get_int("last_seen_at"), kStartTime) << "written at most once a minute";
+  EXPECT_EQ(got.body.get_int("idle_expires_at"), kStartTime + 900);
+  EXPECT_EQ(got.body.get_int("expires_at"), kStartTime + 12 * 3600);
+  s.clock().advance_seconds(60);
+  got = session_call(s, "GET", value);
+  EXPECT_EQ(got.body.get_int("last_seen_at"), kStartTime + 90);
+  EXPECT_EQ(got.body.get_int("idle_expires_at"), kStartTime + 90 + 900);
+  EXPECT_EQ(got.raw.find(value), std::string::npos) << "the id is never echoed";
+}
+
+TEST(ApiSession, NoUnknownOrForeignNamedCookieIs401SessionNone) {
+  HttpConfig http = test_http_config();
+  http.secure_cookies = true;
+  TestServer s(test_service_config(), http);
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  Reply done = log_in(s, "olive");
+  ASSERT_EQ(done.status, 200) << done.raw;
+  const std::string value = cookie_value(done.header("Set-Cookie"));
+  EXPECT_EQ(session_call(s, "GET", value, "__Host-sls_session").status, 200);
+  for (const auto& [name, v] : std::vector<std::pair<std::string, std::string>>{
+           {"__Host-sls_session", ""},
+           {"__Host-sls_session", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+           {"__Host-sls_session", std::string(5000, 'A')},
+           // The plain name is what a sibling site or plain HTTP could set.
+           {"sls_session", value}}) {
+    Reply r = session_call(s, "GET", v, name);
+    EXPECT_EQ(r.status, 401) << name << " " << v.size();
+    EXPECT_EQ(r.code(), "session.none");
+  }
+  Reply zh = s.send("GET", "/api/v1/session", {}, {{"Accept-Language", "zh-HK"}});
+  EXPECT_EQ(zh.status, 401);
+  const JsonValue* e = zh.body.find("error");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->get_string("message").value_or(""), "您尚未登入，或工作階段已結束。請重新登入。");
+}
+
+TEST(ApiSession, IdleTimeoutEndsASessionLeftAlone) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  const std::string value = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  s.clock().advance_seconds(899);
+  EXPECT_EQ(session_call(s, "GET", value).status, 200);  // slides to +899+900
+  s.clock().advance_seconds(899);
+  EXPECT_EQ(session_call(s, "GET", value).status, 200);
+  s.clock().advance_seconds(900);
+  Reply r = session_call(s, "GET", value);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), "session.none");
+  EXPECT_TRUE(rows_of(s, "olive").empty()) << "an ended session is deleted";
+}
+
+TEST(ApiSession, AbsoluteTimeoutEndsEvenABusySession) {
+  ServiceConfig config = test_service_config();
+  config.session_max = 3600;
+  TestServer s(config);
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  const std::string value = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  for (int i = 0; i < 11; ++i) {
+    s.clock().advance_seconds(300);
+    ASSERT_EQ(session_call(s, "GET", value).status, 200) << i;
+  }
+  s.clock().advance_seconds(299);  // 3599 s: used 5 minutes ago, not idle
+  EXPECT_EQ(session_call(s, "GET", value).status, 200);
+  s.clock().advance_seconds(1);
+  EXPECT_EQ(session_call(s, "GET", value).status, 401);
+}
+
+TEST(ApiSession, LogoutDeletesTheRowAndClearsTheCookie) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  const std::string value = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  const std::string other = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  Reply out = session_call(s, "DELETE", value);
+  ASSERT_EQ(out.status, 200) << out.raw;
+  const std::string c = out.header("Set-Cookie");
+  EXPECT_EQ(c.rfind("sls_session=;", 0), 0u) << c;
+  EXPECT_NE(c.find("Max-Age=0"), std::string::npos) << c;
+  EXPECT_EQ(session_call(s, "GET", value).status, 401);
+  EXPECT_EQ(session_call(s, "DELETE", value).status, 401);
+  EXPECT_EQ(session_call(s, "GET", other).status, 200) << "another session of the user stays";
+  EXPECT_EQ(rows_of(s, "olive").size(), 1u);
+  bool audited = false;
+  for (const AuditRecord& a : s.audit()) audited = audited || (a.event == "session.ended" && a.detail == "logout");
+  EXPECT_TRUE(audited);
+}
+
 }  // namespace
 }  // namespace sls::server::testing
