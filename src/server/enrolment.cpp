@@ -72,6 +72,40 @@ Status Enrolment::audit_admin(StoreTx& tx, std::string_view event, const UserRec
   return tx.append_audit(a);
 }
 
+Result<std::int64_t> Enrolment::end_sessions(StoreTx& tx, const UserRecord& user, std::string_view why,
+                                             bool always_audit) {
+  SLS_TRY_ASSIGN(n, tx.delete_sessions_of_user(user.id));
+  if (n > 0 || always_audit)
+    SLS_TRY(audit_admin(tx, "session.revoked", user, "", std::to_string(n) + " ended: " + std::string(why)));
+  return n;
+}
+
+Result<std::vector<SessionRecord>> Enrolment::sessions(std::string_view username) {
+  std::vector<SessionRecord> out;
+  Status st = store_.read([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(rows, tx.list_sessions(u.id));
+    const std::int64_t now = clock_.now();
+    for (auto& r : rows)
+      if (now < r.expires_at && now < r.idle_expires_at) out.push_back(std::move(r));
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::int64_t> Enrolment::revoke_sessions(std::string_view username) {
+  std::int64_t n = 0;
+  Status st = store_.write([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(ended, end_sessions(tx, u, "slsctl revoke-sessions", true));
+    n = ended;
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return n;
+}
+
 Result<std::int64_t> Enrolment::create_user(std::string_view username, std::string_view password, bool opted_out) {
   SLS_TRY(check_user_name(username));
   auto hash = hash_password(password, config_.password);
@@ -99,6 +133,7 @@ Status Enrolment::set_password(std::string_view username, std::string_view passw
     SLS_TRY_ASSIGN(u, find(tx, username));
     u.password_hash = *hash;
     SLS_TRY(tx.update_user(u));
+    SLS_TRY(end_sessions(tx, u, "password changed", false));
     return audit_admin(tx, "user.password_set", u, "", "");
   });
 }
@@ -108,6 +143,7 @@ Status Enrolment::set_opted_out(std::string_view username, bool opted_out) {
     SLS_TRY_ASSIGN(u, find(tx, username));
     u.opted_out = opted_out;
     SLS_TRY(tx.update_user(u));
+    SLS_TRY(end_sessions(tx, u, opted_out ? "opted out" : "opted in", false));
     return audit_admin(tx, opted_out ? "user.opted_out" : "user.opted_in", u, "", "");
   });
 }
@@ -150,6 +186,7 @@ Result<CardEnrolment> Enrolment::enrol_card(std::string_view username, DeviceKin
     SecretString cells_text = card->to_storage();
     d.sealed_secret = keys_.seal(as_bytes(cells_text.view()));
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
@@ -190,6 +227,7 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
     SLS_TRY(tx.insert_device(d));
     out.device_id = d.id;
     out.serial = d.serial;
+    SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
@@ -209,6 +247,7 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
     d.label = "SMS (phone ending " + std::string(phone.substr(phone.size() - 4)) + ")";
     SLS_TRY(tx.insert_device(d));
     id = d.id;
+    SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
@@ -230,6 +269,7 @@ Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username
     d.expires_at = out.expires_at;  // of the activation code, while pending
     SLS_TRY(tx.insert_device(d));
     out.device_id = d.id;
+    SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, "mobile_key pending activation");
   });
   if (!st) return st.error();
@@ -258,6 +298,7 @@ Result<TempCodeIssue> Enrolment::issue_temp_code(std::string_view username, bool
     d.expires_at = out.expires_at;
     SLS_TRY(tx.insert_device(d));
     out.device_id = d.id;
+    SLS_TRY(end_sessions(tx, u, "temporary code issued", false));
     return audit_admin(tx, "temp_code.issued", u, d.id, out.access);
   });
   if (!st) return st.error();

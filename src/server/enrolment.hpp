@@ -85,11 +85,19 @@ class Enrolment {
   Result<TempCodeIssue> issue_temp_code(std::string_view username, bool full_access);
 
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
+  /// The user's live sessions, oldest first. Every change of the user's
+  /// password, devices or opt-out above ends them all (audit row
+  /// session.revoked), as revoke_sessions does; returns how many it ended.
+  Result<std::vector<SessionRecord>> sessions(std::string_view username);
+  Result<std::int64_t> revoke_sessions(std::string_view username);
   Result<std::vector<AuditRecord>> audit(std::size_t limit, std::string_view username = {});
   Result<std::vector<OutboxRecord>> outbox(std::size_t limit);
 
  private:
   Result<UserRecord> find(StoreTx& tx, std::string_view username);
+  /// Deletes every session of `user`; audits it when there were any (or
+  /// `always_audit`).
+  Result<std::int64_t> end_sessions(StoreTx& tx, const UserRecord& user, std::string_view why, bool always_audit);
   Status audit_admin(StoreTx& tx, std::string_view event, const UserRecord& user, std::string_view device_id,
                      std::string_view detail);
 

@@ -48,6 +48,8 @@ commands:
       --phone +NNN...               sms: the phone number
   temp-code NAME [--access full|account_management]
   devices NAME
+  sessions NAME                     the user's live sessions (never their ids)
+  revoke-sessions NAME              end every session of the user at once
   audit [--user NAME] [--limit N]
   outbox [--limit N]                SMS messages the default gateway "sent"
   demo-seed [--password PW]         one demo user per device kind; prints JSON
@@ -273,6 +275,22 @@ int run(CommandLine& cl) {
       std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), std::string(device_kind_id(d.kind)).c_str(),
                   std::string(to_text(d.status)).c_str(), d.label.c_str(), format_time(d.expires_at).c_str(),
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
+    return 0;
+  }
+  if (cmd == "sessions") {
+    auto list = admin.sessions(arg(1));
+    if (!list) return fail_with(list.error());
+    for (const auto& r : *list)
+      std::printf("created %s  last seen %s  idle until %s  ends %s  %-13s %s %s\n", format_time(r.created_at).c_str(),
+                  format_time(r.last_seen_at).c_str(), format_time(r.idle_expires_at).c_str(),
+                  format_time(r.expires_at).c_str(), std::string(device_kind_id(r.device_kind)).c_str(),
+                  std::string(to_text(r.access)).c_str(), r.amr.c_str());
+    return 0;
+  }
+  if (cmd == "revoke-sessions") {
+    auto n = admin.revoke_sessions(arg(1));
+    if (!n) return fail_with(n.error());
+    std::printf("%s: %lld session%s ended\n", arg(1).c_str(), static_cast<long long>(*n), *n == 1 ? "" : "s");
     return 0;
   }
   if (cmd == "audit") {

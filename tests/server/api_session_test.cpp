@@ -1,6 +1,8 @@
 // Server-side sessions through a real server on 127.0.0.1 (issue 10): the
 // cookie's attributes, the id stored only as a keyed hash, a fresh id at every
 // login (no fixation), idle and absolute expiry, logout and revocation.
+#include <functional>
+
 #include "server/sqlite_db.hpp"
 #include "server/try.hpp"
 #include "test_env.hpp"
@@ -227,6 +229,37 @@ TEST(ApiSession, LogoutDeletesTheRowAndClearsTheCookie) {
   bool audited = false;
   for (const AuditRecord& a : s.audit()) audited = audited || (a.event == "session.ended" && a.detail == "logout");
   EXPECT_TRUE(audited);
+}
+
+TEST(ApiSession, ChangingThePasswordOrADeviceEndsEverySessionOfTheUserAtOnce) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  ASSERT_TRUE(s.admin().create_user("other", kPassword, true));
+  const std::string bystander = cookie_value(log_in(s, "other").header("Set-Cookie"));
+  using Change = std::function<bool(TestServer&)>;
+  const std::vector<std::pair<std::string, Change>> changes = {
+      {"password", [](TestServer& t) { return static_cast<bool>(t.admin().set_password("olive", "new horse pw")); }},
+      {"sms", [](TestServer& t) { return static_cast<bool>(t.admin().enrol_sms("olive", "+85290001234")); }},
+      {"card", [](TestServer& t) { return static_cast<bool>(t.admin().enrol_card("olive", DeviceKind::code_card)); }},
+      {"temp code", [](TestServer& t) { return static_cast<bool>(t.admin().issue_temp_code("olive", true)); }},
+      {"revoke", [](TestServer& t) { return static_cast<bool>(t.admin().revoke_sessions("olive")); }},
+  };
+  for (const auto& [what, change] : changes) {
+    ASSERT_TRUE(s.admin().set_opted_out("olive", true));
+    ASSERT_TRUE(s.admin().set_password("olive", kPassword));
+    const std::string a = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+    const std::string b = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+    ASSERT_EQ(session_call(s, "GET", a).status, 200) << what;
+    ASSERT_EQ(s.admin().sessions("olive")->size(), 2u) << what;
+    ASSERT_TRUE(change(s)) << what;
+    EXPECT_EQ(session_call(s, "GET", a).status, 401) << what;
+    EXPECT_EQ(session_call(s, "GET", b).code(), "session.none") << what;
+    EXPECT_TRUE(rows_of(s, "olive").empty()) << what;
+    EXPECT_EQ(session_call(s, "GET", bystander).status, 200) << what;
+  }
+  std::size_t revoked = 0;
+  for (const AuditRecord& a : s.audit()) revoked += a.event == "session.revoked" && a.username == "olive";
+  EXPECT_EQ(revoked, changes.size());
 }
 
 }  // namespace

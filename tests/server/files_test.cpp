@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -298,6 +299,50 @@ TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {
   std::ifstream in(card);
   std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(html.find("mia"), std::string::npos);
+}
+
+// --- issue 10: slsctl sessions and revoke-sessions ---------------------------------------------
+
+TEST(SlsctlSessions, ListsWithoutIdsAndRevokeEndsThemAtOnce) {
+  TestServer s;
+  // slsctl reads the system clock: the server's runs at the same time.
+  const std::int64_t now = std::time(nullptr);
+  s.clock().advance_seconds(now - kStartTime);
+  ASSERT_TRUE(s.admin().create_user("olive", "correct horse", true));
+  ASSERT_TRUE(s.admin().create_user("other", "correct horse", true));
+  std::vector<std::string> cookies;
+  for (const char* user : {"olive", "olive", "other"}) {
+    Reply login = s.login(user);
+    Reply done = s.complete(login.str("login_id"), login.str("completion_token"));
+    ASSERT_EQ(done.status, 200) << done.raw;
+    std::string c = done.header("Set-Cookie");
+    cookies.push_back(c.substr(c.find('=') + 1, c.find(';') - c.find('=') - 1));
+  }
+  auto get = [&](const std::string& cookie) {
+    return s.get("/api/v1/session", {{"Cookie", "sls_session=" + cookie}}).status;
+  };
+  for (const auto& c : cookies) ASSERT_EQ(get(c), 200);
+
+  CommandRun list = run(slsctl(s) + " sessions olive");
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  const auto lines = lines_of(list.out);
+  ASSERT_EQ(lines.size(), 2u) << list.out;
+  const std::regex row(R"(^created \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  last seen \S+  idle until \S+  ends \S+  none .*)");
+  for (const std::string& line : lines) EXPECT_TRUE(std::regex_match(line, row)) << line;
+  for (const auto& c : cookies) EXPECT_EQ(list.out.find(c), std::string::npos) << "never the id";
+
+  CommandRun revoke = run(slsctl(s) + " revoke-sessions olive");
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.out;
+  EXPECT_NE(revoke.out.find("olive: 2 sessions ended"), std::string::npos) << revoke.out;
+  EXPECT_EQ(get(cookies[0]), 401);
+  EXPECT_EQ(get(cookies[1]), 401);
+  EXPECT_EQ(get(cookies[2]), 200) << "another user's session stays";
+  EXPECT_TRUE(lines_of(run(slsctl(s) + " sessions olive").out).empty());
+  bool audited = false;
+  for (const AuditRecord& a : s.audit())
+    audited = audited || (a.event == "session.revoked" && a.username == "olive" && a.client_addr == "slsctl");
+  EXPECT_TRUE(audited);
+  EXPECT_NE(run(slsctl(s) + " sessions nobody").exit_code, 0);
 }
 
 }  // namespace
