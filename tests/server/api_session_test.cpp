@@ -181,6 +181,19 @@ TEST(ApiSession, NoUnknownOrForeignNamedCookieIs401SessionNone) {
   EXPECT_EQ(e->get_string("message").value_or(""), "您尚未登入，或工作階段已結束。請重新登入。");
 }
 
+TEST(ApiSession, OnlyTheExactCookieNameIsRead) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  const std::string value = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  auto status = [&](const std::string& header) { return s.get("/api/v1/session", {{"Cookie", header}}).status; };
+  EXPECT_EQ(status("sls_session=" + value), 200);
+  EXPECT_EQ(status("a=b;sls_session=" + value + " ;c=d"), 200);
+  EXPECT_EQ(status("xsls_session=" + value), 401);
+  EXPECT_EQ(status("sls_session_old=" + value), 401);
+  EXPECT_EQ(status("sls_session=" + value + "x"), 401);
+  EXPECT_EQ(status("sls_session=; other=" + value), 401);
+}
+
 TEST(ApiSession, IdleTimeoutEndsASessionLeftAlone) {
   TestServer s;
   ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
