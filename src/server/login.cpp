@@ -298,14 +298,7 @@ Outcome<SessionRecord> AuthService::live_session(StoreTx& tx, std::string_view c
 
 ApiResponse AuthService::current_session(const RequestContext& ctx, std::string_view cookie) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
-    // Use slides the idle expiry; the row is written at most once a minute.
-    if (op.now - session.last_seen_at >= kSessionTouchInterval) {
-      session.last_seen_at = op.now;
-      session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
-      SLS_TRY(tx.update_session(session));
-    }
+  auto answer = [&](StoreTx& tx, const SessionRecord& session) -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
     JsonValue reply = JsonValue::object();
     reply.set("username", user.username);
@@ -319,6 +312,31 @@ ApiResponse AuthService::current_session(const RequestContext& ctx, std::string_
     reply.set("idle_expires_at", session.idle_expires_at);
     reply.set("expires_at", session.expires_at);
     return ok_json(std::move(reply));
+  };
+  // A live session used within the minute is answered from a read: no write
+  // transaction, so frequent reads of sessions do not queue for the writer.
+  if (!cookie.empty() && cookie.size() <= 128) {
+    std::optional<Outcome<ApiResponse>> quick;
+    Status st = store_.read([&](StoreTx& tx) -> Status {
+      SLS_TRY_ASSIGN(found, tx.get_session(keys_.keyed_hash(HashPurpose::session_token, cookie)));
+      if (found && op.now < found->expires_at && op.now < found->idle_expires_at &&
+          op.now - found->last_seen_at < kSessionTouchInterval)
+        quick.emplace(answer(tx, *found));
+      return ok_status();
+    });
+    if (!st) return op.respond(st.error());
+    if (quick && !quick->is_fault()) return op.respond(std::move(*quick));
+  }
+  // Otherwise in a write: an ended session is deleted, a used one slides
+  // its idle expiry (the row is written at most once a minute).
+  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    if (op.now - session.last_seen_at >= kSessionTouchInterval) {
+      session.last_seen_at = op.now;
+      session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
+      SLS_TRY(tx.update_session(session));
+    }
+    return answer(tx, session);
   }));
 }
 
