@@ -136,6 +136,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/qr/approve", true, RouteId::qr_approve},
       {"POST", "/api/v1/mobile-key/activate", true, RouteId::mobile_key_activate},
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
+      {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

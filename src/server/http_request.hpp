@@ -125,6 +125,7 @@ enum class RouteId {
   qr_approve,
   mobile_key_activate,
   server_key,
+  jwks,
   demo_outbox,
   demo_users,
   demo_start_page,
