@@ -91,13 +91,14 @@ Result<std::string> sign_assertion(const AssertionKeys& keys, const AssertionCla
 JsonValue jwks_json(const AssertionKeys& keys, std::int64_t now) {
   JsonValue list = JsonValue::array();
   const auto& all = keys.all();
-  for (auto it = all.rbegin(); it != all.rend(); ++it) {
-    if (!it->published_at(now)) continue;
+  for (std::size_t i = all.size(); i-- > 0;) {  // newest first
+    const AssertionKey& k = all[i];
+    if (!k.published_at(now)) continue;
     JsonValue jwk = JsonValue::object();
     jwk.set("kty", "OKP")
         .set("crv", "Ed25519")
-        .set("x", base64url_encode(it->pair.public_key()))
-        .set("kid", it->kid)
+        .set("x", base64url_encode(k.pair.public_key()))
+        .set("kid", k.kid)
         .set("use", "sig")
         .set("alg", "EdDSA");
     list.push_back(std::move(jwk));
