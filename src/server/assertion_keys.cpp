@@ -135,17 +135,19 @@ AssertionKey new_key(std::int64_t now, std::int64_t max_ttl) {
   return AssertionKey{random_token(kKidBytes), now, 0, max_ttl, Ed25519KeyPair::generate()};
 }
 
-/// Writes `data` to `path` (0600, exclusive create, fsync). With `replace`,
-/// through "<path>.tmp" and a rename, so a reader sees the old file or the
-/// new one, never a part.
-Status write_key_file(const std::string& path, const SecretBytes& data, bool replace) {
-  const std::string target = replace ? path + ".tmp" : path;
+/// Creates `target` exclusively, mode 0600. For a rotation the temporary
+/// file is also the lock: a second rotation finds it and stops.
+Result<int> open_exclusive(const std::string& target, bool rotation) {
   const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST && replace)
-      return key_file_error(target, "exists: another rotation is under way, or remove it");
-    return key_file_error(target, std::strerror(errno));
-  }
+  if (fd >= 0) return fd;
+  if (errno == EEXIST && rotation) return key_file_error(target, "exists: another rotation is under way, or remove it");
+  return key_file_error(target, std::strerror(errno));
+}
+
+/// Writes `data` to `fd` (opened by open_exclusive on `target`), fsyncs and
+/// closes it; renames `target` to `path` when they differ, so a reader sees
+/// the old file or the new one, never a part. Unlinks `target` on failure.
+Status finish_key_file(int fd, const std::string& target, const std::string& path, const SecretBytes& data) {
   const std::uint8_t* p = data.view().data();
   std::size_t left = data.size();
   while (left > 0) {
@@ -160,7 +162,7 @@ Status write_key_file(const std::string& path, const SecretBytes& data, bool rep
     ::unlink(target.c_str());
     return key_file_error(target, "write failed");
   }
-  if (replace && ::rename(target.c_str(), path.c_str()) != 0) {
+  if (target != path && ::rename(target.c_str(), path.c_str()) != 0) {
     const int e = errno;
     ::unlink(target.c_str());
     return key_file_error(path, std::strerror(e));
@@ -174,6 +176,12 @@ Status write_key_file(const std::string& path, const SecretBytes& data, bool rep
     ::close(dfd);
   }
   return ok_status();
+}
+
+/// Gives up a rotation's temporary file (the lock) without touching `path`.
+void abandon(int fd, const std::string& target) {
+  ::close(fd);
+  ::unlink(target.c_str());
 }
 
 }  // namespace
@@ -194,7 +202,8 @@ Result<AssertionKeys> AssertionKeys::load_or_create(const std::string& path, std
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
     std::vector<AssertionKey> keys;
     keys.push_back(new_key(now, max_ttl));
-    if (auto s = write_key_file(path, serialize(keys), false); !s) {
+    auto fd = open_exclusive(path, false);
+    if (auto s = fd ? finish_key_file(*fd, path, path, serialize(keys)) : Status(fd.error()); !s) {
       // Another process created it first: read theirs.
       if (::stat(path.c_str(), &st) == 0) return load(path);
       return s.error();
@@ -209,8 +218,16 @@ Result<AssertionKeys> AssertionKeys::rotate(const std::string& path, std::int64_
   struct stat st {};
   // No file yet: its first key is the new one.
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return load_or_create(path, now, max_ttl);
+  // The temporary file first: it locks out another rotation from before
+  // the read, so two rotations cannot both start from the same file.
+  const std::string tmp = path + ".tmp";
+  auto fd = open_exclusive(tmp, true);
+  if (!fd) return fd.error();
   auto loaded = load(path);
-  if (!loaded) return loaded.error();
+  if (!loaded) {
+    abandon(*fd, tmp);
+    return loaded.error();
+  }
   std::vector<AssertionKey> keys;
   // A clock set back must not make a key retire before it was created.
   const std::int64_t at = std::max(now, loaded->current().created);
@@ -219,9 +236,11 @@ Result<AssertionKeys> AssertionKeys::rotate(const std::string& path, std::int64_
     if (k.published_at(at)) keys.push_back(std::move(k));
   }
   keys.push_back(new_key(at, max_ttl));
-  if (keys.size() > kMaxAssertionKeys)
+  if (keys.size() > kMaxAssertionKeys) {
+    abandon(*fd, tmp);
     return key_file_error(path, "too many keys still published (wait until the oldest expires)");
-  if (auto s = write_key_file(path, serialize(keys), true); !s) return s.error();
+  }
+  if (auto s = finish_key_file(*fd, tmp, path, serialize(keys)); !s) return s.error();
   return AssertionKeys(std::move(keys));
 }
 

@@ -73,6 +73,8 @@ class AssertionKeys {
   /// there is no file, creates it with that one key; otherwise the current key gets retired_at = now, keys no
   /// longer published at `now` are dropped, and the new set replaces the
   /// file atomically (a 0600 temporary file "<path>.tmp", fsync, rename).
+  /// "<path>.tmp" is created before the file is read, so it is also the lock
+  /// that keeps two rotations from starting from the same file.
   /// Fails like load_or_create, or with Errc::bad_argument {"key file", path,
   /// reason} when the temporary file exists (another rotation under way, or
   /// a stale one to remove) or cannot be written; the old file is then left

@@ -180,6 +180,21 @@ TEST(AssertionKeys, ARotationInProgressLeavesTheFileAlone) {
   EXPECT_EQ(read_all(path + ".tmp"), "another rotation");
 }
 
+TEST(AssertionKeys, ARotationOfADamagedFileChangesNothingAndLeavesNoLock) {
+  TempDir dir;
+  const std::string path = dir.file("a.keys");
+  ASSERT_TRUE(AssertionKeys::load_or_create(path, kT0));
+  std::string bad = read_all(path);
+  bad[20] = static_cast<char>(bad[20] ^ 1);
+  write_all(path, bad);
+  auto rotated = AssertionKeys::rotate(path, kT0 + 1);
+  ASSERT_FALSE(rotated);
+  EXPECT_EQ(rotated.error().args.back(), "checksum mismatch");
+  EXPECT_EQ(read_all(path), bad);
+  struct stat st {};
+  EXPECT_NE(::stat((path + ".tmp").c_str(), &st), 0) << "the lock is given up";
+}
+
 TEST(AssertionKeys, TheLongestLifetimeIsTheKeys) {
   TempDir dir;
   const std::string path = dir.file("a.keys");
