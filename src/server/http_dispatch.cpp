@@ -21,7 +21,10 @@ HttpReply from_api_response(ApiResponse r) {
   HttpReply out;
   out.status = r.status;
   out.headers = std::move(r.headers);
-  out.headers.emplace_back("Cache-Control", "no-store");
+  // no-store unless the handler chose its own caching (the JWKS).
+  const bool cache_set =
+      std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!cache_set) out.headers.emplace_back("Cache-Control", "no-store");
   out.content_type = kJsonType;
   out.body = json_serialize(r.body);
   return out;
@@ -262,6 +265,7 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
       r = s.end_session(c, cookie_value(request.header("Cookie"), session_cookie_name(config_.secure_cookies)),
                         config_.secure_cookies);
       break;
+    case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
     case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
     case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;

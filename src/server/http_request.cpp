@@ -155,6 +155,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
       {"GET", "/api/v1/session", false, RouteId::session_get},
       {"DELETE", "/api/v1/session", false, RouteId::session_delete},
+      {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

@@ -127,6 +127,7 @@ enum class RouteId {
   server_key,
   session_get,
   session_delete,
+  jwks,
   demo_outbox,
   demo_users,
   demo_start_page,

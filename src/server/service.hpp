@@ -76,6 +76,7 @@ inline constexpr std::int64_t kSessionTouchInterval = 60;
 /// One request's view of the service: its context, its time and the checks
 /// every operation shares (request_scope.hpp, for the service's own files).
 struct RequestScope;
+class AssertionKeySource;
 
 class AuthService {
  public:
@@ -116,6 +117,10 @@ class AuthService {
   ApiResponse challenge_status(const RequestContext& ctx, std::string_view login_id);
   ApiResponse activate_mobile_key(const RequestContext& ctx, const JsonValue& body);
   ApiResponse server_key(const RequestContext& ctx);
+  /// GET /.well-known/jwks.json: the published login assertion keys
+  /// (jwks_json), cacheable; 500 when no key source is set or the key file
+  /// cannot be read.
+  ApiResponse jwks(const RequestContext& ctx);
   /// The SMS outbox (demo only): the newest messages.
   ApiResponse demo_outbox(const RequestContext& ctx);
 
@@ -128,6 +133,9 @@ class AuthService {
   /// a login's QR challenge (approval) are announced, so that long-polled
   /// status requests answer at once; null: nowhere. Call before serving.
   void set_push_waiters(PushWaiters* waiters) noexcept { waiters_ = waiters; }
+  /// Where the login assertion keys are read from; null: nowhere (the JWKS
+  /// answers 500). Call before serving.
+  void set_assertion_keys(AssertionKeySource* keys) noexcept { assertion_keys_ = keys; }
 
  private:
   ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
@@ -141,6 +149,7 @@ class AuthService {
   SmsGateway& sms_;
   ServiceConfig config_;
   PushWaiters* waiters_ = nullptr;
+  AssertionKeySource* assertion_keys_ = nullptr;
   /// Tells the waiters of `id` (a push or a login id) that it changed.
   void announce(std::string_view id) const {
     pending_pushes_.forget(id);

@@ -15,10 +15,12 @@
 #include <iostream>
 #include <string>
 
+#include "server/assertion_keys.hpp"
 #include "server/cli.hpp"
 #include "server/config.hpp"
 #include "server/device_secrets.hpp"
 #include "server/enrolment.hpp"
+#include "server/jwt.hpp"
 #include "server/keyring.hpp"
 #include "server/password.hpp"
 #include "server/sqlite_store.hpp"
@@ -32,7 +34,8 @@ namespace {
 using namespace sls;
 using namespace sls::server;
 
-constexpr const char* kUsage = R"(usage: slsctl [--db PATH] [--master-key PATH] [--sign-key PATH] COMMAND ...
+constexpr const char* kUsage =
+    R"(usage: slsctl [--db PATH] [--master-key PATH] [--sign-key PATH] [--assertion-keys PATH] COMMAND ...
 commands:
   create-user NAME [--password PW | --password-stdin] [--opted-out]
   set-password NAME [--password PW | --password-stdin]
@@ -55,6 +58,17 @@ commands:
   demo-seed [--password PW]         one demo user per device kind; prints JSON
   argon2-cost                       time one password hash and one check with the
                                     --argon2-* cost (to tune it for this machine)
+  rotate-assertion-key [--max-ttl S]
+                                    start a new login assertion signing key (its
+                                    assertions live at most S seconds, default 60);
+                                    the old key stays published in the JWKS until
+                                    all it signed has expired; prints JSON
+  sign-assertion --iss URL --aud A --sub S [--ttl S] [--claims JSON]
+                                    diagnostic: print a login assertion (JWT) signed
+                                    with the current key, as slsd would sign one, to
+                                    check a verifier against GET /.well-known/jwks.json
+                                    (--ttl defaults to the key's longest lifetime;
+                                    --claims: an object of further claims)
 global options:
   --argon2-ops N, --argon2-mem-mib N   password hashing cost for new hashes
 )";
@@ -133,6 +147,7 @@ int run(CommandLine& cl) {
   const std::string db_path = cl.get("db", "slsd.sqlite");
   const std::string master_path = cl.get("master-key", Keyring::default_master_key_path(db_path));
   const std::string sign_path = cl.get("sign-key", Keyring::default_sign_key_path(db_path));
+  const std::string assertion_keys_path = cl.get("assertion-keys", AssertionKeys::default_path(db_path));
   ServiceConfig config;
   config.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));
   config.password.memlimit = static_cast<std::size_t>(cl.get_int("argon2-mem-mib", 64, 1, 4096)) << 20;
@@ -153,7 +168,41 @@ int run(CommandLine& cl) {
   const std::string user_filter = cl.get("user");
   const auto limit = static_cast<std::size_t>(cl.get_int("limit", 50, 1, 100000));
   const std::string demo_password = cl.get("password", "demo-password");
+  const std::int64_t max_ttl = cl.get_int("max-ttl", kDefaultAssertionTtl, 1, kMaxAssertionTtl);
+  const std::int64_t ttl = cl.get_int("ttl", 0, 1, kMaxAssertionTtl);
+  AssertionClaims claims{cl.get("iss"), cl.get("sub"), cl.get("aud"), nullptr};
+  const std::string claims_json = cl.get("claims");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
+
+  if (cmd == "rotate-assertion-key" || cmd == "sign-assertion") {
+    // Key file only: no database.
+    const std::int64_t now = SystemClock().now();
+    if (cmd == "rotate-assertion-key") {
+      auto keys = AssertionKeys::rotate(assertion_keys_path, now, max_ttl);
+      if (!keys) return fail_with(keys.error());
+      JsonValue published = JsonValue::array();
+      for (const auto& k : keys->all()) published.push_back(k.kid);
+      std::printf("%s\n", json_serialize(JsonValue::object()
+                                             .set("kid", keys->current().kid)
+                                             .set("max_ttl", keys->current().max_ttl)
+                                             .set("published", std::move(published)))
+                              .c_str());
+      return 0;
+    }
+    if (claims.iss.empty() || claims.aud.empty() || claims.sub.empty())
+      return usage_error("sign-assertion needs --iss, --aud and --sub");
+    if (!claims_json.empty()) {
+      auto parsed = json_parse(claims_json);
+      if (!parsed || !parsed->is_object()) return usage_error("--claims must be a JSON object");
+      claims.extra = std::move(*parsed);
+    }
+    auto keys = AssertionKeys::load(assertion_keys_path);
+    if (!keys) return fail_with(keys.error());
+    auto token = sign_assertion(*keys, claims, now, ttl != 0 ? ttl : keys->current().max_ttl);
+    if (!token) return fail_with(token.error());
+    std::printf("%s\n", token->c_str());
+    return 0;
+  }
 
   if (cmd == "argon2-cost") {
     // Median of 5 runs each; needs no database.

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "server/assertion_keys.hpp"
 #include "server/cli.hpp"
 #include "server/config.hpp"
 #include "server/http_api.hpp"
@@ -28,6 +29,10 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --db PATH               SQLite database file (default slsd.sqlite)
   --master-key PATH       master key file (default <db>.master-key, created 0600)
   --sign-key PATH         Ed25519 QR signing key file (default <db>.sign-key)
+  --assertion-keys PATH   login assertion signing keys (default
+                          <db>.assertion-keys, created 0600 with one key;
+                          rotate with slsctl rotate-assertion-key; re-read
+                          when it changes, so every node may share it)
   --host ADDR             address to bind (default 127.0.0.1)
   --port N                port, 0 picks a free one (default 8080)
   --origin URL            login page origin signed into QR codes
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
   const std::string db_path = cl.get("db", "slsd.sqlite");
   const std::string master_path = cl.get("master-key", Keyring::default_master_key_path(db_path));
   const std::string sign_path = cl.get("sign-key", Keyring::default_sign_key_path(db_path));
+  const std::string assertion_keys_path = cl.get("assertion-keys", AssertionKeys::default_path(db_path));
 
   HttpConfig http;
   http.host = cl.get("host", http.host);
@@ -235,6 +241,9 @@ int main(int argc, char** argv) {
   auto keys = Keyring::load_or_create(master_path, sign_path);
   if (!keys) return report(keys.error());
   SystemClock clock;
+  // Created on first start; a damaged or loose file stops the start.
+  if (auto a = AssertionKeys::load_or_create(assertion_keys_path, clock.now()); !a) return report(a.error());
+  AssertionKeySource assertion_keys(assertion_keys_path);
   OutboxSmsGateway sms(**store, clock);
 
   // The origin defaults to the bound address, known only after binding when
@@ -242,6 +251,7 @@ int main(int argc, char** argv) {
   svc.origin = origin.empty() ? "http://127.0.0.1" : origin;
   auto service = AuthService::create(**store, *keys, clock, sms, svc);
   if (!service) return report(service.error());
+  (*service)->set_assertion_keys(&assertion_keys);
   HttpApi api(**service, clock, http, quiet ? HttpApi::LogSink{} : HttpApi::LogSink{log_line});
   auto bound = api.bind();
   if (!bound) {

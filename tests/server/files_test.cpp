@@ -261,6 +261,41 @@ TEST(PrivateFiles, SlsdRefusesToStartOnASharedDatabase) {
   EXPECT_EQ(slsd.out.find("listening"), std::string::npos) << slsd.out;
 }
 
+TEST(PrivateFiles, TheAssertionKeyFileIsOwnerOnlyAndSlsdRefusesALooseOrDamagedOne) {
+  TempDir dir;
+  const std::string db = dir.file("slsd.sqlite");
+  const std::string keys = db + ".assertion-keys";
+  const std::string ctl = "umask 022; " + std::string(SLS_SLSCTL_PATH) + " --db " + db + " ";
+  CommandRun rotate = run(ctl + "rotate-assertion-key");
+  ASSERT_EQ(rotate.exit_code, 0) << rotate.out;
+  EXPECT_EQ(mode_of(keys), 0600);
+  CommandRun again = run(ctl + "rotate-assertion-key --max-ttl 30");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_EQ(mode_of(keys), 0600) << "the replacement is owner-only too";
+  EXPECT_NE(again.out.find("\"max_ttl\":30"), std::string::npos) << again.out;
+  CommandRun signed_ok = run(ctl + "sign-assertion --iss https://l.example --aud a --sub mia --ttl 30");
+  EXPECT_EQ(signed_ok.exit_code, 0) << signed_ok.out;
+  CommandRun too_long = run(ctl + "sign-assertion --iss https://l.example --aud a --sub mia --ttl 31");
+  EXPECT_NE(too_long.exit_code, 0) << too_long.out;
+
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + db;
+  ASSERT_EQ(::chmod(keys.c_str(), 0640), 0);
+  CommandRun loose = run(slsd);
+  EXPECT_EQ(loose.exit_code, 1) << loose.out;
+  EXPECT_NE(loose.out.find("chmod 600 " + keys), std::string::npos) << loose.out;
+  EXPECT_EQ(loose.out.find("listening"), std::string::npos) << loose.out;
+  EXPECT_NE(run(ctl + "sign-assertion --iss https://l.example --aud a --sub mia").exit_code, 0);
+  EXPECT_NE(run(ctl + "rotate-assertion-key").exit_code, 0);
+
+  ASSERT_EQ(::chmod(keys.c_str(), 0600), 0);
+  { std::ofstream(keys, std::ios::app) << "x"; }
+  CommandRun damaged = run(slsd);
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.out;
+  EXPECT_NE(damaged.out.find(keys), std::string::npos) << damaged.out;
+  EXPECT_NE(damaged.out.find("wrong size"), std::string::npos) << damaged.out;
+  EXPECT_EQ(damaged.out.find("listening"), std::string::npos) << damaged.out;
+}
+
 // Finding 10's policy file: slsd refuses to start on one it cannot apply.
 TEST(PolicyFile, SlsdRefusesToStartOnABadPolicyWithAClearMessage) {
   TempDir dir;

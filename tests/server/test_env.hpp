@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "server/assertion_keys.hpp"
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/enrolment.hpp"
@@ -115,6 +116,9 @@ class TestServer {
     auto service = AuthService::create(*store_, *keys_, clock_, *sms_, config_);
     if (!service) throw std::runtime_error("service");
     service_ = std::move(*service);
+    if (!AssertionKeys::load_or_create(assertion_keys_path(), clock_.now())) throw std::runtime_error("assertion keys");
+    assertion_keys_ = std::make_unique<AssertionKeySource>(assertion_keys_path());
+    service_->set_assertion_keys(assertion_keys_.get());
     api_ = std::make_unique<HttpApi>(*service_, clock_, http_config, [this](std::string_view line) {
       std::lock_guard lock(log_mutex_);
       log_.emplace_back(line);
@@ -144,6 +148,7 @@ class TestServer {
   std::string db_path() const { return dir_.file("slsd.sqlite"); }
   std::string master_key_path() const { return dir_.file("master.key"); }
   std::string sign_key_path() const { return dir_.file("sign.key"); }
+  std::string assertion_keys_path() const { return dir_.file("assertion.keys"); }
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
   const Keyring& keys() { return *keys_; }
@@ -262,6 +267,7 @@ class TestServer {
 
  private:
   TempDir dir_;
+  std::unique_ptr<AssertionKeySource> assertion_keys_;
   ManualClock clock_;
   ServiceConfig config_;
   std::unique_ptr<SqliteStore> store_;
