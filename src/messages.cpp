@@ -86,6 +86,18 @@ Lang lang_from_tag(std::string_view tag) noexcept {
   return Lang::zh_Hans;
 }
 
+std::optional<Lang> supported_lang(std::string_view tag) noexcept {
+  if (has_subtag_prefix(tag, "en")) return Lang::en;
+  if (has_subtag_prefix(tag, "zh")) return lang_from_tag(tag);
+  return std::nullopt;
+}
+
+Lang lang_from_tags(std::span<const std::string> tags) noexcept {
+  for (const std::string& tag : tags)
+    if (auto lang = supported_lang(tag)) return *lang;
+  return Lang::en;
+}
+
 std::string_view lang_tag(Lang lang) noexcept {
   switch (lang) {
     case Lang::en: return "en";

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "sls/messages.hpp"
 
@@ -20,6 +22,22 @@ TEST(Lang, TagsSelectScript) {
   EXPECT_EQ(lang_from_tag("zh-Hant-HK"), Lang::zh_Hant);
   EXPECT_EQ(lang_from_tag("zh_TW"), Lang::zh_Hant);
   EXPECT_EQ(lang_tag(Lang::zh_Hant), "zh-Hant");
+}
+
+TEST(Lang, PreferenceListTakesTheFirstSupportedTag) {
+  using Tags = std::vector<std::string>;
+  EXPECT_EQ(supported_lang("fr-FR"), std::nullopt);
+  EXPECT_EQ(supported_lang(""), std::nullopt);
+  EXPECT_EQ(supported_lang("eng"), std::nullopt);
+  EXPECT_EQ(supported_lang("en-US"), Lang::en);
+  EXPECT_EQ(supported_lang("zh-MO"), Lang::zh_Hant);
+  EXPECT_EQ(lang_from_tags(Tags{}), Lang::en);
+  EXPECT_EQ(lang_from_tags(Tags{"fr-FR", "ja"}), Lang::en);
+  EXPECT_EQ(lang_from_tags(Tags{"zh-HK", "en-US"}), Lang::zh_Hant);
+  EXPECT_EQ(lang_from_tags(Tags{"fr", "zh-CN", "zh-TW"}), Lang::zh_Hans);
+  EXPECT_EQ(lang_from_tags(Tags{"de", "zh-Hant-TW", "en"}), Lang::zh_Hant);
+  EXPECT_EQ(lang_from_tags(Tags{"ja", "en-GB", "zh-HK"}), Lang::en);
+  EXPECT_EQ(lang_from_tags(Tags{"", "zh-SG"}), Lang::zh_Hans);
 }
 
 TEST(Catalog, EveryCodeHasDistinctNameAndAllThreeMessages) {

@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 
 #include <string>
+#include <vector>
 
 #include "js_conversions.hpp"
 #include "sls/lang.hpp"
@@ -14,7 +15,14 @@ namespace {
 
 using namespace sls::wasm;
 
+// A tag, or a preference list of tags (navigator.languages): the first
+// supported one decides.
 val resolve_lang(val tag) {
+  if (tag.isArray()) {
+    auto tags = strings_of(tag);
+    if (!tags) return bad_argument("tag");
+    return val(std::string(sls::lang_tag(sls::lang_from_tags(*tags))));
+  }
   auto lang = lang_of(tag);
   if (!lang) return bad_argument("tag");
   return val(std::string(sls::lang_tag(*lang)));

@@ -196,8 +196,12 @@ export interface QrMatrix {
  * and the language rule. The other builds have these too.
  */
 export interface SlsLoginCore {
-  /** The language a tag selects (undefined or null: "en"). */
-  resolve_lang(tag: LangTag): Lang | BadArgument;
+  /**
+   * The language a tag selects (undefined or null: "en"); for a preference
+   * list (navigator.languages), the first tag naming a supported language
+   * (en…, zh…), else "en".
+   */
+  resolve_lang(tag: LangTag | readonly string[]): Lang | BadArgument;
 
   // --- the login flow of <sls-login> -------------------------------------------
 

@@ -176,6 +176,13 @@ export class SlsLogin extends HTMLElement {
    */
   get stylesheetUrl(): URL | null;
   set stylesheetUrl(value: string | URL | null);
+  /**
+   * Attribute `color-scheme`: "light" or "dark" forces that palette; "auto"
+   * (absent, or any other value) follows prefers-color-scheme. Setting null
+   * or "auto" removes the attribute.
+   */
+  get colorScheme(): 'light' | 'dark' | 'auto';
+  set colorScheme(value: 'light' | 'dark' | 'auto' | null);
   /** The current screen, or null while the module loads (or after disconnect). */
   readonly screen: LoginScreen | null;
   /** True while a submitted request is outstanding. */

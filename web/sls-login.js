@@ -150,11 +150,26 @@ function nearestLang(element) {
   return '';
 }
 
-/** The load-failure language for a tag: the core's rule, for this one message. */
-function loadFailureLang(tag) {
-  const lower = tag.toLowerCase();
-  if (!lower.startsWith('zh')) return 'en';
-  return /^zh-(hant|tw|hk|mo)\b/.test(lower) ? 'zh-Hant' : 'zh-Hans';
+/** The browser's preferred languages, most preferred first (navigator.languages). */
+function browserLangs() {
+  const nav = globalThis.navigator;
+  // A copy made here: an array of another realm (a test's DOM) is no Array to the core's instanceof.
+  const list = Array.isArray(nav?.languages) ? Array.from(nav.languages).filter((t) => typeof t === 'string') : [];
+  if (list.length > 0) return list;
+  return typeof nav?.language === 'string' ? [nav.language] : [];
+}
+
+/**
+ * The load-failure language for a tag or a preference list: the core's rule
+ * (first supported tag), for this one message, since the core did not load.
+ */
+function loadFailureLang(tags) {
+  for (const tag of [tags].flat()) {
+    const lower = tag.toLowerCase();
+    if (/^en(?:[-_]|$)/.test(lower)) return 'en';
+    if (/^zh(?:[-_]|$)/.test(lower)) return /^zh[-_](hant|tw|hk|mo)\b/.test(lower) ? 'zh-Hant' : 'zh-Hans';
+  }
+  return 'en';
 }
 
 /** Writes a reflected attribute; null or undefined removes it, so that its default applies again. */
@@ -327,6 +342,20 @@ export class SlsLogin extends HTMLElement {
     reflect(this, 'stylesheet-url', value);
   }
 
+  /**
+   * The palette (attribute `color-scheme`): "light" or "dark" forces one;
+   * "auto" (the attribute absent or any other value) follows the browser's
+   * prefers-color-scheme. Only the stylesheet reads it. Setting null or
+   * "auto" removes the attribute.
+   */
+  get colorScheme() {
+    const attribute = this.getAttribute('color-scheme');
+    return attribute === 'light' || attribute === 'dark' ? attribute : 'auto';
+  }
+  set colorScheme(value) {
+    reflect(this, 'color-scheme', value === 'auto' ? null : value);
+  }
+
   /** The current screen ("credentials", "push", ...), or null before the core runs. */
   get screen() {
     return this.#flow ? this.#flow.screen() : null;
@@ -382,6 +411,7 @@ export class SlsLogin extends HTMLElement {
     this.#loginEndpoint = null;
     this.#langObserver?.disconnect();
     this.#langObserver = null;
+    this.ownerDocument.defaultView?.removeEventListener('languagechange', this.#onLanguageChange);
     for (const request of this.#requests.values()) {
       clearTimeout(request.timeout);
       request.controller.abort();
@@ -455,7 +485,9 @@ export class SlsLogin extends HTMLElement {
   #config() {
     if (!this.id && !this.#unnamedPrefix) this.#unnamedPrefix = `sls-${++unnamedCount}`;
     this.#idPrefix = this.id || this.#unnamedPrefix;
-    return { lang: this.#lang(), username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix };
+    // The core resolves the tag (or the browser's list) to one of its languages.
+    const lang = this.#core.resolve_lang(this.#lang());
+    return { lang, username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix };
   }
 
   /**
@@ -625,9 +657,13 @@ export class SlsLogin extends HTMLElement {
 
   // --- language ----------------------------------------------------------------------
 
-  /** The element's language: its own or the nearest `lang`, else the browser's. */
+  /**
+   * The element's language tag: its own or the nearest `lang`; else the
+   * browser's preference list (navigator.languages), of which the core's
+   * resolve_lang takes the first supported tag.
+   */
   #lang() {
-    return nearestLang(this) || globalThis.navigator?.language || 'en';
+    return nearestLang(this) || browserLangs();
   }
 
   #followLang() {
@@ -636,8 +672,14 @@ export class SlsLogin extends HTMLElement {
     if (lang !== this.#flow.lang()) this.#run((flow) => flow.set_lang(lang, Date.now()));
   }
 
-  /** Follows `lang` changes on the page's elements (the view's own are ignored). */
+  /** Follows the browser's languages while no `lang` applies (the `languagechange` event). */
+  #onLanguageChange = () => {
+    if (nearestLang(this) === '') this.#followLang();
+  };
+
+  /** Follows `lang` changes on the page's elements (the view's own are ignored), and the browser's languages. */
   #observeLang() {
+    this.ownerDocument.defaultView?.addEventListener('languagechange', this.#onLanguageChange);
     const root = this.ownerDocument.documentElement;
     if (typeof MutationObserver !== 'function' || root === null) return;
     this.#langObserver = new MutationObserver((records) => {

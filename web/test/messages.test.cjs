@@ -36,6 +36,17 @@ describe('resolve_lang maps page language tags to the three languages', () => {
     expect(core.resolve_lang(null)).toBe('en');
     expect(core.resolve_lang(42).error).toMatchObject({ code: 'bad_argument', args: ['tag'] });
   });
+
+  test.each([
+    [['zh-HK', 'en-US'], 'zh-Hant'], [['fr-FR', 'zh-CN', 'zh-TW'], 'zh-Hans'], [['de', 'ja', 'en-GB', 'zh-HK'], 'en'],
+    [['it', 'zh-Hant-SG'], 'zh-Hant'], [['fr', 'ja'], 'en'], [[], 'en'], [['', 'zhx', 'zh-SG'], 'zh-Hans'],
+  ])('a preference list %j → its first supported tag: %s', (tags, expected) => {
+    expect(core.resolve_lang(tags)).toBe(expected);
+  });
+
+  test('a list holding something else than strings is refused', () => {
+    expect(core.resolve_lang(['zh-HK', 7]).error).toMatchObject({ code: 'bad_argument', args: ['tag'] });
+  });
 });
 
 describe('message_template gives each catalog line in each language', () => {

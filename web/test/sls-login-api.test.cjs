@@ -188,7 +188,18 @@ describe('attributes: reflected as properties', () => {
     element.setAttribute('username', 'carol');
     expect(element.username).toBe('carol');
 
-    for (const name of ['endpoint', 'username', 'moduleUrl', 'stylesheetUrl']) element[name] = null;
+    expect(element.colorScheme).toBe('auto');
+    element.colorScheme = 'dark';
+    expect([element.getAttribute('color-scheme'), element.colorScheme]).toEqual(['dark', 'dark']);
+    element.setAttribute('color-scheme', 'light');
+    expect(element.colorScheme).toBe('light');
+    element.setAttribute('color-scheme', 'sepia'); // not a palette: the browser's setting applies
+    expect(element.colorScheme).toBe('auto');
+    element.colorScheme = 'auto';
+    expect(element.hasAttribute('color-scheme')).toBe(false);
+    element.colorScheme = 'dark';
+
+    for (const name of ['endpoint', 'username', 'moduleUrl', 'stylesheetUrl', 'colorScheme']) element[name] = null;
     expect(element.getAttributeNames()).toEqual([]);
     expect([element.endpoint, element.username]).toEqual(['/api/v1', '']);
   });

@@ -412,6 +412,54 @@ describe('language', () => {
     await logIn(element);
     expect(api.requests[0].headers['Accept-Language']).toBe('zh-Hans');
   });
+
+  describe('with no lang on the element or the page: the browser\'s languages', () => {
+    let languages;
+    beforeEach(() => {
+      document.documentElement.removeAttribute('lang');
+      languages = jest.spyOn(window.navigator, 'languages', 'get');
+    });
+    afterEach(() => languages.mockRestore());
+
+    test.each([
+      [['zh-HK', 'en-US'], 'zh-Hant', '登入'],
+      [['zh-TW'], 'zh-Hant', '登入'],
+      [['zh-MO'], 'zh-Hant', '登入'],
+      [['zh-Hant-SG'], 'zh-Hant', '登入'],
+      [['zh-CN', 'zh-TW'], 'zh-Hans', '登录'],
+      [['zh-SG'], 'zh-Hans', '登录'],
+      [['zh'], 'zh-Hans', '登录'],
+      [['fr-FR', 'de', 'zh-HK', 'en'], 'zh-Hant', '登入'], // the first SUPPORTED tag decides
+      [['ja', 'en-GB', 'zh-CN'], 'en', 'Log in'],
+      [['fr-FR'], 'en', 'Log in'],
+      [[], 'en', 'Log in'],
+    ])('%j → %s', async (list, lang, expectedTitle) => {
+      languages.mockReturnValue(list);
+      const api = mockApi({ 'POST /login': () => null });
+      global.fetch = api.fetch;
+      const element = await mount();
+      expect(element.querySelector('[part~="title"]').textContent).toBe(expectedTitle);
+      expect(element.querySelector('[part~="root"]').getAttribute('lang')).toBe(lang);
+      await logIn(element);
+      expect(api.requests[0].headers['Accept-Language']).toBe(lang);
+    });
+
+    test('a languagechange event is followed; a lang on the page then wins', async () => {
+      languages.mockReturnValue(['en-US']);
+      const element = await mount();
+      const title = () => element.querySelector('[part~="title"]').textContent;
+      expect(title()).toBe('Log in');
+      languages.mockReturnValue(['zh-HK']);
+      window.dispatchEvent(new Event('languagechange'));
+      expect(title()).toBe('登入');
+      document.documentElement.lang = 'zh-CN';
+      await settle();
+      expect(title()).toBe('登录');
+      languages.mockReturnValue(['en']);
+      window.dispatchEvent(new Event('languagechange'));
+      expect(title()).toBe('登录');
+    });
+  });
 });
 
 describe('focus', () => {

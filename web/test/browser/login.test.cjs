@@ -4,7 +4,11 @@
 // code card, push and challenge/response (typed, and approved online from
 // the QR code), keyboard-only use, and a tour of every screen in the three
 // languages with axe-core on each and a screenshot saved to
-// web/test-results/screenshots/<NN>-<screen>.<lang>.png.
+// web/test-results/screenshots/<NN>-<screen>.<lang>.png; the same tour in
+// the dark palette at 320 px wide (<NN>-<screen>.<lang>.dark-320.png), where
+// no screen may scroll sideways or push text out of view; the palette the
+// attribute color-scheme forces; and the language a page without `lang`
+// takes from the browser's (navigator.languages).
 //
 // Every test also checks that the page logged no console error, threw
 // nothing and broke no CSP rule. Chromium logs each HTTP error answer as a
@@ -59,12 +63,16 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-/** Opens the login page in a fresh context; resolves once the credentials screen shows. */
-async function openLogin(lang = 'en') {
-  const context = await browser.newContext({ viewport: { width: 800, height: 1000 } });
+/**
+ * Opens the login page in a fresh context (`width` px wide, in the browser
+ * colour scheme `colorScheme`); resolves once the credentials screen shows.
+ */
+async function openLogin(lang = 'en', { width = 800, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 1000 } });
   await context.addInitScript(RECORD_VIOLATIONS);
   await context.addInitScript(RECORD_EVENTS);
   const page = await context.newPage();
+  await page.emulateMedia({ colorScheme });
   const problems = watch(page);
   const response = await page.goto(`${fake.url}demo/login.html?lang=${lang}`);
   expect(response.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -117,14 +125,43 @@ async function tabTo(page, test) {
 }
 
 /**
- * Saves a screenshot of the element as <name>.<lang>.png, runs axe-core on
- * the whole page and expects no violation, and records the screen's title.
+ * What sticks out sideways at the page's width: the document's scroll width
+ * when wider than the viewport, and each visible node of the element whose
+ * box leaves the viewport or whose content is wider than its box where the
+ * overflow is clipped (text cut). Fields are left out: a long value scrolls
+ * inside its input.
  */
-async function capture(page, lang, name) {
+function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    if (document.documentElement.scrollWidth > width) found.push(`document scrolls: ${document.documentElement.scrollWidth} > ${width}`);
+    for (const node of document.querySelectorAll('sls-login *')) {
+      if (node.closest('.sls-visually-hidden') || node.matches('input, select, textarea')) continue;
+      const box = node.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const label = `${node.tagName.toLowerCase()}[part="${node.getAttribute('part') ?? ''}"]`;
+      if (box.left < -0.5 || box.right > width + 0.5) found.push(`${label} spans ${Math.round(box.left)}..${Math.round(box.right)}`);
+      const style = getComputedStyle(node);
+      if (style.overflowX !== 'visible' && node.scrollWidth > node.clientWidth + 1) {
+        found.push(`${label} clips ${node.scrollWidth} > ${node.clientWidth}`);
+      }
+    }
+    return found;
+  });
+}
+
+/**
+ * Saves a screenshot of the element as <name>.<lang><suffix>.png, runs
+ * axe-core on the whole page and expects no violation, expects nothing to
+ * stick out sideways, and records the screen's title.
+ */
+async function capture(page, lang, name, suffix = '') {
   const root = page.locator('sls-login > .sls-login');
   expect(await root.getAttribute('lang')).toBe(lang);
-  await root.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.${lang}.png`) });
+  await root.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.${lang}${suffix}.png`) });
   expect({ screen: name, lang, violations: await axeViolations(page) }).toEqual({ screen: name, lang, violations: [] });
+  expect({ screen: name, lang, overflow: await sidewaysOverflow(page) }).toEqual({ screen: name, lang, overflow: [] });
   const title = await inElement(page, '[part~="title"]').textContent();
   if (!titles.has(name)) titles.set(name, {});
   titles.get(name)[lang] = title;
@@ -324,64 +361,86 @@ test('wrong codes lock the login after maxFailures; a throttled login says to wa
   }
 });
 
+/**
+ * Visits every screen the fake can reach, calling `shot(name)` on each
+ * (capture() with the tour's language and file suffix).
+ */
+async function tour(page, lang, shot) {
+  expect(await page.getAttribute('html', 'lang')).toBe(lang);
+  await shot('01-credentials');
+
+  await logIn(page, 'multi');
+  await waitScreen(page, 'device_choice');
+  expect(await inElement(page, '[part~="device"]').evaluateAll((b) => b.map((x) => x.value)))
+    .toEqual(['multi-mobile-key', 'multi-code-card', 'multi-sms']);
+  await shot('02-device-choice');
+
+  await inElement(page, '[part~="device"][value="multi-code-card"]').click();
+  await waitScreen(page, 'code_card');
+  await shot('03-code-card');
+
+  await submitCode(page, wrongCardEntry());
+  await inElement(page, '[part~="error"]').waitFor();
+  expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('card.mismatch', [], lang));
+  await shot('04-code-card-error');
+
+  await submitCode(page, fake.answer());
+  await waitScreen(page, 'authenticated');
+  await shot('11-authenticated');
+
+  fake.configure({ push: { decision: 'never' } });
+  await reload(page, lang);
+  await logIn(page, 'mobile');
+  await waitScreen(page, 'push');
+  await shot('06-push-countdown');
+  await inElement(page, '[part~="link"]').click();
+  await waitScreen(page, 'challenge_response');
+  expect(await decodeQr(page)).toBe(fake.issuedPayloads.at(-1));
+  await shot('05-challenge-response-qr');
+
+  await reload(page, lang);
+  await logIn(page, 'sms');
+  await waitScreen(page, 'sms');
+  await shot('07-sms');
+
+  await reload(page, lang);
+  await logIn(page, 'temp');
+  await waitScreen(page, 'temp_code');
+  await shot('08-temp-code');
+
+  fake.failNext('POST /login/{login_id}/challenge');
+  await reload(page, lang);
+  await logIn(page, 'sms');
+  await waitScreen(page, 'network_error');
+  await shot('10-network-error');
+
+  fake.lock('card');
+  await reload(page, lang);
+  await logIn(page, 'card');
+  await waitScreen(page, 'locked');
+  await shot('09-locked');
+}
+
 describe.each(LANGS)('every screen in %s', (lang) => {
   test('axe-core finds nothing, and each screen is saved as a screenshot', async () => {
     const { context, page, problems } = await openLogin(lang);
     try {
-      expect(await page.getAttribute('html', 'lang')).toBe(lang);
-      await capture(page, lang, '01-credentials');
+      await tour(page, lang, (name) => capture(page, lang, name));
+      await expectClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  });
 
-      await logIn(page, 'multi');
-      await waitScreen(page, 'device_choice');
-      expect(await inElement(page, '[part~="device"]').evaluateAll((b) => b.map((x) => x.value)))
-        .toEqual(['multi-mobile-key', 'multi-code-card', 'multi-sms']);
-      await capture(page, lang, '02-device-choice');
-
-      await inElement(page, '[part~="device"][value="multi-code-card"]').click();
-      await waitScreen(page, 'code_card');
-      await capture(page, lang, '03-code-card');
-
-      await submitCode(page, wrongCardEntry());
-      await inElement(page, '[part~="error"]').waitFor();
-      expect(await inElement(page, '[part~="error"]').textContent()).toContain(fake.core.localize('card.mismatch', [], lang));
-      await capture(page, lang, '04-code-card-error');
-
-      await submitCode(page, fake.answer());
-      await waitScreen(page, 'authenticated');
-      await capture(page, lang, '11-authenticated');
-
-      fake.configure({ push: { decision: 'never' } });
-      await reload(page, lang);
-      await logIn(page, 'mobile');
-      await waitScreen(page, 'push');
-      await capture(page, lang, '06-push-countdown');
-      await inElement(page, '[part~="link"]').click();
-      await waitScreen(page, 'challenge_response');
-      expect(await decodeQr(page)).toBe(fake.issuedPayloads.at(-1));
-      await capture(page, lang, '05-challenge-response-qr');
-
-      await reload(page, lang);
-      await logIn(page, 'sms');
-      await waitScreen(page, 'sms');
-      await capture(page, lang, '07-sms');
-
-      await reload(page, lang);
-      await logIn(page, 'temp');
-      await waitScreen(page, 'temp_code');
-      await capture(page, lang, '08-temp-code');
-
-      fake.failNext('POST /login/{login_id}/challenge');
-      await reload(page, lang);
-      await logIn(page, 'sms');
-      await waitScreen(page, 'network_error');
-      await capture(page, lang, '10-network-error');
-
-      fake.lock('card');
-      await reload(page, lang);
-      await logIn(page, 'card');
-      await waitScreen(page, 'locked');
-      await capture(page, lang, '09-locked');
-
+  test('dark and 320 px wide: axe-core finds nothing, nothing scrolls sideways or is cut', async () => {
+    const { context, page, problems } = await openLogin(lang, { width: 320, colorScheme: 'dark' });
+    try {
+      expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.clientWidth)).toBe(320);
+      // The dark palette is the one in use (the panel's background).
+      expect(await page.locator('sls-login > .sls-login').evaluate((e) => getComputedStyle(e).backgroundColor))
+        .toBe('rgb(23, 25, 30)');
+      await tour(page, lang, (name) => capture(page, lang, name, '.dark-320'));
       await expectClean(page, problems);
     } finally {
       await context.close();
@@ -474,6 +533,84 @@ describe('starting', () => {
   });
 });
 
+test('the attribute color-scheme forces a palette over the browser\'s setting; axe-core finds nothing in either', async () => {
+  const { context, page, problems } = await openLogin('en', { colorScheme: 'dark' });
+  try {
+    const root = page.locator('sls-login > .sls-login');
+    const background = () => root.evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(await background()).toBe('rgb(23, 25, 30)');
+    await page.evaluate(() => { document.querySelector('sls-login').colorScheme = 'light'; });
+    expect(await page.getAttribute('sls-login', 'color-scheme')).toBe('light');
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => { document.querySelector('sls-login').colorScheme = 'dark'; });
+    expect(await background()).toBe('rgb(23, 25, 30)');
+    // The page stays light: the element's own text must hold its contrast there.
+    expect(await axeViolations(page)).toEqual([]);
+    await page.evaluate(() => { document.querySelector('sls-login').colorScheme = null; });
+    expect(await page.getAttribute('sls-login', 'color-scheme')).toBeNull();
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await expectClean(page, problems);
+  } finally {
+    await context.close();
+  }
+});
+
+describe('a page without lang follows the browser\'s languages', () => {
+  // login.html without <html lang> and without its page script (which sets
+  // the element's lang): only sls-login-define.js runs.
+  const withoutLang = (html) => html
+    .replace('<html lang="en">', '<html>')
+    .replace('<script type="module" src="login.mjs"></script>', '<script type="module" src="../sls-login-define.js"></script>');
+
+  /** Opens that page in a context of `locale` (optionally with navigator.languages replaced); returns the root's lang. */
+  async function rootLang(locale, languages) {
+    const context = await browser.newContext({ locale });
+    await context.addInitScript(RECORD_VIOLATIONS);
+    if (languages) {
+      await context.addInitScript((list) => {
+        Object.defineProperty(Navigator.prototype, 'languages', { get: () => list, configurable: true });
+      }, languages);
+    }
+    const page = await context.newPage();
+    const problems = watch(page);
+    try {
+      await page.route('**/demo/login.html*', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: withoutLang(await response.text()) });
+      });
+      await page.goto(`${fake.url}demo/login.html`);
+      await waitScreen(page, 'credentials');
+      // No lang on the page or the element (only the view's root carries the one resolved).
+      expect(await page.evaluate(() => [document.documentElement.lang, document.querySelector('sls-login').lang]))
+        .toEqual(['', '']);
+      const lang = await page.locator('sls-login > .sls-login').getAttribute('lang');
+      await expectClean(page, problems);
+      return { lang, navigatorLanguages: await page.evaluate(() => [...navigator.languages]) };
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('locale zh-HK: Traditional Chinese', async () => {
+    const { lang, navigatorLanguages } = await rootLang('zh-HK');
+    expect(navigatorLanguages[0]).toBe('zh-HK');
+    expect(lang).toBe('zh-Hant');
+  });
+
+  test('locale zh-CN: Simplified Chinese', async () => {
+    const { lang, navigatorLanguages } = await rootLang('zh-CN');
+    expect(navigatorLanguages[0]).toBe('zh-CN');
+    expect(lang).toBe('zh-Hans');
+  });
+
+  test('the first supported language of the list decides, not the first of the list', async () => {
+    expect((await rootLang('fr-FR', ['fr-FR', 'zh-TW', 'en'])).lang).toBe('zh-Hant');
+    expect((await rootLang('en-US', ['ja', 'en-GB', 'zh-HK'])).lang).toBe('en');
+  });
+});
+
 test('the checks can fail: axe-core and the CSP watcher see a planted fault', async () => {
   const { context, page, problems } = await openLogin('en');
   try {
@@ -487,6 +624,34 @@ test('the checks can fail: axe-core and the CSP watcher see a planted fault', as
     expect(await page.evaluate(() => window.inlineRan)).toBeUndefined();
     expect((await page.evaluate(() => window.cspViolations)).map((v) => v.directive)).toEqual(['script-src-elem']);
     expect(problems.console.length).toBeGreaterThan(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the checks can fail: a 320 px page that scrolls sideways, a cut text, and dark text on the dark palette', async () => {
+  const { context, page } = await openLogin('en', { width: 320, colorScheme: 'dark' });
+  try {
+    expect(await sidewaysOverflow(page)).toEqual([]);
+    // CSSOM writes, which the CSP allows (it blocks style attributes in markup).
+    await page.evaluate(() => {
+      document.querySelector('sls-login [part~="title"]').style.width = '400px';
+    });
+    const found = await sidewaysOverflow(page);
+    expect(found.some((line) => line.startsWith('document scrolls'))).toBe(true);
+    expect(found.some((line) => line.startsWith('h2[part="title"] spans') || line.includes('[part="title"] spans'))).toBe(true);
+    await page.evaluate(() => {
+      const title = document.querySelector('sls-login [part~="title"]');
+      title.style.width = '';
+      title.style.overflow = 'hidden';
+      title.style.whiteSpace = 'nowrap';
+      title.style.maxWidth = '3em';
+    });
+    expect((await sidewaysOverflow(page)).some((line) => line.includes('[part="title"] clips'))).toBe(true);
+    await page.evaluate(() => {
+      document.querySelector('sls-login').style.setProperty('--sls-text', '#3a3d44');
+    });
+    expect((await axeViolations(page)).some((v) => v.startsWith('color-contrast:'))).toBe(true);
   } finally {
     await context.close();
   }
