@@ -77,7 +77,8 @@ Result<SecretBytes> read_key_file(const std::string& path) {
   }
   ::close(fd);
   SecretBytes out(got);
-  std::memcpy(out.mutable_view().data(), buf.view().data(), got);
+  // An empty file has no bytes to copy, and memcpy must not get its null pointer.
+  if (got > 0) std::memcpy(out.mutable_view().data(), buf.view().data(), got);
   return out;
 }
 
