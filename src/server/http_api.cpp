@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/connection_limiter.hpp"
 #include "server/http_dispatch.hpp"
 #include "server/http_request.hpp"
 #include "server/push_waiters.hpp"
@@ -56,51 +57,6 @@ constexpr std::size_t kMaxDrainBytes = 1 << 20;
 constexpr auto kDrainTime = std::chrono::seconds(1);
 /// How long accepting pauses when the process is out of file descriptors.
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
-
-/// What a connection counts against in the per-address cap: the IPv4
-/// address, or the /64 of an IPv6 one (one subscriber's usual allocation).
-std::string connection_key(const asio::ip::address& address) {
-  if (address.is_v6()) {
-    const auto v6 = address.to_v6();
-    if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-    auto bytes = v6.to_bytes();
-    std::fill(bytes.begin() + 8, bytes.end(), 0);
-    return asio::ip::address_v6(bytes).to_string() + "/64";
-  }
-  return address.to_string();
-}
-
-/// Open connections per key and in all, against the two caps.
-class ConnectionLimiter {
- public:
-  ConnectionLimiter(std::size_t per_key, std::size_t total) : per_key_(per_key), total_(total) {}
-
-  /// Counts a new connection of `key`; false (nothing counted) over a cap.
-  bool admit(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    if (open_ >= total_) return false;
-    std::size_t& n = by_key_[key];  // per_key_ >= 1: a new entry is always admitted
-    if (n >= per_key_) return false;
-    ++n;
-    ++open_;
-    return true;
-  }
-  /// Uncounts a connection admit() counted.
-  void release(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) return;
-    if (--it->second == 0) by_key_.erase(it);
-    --open_;
-  }
-
- private:
-  const std::size_t per_key_;
-  const std::size_t total_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::size_t> by_key_;
-  std::size_t open_ = 0;
-};
 
 /// A parse error of the request itself (a bad request line, header or
 /// chunk), as opposed to the client going away or running out of time.
