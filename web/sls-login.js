@@ -20,7 +20,13 @@
 //
 // V8's explicit compile hint above (first line, Chromium 136 and later): the
 // functions of this file are compiled when it arrives, not one by one while
-// the element starts.
+// the element starts. The loader of the core is in sls-core-loader.js, the
+// event classes in sls-login-events.js.
+
+import { loadCore, setCoreLoader } from './sls-core-loader.js';
+import { EVENT_CLASSES, SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent } from './sls-login-events.js';
+
+export { SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent };
 
 const DEFAULT_ENDPOINT = '/api/v1';
 const DEFAULT_MODULE_URL = new URL('./dist/sls-core.mjs', import.meta.url);
@@ -55,56 +61,6 @@ function mark(name, element) {
   }
 }
 
-/**
- * Compiles the .wasm at `url`, streaming from the response: the page's
- * preload of it when there is one (a CORS fetch with same-origin
- * credentials, `crossorigin` on the preload link, as the Emscripten loader
- * would fetch it). Where streaming is missing or refused (a server that
- * sends another MIME type), it fetches the bytes and compiles them, as the
- * loader itself would.
- */
-function compileWasm(url) {
-  const init = { credentials: 'same-origin' };
-  const fromBytes = () => fetch(url, init)
-    .then((response) => {
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return response.arrayBuffer();
-    })
-    .then((bytes) => WebAssembly.compile(bytes));
-  if (typeof WebAssembly.compileStreaming !== 'function') return fromBytes();
-  return WebAssembly.compileStreaming(fetch(url, init)).catch(fromBytes);
-}
-
-/**
- * Loads {core, patcher} for a module URL. Replaced by SlsLogin.setLoader.
- * Nothing waits for what it does not need: the .wasm (sls-core.wasm beside
- * the module) compiles while the two modules are imported, and the core is
- * instantiated as soon as its module has run, without waiting for the
- * patcher.
- */
-async function importBesideModule(moduleUrl) {
-  const compiled = compileWasm(new URL('sls-core.wasm', moduleUrl).href);
-  // Handled below; not an unhandled rejection if the import fails first.
-  compiled.catch(() => {});
-  const core = import(moduleUrl.href).then((coreModule) => new Promise((resolve, reject) => {
-    coreModule.default({
-      // Emscripten's hook: instantiate with the loader's imports, hand it the instance.
-      instantiateWasm(imports, receiveInstance) {
-        compiled
-          .then((module) => WebAssembly.instantiate(module, imports)
-            .then((instance) => receiveInstance(instance, module)))
-          .catch(reject);
-        return {};
-      },
-    }).then(resolve, reject);
-  }));
-  const [loadedCore, patcher] = await Promise.all([core, import(new URL('dom-patcher.js', moduleUrl).href)]);
-  return { core: loadedCore, patcher };
-}
-
-let loader = importBesideModule;
-/** Module URL → Promise of {core, patcher}: one module instance per page and URL. */
-const loads = new Map();
 /** Classes registered by define(), so that a second name gets a subclass. */
 const registered = new WeakSet();
 /** Numbers the view ids of elements without an id attribute. */
@@ -113,17 +69,6 @@ let unnamedCount = 0;
 /** Stylesheet links that elements added (a page's own links are never removed). */
 const addedLinks = new WeakSet();
 
-function load(moduleUrl) {
-  const key = moduleUrl.href;
-  let pending = loads.get(key);
-  if (pending === undefined) {
-    pending = Promise.resolve().then(() => loader(moduleUrl));
-    // A failure is not cached: a later element may try again.
-    pending.catch(() => loads.delete(key));
-    loads.set(key, pending);
-  }
-  return pending;
-}
 
 /**
  * Retry-After in seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3);
@@ -178,47 +123,6 @@ function reflect(element, name, value) {
   else element.setAttribute(name, String(value));
 }
 
-// --- events -----------------------------------------------------------------------------
-// One class per event, so that a page can test `event instanceof SlsErrorEvent`
-// and TypeScript knows each detail. They stay CustomEvents with the same
-// detail as before, so listeners written for plain CustomEvents keep working;
-// they bubble and are composed, so a page hears them on document even when the
-// element sits in a shadow root.
-
-const EVENT_INIT = { bubbles: true, composed: true };
-
-/** `sls-state`: the screen or the busy flag changed; detail {screen, busy, method?, device_kind?}. */
-export class SlsStateEvent extends CustomEvent {
-  static type = 'sls-state';
-
-  constructor(detail) {
-    super(SlsStateEvent.type, { ...EVENT_INIT, detail });
-  }
-}
-
-/** `sls-error`: a server or network error was shown, or the module could not load; detail {code, message, cause?}. */
-export class SlsErrorEvent extends CustomEvent {
-  static type = 'sls-error';
-
-  constructor(detail) {
-    super(SlsErrorEvent.type, { ...EVENT_INIT, detail });
-  }
-}
-
-/** `sls-authenticated`: the login is complete and the session cookie set; detail: the server's Session object. */
-export class SlsAuthenticatedEvent extends CustomEvent {
-  static type = 'sls-authenticated';
-
-  constructor(detail) {
-    super(SlsAuthenticatedEvent.type, { ...EVENT_INIT, detail });
-  }
-}
-
-/** The core's emit types → their event classes. */
-const EVENT_CLASSES = new Map([
-  ['state', SlsStateEvent], ['error', SlsErrorEvent], ['authenticated', SlsAuthenticatedEvent],
-]);
-
 export class SlsLogin extends HTMLElement {
   /** A form that holds the element sees its validity (ElementInternals). */
   static formAssociated = true;
@@ -260,8 +164,7 @@ export class SlsLogin extends HTMLElement {
    * keep what they have.
    */
   static setLoader(load) {
-    loader = load ?? importBesideModule;
-    loads.clear();
+    setCoreLoader(load);
   }
 
   #internals = null;
@@ -458,7 +361,7 @@ export class SlsLogin extends HTMLElement {
     mark(MARK_START, this);
     let loaded;
     try {
-      loaded = await load(this.moduleUrl);
+      loaded = await loadCore(this.moduleUrl);
     } catch (error) {
       if (connection === this.#connection) {
         this.#phase = 'failed';

@@ -17,6 +17,7 @@ const FILES = [
   ['the patcher as shipped (built)', path.join(distDir, 'dom-patcher.js')],
   ['the patcher', path.join(repoRoot, 'wasm', 'dom-patcher.js')],
   ['the element', path.join(repoRoot, 'web', 'sls-login.js')],
+  ['the core loader', path.join(repoRoot, 'web', 'sls-core-loader.js')],
 ];
 
 test.each(FILES)('%s starts with the compile hint', (name, file) => {
