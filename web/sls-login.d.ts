@@ -23,7 +23,9 @@
 //   when the component starts; otherwise focus moves only once the user acts
 //   in the element). `id`: prefix of the view's ids ("login" →
 //   "login-username"; without an id, "sls-1", "sls-2", ...), read when a
-//   login starts.
+//   login starts. `bridge` ("parent" or "webview") and `parent-origin`:
+//   each event is also posted to the host (sls-bridge.js; SlsBridgeMessage
+//   below), both read at each event.
 // - The view is light DOM, inside the element: fields are
 //   `input[name=username|password|code]` (autocomplete username,
 //   current-password, one-time-code), the form is the element's only
@@ -95,6 +97,32 @@ export interface SlsLoginEventMap extends HTMLElementEventMap {
   'sls-authenticated': SlsAuthenticatedEvent;
 }
 
+/** Where the element hands its events (attribute `bridge`). */
+export type SlsBridgeKind = 'parent' | 'webview';
+
+/**
+ * A message the bridge posts to the host, schema version 1
+ * (docs/component.md, "Bridge messages"). Only these members go out.
+ */
+export type SlsBridgeMessage =
+  | { readonly type: 'sls-state'; readonly version: 1; readonly screen: LoginScreen; readonly busy: boolean;
+      readonly method?: string; readonly device_kind?: string }
+  | { readonly type: 'sls-error'; readonly version: 1; readonly code: string; readonly message: string }
+  | {
+      readonly type: 'sls-authenticated';
+      readonly version: 1;
+      /** The login assertion (a JWT) of POST /login/{id}/complete; null when the server gave none. */
+      readonly assertion: string | null;
+      readonly session: Pick<LoginSession, 'username' | 'device_kind' | 'access' | 'limits' | 'restrictions' | 'amr' | 'restricted'>;
+    };
+
+/**
+ * The codes of a bridge refusal (sls-error, never posted): an unknown
+ * `bridge`, `parent-origin` missing or not an origin, not framed, no native
+ * host API (or it threw; `cause` says what).
+ */
+export type SlsBridgeErrorCode = 'bridge.unknown' | 'bridge.parent_origin' | 'bridge.not_framed' | 'bridge.no_host';
+
 /** The DOM patcher module (dom-patcher.js). */
 export interface DomPatcherModule {
   /** "http://www.w3.org/2000/svg". */
@@ -133,7 +161,7 @@ export type SlsLoader = (moduleUrl: URL) => Promise<SlsLoaded>;
 export class SlsLogin extends HTMLElement {
   /** true: a form holding the element sees its validity. */
   static readonly formAssociated: true;
-  /** The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url. */
+  /** The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url, bridge, parent-origin. */
   static readonly observedAttributes: readonly string[];
 
   /**
@@ -183,6 +211,21 @@ export class SlsLogin extends HTMLElement {
    */
   get colorScheme(): 'light' | 'dark' | 'auto';
   set colorScheme(value: 'light' | 'dark' | 'auto' | null);
+  /**
+   * Attribute `bridge`: "parent" posts each event to window.parent (with
+   * `parent-origin` as the target origin), "webview" to the native host API;
+   * "" when absent. Another value is reported in sls-error (bridge.unknown).
+   */
+  get bridge(): string;
+  set bridge(value: SlsBridgeKind | string | null);
+  /**
+   * Attribute `parent-origin`: the framing page's origin for
+   * bridge="parent" (scheme://host[:port] as the browser writes it; https,
+   * or http on loopback); "" when absent. Set it in the login server's
+   * markup, never from the URL.
+   */
+  get parentOrigin(): string;
+  set parentOrigin(value: string | null);
   /** The current screen, or null while the module loads (or after disconnect). */
   readonly screen: LoginScreen | null;
   /** True while a submitted request is outstanding. */

@@ -21,10 +21,12 @@
 // V8's explicit compile hint above (first line, Chromium 136 and later): the
 // functions of this file are compiled when it arrives, not one by one while
 // the element starts. The loader of the core is in sls-core-loader.js, the
-// event classes in sls-login-events.js.
+// event classes in sls-login-events.js, the bridges to a host (attribute
+// `bridge`) in sls-bridge.js.
 
 import { loadCore, setCoreLoader } from './sls-core-loader.js';
 import { EVENT_CLASSES, SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent } from './sls-login-events.js';
+import { bridgeMessage, openBridge, refusalDetail } from './sls-bridge.js';
 
 export { SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent };
 
@@ -133,7 +135,7 @@ export class SlsLogin extends HTMLElement {
    * `autofocus` when the component starts: neither needs a callback.
    */
   static get observedAttributes() {
-    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url'];
+    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url', 'bridge', 'parent-origin'];
   }
 
   /**
@@ -194,6 +196,8 @@ export class SlsLogin extends HTMLElement {
   #mayFocus = false;
   /** True from a start until its first view is applied (the first-screen mark). */
   #firstScreenPending = false;
+  /** Bridge refusal codes reported since the start or the last change of `bridge` / `parent-origin`. */
+  #bridgeRefusals = new Set();
 
   constructor() {
     super();
@@ -257,6 +261,26 @@ export class SlsLogin extends HTMLElement {
   }
   set colorScheme(value) {
     reflect(this, 'color-scheme', value === 'auto' ? null : value);
+  }
+
+  /**
+   * Where the element hands its events (attribute `bridge`, sls-bridge.js):
+   * "parent" (the framing page) or "webview" (the native app); "" for none.
+   * Another value is reported in sls-error (bridge.unknown).
+   */
+  get bridge() {
+    return this.getAttribute('bridge') ?? '';
+  }
+  set bridge(value) {
+    reflect(this, 'bridge', value);
+  }
+
+  /** The framing page's origin for bridge="parent" (attribute `parent-origin`); "" when absent. */
+  get parentOrigin() {
+    return this.getAttribute('parent-origin') ?? '';
+  }
+  set parentOrigin(value) {
+    reflect(this, 'parent-origin', value);
   }
 
   /** The current screen ("credentials", "push", ...), or null before the core runs. */
@@ -349,6 +373,7 @@ export class SlsLogin extends HTMLElement {
       case 'username': this.#followUsername(oldValue); break;
       case 'module-url': if (this.#phase !== 'running') this.#start(); break; // a running login keeps its module
       case 'stylesheet-url': this.#linkStylesheet(); break;
+      case 'bridge': case 'parent-origin': this.#checkBridge(); break; // read again at each event
       // endpoint: nothing to do now; #send reads it at a login's first request.
       default: break;
     }
@@ -358,6 +383,7 @@ export class SlsLogin extends HTMLElement {
   async #start() {
     const connection = ++this.#connection;
     this.#phase = 'loading';
+    this.#bridgeRefusals.clear();
     mark(MARK_START, this);
     let loaded;
     try {
@@ -462,6 +488,44 @@ export class SlsLogin extends HTMLElement {
   #emit(type, detail) {
     const EventClass = EVENT_CLASSES.get(type);
     this.dispatchEvent(EventClass ? new EventClass(detail) : new CustomEvent(`sls-${type}`, { ...EVENT_INIT, detail }));
+    this.#toHost(type, detail);
+  }
+
+  // --- the bridge to the host (sls-bridge.js) -----------------------------------------
+
+  /** Hands an event to the host through `bridge`, read now; a refusal is reported in sls-error. */
+  #toHost(type, detail) {
+    const win = this.ownerDocument.defaultView;
+    const message = bridgeMessage(type, detail);
+    if (!this.hasAttribute('bridge') || win === null || message === null) return;
+    const bridge = openBridge(win, this.getAttribute('bridge'), this.getAttribute('parent-origin'));
+    if (bridge.refusal) {
+      this.#refuseBridge(bridge.refusal);
+      return;
+    }
+    try {
+      bridge.post(message);
+    } catch (error) {
+      this.#refuseBridge({ code: 'bridge.no_host', args: [], cause: String(error?.message ?? error) });
+    }
+  }
+
+  /** A changed `bridge` or `parent-origin`: a wrong one is reported at once, not at the next event. */
+  #checkBridge() {
+    this.#bridgeRefusals.clear();
+    const win = this.ownerDocument.defaultView;
+    if (!this.hasAttribute('bridge') || win === null) return;
+    const { refusal } = openBridge(win, this.getAttribute('bridge'), this.getAttribute('parent-origin'));
+    if (refusal) this.#refuseBridge(refusal);
+  }
+
+  /** Reports a refusal once until the attributes change or the element starts again; never to the host. */
+  #refuseBridge(refusal) {
+    if (this.#bridgeRefusals.has(refusal.code)) return;
+    this.#bridgeRefusals.add(refusal.code);
+    const detail = refusalDetail(refusal, this.#flow?.lang() ?? loadFailureLang(this.#lang()));
+    if (refusal.cause) detail.cause = refusal.cause;
+    this.dispatchEvent(new SlsErrorEvent(detail));
   }
 
   /** Moves focus to the view element `id`, unless focus is elsewhere on the page. */
