@@ -22,11 +22,11 @@ class CommandLine {
       if (a.size() > 2 && a.substr(0, 2) == "--") {
         std::string name(a.substr(2));
         if (auto eq = name.find('='); eq != std::string::npos) {
-          options_[name.substr(0, eq)] = name.substr(eq + 1);
+          set(name.substr(0, eq), name.substr(eq + 1));
         } else if (flags.contains(name)) {
-          options_[name] = "";
+          set(name, "");
         } else if (i + 1 < argc) {
-          options_[name] = argv[++i];
+          set(name, argv[++i]);
         } else {
           errors_.push_back("--" + name + " needs a value");
         }
@@ -37,6 +37,12 @@ class CommandLine {
   }
 
   bool has(const std::string& name) const { return options_.contains(name); }
+  /// Every value of a repeatable option, in command-line order (get gives the last).
+  std::vector<std::string> get_all(const std::string& name) const {
+    used_.insert(name);
+    auto it = all_.find(name);
+    return it == all_.end() ? std::vector<std::string>{} : it->second;
+  }
   std::string get(const std::string& name, const std::string& fallback = {}) const {
     auto it = options_.find(name);
     used_.insert(name);
@@ -72,7 +78,13 @@ class CommandLine {
   }
 
  private:
+  void set(const std::string& name, const std::string& value) {
+    options_[name] = value;
+    all_[name].push_back(value);
+  }
+
   std::map<std::string, std::string> options_;
+  std::map<std::string, std::vector<std::string>> all_;
   std::vector<std::string> positional_;
   std::vector<std::string> errors_;
   mutable std::set<std::string> used_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "server/limit_policy.hpp"
 #include "server/lockout.hpp"
@@ -80,6 +81,11 @@ struct HttpConfig {
   /// When not empty, files under this directory are served at "/" (the demo),
   /// each with kContentSecurityPolicy (http_api.hpp).
   std::string static_dir;
+  /// Who may frame those files: the frame-ancestors sources of their policy
+  /// ('self', 'none' or origins; validate_frame_ancestors in http_static.hpp).
+  /// A login page that hands its result to a host page of another origin
+  /// (<sls-login bridge="parent">) lists that origin here.
+  std::vector<std::string> frame_ancestors{"'self'"};
   /// With `demo`: the demo accounts, as the JSON text `slsctl demo-seed`
   /// printed, served at GET /api/v1/demo/users so the demo pages can load
   /// the virtual devices. Empty: that route does not exist.

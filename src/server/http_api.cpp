@@ -592,6 +592,7 @@ HttpApi::~HttpApi() { stop(); }
 
 Result<int> HttpApi::bind() {
   Server& s = impl_->server;
+  if (auto valid = validate_frame_ancestors(s.config.frame_ancestors); !valid) return valid.error();
   const std::string& host = s.config.host;
   const std::string port = std::to_string(s.config.port);
   error_code ec;

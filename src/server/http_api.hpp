@@ -29,7 +29,9 @@ namespace sls::server {
 /// allowed ('wasm-unsafe-eval'), no inline script or style, no plugins, and
 /// framing only by pages of the same origin (an integrator's host page or a
 /// webview shell). The pages of the demo and the <sls-login> element run
-/// under it; web/scripts/serve.mjs sends the same policy.
+/// under it; web/scripts/serve.mjs sends the same policy. This is the
+/// default; HttpConfig::frame_ancestors (slsd --frame-ancestors) replaces its
+/// frame-ancestors sources (static_content_security_policy, http_static.hpp).
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
@@ -46,7 +48,9 @@ class HttpApi {
   HttpApi& operator=(const HttpApi&) = delete;
 
   /// Binds the configured host and port exclusively (no SO_REUSEPORT); with
-  /// port 0 the system picks one. Returns the bound port; fails with
+  /// port 0 the system picks one. A frame-ancestors list that
+  /// validate_frame_ancestors refuses fails first, with its error, and binds
+  /// nothing. Returns the bound port; fails with
   /// Errc::server_address_in_use, args {host, port}, when another socket
   /// holds the port, and Errc::bad_argument, args {"bind", host, port}, for
   /// any other failure (an unknown host, no permission).

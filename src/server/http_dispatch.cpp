@@ -71,6 +71,7 @@ Dispatcher::Dispatcher(AuthService& service, const Clock& clock, const HttpConfi
       log_(std::move(log)),
       limiter_(config.rate_limit),
       router_(api_routes(config)),
+      content_security_policy_(static_content_security_policy(config.frame_ancestors)),
       demo_users_(JsonValue::object()) {
   // Parsed once here; slsd has checked that it parses.
   if (config.demo && !config.demo_users_json.empty())
@@ -311,7 +312,7 @@ std::optional<HttpReply> Dispatcher::static_reply(const Admission& admission, co
   }
   HttpReply r;
   r.route = "(static)";
-  r.headers = {{"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+  r.headers = {{"Content-Security-Policy", content_security_policy_},
                {"X-Content-Type-Options", "nosniff"},
                {"Referrer-Policy", "no-referrer"},
                // A stable name is revalidated on every use (a 304 costs a

@@ -76,7 +76,8 @@ class Dispatcher {
   /// An exception from the handler gives a logged 500. Wipes `body`.
   HttpReply handle(const Admission& admission, const RequestView& request, std::string& body);
 
-  /// A static file's bytes with the strict headers (kContentSecurityPolicy):
+  /// A static file's bytes with the strict headers (kContentSecurityPolicy,
+  /// with the configured frame-ancestors):
   /// its precompressed copy the Accept-Encoding prefers, if there is a current
   /// one; a strong ETag and 304 for a matching If-None-Match; Cache-Control
   /// `no-cache`, or a year and `immutable` for a content-hashed name. 404 if
@@ -122,6 +123,8 @@ class Dispatcher {
   RateLimiter limiter_;
   Router router_;
   StaticFiles static_files_;
+  /// The static files' Content-Security-Policy, with the configured frame-ancestors.
+  std::string content_security_policy_;
   JsonValue demo_users_;
 };
 

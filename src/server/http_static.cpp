@@ -14,6 +14,7 @@
 
 #include "server/http_request.hpp"
 #include "sls/secure.hpp"
+#include "sls/signed_payload.hpp"
 
 namespace sls::server {
 
@@ -110,6 +111,30 @@ std::string_view static_content_type(const std::filesystem::path& file) {
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".txt") return "text/plain; charset=utf-8";
   return "application/octet-stream";
+}
+
+bool is_frame_ancestor_source(std::string_view source) {
+  if (source == "'self'" || source == "'none'") return true;
+  // The QR payload's origin rule: https://host[:port], http only on
+  // loopback, no default port, and nothing after the port.
+  return static_cast<bool>(validate_payload_origin(source));
+}
+
+Status validate_frame_ancestors(const std::vector<std::string>& sources) {
+  if (sources.empty()) return fail(Errc::bad_argument, {"frame-ancestors", ""});
+  for (const std::string& source : sources) {
+    if (!is_frame_ancestor_source(source)) return fail(Errc::bad_argument, {"frame-ancestors", source});
+    if (source == "'none'" && sources.size() > 1) return fail(Errc::bad_argument, {"frame-ancestors", source});
+  }
+  return ok_status();
+}
+
+std::string static_content_security_policy(const std::vector<std::string>& frame_ancestors) {
+  std::string policy =
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; "
+      "base-uri 'none'; form-action 'self'; frame-ancestors";
+  for (const std::string& source : frame_ancestors) policy += " " + source;
+  return policy;
 }
 
 std::string_view coding_name(ContentCoding coding) {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sls/result.hpp"
+
 namespace sls::server {
 
 /// What a GET or HEAD of a path under the static directory gives.
@@ -36,6 +38,25 @@ std::optional<StaticTarget> resolve_static(const std::string& root, std::string_
 /// The Content-Type for a file name by its extension (.html .js .mjs .css
 /// .wasm .svg .json .png .ico .txt); application/octet-stream otherwise.
 std::string_view static_content_type(const std::filesystem::path& file);
+
+/// Whether `source` may stand in the frame-ancestors list of the static
+/// files' policy (slsd --frame-ancestors): 'self', 'none', or an origin
+/// written as the browser writes it, scheme://host[:port] (https with a DNS
+/// name or IPv4 address, http only for 127.0.0.1 and localhost, no default
+/// port; the QR payload's origin rule). Nothing else: no path, wildcard,
+/// scheme-only source, space or separator, so a source can never add a
+/// directive to the header.
+bool is_frame_ancestor_source(std::string_view source);
+
+/// Checks a whole frame-ancestors list: at least one source, each one
+/// is_frame_ancestor_source, and 'none' only alone. Fails with bad_argument,
+/// args {"frame-ancestors", the first source refused} ("" for an empty list).
+Status validate_frame_ancestors(const std::vector<std::string>& sources);
+
+/// The Content-Security-Policy of every static file (kContentSecurityPolicy
+/// in http_api.hpp) with `frame_ancestors` as its frame-ancestors sources;
+/// with {"'self'"} it is kContentSecurityPolicy. Validate the list first.
+std::string static_content_security_policy(const std::vector<std::string>& frame_ancestors);
 
 /// A content coding of a static file: the file itself, or its copy made at
 /// build time (FILE.gz, FILE.br; cmake/PrecompressWeb.cmake).

@@ -16,6 +16,7 @@
 #include "server/cli.hpp"
 #include "server/config.hpp"
 #include "server/http_api.hpp"
+#include "server/http_static.hpp"
 #include "server/keyring.hpp"
 #include "server/service.hpp"
 #include "server/sms_gateway.hpp"
@@ -38,6 +39,10 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --origin URL            login page origin signed into QR codes
                           (default http://127.0.0.1:<port>)
   --static DIR            also serve the files under DIR at /
+  --frame-ancestors SRC   who may frame those files (their CSP frame-ancestors):
+                          'self' (the default), 'none', or an origin such as
+                          https://broker.example (https, or http on 127.0.0.1
+                          and localhost; no path); repeat it for several
   --demo                  serve GET /api/v1/demo/outbox (the SMS outbox) and,
                           with --static, redirect / to /demo/
   --demo-users FILE       with --demo: serve this demo-seed JSON at
@@ -147,6 +152,7 @@ int main(int argc, char** argv) {
   http.host = cl.get("host", http.host);
   http.port = static_cast<int>(cl.get_int("port", http.port, 0, 65535));
   http.static_dir = cl.get("static");
+  if (auto ancestors = cl.get_all("frame-ancestors"); !ancestors.empty()) http.frame_ancestors = std::move(ancestors);
   http.demo = cl.flag("demo");
   const std::string demo_users_path = cl.get("demo-users");
   http.secure_cookies = cl.flag("secure-cookies");
@@ -202,6 +208,11 @@ int main(int argc, char** argv) {
       errors.push_back("--policy " + policy_path + ": " + sls::localize(policy.error(), sls::Lang::en));
   }
   if (reuse != "allowed" && reuse != "never") errors.emplace_back("--cell-reuse is allowed or never");
+  if (auto valid = validate_frame_ancestors(http.frame_ancestors); !valid) {
+    const std::string& source = valid.error().args.back();
+    errors.push_back("--frame-ancestors " + (source.empty() ? std::string("needs a source") : source) +
+                     ": not 'self', 'none' (alone) or an origin such as https://broker.example");
+  }
   if (!demo_users_path.empty()) {
     std::ifstream in(demo_users_path, std::ios::binary);
     std::ostringstream text;

@@ -7,11 +7,15 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "server/http_api.hpp"
 #include "server/http_static.hpp"
@@ -272,6 +276,96 @@ TEST(StaticFilesServed, CachingByNameAndNoStoreOnlyOnApiAnswers) {
   }
   EXPECT_EQ(api[0].status, 200);
   EXPECT_EQ(api[3].status, 405);
+}
+
+// --- who may frame the static files (--frame-ancestors) --------------------------------------
+
+TEST(StaticFrameAncestors, OnlySelfNoneAndOriginsAsTheBrowserWritesThemAreSources) {
+  for (const char* good : {"'self'", "'none'", "https://broker.example", "https://login.broker.example:8443",
+                           "https://192.0.2.7", "http://localhost:5173", "http://127.0.0.1:8080"}) {
+    EXPECT_TRUE(is_frame_ancestor_source(good)) << good;
+  }
+  for (const char* bad :
+       {"", "*", "https:", "https://*.broker.example", "'unsafe-inline'", "self", "https://broker.example/",
+        "https://broker.example/login", "https://broker.example:443", "http://broker.example", "ftp://broker.example",
+        "https://broker.example; script-src *", "https://broker.example https://evil.example",
+        "https://broker.example,https://evil.example", "https://broker.example\r\nSet-Cookie: x=1",
+        "https://user@broker.example", "https://broker.example?x", "https://broker.example#x"}) {
+    EXPECT_FALSE(is_frame_ancestor_source(bad)) << bad;
+  }
+  EXPECT_TRUE(validate_frame_ancestors({"'self'", "https://broker.example"}));
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {}, {"'none'", "'self'"}, {"https://broker.example", "'none'"}, {"'self'", "https://broker.example/x"}}) {
+    auto refused = validate_frame_ancestors(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::bad_argument);
+    EXPECT_EQ(refused.error().args.front(), "frame-ancestors");
+  }
+  EXPECT_EQ(static_content_security_policy({"'self'"}), kContentSecurityPolicy) << "the default is unchanged";
+}
+
+TEST(StaticFrameAncestors, TheHeaderOfEveryStaticFileFollowsTheConfiguredList) {
+  Site site;
+  HttpConfig config = site.config();
+  EXPECT_EQ(config.frame_ancestors, std::vector<std::string>{"'self'"}) << "default 'self'";
+  config.frame_ancestors = {"'self'", "https://broker.example", "http://localhost:5173"};
+  TestServer s(test_service_config(), config);
+  const std::string expected =
+      std::string(kContentSecurityPolicy.substr(0, kContentSecurityPolicy.rfind("frame-ancestors"))) +
+      "frame-ancestors 'self' https://broker.example http://localhost:5173";
+  for (const char* path : {"/app.mjs", "/plain.css", "/chunk.0123abcd.js"}) {
+    EXPECT_EQ(get_with(s, path, {{"Accept-Encoding", "br"}}).header("Content-Security-Policy"), expected) << path;
+  }
+  Reply head = exchange(s, "HEAD", "/app.mjs", {});
+  EXPECT_EQ(head.header("Content-Security-Policy"), expected);
+  const std::string etag = get_with(s, "/app.mjs", {}).header("ETag");
+  EXPECT_EQ(get_with(s, "/app.mjs", {{"If-None-Match", etag}}).header("Content-Security-Policy"), expected);
+
+  config.frame_ancestors = {"'none'"};
+  TestServer nobody(test_service_config(), config);
+  EXPECT_EQ(get_with(nobody, "/app.mjs", {}).header("Content-Security-Policy"),
+            std::string(kContentSecurityPolicy.substr(0, kContentSecurityPolicy.rfind("frame-ancestors"))) +
+                "frame-ancestors 'none'");
+}
+
+TEST(StaticFrameAncestors, ABadSourceIsRefusedBeforeTheServerBinds) {
+  Site site;
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"https://broker.example; script-src 'unsafe-inline'"}, {"*"}, {}, {"'none'", "https://broker.example"}}) {
+    HttpConfig config = site.config();
+    config.frame_ancestors = bad;
+    EXPECT_THROW(TestServer(test_service_config(), config), std::runtime_error) << "bind must fail";
+  }
+}
+
+/// Runs a shell command line; its stderr goes to the output too.
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, out};
+  char buf[4096];
+  for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(StaticFrameAncestors, SlsdRefusesToStartOnABadOriginAndSaysWhich) {
+  TempDir dir;
+  // `timeout`: a server that wrongly starts would otherwise serve forever.
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --quiet --db " +
+                           dir.file("slsd.sqlite") + " --static " + dir.file("");
+  for (const char* bad : {"'https://broker.example/login'", "'*'", "'https://broker.example;script-src *'",
+                          "\"'none'\" --frame-ancestors https://broker.example", "''"}) {
+    const auto [code, out] = run_command(slsd + " --frame-ancestors 'https://ok.example' --frame-ancestors " + bad);
+    EXPECT_EQ(code, 2) << bad << ": " << out;
+    EXPECT_NE(out.find("--frame-ancestors "), std::string::npos) << out;
+    EXPECT_EQ(out.find("listening"), std::string::npos) << out;
+  }
+  const auto [code, out] =
+      run_command(slsd + " --frame-ancestors http://127.0.0.1:1 --frame-ancestors ftp://x.example");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--frame-ancestors ftp://x.example: not"), std::string::npos) << out;
+  EXPECT_NE(out.find("--frame-ancestors SRC"), std::string::npos) << "the usage follows: " << out;
 }
 
 }  // namespace
