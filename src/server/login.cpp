@@ -249,6 +249,10 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
         session.amr += (session.amr.empty() ? "" : ",") + std::string(m);
         amr.push_back(m);
       }
+      // A session nobody presents again is never read again either: each
+      // login clears its user's ended ones, so rows stay bounded by the
+      // sessions still alive.
+      SLS_TRY(tx.delete_ended_sessions_of_user(user.id, op.now));
       SLS_TRY(tx.insert_session(session));
       LoginRecord l = login;
       l.state = LoginState::completed;

@@ -75,6 +75,13 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       d.failures = {};
       SLS_TRY(tx.update_device(d));
       SLS_TRY(op.audit(tx, "device.activated", "ok", u.id, u.username, d.id, "mobile_key"));
+      // A change of device ends every session of the user, as every change
+      // made by slsctl does: a session opened with what stood before (the
+      // password alone, say) must not outlive the new device.
+      SLS_TRY_ASSIGN(ended, tx.delete_sessions_of_user(u.id));
+      if (ended > 0)
+        SLS_TRY(op.audit(tx, "session.revoked", "ok", u.id, u.username, d.id,
+                         std::to_string(ended) + " ended: device activated"));
       JsonValue reply = JsonValue::object();
       reply.set("device_id", d.id);
       reply.set("ocra_suite", d.ocra_suite);

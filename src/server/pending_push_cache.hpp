@@ -21,7 +21,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 namespace sls::server {
 
@@ -46,10 +45,14 @@ class PendingPushCache {
   /// the transaction's read of the push (inside it is fine: a change is
   /// announced only after its own commit), and pass it to remember().
   std::uint64_t generation(std::string_view tx_id) const;
+  /// Longest secret hash kept (a keyed hash is 32 bytes); a longer one is
+  /// not remembered.
+  static constexpr std::size_t kMaxSecretHashBytes = 64;
+
   /// Keeps `tx_id` as pending until `expires_at` (Unix seconds) for a
   /// request whose login secret hashes to `secret_hash`; nothing if a change
-  /// in its stripe was announced since `seen_generation`, or the cache is
-  /// full.
+  /// in its stripe was announced since `seen_generation`, the cache is
+  /// full, or the hash is longer than kMaxSecretHashBytes.
   void remember(std::string_view tx_id, std::span<const std::uint8_t> secret_hash, std::int64_t expires_at,
                 std::int64_t now_ms, std::uint64_t seen_generation);
   /// The push's expiry (Unix seconds) if `tx_id` is kept, has not expired at
@@ -64,10 +67,18 @@ class PendingPushCache {
   std::size_t size() const;
 
  private:
+  // In place, not on the heap: a hit copies it out of the lock (the keyed
+  // hash is compared outside it) without an allocation.
   struct Entry {
-    std::vector<std::uint8_t> secret_hash;
+    std::array<std::uint8_t, kMaxSecretHashBytes> secret_hash{};
+    std::size_t secret_hash_size = 0;
     std::int64_t expires_at = 0;
     std::int64_t recheck_at_ms = 0;
+  };
+  // Lookups by string_view, without building a std::string per request.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
   };
   void drop_due(std::int64_t now_ms);
   static std::size_t stripe(std::string_view tx_id) noexcept;
@@ -76,7 +87,7 @@ class PendingPushCache {
   const std::size_t max_entries_;
   mutable std::mutex mutex_;
   std::array<std::uint64_t, kStripes> generations_{};
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry, IdHash, std::equal_to<>> entries_;
 };
 
 }  // namespace sls::server

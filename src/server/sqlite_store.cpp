@@ -387,6 +387,16 @@ class SqliteTx final : public StoreTx {
     return db_.changes();
   }
 
+  Result<std::int64_t> delete_ended_sessions_of_user(std::int64_t user_id, std::int64_t now) override {
+    auto s = execute(db_, "DELETE FROM sessions WHERE user_id = ?1 AND (expires_at <= ?2 OR idle_expires_at <= ?2)",
+                     [&](SqliteStatement& st) {
+                       st.bind(1, user_id);
+                       st.bind(2, now);
+                     });
+    if (!s) return s.error();
+    return db_.changes();
+  }
+
   Status append_audit(const AuditRecord& a) override {
     return execute(db_,
                    "INSERT INTO audit (at, event, outcome, user_id, username, device_id, client_addr, detail) "

@@ -80,6 +80,9 @@ class StoreTx {
   virtual Status delete_session(const Bytes& token_hash) = 0;
   /// Deletes every session of the user; returns how many there were.
   virtual Result<std::int64_t> delete_sessions_of_user(std::int64_t user_id) = 0;
+  /// Deletes the user's sessions that ended by `now` (absolute or idle
+  /// expiry reached); returns how many there were.
+  virtual Result<std::int64_t> delete_ended_sessions_of_user(std::int64_t user_id, std::int64_t now) = 0;
 
   // audit log and SMS outbox (append-only)
   virtual Status append_audit(const AuditRecord& record) = 0;

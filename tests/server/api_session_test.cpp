@@ -3,6 +3,7 @@
 // login (no fixation), idle and absolute expiry, logout and revocation.
 #include <functional>
 
+#include "phone.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/try.hpp"
 #include "test_env.hpp"
@@ -209,6 +210,23 @@ TEST(ApiSession, IdleTimeoutEndsASessionLeftAlone) {
   EXPECT_TRUE(rows_of(s, "olive").empty()) << "an ended session is deleted";
 }
 
+TEST(ApiSession, SessionsNeverPresentedAgainAreClearedAtTheUsersNextLogin) {
+  // Nobody reads an abandoned session again, so nothing would delete it:
+  // without a sweep, every login ever made would keep its row.
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  ASSERT_TRUE(s.admin().create_user("other", kPassword, true));
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(log_in(s, "olive").status, 200);
+  ASSERT_EQ(log_in(s, "other").status, 200);
+  s.clock().advance_seconds(600);
+  ASSERT_EQ(log_in(s, "olive").status, 200);  // the first three are still alive
+  EXPECT_EQ(rows_of(s, "olive").size(), 4u);
+  s.clock().advance_seconds(300);  // the first three ended (idle); the fourth has not
+  ASSERT_EQ(log_in(s, "olive").status, 200);
+  EXPECT_EQ(rows_of(s, "olive").size(), 2u);
+  EXPECT_EQ(rows_of(s, "other").size(), 1u) << "only the user's own rows";
+}
+
 TEST(ApiSession, AbsoluteTimeoutEndsEvenABusySession) {
   ServiceConfig config = test_service_config();
   config.session_max = 3600;
@@ -273,6 +291,33 @@ TEST(ApiSession, ChangingThePasswordOrADeviceEndsEverySessionOfTheUserAtOnce) {
   std::size_t revoked = 0;
   for (const AuditRecord& a : s.audit()) revoked += a.event == "session.revoked" && a.username == "olive";
   EXPECT_EQ(revoked, changes.size());
+}
+
+TEST(ApiSession, ActivatingAMobileKeyOverHttpEndsEverySessionOfTheUser) {
+  // A Mobile Key enrolled by an operator is activated later, by the phone,
+  // over HTTP: a session opened in between (with the password alone, by
+  // someone who holds it) must not outlive the change of device.
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  ASSERT_TRUE(s.admin().create_user("other", kPassword, true));
+  auto enrolment = s.admin().enrol_mobile_key("olive");
+  ASSERT_TRUE(enrolment);
+  ASSERT_TRUE(s.admin().set_opted_out("olive", true));
+  const std::string a = cookie_value(log_in(s, "olive").header("Set-Cookie"));
+  const std::string bystander = cookie_value(log_in(s, "other").header("Set-Cookie"));
+  ASSERT_EQ(session_call(s, "GET", a).status, 200);
+  Phone phone;
+  Reply activated =
+      s.post("/api/v1/mobile-key/activate", JsonValue::object()
+                                                .set("username", "olive")
+                                                .set("activation_code", enrolment->activation_code)
+                                                .set("kx_public_key", base64url_encode(phone.kx_pk))
+                                                .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                                                .set("pin_hash", base64url_encode(sha256(kPin))));
+  ASSERT_EQ(activated.status, 200) << activated.raw;
+  EXPECT_EQ(session_call(s, "GET", a).code(), "session.none");
+  EXPECT_TRUE(rows_of(s, "olive").empty());
+  EXPECT_EQ(session_call(s, "GET", bystander).status, 200);
 }
 
 }  // namespace

@@ -387,6 +387,16 @@ TEST(PendingPushCache, AnswersOnlyWhatCannotHaveChanged) {
   cache.forget("tx6");
   cache.remember("tx5", secret, 1100, now_ms, before5);
   EXPECT_EQ(cache.pending_until("tx5", now_ms, right), 1100);
+  // The hash handed to the check is the one kept, at its length: a longer
+  // one kept before is replaced whole, and one too long is not kept.
+  const std::vector<std::uint8_t> longer{1, 2, 3, 4};
+  cache.remember("tx7", longer, 1100, now_ms, cache.generation("tx7"));
+  EXPECT_EQ(cache.pending_until("tx7", now_ms, right), std::nullopt);
+  cache.remember("tx7", secret, 1100, now_ms, cache.generation("tx7"));
+  EXPECT_EQ(cache.pending_until("tx7", now_ms, right), 1100);
+  const std::vector<std::uint8_t> too_long(PendingPushCache::kMaxSecretHashBytes + 1, 1);
+  cache.remember("tx8", too_long, 1100, now_ms, cache.generation("tx8"));
+  EXPECT_EQ(cache.pending_until("tx8", now_ms, [](std::span<const std::uint8_t>) { return true; }), std::nullopt);
 }
 
 TEST(PendingPushCache, StaysWithinItsBound) {

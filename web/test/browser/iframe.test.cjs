@@ -86,6 +86,8 @@ test('a code-card login inside a same-origin iframe', async () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ username: 'card', device_kind: 'code_card', access: 'full' });
     expect(await frame.locator('#outcome').textContent()).toContain('card');
+    // Its session too (same origin as the page that frames it: the cookie is first-party).
+    await frame.locator('#session-facts').filter({ hasText: 'without use' }).waitFor();
     // The events stay in the frame's document: the host page heard none.
     expect(await page.evaluate(() => window.slsEvents)).toEqual([]);
 
@@ -94,6 +96,7 @@ test('a code-card login inside a same-origin iframe', async () => {
       'POST /login/{login_id}/challenge 200',
       'POST /login/{login_id}/verify 200',
       'POST /login/{login_id}/complete 200',
+      'GET /session 200',
     ]);
     // Nothing to explain away: no error of any kind in either document.
     expect(await page.evaluate(() => window.cspViolations)).toEqual([]);

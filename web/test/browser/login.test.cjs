@@ -234,6 +234,18 @@ test('keyboard only: a code-card login with Tab, typing and Enter', async () => 
     expect(screens[0]).toBe('credentials');
     expect(screens.at(-1)).toBe('authenticated');
     expect(screens).toContain('code_card');
+
+    // The page reads the session (GET /session) and logs out (DELETE), by keyboard too.
+    await page.locator('#session-facts').filter({ hasText: 'without use' }).waitFor();
+    const live = fake.sessions.size;
+    await tabTo(page, (f) => f.id === 'logout');
+    await page.keyboard.press('Enter');
+    await waitScreen(page, 'credentials');
+    await page.locator('#outcome').filter({ hasText: 'You are logged out.' }).waitFor();
+    expect(await page.isHidden('#session')).toBe(true);
+    expect(fake.requests.filter((r) => r.path.endsWith('/session')).map((r) => `${r.method} ${r.status}`))
+      .toEqual(['GET 200', 'DELETE 200']);
+    expect(fake.sessions.size).toBe(live - 1);
     await expectClean(page, problems);
   } finally {
     await context.close();

@@ -240,6 +240,18 @@ test('password only: an opted-out user is in after the password', async () => {
   try {
     const page = await startLogin(ctx, 'demo-none');
     await expectAuthenticated(page, 'demo-none', 'none');
+    // The page shows when the session ends (GET /session) and logs out
+    // (DELETE /session): the server forgets it, the old cookie is refused.
+    await page.locator('#session-facts').filter({ hasText: 'without use' }).waitFor();
+    const [cookie] = (await ctx.context.cookies(server.url)).filter((c) => c.name === 'sls_session');
+    const asked = (value) => fetch(`${server.url}api/v1/session`, { headers: { Cookie: `sls_session=${value}` } });
+    expect((await asked(cookie.value)).status).toBe(200);
+    await page.click('#logout');
+    await waitForScreen(page, 'credentials');
+    await page.locator('#outcome').filter({ hasText: 'You are logged out.' }).waitFor();
+    const after = await asked(cookie.value);
+    expect([after.status, (await after.json()).error.code]).toEqual([401, 'session.none']);
+    expect((await ctx.context.cookies(server.url)).filter((c) => c.name === 'sls_session')).toEqual([]);
     await ctx.check();
   } finally {
     await ctx.close();

@@ -13,7 +13,8 @@
 //    missing or wrong one answers like an unknown id); POST
 //    /push/{tx}/decision (Ed25519
 //    device signature checked); POST /qr/approve; GET /login/{id}/
-//    challenge-status; GET /server-key. Not implemented (404): GET /device/
+//    challenge-status; GET /server-key; GET and DELETE /session (sessions
+//    in memory, idle and absolute expiry as slsd's defaults). Not implemented (404): GET /device/
 //    {id}/pushes and POST /mobile-key/activate (the security centre's part).
 //  - Fixed users (TEST_USERS) share one password; a code card has 100 cells
 //    and cells may be asked again; a Mobile Key answers challenge/response
@@ -58,6 +59,9 @@ const MOBILE_KEY_SUITE = 'OCRA-1:HOTP-SHA256-7:QN06-PSHA256';
 const CARD_CELLS = 100;
 const BODY_LIMIT = 16 * 1024;
 const COMPLETION_TOKEN_TTL = 60;
+/** slsd's defaults: --session-idle 900, --session-max 43200. */
+const SESSION_IDLE = 900;
+const SESSION_MAX = 43200;
 const SMS_CODE_TTL = 600;
 const TEMP_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -131,6 +135,8 @@ const ROUTES = [
   ['POST', /^\/push\/([\w-]+)\/decision$/, 'POST /push/{tx_id}/decision'],
   ['POST', /^\/qr\/approve$/, 'POST /qr/approve'],
   ['GET', /^\/server-key$/, 'GET /server-key'],
+  ['GET', /^\/session$/, 'GET /session'],
+  ['DELETE', /^\/session$/, 'DELETE /session'],
 ];
 
 /** 16 random bytes, base64url without padding: 22 characters (login and transaction ids). */
@@ -256,6 +262,8 @@ class FakeApi {
     this.knobs = { ...DEFAULT_KNOBS, push: { ...DEFAULT_KNOBS.push } };
     this.logins = new Map();
     this.pushes = new Map();
+    /** Cookie value → {session, created_at, last_seen_at, idle_expires_at, expires_at}. */
+    this.sessions = new Map();
     this.challengesByPayload = new Map();
     this.failures = new Map();
     this.pushTimes = new Map();
@@ -396,12 +404,13 @@ class FakeApi {
         throw new ApiError(forced.status, forced.status >= 500 ? 'internal' : 'bad_argument');
       }
       const body = await this.readBody(request);
-      const result = this.route(route.name, route.match[1], body, secret);
+      const cookie = /(?:^|;\s*)sls_session=([^;]*)/.exec(request.headers.cookie || '')?.[1] ?? '';
+      const result = this.route(route.name, route.match[1], body, secret, cookie);
       send(result.status ?? 200, result.body, result.headers);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const inner = { code: error.code, message: this.core.localize(error.code, error.args, lang) };
-      const headers = {};
+      const headers = { ...error.headers };
       if (error.attemptsLeft !== undefined) inner.attempts_left = error.attemptsLeft;
       if (error.retryAfter !== undefined) {
         inner.retry_after = error.retryAfter;
@@ -434,7 +443,7 @@ class FakeApi {
     return body;
   }
 
-  route(name, id, body, secret) {
+  route(name, id, body, secret, cookie) {
     switch (name) {
       case 'POST /login': return this.startLogin(body);
       case 'POST /login/{login_id}/challenge': return this.openChallengeFor(this.login(id, { secret }), body);
@@ -449,6 +458,8 @@ class FakeApi {
       case 'POST /qr/approve': return this.qrApprove(body);
       case 'GET /server-key':
         return { body: { sign_public_key: Buffer.from(this.serverPublicKey, 'hex').toString('base64url') } };
+      case 'GET /session': return this.currentSession(cookie);
+      case 'DELETE /session': return this.endSession(cookie);
       default: throw new ApiError(404, 'http.not_found');
     }
   }
@@ -724,8 +735,50 @@ class FakeApi {
     };
     return {
       body: session,
-      headers: { 'Set-Cookie': `sls_session=${crypto.randomBytes(24).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/` },
+      headers: { 'Set-Cookie': `sls_session=${this.startSession(session)}; HttpOnly; SameSite=Strict; Path=/` },
     };
+  }
+
+  // --- sessions -------------------------------------------------------------------
+
+  /** Keeps `session` (the /complete reply) under a fresh cookie value, which it returns. */
+  startSession(session) {
+    const cookie = crypto.randomBytes(32).toString('base64url');
+    const now = this.now();
+    this.sessions.set(cookie, {
+      session, created_at: now, last_seen_at: now, idle_expires_at: now + SESSION_IDLE, expires_at: now + SESSION_MAX,
+    });
+    return cookie;
+  }
+
+  /** The live session of `cookie` (its idle expiry slid), else 401 session.none. */
+  liveSession(cookie) {
+    const found = this.sessions.get(cookie);
+    const now = this.now();
+    if (!found || now >= found.expires_at || now >= found.idle_expires_at) {
+      this.sessions.delete(cookie);
+      throw new ApiError(401, 'session.none');
+    }
+    found.last_seen_at = now;
+    found.idle_expires_at = Math.min(now + SESSION_IDLE, found.expires_at);
+    return found;
+  }
+
+  currentSession(cookie) {
+    const { session, ...times } = this.liveSession(cookie);
+    return { body: { ...session, ...times } };
+  }
+
+  endSession(cookie) {
+    const clear = { 'Set-Cookie': 'sls_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0' };
+    try {
+      this.liveSession(cookie);
+    } catch (error) {
+      error.headers = clear;
+      throw error;
+    }
+    this.sessions.delete(cookie);
+    return { body: { logged_out: true }, headers: clear };
   }
 
   // --- pushes and online QR approval -----------------------------------------------
