@@ -92,7 +92,7 @@ export interface SlsLoginEventMap extends HTMLElementEventMap {
   /**
    * The login is complete: the server set the session cookie, and the detail
    * is its Session object. The page decides what follows (redirect, or
-   * postMessage to a webview host).
+   * postMessage to a webview host; or set `bridge`, which posts it).
    */
   'sls-authenticated': SlsAuthenticatedEvent;
 }
