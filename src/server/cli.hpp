@@ -37,16 +37,17 @@ class CommandLine {
   }
 
   bool has(const std::string& name) const { return options_.contains(name); }
-  /// Every value of a repeatable option, in command-line order (get gives the last).
-  std::vector<std::string> get_all(const std::string& name) const {
-    used_.insert(name);
-    auto it = all_.find(name);
-    return it == all_.end() ? std::vector<std::string>{} : it->second;
-  }
   std::string get(const std::string& name, const std::string& fallback = {}) const {
     auto it = options_.find(name);
     used_.insert(name);
     return it == options_.end() ? fallback : it->second;
+  }
+  /// Every value of a repeatable option, in the order given (the others
+  /// keep only their last value).
+  std::vector<std::string> get_all(const std::string& name) const {
+    used_.insert(name);
+    auto it = repeated_.find(name);
+    return it == repeated_.end() ? std::vector<std::string>{} : it->second;
   }
   /// An integer option; records an error and returns the fallback when the
   /// value is not a whole number in [min, max].
@@ -78,13 +79,12 @@ class CommandLine {
   }
 
  private:
-  void set(const std::string& name, const std::string& value) {
-    options_[name] = value;
-    all_[name].push_back(value);
+  void set(const std::string& name, std::string value) {
+    repeated_[name].push_back(value);
+    options_[name] = std::move(value);
   }
-
   std::map<std::string, std::string> options_;
-  std::map<std::string, std::vector<std::string>> all_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::vector<std::string> positional_;
   std::vector<std::string> errors_;
   mutable std::set<std::string> used_;
