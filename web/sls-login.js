@@ -524,7 +524,7 @@ export class SlsLogin extends HTMLElement {
 
   #emit(type, detail) {
     const EventClass = EVENT_CLASSES.get(type);
-    this.dispatchEvent(EventClass ? new EventClass(detail) : new CustomEvent(`sls-${type}`, { ...EVENT_INIT, detail }));
+    this.dispatchEvent(EventClass ? new EventClass(detail) : new CustomEvent(`sls-${type}`, { bubbles: true, composed: true, detail }));
     this.#toHost(type, detail);
   }
 
