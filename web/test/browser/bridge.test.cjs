@@ -261,6 +261,25 @@ describe('bridge="webview": examples/webview-host', () => {
     }
   });
 
+  test('an error the element shows reaches the host as code and message, without what was typed', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(`${slsd.url}webview-host/android.html`);
+      await page.locator('#login .sls-login[data-screen="credentials"]').waitFor({ timeout: 15000 });
+      await page.locator('#login-username').fill(USER);
+      await page.locator('#login-password').fill('not-the-password');
+      await page.locator('#login button[type="submit"]').click();
+      await page.waitForFunction(() => window.hostReceived.some((r) => r.received.includes('"sls-error"')));
+      const messages = (await page.evaluate(() => window.hostReceived)).map((r) => JSON.parse(r.received));
+      const error = messages.find((m) => m.type === 'sls-error');
+      const shown = (await page.evaluate(() => window.slsEvents)).find((e) => e.type === 'sls-error').detail;
+      expect(error).toEqual({ type: 'sls-error', version: 1, code: 'auth.bad_credentials', message: shown.message });
+      expect(JSON.stringify(messages)).not.toContain('not-the-password');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('with no host API the element says so in sls-error', async () => {
     const { context, page } = await newPage();
     try {
