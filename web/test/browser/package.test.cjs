@@ -47,10 +47,11 @@ let browser;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-test-'));
-  [packed, server, browser] = await Promise.all([
-    npm(['pack', '--json', '--pack-destination', dir], repoRoot).then(({ stdout }) => JSON.parse(stdout)[0]),
-    startSlsd(),
-    launchChromium(),
+  // Each kept as soon as it runs, so that afterAll stops it even when another failed to start.
+  await Promise.all([
+    npm(['pack', '--json', '--pack-destination', dir], repoRoot).then(({ stdout }) => { [packed] = JSON.parse(stdout); }),
+    startSlsd().then((started) => { server = started; }),
+    launchChromium().then((started) => { browser = started; }),
   ]);
   tarball = path.join(dir, packed.filename);
 });
