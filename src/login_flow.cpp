@@ -241,8 +241,12 @@ void LoginFlow::State::send_open_challenge() {
 }
 
 void LoginFlow::State::send_complete() {
+  std::pair<std::string_view, std::string_view> members[3] = {{"completion_token", completion_token.view()}};
+  std::size_t n = 1;
+  if (!audience.empty()) members[n++] = {"audience", audience};
+  if (!nonce.empty()) members[n++] = {"nonce", nonce};
   send_main(RequestKind::complete, "POST", "/login/" + login_id + "/complete",
-            json_object_body({{"completion_token", completion_token.view()}}));
+            json_object_body(std::span<const std::pair<std::string_view, std::string_view>>(members, n)));
 }
 
 void LoginFlow::State::complete_with(std::string_view token) {
@@ -605,6 +609,8 @@ LoginOutput LoginFlow::start(LoginConfig config) {
       config.random ? std::move(config.random) : RandomBelow([](std::uint32_t bound) { return random_below(bound); });
   s.now = config.now_ms;
   s.username = std::move(config.username);
+  s.audience = std::move(config.audience);
+  s.nonce = std::move(config.nonce);
   s.announcement.reset();
   s.blocked_until = 0;
   s.session_username.clear();
@@ -632,6 +638,11 @@ LoginOutput LoginFlow::on_reply(HttpReply reply) {
 LoginOutput LoginFlow::on_timer(TimerFired timer) {
   auto& s = *s_;
   return s.run(timer.now_ms, [&] { s.on_timer(timer); });
+}
+
+void LoginFlow::set_assertion_request(std::string audience, std::string nonce) {
+  s_->audience = std::move(audience);
+  s_->nonce = std::move(nonce);
 }
 
 LoginOutput LoginFlow::set_lang(Lang lang, std::int64_t now_ms) {

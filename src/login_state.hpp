@@ -61,6 +61,9 @@ struct LoginState {
   Lang lang = Lang::en;
   std::string prefix = "sls";
   PollConfig poll_config;
+  /// LoginConfig's audience and nonce, sent with the completion.
+  std::string audience;
+  std::string nonce;
   RandomBelow random;
 
   // Time and ids.

@@ -49,6 +49,11 @@ bool is_url_safe_id(std::string_view id) noexcept {
 }
 
 SecretString json_object_body(std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  return json_object_body(
+      std::span<const std::pair<std::string_view, std::string_view>>(members.begin(), members.size()));
+}
+
+SecretString json_object_body(std::span<const std::pair<std::string_view, std::string_view>> members) {
   std::size_t size = 2;
   for (const auto& [k, v] : members) size += json_quoted_size(k) + json_quoted_size(v) + 2;
   std::string out;

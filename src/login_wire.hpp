@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,8 @@ bool is_url_safe_id(std::string_view id) noexcept;
 /// exact size (and beyond any small-string buffer), then moved into a
 /// SecretString: no copy of a secret member is left behind.
 SecretString json_object_body(std::initializer_list<std::pair<std::string_view, std::string_view>> members);
+/// The same for a list built at run time.
+SecretString json_object_body(std::span<const std::pair<std::string_view, std::string_view>> members);
 
 /// One of the user's second-factor devices, as listed by the /login reply.
 struct Device {

@@ -353,6 +353,36 @@ TEST(LoginFlow, PasswordOnlyAccountCompletesAtOnce) {
   EXPECT_EQ(h.text_of("sls-title"), "You are logged in");
 }
 
+TEST(LoginFlow, TheAudienceAndNonceAreSentWithTheCompletion) {
+  Harness h;
+  LoginConfig c;
+  c.now_ms = h.now;
+  c.audience = "https://broker.example";
+  c.nonce = R"(n"o\nce~)";  // JSON-escaped in the body, not cut
+  h.out = h.flow.start(std::move(c));
+  const auto id = h.submit_credentials();
+  h.reply(id, 200, kVerifiedLogin);
+  EXPECT_EQ(h.http().path, std::string(kLoginPath) + "/complete");
+  EXPECT_EQ(h.body(),
+            (json{{"completion_token", "tok-1"}, {"audience", "https://broker.example"}, {"nonce", R"(n"o\nce~)"}}));
+}
+
+TEST(LoginFlow, AnAudienceOrNonceChangedMidLoginIsTheOneSent) {
+  Harness h;
+  h.flow.set_assertion_request("", "late-nonce");  // the host set only a nonce, after the start
+  const auto id = h.submit_credentials();
+  h.reply(id, 200, kVerifiedLogin);
+  EXPECT_EQ(h.body(), (json{{"completion_token", "tok-1"}, {"nonce", "late-nonce"}}));
+  // Both cleared: a later login sends the token alone.
+  h.flow.set_assertion_request("", "");
+  LoginConfig c;
+  c.now_ms = h.now;
+  h.out = h.flow.start(std::move(c));
+  const auto again = h.submit_credentials();
+  h.reply(again, 200, kVerifiedLogin);
+  EXPECT_EQ(h.body(), (json{{"completion_token", "tok-1"}}));
+}
+
 TEST(LoginFlow, RefusesAnUnsafeLoginId) {
   Harness h;
   const auto id = h.submit_credentials();

@@ -219,6 +219,13 @@ val flow_start(sls::LoginFlow& flow, val config) {
     if (!text) return flow_bad_argument(flow, "id_prefix");
     c.id_prefix = std::move(*text);
   }
+  for (auto [name, field] : {std::pair{"audience", &c.audience}, std::pair{"nonce", &c.nonce}}) {
+    val v = property(config, name);
+    if (is_absent(v)) continue;
+    auto text = string_of(v);
+    if (!text) return flow_bad_argument(flow, name);
+    *field = std::move(*text);
+  }
   val poll = property(config, "poll");
   if (!is_absent(poll)) {
     if (!is_object(poll)) return flow_bad_argument(flow, "poll");
@@ -302,6 +309,21 @@ val flow_set_lang(sls::LoginFlow& flow, val lang, val now_ms) {
   return login_output_to_js(flow.set_lang(sls::lang_from_tag(*tag), *now));
 }
 
+/// The element's audience and nonce changed: strings, or null/undefined
+/// for none. True when taken; false (nothing changed) for another type.
+val flow_set_assertion_request(sls::LoginFlow& flow, val audience, val nonce) {
+  std::string texts[2];
+  const val* given[2] = {&audience, &nonce};
+  for (int i = 0; i < 2; ++i) {
+    if (is_absent(*given[i])) continue;
+    auto text = string_of(*given[i]);
+    if (!text) return val(false);
+    texts[i] = std::move(*text);
+  }
+  flow.set_assertion_request(std::move(texts[0]), std::move(texts[1]));
+  return val(true);
+}
+
 val flow_screen(const sls::LoginFlow& flow) { return js_text(sls::login_screen_id(flow.screen())); }
 val flow_busy(const sls::LoginFlow& flow) { return val(flow.busy()); }
 val flow_lang(const sls::LoginFlow& flow) { return js_text(sls::lang_tag(flow.lang())); }
@@ -319,6 +341,7 @@ EMSCRIPTEN_BINDINGS(sls_login_flow) {
       .function("on_reply", &flow_on_reply)
       .function("on_timer", &flow_on_timer)
       .function("set_lang", &flow_set_lang)
+      .function("set_assertion_request", &flow_set_assertion_request)
       .function("screen", &flow_screen)
       .function("busy", &flow_busy)
       .function("lang", &flow_lang)

@@ -447,6 +447,12 @@ export interface LoginSession {
   readonly amr?: readonly string[];
   /** True when a restricted authenticator (SMS, NIST SP 800-63B 5.1.3.3) was used. */
   readonly restricted?: boolean;
+  /**
+   * The signed login assertion (a compact JWS, EdDSA; slsd always sends it):
+   * for the host's back end to verify against GET /.well-known/jwks.json, or
+   * to redeem with POST /api/v1/assertions/redeem (docs/server.md).
+   */
+  readonly assertion?: string;
   readonly [member: string]: unknown;
 }
 
@@ -489,6 +495,10 @@ export interface LoginConfig {
   now_ms: Int64Like;
   /** Prefix of every id in the view ("sls" → "sls-username"); ASCII letters, digits, "-" (others become "-"). */
   id_prefix?: string;
+  /** Sent with the completion when not empty: the audience of the login assertion (one the server is configured with). */
+  audience?: string;
+  /** Sent with the completion when not empty: the host page's nonce, signed into the login assertion. */
+  nonce?: string;
   poll?: LoginPollConfig;
 }
 
@@ -515,6 +525,12 @@ export interface LoginFlow {
   on_timer(timer: { timer_id: number; now_ms: Int64Like }): LoginOutput;
   /** Switches the view's language (e.g. the page's lang changed). */
   set_lang(lang: LangTag, now_ms: Int64Like): LoginOutput;
+  /**
+   * Replaces the config's audience and nonce (null/undefined: none): a
+   * completion sent afterwards carries them. false (nothing changed) when
+   * one is neither a string nor null/undefined.
+   */
+  set_assertion_request(audience: string | null | undefined, nonce: string | null | undefined): boolean;
   screen(): LoginScreen;
   /** True while a submitted request is outstanding (further submits are ignored). */
   busy(): boolean;

@@ -19,7 +19,9 @@
 //   beside sls-login.js; a change reloads a module that failed or is still
 //   loading, else applies on the next connect), `stylesheet-url` (default
 //   sls-login.css beside sls-login.js; "none": the page links it itself;
-//   changes are followed), and the global `autofocus` (focus the first field
+//   changes are followed), `audience` and `nonce` (sent with the completion:
+//   the login assertion's audience and the host page's nonce; a change
+//   applies to a completion not yet sent), and the global `autofocus` (focus the first field
 //   when the component starts; otherwise focus moves only once the user acts
 //   in the element). `id`: prefix of the view's ids ("login" →
 //   "login-username"; without an id, "sls-1", "sls-2", ...), read when a
@@ -133,7 +135,7 @@ export type SlsLoader = (moduleUrl: URL) => Promise<SlsLoaded>;
 export class SlsLogin extends HTMLElement {
   /** true: a form holding the element sees its validity. */
   static readonly formAssociated: true;
-  /** The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url. */
+  /** The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url, audience, nonce. */
   static readonly observedAttributes: readonly string[];
 
   /**
@@ -163,6 +165,21 @@ export class SlsLogin extends HTMLElement {
   /** Attribute `username`; "" when absent. */
   get username(): string;
   set username(value: string | null);
+  /**
+   * Attribute `audience`: the audience of the login assertion, one the
+   * server is configured with; "" when absent (the server's default).
+   * Sent with the completion; a change applies to a completion not yet sent.
+   */
+  get audience(): string;
+  set audience(value: string | null);
+  /**
+   * Attribute `nonce`: the host page's nonce (1 to 128 visible ASCII
+   * characters), signed into the login assertion; "" when absent. Under a
+   * header CSP the browser hides the attribute once connected: the value is
+   * then read from HTMLElement's own `nonce`. Sent with the completion.
+   */
+  get nonce(): string;
+  set nonce(value: string | null);
   /**
    * Attribute `module-url`, resolved against the document; default
    * dist/sls-core.mjs beside sls-login.js. Throws a TypeError if unparsable.

@@ -133,7 +133,7 @@ export class SlsLogin extends HTMLElement {
    * `autofocus` when the component starts: neither needs a callback.
    */
   static get observedAttributes() {
-    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url'];
+    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url', 'audience', 'nonce'];
   }
 
   /**
@@ -220,6 +220,37 @@ export class SlsLogin extends HTMLElement {
   }
   set username(value) {
     reflect(this, 'username', value);
+  }
+
+  /**
+   * The audience of the login assertion (attribute `audience`): one of the
+   * audiences the server is configured with; "" (absent) lets the server
+   * use its default. Sent with the completion.
+   */
+  get audience() {
+    return this.getAttribute('audience') ?? '';
+  }
+  set audience(value) {
+    reflect(this, 'audience', value);
+  }
+
+  /**
+   * The host page's nonce (attribute `nonce`), signed into the login
+   * assertion so it cannot be replayed into another page load: 1 to 128
+   * visible ASCII characters; "" (absent) for none. Sent with the completion.
+   * Under a CSP sent as a header the browser empties every element's
+   * `nonce` attribute once connected ("nonce hiding") and keeps the value in
+   * the element's own slot, which HTMLElement's `nonce` getter reads: that
+   * value is used then.
+   */
+  get nonce() {
+    const attribute = this.getAttribute('nonce');
+    if (attribute) return attribute;
+    const hidden = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'nonce')?.get;
+    return (attribute !== null && hidden ? hidden.call(this) : '') ?? '';
+  }
+  set nonce(value) {
+    reflect(this, 'nonce', value);
   }
 
   /** Where sls-core.mjs is (attribute `module-url`), resolved against the document; a TypeError if unparsable. */
@@ -349,6 +380,9 @@ export class SlsLogin extends HTMLElement {
       case 'username': this.#followUsername(oldValue); break;
       case 'module-url': if (this.#phase !== 'running') this.#start(); break; // a running login keeps its module
       case 'stylesheet-url': this.#linkStylesheet(); break;
+      // A completion sent from now on carries the new ones, mid-login too.
+      case 'audience':
+      case 'nonce': this.#flow?.set_assertion_request(this.audience, this.nonce); break;
       // endpoint: nothing to do now; #send reads it at a login's first request.
       default: break;
     }
@@ -390,7 +424,10 @@ export class SlsLogin extends HTMLElement {
     this.#idPrefix = this.id || this.#unnamedPrefix;
     // The core resolves the tag (or the browser's list) to one of its languages.
     const lang = this.#core.resolve_lang(this.#lang());
-    return { lang, username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix };
+    return {
+      lang, username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix,
+      audience: this.audience, nonce: this.nonce,
+    };
   }
 
   /**

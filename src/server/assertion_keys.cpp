@@ -19,9 +19,12 @@ namespace sls::server {
 
 namespace {
 
-constexpr std::string_view kMagic = "SLSAKEY1";
+// Version 2, written; version 1 (no signs_from), still read.
+constexpr std::string_view kMagic = "SLSAKEY2";
+constexpr std::string_view kMagicV1 = "SLSAKEY1";
 constexpr std::size_t kKidBytes = 16;
-constexpr std::size_t kRecordBytes = kKidBytes + 3 * 8 + ed25519_seed_bytes;
+constexpr std::size_t kRecordBytes = kKidBytes + 4 * 8 + ed25519_seed_bytes;
+constexpr std::size_t kRecordBytesV1 = kKidBytes + 3 * 8 + ed25519_seed_bytes;
 constexpr std::size_t kChecksumBytes = 32;
 constexpr std::size_t kMaxFileBytes = kMagic.size() + kMaxAssertionKeys * kRecordBytes + kChecksumBytes;
 
@@ -83,32 +86,42 @@ Result<SecretBytes> read_key_file(const std::string& path) {
 }
 
 Result<std::vector<AssertionKey>> parse_key_file(const std::string& path, std::span<const std::uint8_t> data) {
-  if (data.size() < kMagic.size() + kRecordBytes + kChecksumBytes || data.size() > kMaxFileBytes ||
-      (data.size() - kMagic.size() - kChecksumBytes) % kRecordBytes != 0)
-    return key_file_error(path, "wrong size");
-  if (std::memcmp(data.data(), kMagic.data(), kMagic.size()) != 0)
+  if (data.size() < kMagic.size()) return key_file_error(path, "wrong size");
+  const bool v1 = std::memcmp(data.data(), kMagicV1.data(), kMagicV1.size()) == 0;
+  if (!v1 && std::memcmp(data.data(), kMagic.data(), kMagic.size()) != 0)
     return key_file_error(path, "not an assertion key file");
+  const std::size_t record = v1 ? kRecordBytesV1 : kRecordBytes;
+  if (data.size() < kMagic.size() + record + kChecksumBytes || data.size() > kMaxFileBytes ||
+      (data.size() - kMagic.size() - kChecksumBytes) % record != 0 ||
+      (data.size() - kMagic.size() - kChecksumBytes) / record > kMaxAssertionKeys)
+    return key_file_error(path, "wrong size");
   std::uint8_t sum[kChecksumBytes];
   const std::size_t body = data.size() - kChecksumBytes;
   checksum(data.first(body), sum);
   if (sodium_memcmp(sum, data.data() + body, kChecksumBytes) != 0) return key_file_error(path, "checksum mismatch");
 
-  const std::size_t count = (body - kMagic.size()) / kRecordBytes;
+  const std::size_t count = (body - kMagic.size()) / record;
   std::vector<AssertionKey> keys;
   keys.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint8_t* r = data.data() + kMagic.size() + i * kRecordBytes;
-    const std::int64_t created = get_u64(r + kKidBytes);
-    const std::int64_t retired = get_u64(r + kKidBytes + 8);
-    const std::int64_t max_ttl = get_u64(r + kKidBytes + 16);
+    const std::uint8_t* r = data.data() + kMagic.size() + i * record;
+    const std::uint8_t* t = r + kKidBytes;
+    const std::int64_t created = get_u64(t);
+    const std::int64_t signs_from = v1 ? created : get_u64(t + 8);
+    const std::uint8_t* rest = v1 ? t + 8 : t + 16;
+    const std::int64_t retired = get_u64(rest);
+    const std::int64_t max_ttl = get_u64(rest + 8);
+    const std::uint8_t* seed = rest + 16;
     const bool last = i + 1 == count;
-    if (created <= 0 || retired < 0 || (last ? retired != 0 : retired < created) || !check_max_ttl(max_ttl) ||
-        (!keys.empty() && (created < keys.back().created || created < keys.back().retired_at)))
+    // A version 1 file retired a key when the next was created.
+    if (created <= 0 || signs_from < created || retired < 0 || (last ? retired != 0 : retired < created) ||
+        !check_max_ttl(max_ttl) || (!keys.empty() && created < keys.back().created) ||
+        (v1 && !keys.empty() && created < keys.back().retired_at))
       return key_file_error(path, "keys out of order");
-    auto pair = Ed25519KeyPair::from_seed(std::span<const std::uint8_t>(r + kKidBytes + 24, ed25519_seed_bytes));
+    auto pair = Ed25519KeyPair::from_seed(std::span<const std::uint8_t>(seed, ed25519_seed_bytes));
     if (!pair) return key_file_error(path, "bad seed");
-    keys.push_back(AssertionKey{base64url_encode(std::span<const std::uint8_t>(r, kKidBytes)), created, retired,
-                                max_ttl, std::move(*pair)});
+    keys.push_back(AssertionKey{base64url_encode(std::span<const std::uint8_t>(r, kKidBytes)), created, signs_from,
+                                retired, max_ttl, std::move(*pair)});
   }
   return keys;
 }
@@ -122,18 +135,19 @@ SecretBytes serialize(const std::vector<AssertionKey>& keys) {
     const auto kid = base64url_decode(k.kid);  // our own kids: always 16 bytes
     std::memcpy(p, kid->data(), kKidBytes);
     put_u64(p + kKidBytes, k.created);
-    put_u64(p + kKidBytes + 8, k.retired_at);
-    put_u64(p + kKidBytes + 16, k.max_ttl);
+    put_u64(p + kKidBytes + 8, k.signs_from);
+    put_u64(p + kKidBytes + 16, k.retired_at);
+    put_u64(p + kKidBytes + 24, k.max_ttl);
     // libsodium's secret key begins with the seed.
-    std::memcpy(p + kKidBytes + 24, k.pair.secret_key().data(), ed25519_seed_bytes);
+    std::memcpy(p + kKidBytes + 32, k.pair.secret_key().data(), ed25519_seed_bytes);
     p += kRecordBytes;
   }
   checksum(out.view().first(out.size() - kChecksumBytes), p);
   return out;
 }
 
-AssertionKey new_key(std::int64_t now, std::int64_t max_ttl) {
-  return AssertionKey{random_token(kKidBytes), now, 0, max_ttl, Ed25519KeyPair::generate()};
+AssertionKey new_key(std::int64_t now, std::int64_t signs_from, std::int64_t max_ttl) {
+  return AssertionKey{random_token(kKidBytes), now, signs_from, 0, max_ttl, Ed25519KeyPair::generate()};
 }
 
 /// Creates `target` exclusively, mode 0600. For a rotation the temporary
@@ -202,7 +216,7 @@ Result<AssertionKeys> AssertionKeys::load_or_create(const std::string& path, std
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
     std::vector<AssertionKey> keys;
-    keys.push_back(new_key(now, max_ttl));
+    keys.push_back(new_key(now, now, max_ttl));
     auto fd = open_exclusive(path, false);
     if (auto s = fd ? finish_key_file(*fd, path, path, serialize(keys)) : Status(fd.error()); !s) {
       // Another process created it first: read theirs.
@@ -214,8 +228,10 @@ Result<AssertionKeys> AssertionKeys::load_or_create(const std::string& path, std
   return load(path);
 }
 
-Result<AssertionKeys> AssertionKeys::rotate(const std::string& path, std::int64_t now, std::int64_t max_ttl) {
+Result<AssertionKeys> AssertionKeys::rotate(const std::string& path, std::int64_t now, std::int64_t max_ttl,
+                                            std::int64_t lead) {
   if (auto s = check_max_ttl(max_ttl); !s) return s.error();
+  if (lead < 0 || lead > kMaxAssertionKeyLead) return fail(Errc::bad_argument, {"lead", std::to_string(lead)});
   struct stat st {};
   // No file yet: its first key is the new one.
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return load_or_create(path, now, max_ttl);
@@ -232,17 +248,26 @@ Result<AssertionKeys> AssertionKeys::rotate(const std::string& path, std::int64_
   std::vector<AssertionKey> keys;
   // A clock set back must not make a key retire before it was created.
   const std::int64_t at = std::max(now, loaded->current().created);
+  const std::int64_t signs_from = at + lead;
   for (AssertionKey& k : loaded->keys_) {
-    if (k.retired_at == 0) k.retired_at = at;
+    // The newest key signs until the new one takes over (if it already
+    // waits for its own signs_from, it may never sign at all).
+    if (k.retired_at == 0) k.retired_at = signs_from;
     if (k.published_at(at)) keys.push_back(std::move(k));
   }
-  keys.push_back(new_key(at, max_ttl));
+  keys.push_back(new_key(at, signs_from, max_ttl));
   if (keys.size() > kMaxAssertionKeys) {
     abandon(*fd, tmp);
     return key_file_error(path, "too many keys still published (wait until the oldest expires)");
   }
   if (auto s = finish_key_file(*fd, tmp, path, serialize(keys)); !s) return s.error();
   return AssertionKeys(std::move(keys));
+}
+
+const AssertionKey& AssertionKeys::signer(std::int64_t now) const noexcept {
+  for (std::size_t i = keys_.size(); i-- > 0;)
+    if (keys_[i].signs_from <= now) return keys_[i];
+  return keys_.front();
 }
 
 const AssertionKey* AssertionKeys::find_published(std::string_view kid, std::int64_t now) const noexcept {

@@ -4,20 +4,28 @@
 // database is involved.
 //
 // Each key has a `kid` (16 random bytes as base64url), the time it was
-// created, the time it was retired (0 while it is the current key) and the
-// longest lifetime of an assertion it may sign (max_ttl, default 60 s).
-// The newest key signs; `slsctl rotate-assertion-key` retires it and starts
-// a new one. A retired key stays published in the JWKS until every assertion
-// it could have signed has expired (retired_at + max_ttl) and is dropped
-// from the file at the next rotation after that.
+// created, the time it starts signing (signs_from), the time it stops
+// (retired_at, 0 while it is the newest key) and the longest lifetime of an
+// assertion it may sign (max_ttl, default 60 s).
+// `slsctl rotate-assertion-key` adds a key that is published in the JWKS at
+// once but signs only from signs_from (default 300 s later, the JWKS's
+// cache lifetime), so every verifier has fetched it before it meets an
+// assertion it signed; the previous key signs until then (its retired_at is
+// the new key's signs_from) and stays published until every assertion it
+// signed has expired (retired_at + max_ttl). A key no longer published is
+// dropped from the file at the next rotation.
 //
 // File layout (all integers unsigned big-endian 64-bit, times Unix seconds):
-//   "SLSAKEY1"                                   8 bytes
-//   per key, oldest first, 72 bytes each:
-//     kid 16 | created 8 | retired_at 8 | max_ttl 8 | Ed25519 seed 32
+//   "SLSAKEY2"                                   8 bytes
+//   per key, oldest first, 80 bytes each:
+//     kid 16 | created 8 | signs_from 8 | retired_at 8 | max_ttl 8 | seed 32
 //   BLAKE2b-256 of everything before it          32 bytes
-// Only the last key has retired_at 0. Any other size, a wrong checksum, a
-// file readable by group or others, or keys out of order are refused.
+// Version 1 ("SLSAKEY1", 72-byte keys without signs_from) is still read,
+// each key signing from its creation; a rotation writes version 2.
+// Only the last key has retired_at 0; created never decreases, signs_from
+// is not before created, retired_at not before created. Any other size, a
+// wrong checksum, a file readable by group or others, or keys out of order
+// are refused.
 #pragma once
 
 #include <sys/types.h>
@@ -37,19 +45,25 @@ namespace sls::server {
 /// max_ttl may take.
 inline constexpr std::int64_t kDefaultAssertionTtl = 60;
 inline constexpr std::int64_t kMaxAssertionTtl = 3600;
+/// How long a rotated-in key is published before it signs, by default: the
+/// JWKS's Cache-Control max-age (assertion_routes.cpp).
+inline constexpr std::int64_t kDefaultAssertionKeyLead = 300;
 /// Keys a file may hold (a guard against a runaway file; rotation drops
 /// expired keys, so only a rotation storm within max_ttl reaches it).
 inline constexpr std::size_t kMaxAssertionKeys = 32;
+/// Longest lead a rotation may give a new key (a day).
+inline constexpr std::int64_t kMaxAssertionKeyLead = 86400;
 
 struct AssertionKey {
   std::string kid;              ///< 22 base64url characters
   std::int64_t created = 0;     ///< Unix seconds
-  std::int64_t retired_at = 0;  ///< Unix seconds; 0 while current
+  std::int64_t signs_from = 0;  ///< Unix seconds; not before created
+  std::int64_t retired_at = 0;  ///< Unix seconds; 0 while the newest
   std::int64_t max_ttl = kDefaultAssertionTtl;
   Ed25519KeyPair pair;
 
-  /// Whether the key belongs in the JWKS at `now`: current, or retired
-  /// less than max_ttl seconds ago.
+  /// Whether the key belongs in the JWKS at `now`: the newest (signing or
+  /// about to), or retired less than max_ttl seconds ago.
   [[nodiscard]] bool published_at(std::int64_t now) const noexcept {
     return retired_at == 0 || now < retired_at + max_ttl;
   }
@@ -69,10 +83,12 @@ class AssertionKeys {
   /// Errc::bad_argument {"max_ttl", value}). Fails like load() otherwise.
   static Result<AssertionKeys> load_or_create(const std::string& path, std::int64_t now,
                                               std::int64_t max_ttl = kDefaultAssertionTtl);
-  /// Starts a new current key (created `now`, `max_ttl` as above): when
-  /// there is no file, creates it with that one key; otherwise the current key gets retired_at = now, keys no
-  /// longer published at `now` are dropped, and the new set replaces the
-  /// file atomically (a 0600 temporary file "<path>.tmp", fsync, rename).
+  /// Adds a new key (created `now`, signing from now + `lead`, `max_ttl` as
+  /// above; lead 0..kMaxAssertionKeyLead, else Errc::bad_argument {"lead",
+  /// value}): when there is no file, creates it with that one key, signing
+  /// at once; otherwise the newest key gets retired_at = the new key's
+  /// signs_from, keys no longer published at `now` are dropped, and the new
+  /// set replaces the file atomically (a 0600 temporary file "<path>.tmp", fsync, rename).
   /// "<path>.tmp" is created before the file is read, so it is also the lock
   /// that keeps two rotations from starting from the same file.
   /// Fails like load_or_create, or with Errc::bad_argument {"key file", path,
@@ -80,7 +96,7 @@ class AssertionKeys {
   /// a stale one to remove) or cannot be written; the old file is then left
   /// as it was. Returns the new set.
   static Result<AssertionKeys> rotate(const std::string& path, std::int64_t now,
-                                      std::int64_t max_ttl = kDefaultAssertionTtl);
+                                      std::int64_t max_ttl = kDefaultAssertionTtl, std::int64_t lead = 0);
 
   AssertionKeys(AssertionKeys&&) noexcept = default;
   AssertionKeys& operator=(AssertionKeys&&) noexcept = default;
@@ -88,8 +104,12 @@ class AssertionKeys {
   AssertionKeys& operator=(const AssertionKeys&) = delete;
   ~AssertionKeys() = default;
 
-  /// The signing key (the newest). Never empty: a loaded set has one.
+  /// The newest key (it signs from its signs_from). Never empty: a loaded
+  /// set has one.
   const AssertionKey& current() const noexcept { return keys_.back(); }
+  /// The key that signs at `now`: the newest whose signs_from has come (the
+  /// oldest if none has, e.g. after the clock was set back).
+  [[nodiscard]] const AssertionKey& signer(std::int64_t now) const noexcept;
   /// Every key, oldest first.
   const std::vector<AssertionKey>& all() const noexcept { return keys_; }
   /// The key with this kid that is published at `now`; nullptr otherwise.

@@ -1,4 +1,5 @@
-// The login assertion routes of AuthService: GET /.well-known/jwks.json.
+// The login assertion routes of AuthService: GET /.well-known/jwks.json and
+// POST /assertions/redeem.
 #include "server/assertion_keys.hpp"
 #include "server/jwt.hpp"
 #include "server/request_scope.hpp"
@@ -23,11 +24,51 @@ ApiResponse AuthService::jwks(const RequestContext& ctx) {
   // Verifiers may cache the set for 5 minutes. A cached set that still holds
   // a key rotated out since is harmless: that key is dropped only once every
   // assertion it could have signed has expired (retired_at + max_ttl), so
-  // it can no longer verify anything that is still valid. A cached set that
-  // lacks a key started since is refreshed by the verifier when it meets the
-  // unknown kid (jose's createRemoteJWKSet does, at most every 30 s).
+  // it can no longer verify anything that is still valid. A cached set
+  // lacks no key that signs: a rotation publishes the new key 300 s
+  // (kDefaultAssertionKeyLead, this max-age) before it signs.
   r.headers.emplace_back("Cache-Control", "public, max-age=300");
   return r;
+}
+
+/// Expired redeemed assertions deleted per redeem, at most: the table stays
+/// as small as the assertions still alive without a sweep of its own.
+constexpr std::int64_t kRedeemedSweep = 16;
+
+ApiResponse AuthService::redeem_assertion(const RequestContext& ctx, const JsonValue& body) {
+  RequestScope op{*this, ctx, clock_.now()};
+  bool redeemed = false;
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(token, string_field(body, "assertion", 1, kMaxJwtBytes));
+    SLS_TRY_ASSIGN(audience, string_field(body, "audience", 1, kMaxAssertionAudienceBytes));
+    // Each attempt takes one of the address's failure tokens and a redeemed
+    // assertion gives it back, so forged, replayed or stale assertions are
+    // bounded per address like wrong passwords.
+    if (auto throttled = op.take_failure_token()) return *throttled;
+    if (assertion_keys_ == nullptr) return fail(Errc::internal, {"no assertion key file"});
+    SLS_TRY_ASSIGN(keys, assertion_keys_->get());
+    // Signature by a published key (an unknown or rotated-out kid, any
+    // changed byte, another algorithm: all refused alike).
+    auto payload = jws_verify(token, *keys, op.now);
+    if (!payload || !payload->is_object()) return refuse(Errc::assertion_invalid);
+    const auto jti = payload->get_string("jti");
+    const auto exp = payload->get_int("exp");
+    const auto aud = payload->get_string("aud");
+    if (!jti || jti->empty() || jti->size() > 64 || !exp || !aud ||
+        payload->get_string("iss") != std::optional<std::string_view>(config_.origin))
+      return refuse(Errc::assertion_invalid);
+    if (*aud != audience) return refuse(Errc::assertion_wrong_audience);
+    if (op.now >= *exp) return refuse(Errc::assertion_expired);
+    return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      SLS_TRY(tx.delete_expired_redeemed_assertions(op.now, kRedeemedSweep));
+      SLS_TRY_ASSIGN(first, tx.record_redeemed_assertion(*jti, *exp));
+      if (!first) return refuse(Errc::assertion_already_redeemed);
+      redeemed = true;
+      return ok_json(std::move(*payload));
+    });
+  }());
+  if (redeemed) op.give_back_failure_token();
+  return resp;
 }
 
 }  // namespace sls::server

@@ -22,11 +22,11 @@ class CommandLine {
       if (a.size() > 2 && a.substr(0, 2) == "--") {
         std::string name(a.substr(2));
         if (auto eq = name.find('='); eq != std::string::npos) {
-          options_[name.substr(0, eq)] = name.substr(eq + 1);
+          set(name.substr(0, eq), name.substr(eq + 1));
         } else if (flags.contains(name)) {
-          options_[name] = "";
+          set(name, "");
         } else if (i + 1 < argc) {
-          options_[name] = argv[++i];
+          set(name, argv[++i]);
         } else {
           errors_.push_back("--" + name + " needs a value");
         }
@@ -41,6 +41,13 @@ class CommandLine {
     auto it = options_.find(name);
     used_.insert(name);
     return it == options_.end() ? fallback : it->second;
+  }
+  /// Every value of a repeatable option, in the order given (the others
+  /// keep only their last value).
+  std::vector<std::string> get_all(const std::string& name) const {
+    used_.insert(name);
+    auto it = repeated_.find(name);
+    return it == repeated_.end() ? std::vector<std::string>{} : it->second;
   }
   /// An integer option; records an error and returns the fallback when the
   /// value is not a whole number in [min, max].
@@ -72,7 +79,12 @@ class CommandLine {
   }
 
  private:
+  void set(const std::string& name, std::string value) {
+    repeated_[name].push_back(value);
+    options_[name] = std::move(value);
+  }
   std::map<std::string, std::string> options_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::vector<std::string> positional_;
   std::vector<std::string> errors_;
   mutable std::set<std::string> used_;

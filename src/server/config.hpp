@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "server/limit_policy.hpp"
 #include "server/lockout.hpp"
@@ -17,6 +18,13 @@ namespace sls::server {
 struct ServiceConfig {
   /// The login page's origin, signed into QR payloads and shown by Mobile Key.
   std::string origin = "http://127.0.0.1:8080";
+  /// The audiences a login assertion may be issued for (its `aud`; the host
+  /// names one with the body's `audience` at completion). Empty: the origin
+  /// alone. The first is the default. The issuer (`iss`) is the origin.
+  std::vector<std::string> assertion_audiences;
+  /// Lifetime of a login assertion (`exp` - `iat`), in seconds; cut to the
+  /// signing key's max_ttl (assertion_keys.hpp) when longer.
+  std::int64_t assertion_ttl = 60;
   /// Lifetimes, in seconds.
   std::int64_t login_ttl = 600;            ///< password step → completion
   std::int64_t challenge_ttl = 300;        ///< code card, OCRA and temporary code challenges

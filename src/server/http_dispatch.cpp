@@ -266,6 +266,7 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
                         config_.secure_cookies);
       break;
     case RouteId::jwks: r = s.jwks(c); break;
+    case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
     case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
     case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;

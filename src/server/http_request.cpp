@@ -156,6 +156,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"GET", "/api/v1/session", false, RouteId::session_get},
       {"DELETE", "/api/v1/session", false, RouteId::session_delete},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
+      {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

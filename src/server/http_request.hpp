@@ -128,6 +128,7 @@ enum class RouteId {
   session_get,
   session_delete,
   jwks,
+  assertion_redeem,
   demo_outbox,
   demo_users,
   demo_start_page,

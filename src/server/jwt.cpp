@@ -65,7 +65,7 @@ Result<JsonValue> jws_verify(std::string_view token, const AssertionKeys& keys, 
 
 Result<std::string> sign_assertion(const AssertionKeys& keys, const AssertionClaims& claims, std::int64_t now,
                                    std::int64_t ttl) {
-  const AssertionKey& key = keys.current();
+  const AssertionKey& key = keys.signer(now);
   if (ttl < 1 || ttl > key.max_ttl) return fail(Errc::bad_argument, {"ttl", std::to_string(ttl)});
   for (const auto& [name, value] :
        {std::pair<const char*, const std::string&>{"iss", claims.iss}, {"sub", claims.sub}, {"aud", claims.aud}})

@@ -42,10 +42,10 @@ struct AssertionClaims {
   JsonValue extra;
 };
 
-/// Signs an assertion with the current key of `keys`: iss, sub, aud, iat =
+/// Signs an assertion with the key of `keys` that signs at `now` (signer): iss, sub, aud, iat =
 /// `now`, exp = now + ttl, jti (128 random bits, base64url), then `extra`'s
 /// members (a member named like a standard claim is refused). Fails with
-/// Errc::bad_argument {"ttl", value} when ttl is outside 1..the current
+/// Errc::bad_argument {"ttl", value} when ttl is outside 1..the signing
 /// key's max_ttl (a longer one would outlive the key's publication after a
 /// rotation), {"claims", name} when iss, sub or aud is empty or extra holds
 /// a standard claim or is neither an object nor null.

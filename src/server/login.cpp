@@ -1,6 +1,8 @@
 // The login's two ends: the password step (POST /login) and completion into a session (POST /login/{id}/complete).
 #include <algorithm>
 
+#include "server/assertion_keys.hpp"
+#include "server/jwt.hpp"
 #include "server/lockout.hpp"
 #include "server/password.hpp"
 #include "server/request_scope.hpp"
@@ -38,6 +40,34 @@ JsonValue amr_json(std::string_view amr) {
     amr = comma == std::string_view::npos ? std::string_view() : amr.substr(comma + 1);
   }
   return out;
+}
+
+/// The `acr` of a login assertion: the assurance of the second factor,
+/// by device kind (docs/server.md, "Login assertions"). 1: the password
+/// alone; 2: a one-time code that can be copied or intercepted (code
+/// cards, temporary codes, SMS); 3: Mobile Key, a key kept on a phone;
+/// 4: a hardware token (DSC, Platinum/Gold card, DSC+).
+std::string_view assertion_acr(DeviceKind kind) noexcept {
+  switch (kind) {
+    case DeviceKind::none: return "urn:sls:acr:1";
+    case DeviceKind::temp_code:
+    case DeviceKind::online_card:
+    case DeviceKind::code_card:
+    case DeviceKind::sms: return "urn:sls:acr:2";
+    case DeviceKind::mobile_key: return "urn:sls:acr:3";
+    case DeviceKind::dsc:
+    case DeviceKind::platinum_gold:
+    case DeviceKind::dsc_plus: return "urn:sls:acr:4";
+  }
+  return "urn:sls:acr:1";  // unreachable: claim no more than the password
+}
+
+/// Whether `nonce` may go into an assertion: 1..kMaxNonceBytes visible
+/// ASCII characters (no space, no control character).
+constexpr std::size_t kMaxNonceBytes = 128;
+bool valid_nonce(std::string_view nonce) noexcept {
+  return !nonce.empty() && nonce.size() <= kMaxNonceBytes &&
+         std::all_of(nonce.begin(), nonce.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
 /// The header that deletes the session cookie in the browser.
@@ -188,6 +218,28 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(token_field, string_field(body, "completion_token", 1, 128));
     SecretString token(std::move(token_field));
+    // The assertion's audience and nonce are checked before the token is
+    // looked at: a bad request does not burn the completion token.
+    const std::vector<std::string> audiences = assertion_audiences();
+    std::string audience = audiences.front();
+    if (const JsonValue* a = body.find("audience"); a != nullptr) {
+      auto text = a->as_string();
+      if (!text) return refuse(Errc::request_bad_field, {"audience"});
+      if (std::find(audiences.begin(), audiences.end(), *text) == audiences.end())
+        return refuse(Errc::assertion_audience_unknown);
+      audience = std::string(*text);
+    }
+    std::optional<std::string> nonce;
+    if (const JsonValue* n = body.find("nonce"); n != nullptr) {
+      auto text = n->as_string();
+      if (!text || !valid_nonce(*text)) return refuse(Errc::assertion_bad_nonce);
+      nonce = std::string(*text);
+    }
+    // The signing keys are read before anything is written: a key file that
+    // cannot be read fails the request and leaves the login as it was.
+    if (assertion_keys_ == nullptr) return fail(Errc::internal, {"no assertion key file"});
+    auto signing_keys = assertion_keys_->get();
+    if (!signing_keys) return signing_keys.error();
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
       SLS_TRY_ASSIGN(login, op.load_bound_login(tx, login_id));
       SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));
@@ -266,6 +318,26 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       reply.set("failed_attempts", failed_attempts);
       reply.set("amr", std::move(amr));
       reply.set("restricted", is_restricted_authenticator(kind));
+
+      // The login assertion, signed in the transaction that stores the
+      // session: if signing fails, the transaction rolls back (a fault) and
+      // the completion token stays good for a retry.
+      const AssertionKeys& key_set = **signing_keys;
+      JsonValue extra = JsonValue::object();
+      extra.set("auth_time", op.now);
+      extra.set("amr", *reply.find("amr"));
+      extra.set("acr", assertion_acr(kind));
+      if (nonce) extra.set("nonce", *nonce);
+      extra.set("device_kind", device_kind_id(kind));
+      extra.set("access", to_text(session.access));
+      extra.set("limits", *reply.find("limits"));
+      extra.set("restrictions", *reply.find("restrictions"));
+      extra.set("restricted", is_restricted_authenticator(kind));
+      // A configured lifetime longer than the key allows is cut to it.
+      const std::int64_t ttl = std::min(config_.assertion_ttl, key_set.signer(op.now).max_ttl);
+      SLS_TRY_ASSIGN(assertion, sign_assertion(key_set, AssertionClaims{config_.origin, user.username, audience, extra},
+                                               op.now, ttl));
+      reply.set("assertion", assertion);
       return ok_json(std::move(reply));
     });
   }());

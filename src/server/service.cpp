@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "server/assertion_keys.hpp"
 #include "server/encoding.hpp"
 #include "server/password.hpp"
 #include "sls/ocra.hpp"
@@ -28,6 +29,13 @@ RateLimitPolicy per_hour_policy(std::int64_t per_hour) {
 
 }  // namespace
 
+Status validate_assertion_audience(std::string_view audience) {
+  if (audience.empty() || audience.size() > kMaxAssertionAudienceBytes ||
+      !std::all_of(audience.begin(), audience.end(), [](char c) { return c > 0x20 && c < 0x7f; }))
+    return fail(Errc::bad_argument, {"assertion audience", std::string(audience)});
+  return ok_status();
+}
+
 AuthService::AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config)
     : store_(store),
       keys_(keys),
@@ -49,11 +57,26 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Key
       return fail(Errc::ocra_suite_malformed, {*suite, "device suites are HOTP-SHAx-7:QN06[-PSHAx]"});
   }
   if (auto s = validate_payload_origin(config.origin); !s) return s.error();
+  for (std::size_t i = 0; i < config.assertion_audiences.size(); ++i) {
+    const std::string& aud = config.assertion_audiences[i];
+    if (auto s = validate_assertion_audience(aud); !s) return s.error();
+    if (std::find(config.assertion_audiences.begin(),
+                  config.assertion_audiences.begin() + static_cast<std::ptrdiff_t>(i),
+                  aud) != config.assertion_audiences.begin() + static_cast<std::ptrdiff_t>(i))
+      return fail(Errc::bad_argument, {"assertion audience", aud, "given twice"});
+  }
+  if (config.assertion_ttl < 1 || config.assertion_ttl > kMaxAssertionTtl)
+    return fail(Errc::bad_argument, {"assertion ttl", std::to_string(config.assertion_ttl)});
   std::unique_ptr<AuthService> service(new AuthService(store, keys, clock, sms, std::move(config)));
   auto dummy = hash_password(random_token(16), service->config_.password);
   if (!dummy) return dummy.error();
   service->dummy_password_hash_ = std::move(*dummy);
   return service;
+}
+
+std::vector<std::string> AuthService::assertion_audiences() const {
+  if (config_.assertion_audiences.empty()) return {config_.origin};
+  return config_.assertion_audiences;
 }
 
 Status AuthService::set_origin(std::string origin) {

@@ -78,6 +78,14 @@ inline constexpr std::int64_t kSessionTouchInterval = 60;
 struct RequestScope;
 class AssertionKeySource;
 
+/// Longest audience a login assertion may name, in bytes.
+inline constexpr std::size_t kMaxAssertionAudienceBytes = 256;
+/// Whether `audience` may be configured as a login assertion audience: 1 to
+/// kMaxAssertionAudienceBytes printable ASCII characters, no space (an
+/// origin such as "https://broker.example", or any name the host's back end
+/// checks). Errc::bad_argument {"assertion audience", audience} otherwise.
+Status validate_assertion_audience(std::string_view audience);
+
 class AuthService {
  public:
   /// The references must outlive the service. Fails like
@@ -121,10 +129,21 @@ class AuthService {
   /// (jwks_json), cacheable; 500 when no key source is set or the key file
   /// cannot be read.
   ApiResponse jwks(const RequestContext& ctx);
+  /// POST /assertions/redeem {assertion, audience}: a host's back end makes
+  /// a login assertion single-use. 200 with its claims when the signature
+  /// verifies with a published key, iss is the origin, aud is `audience`,
+  /// it has not expired and its jti was never redeemed (recorded until it
+  /// expires); else assertion.invalid, .wrong_audience, .expired or
+  /// .already_redeemed. Each attempt takes a failure token of the address
+  /// (given back on success).
+  ApiResponse redeem_assertion(const RequestContext& ctx, const JsonValue& body);
   /// The SMS outbox (demo only): the newest messages.
   ApiResponse demo_outbox(const RequestContext& ctx);
 
   const ServiceConfig& config() const noexcept { return config_; }
+  /// The audiences an assertion may be issued for, the default first:
+  /// config().assertion_audiences, or the origin alone when none is set.
+  std::vector<std::string> assertion_audiences() const;
   /// Replaces the origin signed into QR payloads (e.g. once the port is
   /// known). Fails like validate_payload_origin. Call before serving: not
   /// synchronised with requests.

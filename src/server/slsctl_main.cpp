@@ -58,14 +58,17 @@ commands:
   demo-seed [--password PW]         one demo user per device kind; prints JSON
   argon2-cost                       time one password hash and one check with the
                                     --argon2-* cost (to tune it for this machine)
-  rotate-assertion-key [--max-ttl S]
+  rotate-assertion-key [--max-ttl S] [--lead S]
                                     start a new login assertion signing key (its
-                                    assertions live at most S seconds, default 60);
-                                    the old key stays published in the JWKS until
-                                    all it signed has expired; prints JSON
+                                    assertions live at most S seconds, default 60):
+                                    published in the JWKS at once, it signs only
+                                    --lead seconds later (default 300, the JWKS's
+                                    cache time; 0 signs at once) and the old key
+                                    signs until then; the old key stays published
+                                    until all it signed has expired; prints JSON
   sign-assertion --iss URL --aud A --sub S [--ttl S] [--claims JSON]
                                     diagnostic: print a login assertion (JWT) signed
-                                    with the current key, as slsd would sign one, to
+                                    with the signing key, as slsd would sign one, to
                                     check a verifier against GET /.well-known/jwks.json
                                     (--ttl defaults to the key's longest lifetime;
                                     --claims: an object of further claims)
@@ -170,6 +173,7 @@ int run(CommandLine& cl) {
   const std::string demo_password = cl.get("password", "demo-password");
   const std::int64_t max_ttl = cl.get_int("max-ttl", kDefaultAssertionTtl, 1, kMaxAssertionTtl);
   const std::int64_t ttl = cl.get_int("ttl", 0, 1, kMaxAssertionTtl);
+  const std::int64_t lead = cl.get_int("lead", kDefaultAssertionKeyLead, 0, kMaxAssertionKeyLead);
   AssertionClaims claims{cl.get("iss"), cl.get("sub"), cl.get("aud"), nullptr};
   const std::string claims_json = cl.get("claims");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
@@ -178,13 +182,14 @@ int run(CommandLine& cl) {
     // Key file only: no database.
     const std::int64_t now = SystemClock().now();
     if (cmd == "rotate-assertion-key") {
-      auto keys = AssertionKeys::rotate(assertion_keys_path, now, max_ttl);
+      auto keys = AssertionKeys::rotate(assertion_keys_path, now, max_ttl, lead);
       if (!keys) return fail_with(keys.error());
       JsonValue published = JsonValue::array();
       for (const auto& k : keys->all()) published.push_back(k.kid);
       std::printf("%s\n", json_serialize(JsonValue::object()
                                              .set("kid", keys->current().kid)
                                              .set("max_ttl", keys->current().max_ttl)
+                                             .set("signs_from", keys->current().signs_from)
                                              .set("published", std::move(published)))
                               .c_str());
       return 0;
@@ -198,7 +203,7 @@ int run(CommandLine& cl) {
     }
     auto keys = AssertionKeys::load(assertion_keys_path);
     if (!keys) return fail_with(keys.error());
-    auto token = sign_assertion(*keys, claims, now, ttl != 0 ? ttl : keys->current().max_ttl);
+    auto token = sign_assertion(*keys, claims, now, ttl != 0 ? ttl : keys->signer(now).max_ttl);
     if (!token) return fail_with(token.error());
     std::printf("%s\n", token->c_str());
     return 0;

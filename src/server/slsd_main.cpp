@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -35,8 +36,15 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           when it changes, so every node may share it)
   --host ADDR             address to bind (default 127.0.0.1)
   --port N                port, 0 picks a free one (default 8080)
-  --origin URL            login page origin signed into QR codes
+  --origin URL            login page origin signed into QR codes, and the
+                          issuer (iss) of login assertions
                           (default http://127.0.0.1:<port>)
+  --assertion-audience AUD
+                          an audience (aud) a login assertion may be issued
+                          for; repeat for several, the first is the default
+                          (default: the origin alone)
+  --assertion-ttl S       seconds a login assertion is valid (default 60; at
+                          most the signing key's --max-ttl, cut to it)
   --static DIR            also serve the files under DIR at /
   --demo                  serve GET /api/v1/demo/outbox (the SMS outbox) and,
                           with --static, redirect / to /demo/
@@ -188,6 +196,8 @@ int main(int argc, char** argv) {
   if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
   const bool quiet = cl.flag("quiet");
   const std::string origin = cl.get("origin");
+  svc.assertion_audiences = cl.get_all("assertion-audience");
+  svc.assertion_ttl = cl.get_int("assertion-ttl", svc.assertion_ttl, 1, kMaxAssertionTtl);
   const std::string policy_path = cl.get("policy");
   auto errors = cl.errors();
   if (!policy_path.empty()) {
@@ -200,6 +210,14 @@ int main(int argc, char** argv) {
       svc.limits = *policy;
     else
       errors.push_back("--policy " + policy_path + ": " + sls::localize(policy.error(), sls::Lang::en));
+  }
+  for (std::size_t i = 0; i < svc.assertion_audiences.size(); ++i) {
+    const std::string& aud = svc.assertion_audiences[i];
+    if (!validate_assertion_audience(aud))
+      errors.push_back("--assertion-audience \"" + aud + "\": 1 to 256 printable ASCII characters, no space");
+    else if (std::count(svc.assertion_audiences.begin(),
+                        svc.assertion_audiences.begin() + static_cast<std::ptrdiff_t>(i), aud) > 0)
+      errors.push_back("--assertion-audience \"" + aud + "\" given twice");
   }
   if (reuse != "allowed" && reuse != "never") errors.emplace_back("--cell-reuse is allowed or never");
   if (!demo_users_path.empty()) {
@@ -242,7 +260,10 @@ int main(int argc, char** argv) {
   if (!keys) return report(keys.error());
   SystemClock clock;
   // Created on first start; a damaged or loose file stops the start.
-  if (auto a = AssertionKeys::load_or_create(assertion_keys_path, clock.now()); !a) return report(a.error());
+  if (auto a = AssertionKeys::load_or_create(assertion_keys_path, clock.now(),
+                                             std::max(kDefaultAssertionTtl, svc.assertion_ttl));
+      !a)
+    return report(a.error());
   AssertionKeySource assertion_keys(assertion_keys_path);
   OutboxSmsGateway sms(**store, clock);
 

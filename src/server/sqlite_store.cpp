@@ -179,8 +179,19 @@ UPDATE sessions SET last_seen_at = created_at, idle_expires_at = expires_at;
 CREATE INDEX sessions_by_user ON sessions(user_id, created_at);
 )sql";
 
+// The login assertions redeemed by hosts (POST /assertions/redeem): a jti
+// is kept until its assertion expires, so a second redeem is refused; the
+// expiry index lets expired rows be deleted a few at a time.
+constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE redeemed_assertions (
+  jti TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX redeemed_assertions_by_expiry ON redeemed_assertions(expires_at);
+)sql";
+
 constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4},
-                                     {5, kMigration5}, {6, kMigration6}, {7, kMigration7}};
+                                     {5, kMigration5}, {6, kMigration6}, {7, kMigration7}, {8, kMigration8}};
 
 // --- row mapping: the tables of sqlite_rows.hpp ---------------------------------------------
 
@@ -383,6 +394,22 @@ class SqliteTx final : public StoreTx {
 
   Result<std::int64_t> delete_sessions_of_user(std::int64_t user_id) override {
     auto s = execute(db_, "DELETE FROM sessions WHERE user_id = ?1", [&](SqliteStatement& st) { st.bind(1, user_id); });
+    if (!s) return s.error();
+    return db_.changes();
+  }
+
+  Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {
+    auto s = execute(db_, "INSERT OR IGNORE INTO redeemed_assertions (jti, expires_at) VALUES (?1, ?2)",
+                     [&](SqliteStatement& st) { st.bind(1, jti).bind(2, expires_at); });
+    if (!s) return s.error();
+    return db_.changes() == 1;
+  }
+
+  Result<std::int64_t> delete_expired_redeemed_assertions(std::int64_t now, std::int64_t limit) override {
+    auto s = execute(db_,
+                     "DELETE FROM redeemed_assertions WHERE jti IN (SELECT jti FROM redeemed_assertions "
+                     "WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)",
+                     [&](SqliteStatement& st) { st.bind(1, now).bind(2, limit); });
     if (!s) return s.error();
     return db_.changes();
   }

@@ -81,6 +81,14 @@ class StoreTx {
   /// Deletes every session of the user; returns how many there were.
   virtual Result<std::int64_t> delete_sessions_of_user(std::int64_t user_id) = 0;
 
+  // redeemed login assertions (POST /assertions/redeem)
+  /// Records that the assertion `jti` (expiring at `expires_at`) was
+  /// redeemed: true when it was not recorded yet, false when it was.
+  virtual Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) = 0;
+  /// Deletes at most `limit` recorded assertions that expired at or before
+  /// `now` (nothing can redeem them again); returns how many.
+  virtual Result<std::int64_t> delete_expired_redeemed_assertions(std::int64_t now, std::int64_t limit) = 0;
+
   // audit log and SMS outbox (append-only)
   virtual Status append_audit(const AuditRecord& record) = 0;
   /// The newest `limit` records, newest first; only those of `username`

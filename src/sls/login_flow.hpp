@@ -107,6 +107,11 @@ struct LoginConfig {
   /// ...), so that two components on one page do not collide. ASCII letters,
   /// digits and '-' only; anything else is replaced by '-'; empty → "sls".
   std::string id_prefix = "sls";
+  /// Sent with the completion (POST /login/{id}/complete) when not empty:
+  /// the audience the server's login assertion is for (one the server is
+  /// configured with) and the host page's nonce, signed into it.
+  std::string audience;
+  std::string nonce;
   /// Push and QR polling schedule.
   PollConfig poll{};
   /// Jitter source for polling; empty → libsodium (sls::random_below).
@@ -239,6 +244,9 @@ class LoginFlow {
   LoginOutput on_reply(HttpReply reply);
   /// A timer went off. Stale timers are ignored.
   LoginOutput on_timer(TimerFired timer);
+  /// Replaces LoginConfig's audience and nonce (the element's attributes
+  /// changed): a completion sent after this carries the new ones.
+  void set_assertion_request(std::string audience, std::string nonce);
   /// Switches the language of the view (the page's lang changed).
   LoginOutput set_lang(Lang lang, std::int64_t now_ms);
 

@@ -263,6 +263,7 @@ TEST_F(ApiErrors, HostileBodiesNeverCauseA5xx) {
       "/api/v1/push/AAAAAAAAAAAAAAAAAAAAAA/decision",
       "/api/v1/qr/approve",
       "/api/v1/mobile-key/activate",
+      "/api/v1/assertions/redeem",
   };
   const std::vector<std::string> bodies = {
       "",
@@ -277,6 +278,12 @@ TEST_F(ApiErrors, HostileBodiesNeverCauseA5xx) {
       R"({"device_id":{"x":1},"mode":[],"challenge_id":1e999,"response":true})",
       R"({"challenge_id":"AAAAAAAAAAAAAAAAAAAAAA","response":"１２３４５６７８"})",
       R"({"completion_token":"\u0000"})",
+      R"({"completion_token":"x","audience":{"a":1},"nonce":["n"]})",
+      R"({"completion_token":"x","audience":"\u0000","nonce":"\u0000"})",
+      R"({"assertion":"a.b.c","audience":"x"})",
+      R"({"assertion":"..","audience":""})",
+      R"({"assertion":"eyJhbGciOiJub25lIn0.e30.","audience":"x"})",
+      R"({"assertion":"eyJhbGciOiJFZERTQSIsImtpZCI6MX0.bnVsbA.AAAA","audience":"x"})",
       R"({"device_id":"AAAAAAAAAAAAAAAAAAAAAA","number":"1","decision":"approve","signature":"!!"})",
       R"({"device_id":"AAAAAAAAAAAAAAAAAAAAAA","payload":"SLS1.AAAA","signature":"AAAA"})",
       R"({"username":"dora","activation_code":"１２３４５６７８","kx_public_key":"AAAA","sign_public_key":"AAAA"})",

@@ -12,6 +12,7 @@
 #include <iterator>
 
 #include "server/assertion_keys.hpp"
+#include "server/cli.hpp"
 #include "server/encoding.hpp"
 #include "server/jwt.hpp"
 #include "test_env.hpp"
@@ -94,7 +95,7 @@ TEST(AssertionKeys, DamagedFileIsRefused) {
   ASSERT_TRUE(AssertionKeys::load_or_create(path, kT0));
   ASSERT_TRUE(AssertionKeys::rotate(path, kT0 + 1));
   const std::string good = read_all(path);
-  ASSERT_EQ(good.size(), 8U + 2 * 72 + 32);
+  ASSERT_EQ(good.size(), 8U + 2 * 80 + 32);
   auto refused = [&](const std::string& data, const std::string& reason) {
     write_all(path, data);
     auto loaded = AssertionKeys::load(path);
@@ -165,6 +166,106 @@ TEST(AssertionKeys, RotationKeepsTheOldKeyUntilItsAssertionsExpired) {
   ASSERT_EQ(third->all().size(), 2U);
   EXPECT_EQ(third->all()[0].kid, kid_b);
   EXPECT_EQ(third->all()[0].retired_at, kT0 + 100);
+}
+
+TEST(AssertionKeys, ANewKeyIsPublishedAtOnceButSignsOnlyAfterItsLead) {
+  TempDir dir;
+  const std::string path = dir.file("a.keys");
+  auto first = AssertionKeys::load_or_create(path, kT0);
+  ASSERT_TRUE(first);
+  const std::string kid_a = first->current().kid;
+  EXPECT_EQ(first->current().signs_from, kT0);  // the first key signs at once
+
+  auto rotated = AssertionKeys::rotate(path, kT0 + 10, 60, 300);
+  ASSERT_TRUE(rotated);
+  auto keys = AssertionKeys::load(path);  // what every node reads
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->all().size(), 2U);
+  const std::string kid_b = keys->current().kid;
+  EXPECT_EQ(keys->current().created, kT0 + 10);
+  EXPECT_EQ(keys->current().signs_from, kT0 + 310);
+  EXPECT_EQ(keys->all()[0].retired_at, kT0 + 310);
+
+  auto kid_of = [](const std::string& token) {
+    return std::string(*decode_part(parts_of(token)[0]).get_string("kid"));
+  };
+  // Both are published from the rotation on: a verifier that fetches the
+  // JWKS now knows B long before it meets an assertion B signed.
+  const JsonValue now = jwks_json(*keys, kT0 + 10);
+  ASSERT_EQ(now.find("keys")->as_array()->size(), 2U);
+  EXPECT_EQ(now.find("keys")->as_array()->at(0).get_string("kid"), kid_b);
+  // A keeps signing until B's signs_from, B from then on.
+  EXPECT_EQ(keys->signer(kT0 + 10).kid, kid_a);
+  EXPECT_EQ(keys->signer(kT0 + 309).kid, kid_a);
+  EXPECT_EQ(keys->signer(kT0 + 310).kid, kid_b);
+  auto last_a = sign_assertion(*keys, claims(), kT0 + 309, 60);
+  ASSERT_TRUE(last_a);
+  EXPECT_EQ(kid_of(*last_a), kid_a);
+  auto first_b = sign_assertion(*keys, claims(), kT0 + 310, 60);
+  ASSERT_TRUE(first_b);
+  EXPECT_EQ(kid_of(*first_b), kid_b);
+  // A stays published until its last assertion has expired.
+  EXPECT_TRUE(jws_verify(*last_a, *keys, kT0 + 368));
+  EXPECT_TRUE(keys->all()[0].published_at(kT0 + 369));
+  EXPECT_FALSE(keys->all()[0].published_at(kT0 + 370));
+  EXPECT_FALSE(jws_verify(*last_a, *keys, kT0 + 370));
+
+  // A second rotation before B signed: B never signs, A hands over to C.
+  auto again = AssertionKeys::rotate(path, kT0 + 20, 60, 0);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->all().size(), 3U);
+  EXPECT_EQ(again->signer(kT0 + 20).kid, again->current().kid);
+  EXPECT_EQ(again->all()[1].retired_at, kT0 + 20);
+  EXPECT_EQ(again->all()[0].retired_at, kT0 + 310);  // published a little longer: harmless
+
+  EXPECT_FALSE(AssertionKeys::rotate(path, kT0 + 30, 60, -1));
+  EXPECT_FALSE(AssertionKeys::rotate(path, kT0 + 30, 60, kMaxAssertionKeyLead + 1));
+}
+
+TEST(AssertionKeys, AVersion1FileIsReadAndTheNextRotationWritesVersion2) {
+  TempDir dir;
+  const std::string path = dir.file("a.keys");
+  ASSERT_TRUE(AssertionKeys::load_or_create(path, kT0));
+  ASSERT_TRUE(AssertionKeys::rotate(path, kT0 + 5));
+  auto v2 = AssertionKeys::load(path);
+  ASSERT_TRUE(v2);
+  // The same keys as a version 1 file wrote them: no signs_from.
+  const std::string v2_bytes = read_all(path);
+  ASSERT_EQ(v2_bytes.substr(0, 8), "SLSAKEY2");
+  std::string v1 = "SLSAKEY1";
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string rec = v2_bytes.substr(8 + i * 80, 80);
+    v1 += rec.substr(0, 24) + rec.substr(32);  // kid, created | retired, max_ttl, seed
+  }
+  std::string sum(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(sum.data()), 32,
+                     reinterpret_cast<const unsigned char*>(v1.data()), v1.size(), nullptr, 0);
+  write_all(path, v1 + sum);
+  auto v1_keys = AssertionKeys::load(path);
+  ASSERT_TRUE(v1_keys) << v1_keys.error().args.back();
+  ASSERT_EQ(v1_keys->all().size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(v1_keys->all()[i].kid, v2->all()[i].kid);
+    EXPECT_EQ(v1_keys->all()[i].signs_from, v1_keys->all()[i].created);
+    EXPECT_EQ(v1_keys->all()[i].retired_at, v2->all()[i].retired_at);
+  }
+  EXPECT_EQ(v1_keys->signer(kT0 + 5).kid, v2->current().kid);
+  auto token = sign_assertion(*v1_keys, claims(), kT0 + 6, 60);
+  ASSERT_TRUE(token);
+  EXPECT_TRUE(jws_verify(*token, *v2, kT0 + 6));  // the same seeds
+  // A damaged version 1 file is refused like a version 2 one.
+  std::string bad = v1 + sum;
+  bad[30] = static_cast<char>(bad[30] ^ 1);
+  write_all(path, bad);
+  EXPECT_FALSE(AssertionKeys::load(path));
+  write_all(path, v1 + sum);
+  ::chmod(path.c_str(), 0600);
+  ASSERT_TRUE(AssertionKeys::rotate(path, kT0 + 10));
+  EXPECT_EQ(read_all(path).substr(0, 8), "SLSAKEY2");
+  auto migrated = AssertionKeys::load(path);
+  ASSERT_TRUE(migrated);
+  ASSERT_EQ(migrated->all().size(), 3U);
+  EXPECT_EQ(migrated->all()[0].kid, v2->all()[0].kid);
 }
 
 TEST(AssertionKeys, ARotationInProgressLeavesTheFileAlone) {
@@ -322,6 +423,52 @@ TEST(Jwt, JwksShape) {
                                                base64url_encode(k.pair.public_key()) + R"(","kid":")" + k.kid +
                                                R"(","use":"sig","alg":"EdDSA"})");
   }
+}
+
+TEST(AssertionConfig, AudiencesDefaultToTheOriginAndBadOnesStopTheService) {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE(store);
+  auto keys = Keyring::load_or_create(dir.file("master.key"), dir.file("sign.key"));
+  ASSERT_TRUE(keys);
+  ManualClock clock(kT0);
+  OutboxSmsGateway sms(**store, clock);
+  auto make = [&](std::vector<std::string> audiences, std::int64_t ttl = 60) {
+    ServiceConfig c = test_service_config();
+    c.assertion_audiences = std::move(audiences);
+    c.assertion_ttl = ttl;
+    return AuthService::create(**store, *keys, clock, sms, c);
+  };
+  auto plain = make({});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ((*plain)->assertion_audiences(), std::vector<std::string>{"https://login.example.com"});
+  ASSERT_TRUE((*plain)->set_origin("https://other.example.com"));
+  EXPECT_EQ((*plain)->assertion_audiences(), std::vector<std::string>{"https://other.example.com"});
+  auto two = make({"https://broker.example", "trading-app"});
+  ASSERT_TRUE(two);
+  EXPECT_EQ((*two)->assertion_audiences(), (std::vector<std::string>{"https://broker.example", "trading-app"}));
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {""}, {"a b"}, {"tab\there"}, {"caf\xc3\xa9"}, {std::string(257, 'a')}, {"x", "y", "x"}}) {
+    auto r = make(bad);
+    ASSERT_FALSE(r) << bad.back();
+    EXPECT_EQ(r.error().code, Errc::bad_argument);
+  }
+  EXPECT_TRUE(make({std::string(256, 'a')}));
+  EXPECT_FALSE(make({}, 0));
+  EXPECT_FALSE(make({}, kMaxAssertionTtl + 1));
+}
+
+TEST(AssertionConfig, ARepeatableOptionKeepsEveryValueInOrder) {
+  std::vector<std::string> words = {
+      "slsd", "--assertion-audience", "a", "--port", "1", "--assertion-audience=b", "--assertion-audience", "c"};
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  CommandLine cl(static_cast<int>(argv.size()), argv.data(), {});
+  EXPECT_EQ(cl.get_all("assertion-audience"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(cl.get("assertion-audience"), "c");
+  EXPECT_TRUE(cl.get_all("origin").empty());
+  EXPECT_EQ(cl.get("port"), "1");
+  EXPECT_TRUE(cl.errors().empty());
 }
 
 TEST(JwksRoute, ServesTheFileAndFollowsARotationByAnotherProcess) {

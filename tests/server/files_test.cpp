@@ -269,7 +269,7 @@ TEST(PrivateFiles, TheAssertionKeyFileIsOwnerOnlyAndSlsdRefusesALooseOrDamagedOn
   CommandRun rotate = run(ctl + "rotate-assertion-key");
   ASSERT_EQ(rotate.exit_code, 0) << rotate.out;
   EXPECT_EQ(mode_of(keys), 0600);
-  CommandRun again = run(ctl + "rotate-assertion-key --max-ttl 30");
+  CommandRun again = run(ctl + "rotate-assertion-key --max-ttl 30 --lead 0");
   ASSERT_EQ(again.exit_code, 0) << again.out;
   EXPECT_EQ(mode_of(keys), 0600) << "the replacement is owner-only too";
   EXPECT_NE(again.out.find("\"max_ttl\":30"), std::string::npos) << again.out;
@@ -277,6 +277,17 @@ TEST(PrivateFiles, TheAssertionKeyFileIsOwnerOnlyAndSlsdRefusesALooseOrDamagedOn
   EXPECT_EQ(signed_ok.exit_code, 0) << signed_ok.out;
   CommandRun too_long = run(ctl + "sign-assertion --iss https://l.example --aud a --sub mia --ttl 31");
   EXPECT_NE(too_long.exit_code, 0) << too_long.out;
+  // By default the new key signs 300 s after it is published; the old one
+  // (max_ttl 30) signs until then.
+  const std::int64_t before = std::time(nullptr);
+  CommandRun led = run(ctl + "rotate-assertion-key --max-ttl 60");
+  ASSERT_EQ(led.exit_code, 0) << led.out;
+  auto printed = json_parse(led.out);
+  ASSERT_TRUE(printed) << led.out;
+  EXPECT_GE(*printed->get_int("signs_from"), before + 300) << led.out;
+  EXPECT_LE(*printed->get_int("signs_from"), std::time(nullptr) + 300) << led.out;
+  EXPECT_NE(run(ctl + "sign-assertion --iss https://l.example --aud a --sub mia --ttl 31").exit_code, 0);
+  EXPECT_NE(run(ctl + "rotate-assertion-key --lead -1").exit_code, 0);
 
   const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + db;
   ASSERT_EQ(::chmod(keys.c_str(), 0640), 0);
@@ -310,6 +321,26 @@ TEST(PolicyFile, SlsdRefusesToStartOnABadPolicyWithAClearMessage) {
   CommandRun missing = run(slsd + " --policy " + dir.file("nope.json"));
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   EXPECT_NE(missing.out.find("cannot read it"), std::string::npos) << missing.out;
+}
+
+// Issue 10: the assertion audiences are checked at start, not at the first login.
+TEST(AssertionConfig, SlsdRefusesABadOrRepeatedAudienceAndABadTtl) {
+  TempDir dir;
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + dir.file("db.sqlite");
+  CommandRun spaced = run(slsd + " --assertion-audience 'https://a.example b'");
+  EXPECT_EQ(spaced.exit_code, 2) << spaced.out;
+  EXPECT_NE(spaced.out.find("--assertion-audience \"https://a.example b\""), std::string::npos) << spaced.out;
+  CommandRun twice = run(slsd +
+                         " --assertion-audience https://a.example --assertion-audience=https://b.example "
+                         "--assertion-audience https://a.example");
+  EXPECT_EQ(twice.exit_code, 2) << twice.out;
+  EXPECT_NE(twice.out.find("\"https://a.example\" given twice"), std::string::npos) << twice.out;
+  CommandRun ttl = run(slsd + " --assertion-ttl 0");
+  EXPECT_EQ(ttl.exit_code, 2) << ttl.out;
+  EXPECT_NE(ttl.out.find("--assertion-ttl must be"), std::string::npos) << ttl.out;
+  CommandRun help = run(std::string(SLS_SLSD_PATH) + " --help");
+  EXPECT_NE(help.out.find("--assertion-audience AUD"), std::string::npos);
+  EXPECT_NE(help.out.find("--assertion-ttl S"), std::string::npos);
 }
 
 TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {

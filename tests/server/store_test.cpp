@@ -97,7 +97,7 @@ TEST(Store, SessionsOfVersion6EndAtTheirAbsoluteExpiryAndAreListedPerUser) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), 7);
+  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     auto s = tx.get_session({1, 2});
     EXPECT_TRUE(s && *s);

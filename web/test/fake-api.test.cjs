@@ -95,6 +95,7 @@ test('a code-card login: format errors are free, wrong codes count, the right on
     restrictions: [],
     amr: ['pwd', 'otp'],
     restricted: false,
+    assertion: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]{86}$/),
   });
   const again = await api('POST', `/login/${loginId}/complete`, { completion_token: ok.body.completion_token });
   expect(again.status).toBe(401);

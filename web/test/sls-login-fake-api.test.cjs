@@ -208,3 +208,56 @@ test('a push login against the fake, approved by a signed decision from the phon
   expect(routes.at(-1)).toBe('POST /login/{login_id}/complete');
   expect(fake.requests.at(-1).status).toBe(200);
 });
+
+/** The claims of an assertion-shaped token (the fake's are not signed). */
+const claimsOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+
+test('the audience and nonce attributes reach the completion and come back in the assertion', async () => {
+  const element = document.createElement('sls-login');
+  element.setAttribute('audience', 'https://broker.example');
+  element.setAttribute('nonce', 'page-load-7f3a');
+  expect(element.audience).toBe('https://broker.example');
+  expect(element.nonce).toBe('page-load-7f3a');
+  element.setAttribute('endpoint', fake.apiUrl);
+  const started = new Promise((resolve) => { element.addEventListener('sls-state', resolve, { once: true }); });
+  document.body.append(element);
+  await started;
+  const authenticated = nextAuthenticated(element);
+  await logIn(element, 'plain', 'authenticated');
+  const session = await authenticated;
+  expect(session.assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  expect(claimsOf(session.assertion)).toMatchObject({ sub: 'plain', aud: 'https://broker.example', nonce: 'page-load-7f3a' });
+
+  // Without the attributes neither is sent: the server's default audience, no nonce.
+  const plain = await mount();
+  const second = nextAuthenticated(plain);
+  await logIn(plain, 'plain', 'authenticated');
+  const claims = claimsOf((await second).assertion);
+  expect(claims.aud).toBe(fake.origin);
+  expect(claims).not.toHaveProperty('nonce');
+});
+
+test('a nonce or audience set mid-login is the one the completion sends', async () => {
+  const element = await mount();
+  element.nonce = 'before';
+  await logIn(element, 'card', 'code_card');
+  // The host learns its nonce late (e.g. from its own back end): set now.
+  element.nonce = 'after-1';
+  element.audience = 'trading-app';
+  expect(element.getAttribute('nonce')).toBe('after-1');
+  const authenticated = nextAuthenticated(element);
+  type(field(element, 'code'), fake.answer());
+  element.querySelector('form').requestSubmit();
+  const claims = claimsOf((await authenticated).assertion);
+  expect(claims).toMatchObject({ aud: 'trading-app', nonce: 'after-1' });
+  // Removing them: the next login sends neither.
+  element.nonce = null;
+  element.audience = null;
+  expect(element.nonce).toBe('');
+  expect(element.hasAttribute('audience')).toBe(false);
+  expect(SlsLoginClass().observedAttributes).toEqual(expect.arrayContaining(['audience', 'nonce']));
+});
+
+function SlsLoginClass() {
+  return customElements.get('sls-login');
+}

@@ -704,6 +704,12 @@ class FakeApi {
 
   complete(login, body) {
     const token = field(body, 'completion_token');
+    // As slsd: the assertion's audience and nonce are checked before the token.
+    if (body.audience !== undefined && (typeof body.audience !== 'string' || body.audience.length === 0
+      || body.audience.length > 256)) throw new ApiError(400, 'assertion.audience_unknown');
+    if (body.nonce !== undefined && (typeof body.nonce !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(body.nonce))) {
+      throw new ApiError(400, 'assertion.bad_nonce');
+    }
     if (login.state !== 'verified' || !login.token || login.token.value !== token) {
       throw new ApiError(401, 'login.token_invalid');
     }
@@ -722,6 +728,20 @@ class FakeApi {
       amr: AMR[kind] ?? ['pwd'],
       restricted: kind === 'sms',
     };
+    // Shaped like slsd's login assertion (a compact JWS) but not signed: a
+    // random "signature" that no verifier accepts. The claims tell the
+    // tests what the element sent.
+    const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(this.now() / 1000);
+    const origin = this.origin ?? 'http://127.0.0.1';
+    const claims = {
+      iss: origin, sub: session.username, aud: body.audience ?? origin, iat: now, exp: now + 60,
+      jti: crypto.randomBytes(16).toString('base64url'),
+    };
+    if (body.nonce !== undefined) claims.nonce = body.nonce;
+    session.assertion = [
+      part({ alg: 'EdDSA', typ: 'JWT', kid: 'fake-api' }), part(claims), crypto.randomBytes(64).toString('base64url'),
+    ].join('.');
     return {
       body: session,
       headers: { 'Set-Cookie': `sls_session=${crypto.randomBytes(24).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/` },
