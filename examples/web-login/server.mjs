@@ -57,6 +57,7 @@ const MIME_TYPES = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
 };
 
 /** How long a session of this site lasts, in seconds. */
@@ -108,11 +109,20 @@ async function readJson(request, limit = 16384) {
   }
 }
 
-/** Passes the request to slsd as it is (Host aside); the reply comes back as it is. */
-function proxy(request, response, slsd) {
+/**
+ * Passes the request to slsd as it is, but for Host and this site's own
+ * cookies (`ownCookies`: names slsd has no business seeing); the reply comes
+ * back as it is (slsd's session cookie included).
+ */
+function proxy(request, response, slsd, ownCookies) {
   const url = new URL(request.url, slsd);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const upstream = send(url, { method: request.method, headers: { ...request.headers, host: url.host } }, (reply) => {
+  const headers = { ...request.headers, host: url.host };
+  const kept = (request.headers.cookie ?? '').split(';').map((part) => part.trim())
+    .filter((part) => part !== '' && !ownCookies.includes(part.slice(0, part.indexOf('='))));
+  if (kept.length > 0) headers.cookie = kept.join('; ');
+  else delete headers.cookie;
+  const upstream = send(url, { method: request.method, headers }, (reply) => {
     response.writeHead(reply.statusCode, reply.headers);
     reply.pipe(response);
   });
@@ -182,6 +192,7 @@ export async function startWebLogin(options) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="/app/favicon.svg">
 <link rel="stylesheet" href="/app/style.css">
 <script type="module" src="/app/login.mjs"></script>
 </head>
@@ -259,7 +270,7 @@ ${main}
       if (pathname.startsWith('/api/v1/')) {
         // The browser never redeems: that is this back end's job.
         if (pathname.startsWith('/api/v1/assertions/')) json(response, 404, { error: 'not here' });
-        else proxy(request, response, slsd);
+        else proxy(request, response, slsd, [name('site_session'), name('login_nonce')]);
         return;
       }
       if (request.method === 'GET' && pathname === '/') {

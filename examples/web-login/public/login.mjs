@@ -15,12 +15,12 @@ if (login !== null) {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ assertion }),
     }).catch(() => null);
+    const answer = reply === null ? { error: 'network' } : await reply.json().catch(() => ({ error: reply.status }));
     if (reply !== null && reply.ok) {
       // The back end now knows the user: the page it renders says who.
       window.location.replace('/');
     } else {
-      const { error } = reply === null ? { error: 'network' } : await reply.json().catch(() => ({ error: reply.status }));
-      outcome.textContent = `Sign-in was not accepted (${error}). Reload the page to try again.`;
+      outcome.textContent = `Sign-in was not accepted (${answer.error}). Reload the page to try again.`;
     }
   });
   await import('/sls/sls-login-define.js');
