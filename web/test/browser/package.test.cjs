@@ -111,6 +111,7 @@ test('installed from the tarball, bundled with esbuild, served under the strict 
     "const login = document.querySelector('sls-login');",
     'login.addEventListener(SlsAuthenticatedEvent.type, (event) => {',
     "  document.getElementById('outcome').textContent = `signed in as ${event.detail.username}`;",
+    '  document.body.dataset.assertion = event.detail.assertion;',
     '});',
     "document.body.dataset.defined = String(customElements.get('sls-login') === SlsLogin);",
     '',
@@ -121,7 +122,7 @@ test('installed from the tarball, bundled with esbuild, served under the strict 
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Scratch host</title>',
     '<link rel="icon" href="/favicon.svg">',
     '<script type="module" src="/assets/main.js"></script></head>',
-    '<body><main><sls-login id="login"></sls-login><p id="outcome" role="status"></p></main></body></html>',
+    '<body><main><sls-login id="login" nonce="package-test-nonce"></sls-login><p id="outcome" role="status"></p></main></body></html>',
     '',
   ].join('\n'));
   fs.writeFileSync(path.join(out, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>');
@@ -172,6 +173,10 @@ test('installed from the tarball, bundled with esbuild, served under the strict 
     await page.click('#login button[type="submit"]');
     await page.waitForFunction(() => document.getElementById('outcome').textContent === 'signed in as demo-none');
     expect(await page.getAttribute('#login .sls-login', 'data-screen')).toBe('authenticated');
+    // The packaged core is the current one: the login assertion carries the page's nonce.
+    const assertion = await page.getAttribute('body', 'data-assertion');
+    const claims = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ iss: server.origin, sub: 'demo-none', nonce: 'package-test-nonce' });
 
     expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
     expect(problems).toEqual({ console: [], pageErrors: [], failedRequests: [], badResponses: [] });
