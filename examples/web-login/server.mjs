@@ -33,6 +33,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -41,7 +42,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 // The component's files, from the installed package (inside this repository
 // the package is the repository itself). Only what a page loads is served.
-const componentDir = join(dirname(fileURLToPath(import.meta.resolve('sls-login/package.json'))), 'web');
+const componentDir = join(dirname(createRequire(import.meta.url).resolve('sls-login/package.json')), 'web');
 const COMPONENT_FILES = new Set([
   'sls-login-define.js', 'sls-login.js', 'sls-core-loader.js', 'sls-login-events.js', 'sls-login.css',
   'dist/sls-core.mjs', 'dist/sls-core.wasm', 'dist/dom-patcher.js',

@@ -49,7 +49,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-test-'));
   // Each kept as soon as it runs, so that afterAll stops it even when another failed to start.
   await Promise.all([
-    npm(['pack', '--json', '--pack-destination', dir], repoRoot).then(({ stdout }) => { [packed] = JSON.parse(stdout); }),
+    // Older npm prints the prepack script's banner before the JSON: skip to the array.
+    npm(['pack', '--json', '--pack-destination', dir], repoRoot)
+      .then(({ stdout }) => { [packed] = JSON.parse(stdout.slice(stdout.search(/^\[/m))); }),
     startSlsd().then((started) => { server = started; }),
     launchChromium().then((started) => { browser = started; }),
   ]);
