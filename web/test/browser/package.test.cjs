@@ -34,9 +34,7 @@ const EXPECTED_FILES = [
   'web/dist/dom-patcher.js', 'web/dist/sls-core.mjs', 'web/dist/sls-core.wasm',
   'web/sls-core-loader.js', 'web/sls-core.d.ts',
   'web/sls-login-define.d.ts', 'web/sls-login-define.js', 'web/sls-login-events.js',
-  'web/sls-login.css', 'web/sls-login.d.ts', 'web/sls-login.js',
-  // The bridge module, once the repository has it.
-  ...['web/sls-bridge.js', 'web/sls-bridge.d.ts'].filter((file) => fs.existsSync(path.join(repoRoot, file))),
+  'web/sls-login.css', 'web/sls-login.d.ts', 'web/sls-login.js', 'web/sls-bridge.js',
 ].sort();
 
 let dir;
