@@ -21,11 +21,13 @@
 // V8's explicit compile hint above (first line, Chromium 136 and later): the
 // functions of this file are compiled when it arrives, not one by one while
 // the element starts. The loader of the core is in sls-core-loader.js, the
-// event classes in sls-login-events.js, the bridges to a host (attribute
+// event classes in sls-login-events.js, the language helpers in
+// sls-login-lang.js, the bridges to a host (attribute
 // `bridge`) in sls-bridge.js.
 
 import { loadCore, setCoreLoader } from './sls-core-loader.js';
 import { EVENT_CLASSES, SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent } from './sls-login-events.js';
+import { LOAD_FAILED, browserLangs, loadFailureLang, nearestLang } from './sls-login-lang.js';
 import { bridgeMessage, openBridge, refusalDetail } from './sls-bridge.js';
 
 export { SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent };
@@ -38,15 +40,6 @@ const DEFAULT_STYLESHEET_URL = new URL('./sls-login.css', import.meta.url);
 const REQUEST_TIMEOUT_MS = 15000;
 /** Longest delay setTimeout honours (2^31 - 1 ms); the core never asks for more. */
 const MAX_TIMER_MS = 2147483647;
-
-// What shows if the module cannot load (no WebAssembly, blocked by a policy,
-// wrong module-url). The core's catalog is out of reach then, so this one
-// sentence lives here, in the three languages.
-const LOAD_FAILED = {
-  en: 'The login could not start. Reload the page to try again.',
-  'zh-Hant': '登入功能無法啟動。請重新載入頁面後再試。',
-  'zh-Hans': '登录功能无法启动。请重新加载页面后再试。',
-};
 
 // Performance marks (User Timing) of each start, for pages that measure the
 // component (docs/component.md, "Timing marks"); detail {id}: the element's id.
@@ -83,40 +76,6 @@ function parseRetryAfter(header, nowMs) {
   const date = Date.parse(text);
   if (Number.isNaN(date)) return null;
   return Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
-/** The nearest `lang` above `element`, crossing shadow roots; "" if none. */
-function nearestLang(element) {
-  let node = element;
-  while (node) {
-    const holder = node.closest('[lang]');
-    const lang = holder?.getAttribute('lang');
-    if (lang) return lang;
-    node = node.getRootNode().host ?? null;
-  }
-  return '';
-}
-
-/** The browser's preferred languages, most preferred first (navigator.languages). */
-function browserLangs() {
-  const nav = globalThis.navigator;
-  // A copy made here: an array of another realm (a test's DOM) is no Array to the core's instanceof.
-  const list = Array.isArray(nav?.languages) ? Array.from(nav.languages).filter((t) => typeof t === 'string') : [];
-  if (list.length > 0) return list;
-  return typeof nav?.language === 'string' ? [nav.language] : [];
-}
-
-/**
- * The load-failure language for a tag or a preference list: the core's rule
- * (first supported tag), for this one message, since the core did not load.
- */
-function loadFailureLang(tags) {
-  for (const tag of [tags].flat()) {
-    const lower = tag.toLowerCase();
-    if (/^en(?:[-_]|$)/.test(lower)) return 'en';
-    if (/^zh(?:[-_]|$)/.test(lower)) return /^zh[-_](hant|tw|hk|mo)\b/.test(lower) ? 'zh-Hant' : 'zh-Hans';
-  }
-  return 'en';
 }
 
 /** Writes a reflected attribute; null or undefined removes it, so that its default applies again. */

@@ -43,10 +43,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 // The component's files, from the installed package (inside this repository
 // the package is the repository itself). Only what a page loads is served.
 const componentDir = join(dirname(createRequire(import.meta.url).resolve('sls-login/package.json')), 'web');
-const COMPONENT_FILES = new Set([
-  'sls-login-define.js', 'sls-login.js', 'sls-core-loader.js', 'sls-login-events.js', 'sls-login.css',
-  'dist/sls-core.mjs', 'dist/sls-core.wasm', 'dist/dom-patcher.js',
-]);
+// The page modules (sls-*.js), the stylesheet and the core: the files the
+// package ships for a page, named by pattern so that a module the element
+// gains is served too; nothing else under web/ (no demo, no tests).
+const COMPONENT_FILE = /^(?:sls-[a-z-]+\.(?:js|css)|dist\/(?:sls-core\.(?:mjs|wasm)|dom-patcher\.js))$/;
 
 // slsd's policy: no inline script, no eval; compiling WebAssembly is allowed.
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -287,7 +287,7 @@ ${main}
         const file = normalize(join(here, 'public', pathname.slice('/app/'.length)));
         if (file.startsWith(join(here, 'public') + sep)) await serveFile(response, file);
         else json(response, 404, { error: 'not found' });
-      } else if (request.method === 'GET' && pathname.startsWith('/sls/') && COMPONENT_FILES.has(pathname.slice(5))) {
+      } else if (request.method === 'GET' && pathname.startsWith('/sls/') && COMPONENT_FILE.test(pathname.slice(5))) {
         await serveFile(response, join(componentDir, pathname.slice(5)));
       } else {
         json(response, 404, { error: 'not found' });

@@ -33,7 +33,7 @@ const EXPECTED_FILES = [
   'README.md', 'package.json',
   'web/dist/dom-patcher.js', 'web/dist/sls-core.mjs', 'web/dist/sls-core.wasm',
   'web/sls-core-loader.js', 'web/sls-core.d.ts',
-  'web/sls-login-define.d.ts', 'web/sls-login-define.js', 'web/sls-login-events.js',
+  'web/sls-login-define.d.ts', 'web/sls-login-define.js', 'web/sls-login-events.js', 'web/sls-login-lang.js',
   'web/sls-login.css', 'web/sls-login.d.ts', 'web/sls-login.js', 'web/sls-bridge.js',
 ].sort();
 

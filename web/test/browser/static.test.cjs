@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** The files of the login page's chain, beyond the page and its own script. */
-const CHAIN = ['/sls-login-define.js', '/sls-login.js', '/sls-core-loader.js', '/sls-login-events.js', '/sls-bridge.js', '/dist/sls-core.mjs', '/dist/dom-patcher.js',
+const CHAIN = ['/sls-login-define.js', '/sls-login.js', '/sls-core-loader.js', '/sls-login-events.js', '/sls-login-lang.js', '/sls-bridge.js', '/dist/sls-core.mjs', '/dist/dom-patcher.js',
   '/dist/sls-core.wasm', '/sls-login.css'];
 
 /** Loads demo/login.html in `context` until the element shows its first screen. */
