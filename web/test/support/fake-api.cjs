@@ -2,6 +2,10 @@
 // tests and the timing benchmark. It serves the API under /api/v1 and, on
 // the same origin, web/ as web/scripts/serve.mjs does.
 //
+// The users, constants and helpers are in fake-api-model.cjs, the push and
+// QR routes in fake-api-pushes.cjs; this file is the HTTP side and the
+// login, code and session routes.
+//
 // LIMITS: this is a fake, not a server. The reference server is slsd
 // (src/server/, its own issue); integrators must never copy this file.
 //  - Everything lives in memory and is lost on close. Secrets (card codes,
@@ -39,88 +43,16 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 const { loadCore } = require('./core.cjs');
 const { startStaticServer } = require('./browser.cjs');
+const { PushRoutes } = require('./fake-api-pushes.cjs');
+
+const {
+  TEST_PASSWORD, TEST_SERVER_SEED_HEX, TEST_MOBILE_KEY_PIN, MOBILE_KEY_SUITE, CARD_CELLS, BODY_LIMIT,
+  COMPLETION_TOKEN_TTL, SESSION_IDLE, SESSION_MAX, SMS_CODE_TTL, TEMP_CODE_ALPHABET, TEST_USERS, LIMITS, AMR,
+  DEFAULT_KNOBS, randomId, randomDigits, ApiError, field, sameSecret,
+} = require('./fake-api-model.cjs');
 
 /** Where the API lives on the fake's origin (the element's `endpoint`). */
 const API_BASE = '/api/v1';
-
-/** The password of every test user. */
-const TEST_PASSWORD = 'correct horse 42';
-
-/**
- * Seed of the fake's QR-signing Ed25519 key. A TEST key, published here:
- * payloads it signs prove nothing outside tests.
- */
-const TEST_SERVER_SEED_HEX = '5e1f5e1f00112233445566778899aabbccddeeff0123456789abcdef5e1f5e1f';
-
-/** The PIN of every test Mobile Key (fed to the PSHA256 suite). */
-const TEST_MOBILE_KEY_PIN = '2468';
-
-const MOBILE_KEY_SUITE = 'OCRA-1:HOTP-SHA256-7:QN06-PSHA256';
-const CARD_CELLS = 100;
-const BODY_LIMIT = 16 * 1024;
-const COMPLETION_TOKEN_TTL = 60;
-/** slsd's defaults: --session-idle 900, --session-max 43200. */
-const SESSION_IDLE = 900;
-const SESSION_MAX = 43200;
-const SMS_CODE_TTL = 600;
-const TEMP_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/**
- * The users, by user name. Every device kind the login flow has a screen
- * for; `multi` has several devices (the device-choice screen), `plain` none
- * (password only). Labels are language-neutral: the server does not
- * translate them.
- */
-const TEST_USERS = {
-  card: { devices: [{ kind: 'code_card', label: 'No. 0042' }] },
-  mobile: { devices: [{ kind: 'mobile_key', label: '•••• 1234' }] },
-  sms: { devices: [{ kind: 'sms', label: '•••• 5678' }] },
-  temp: { devices: [{ kind: 'temp_code', label: '' }] },
-  multi: {
-    devices: [
-      { kind: 'code_card', label: 'No. 0042' },
-      { kind: 'mobile_key', label: '•••• 1234' },
-      { kind: 'sms', label: '•••• 5678' },
-    ],
-    default_kind: 'mobile_key',
-  },
-  plain: { devices: [] },
-};
-
-/** Limits in US cents per device kind (SPEC §2); null is unlimited. */
-const LIMITS = {
-  none: [5_000_000, 10_000_000],
-  sms: [20_000_000, 60_000_000],
-  mobile_key: [100_000_000, 100_000_000],
-  code_card: [20_000_000, 60_000_000],
-  temp_code: [5_000_000, 10_000_000],
-};
-
-/** RFC 8176 amr values of a session by device kind, as slsd reports them. */
-const AMR = {
-  none: ['pwd'],
-  sms: ['pwd', 'sms'],
-  mobile_key: ['pwd', 'swk'],
-  code_card: ['pwd', 'otp'],
-  temp_code: ['pwd', 'otp'],
-};
-
-/** The knobs' values after start and after reset(). */
-const DEFAULT_KNOBS = Object.freeze({
-  /** What an unanswered push does: 'approve', 'deny' or 'never', after `afterPolls` polls. */
-  push: Object.freeze({ decision: 'approve', afterPolls: 2 }),
-  /** Retry-After (s) on pending push and challenge-status replies. */
-  pollRetryAfter: 1,
-  /** Consecutive wrong answers (or passwords) that lock a user. */
-  maxFailures: 5,
-  /** How long a lock lasts (s). */
-  lockSeconds: 300,
-  loginTtl: 600,
-  challengeTtl: 300,
-  pushTtl: 120,
-  smsResendInterval: 120,
-  pushesPerHour: 20,
-});
 
 /** The API's routes, named as in docs/openapi.yaml ("METHOD /template"). */
 const ROUTES = [
@@ -139,55 +71,6 @@ const ROUTES = [
   ['DELETE', /^\/session$/, 'DELETE /session'],
 ];
 
-/** 16 random bytes, base64url without padding: 22 characters (login and transaction ids). */
-function randomId() {
-  return crypto.randomBytes(16).toString('base64url');
-}
-
-function randomDigits(n) {
-  let out = '';
-  for (let i = 0; i < n; i += 1) out += String(crypto.randomInt(10));
-  return out;
-}
-
-/** A thrown API error: caught by the dispatcher and sent as an Error body. */
-class ApiError extends Error {
-  constructor(status, code, { args = [], attemptsLeft, retryAfter } = {}) {
-    super(code);
-    this.status = status;
-    this.code = code;
-    this.args = args;
-    this.attemptsLeft = attemptsLeft;
-    this.retryAfter = retryAfter;
-  }
-}
-
-/** A required string field of the JSON body (request.bad_field otherwise). */
-function field(body, name, maxLength = 1024) {
-  const value = body[name];
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new ApiError(400, 'request.bad_field', { args: [name] });
-  }
-  return value;
-}
-
-/** Checks a device's base64url Ed25519 signature of `message`. */
-/** Whether a sent login secret is the login's (constant time, as slsd compares). */
-function sameSecret(expected, sent) {
-  const a = Buffer.from(String(expected));
-  const b = Buffer.from(String(sent ?? ''));
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
-}
-
-function verifyDeviceSignature(device, message, signature) {
-  let bytes;
-  try {
-    bytes = Buffer.from(signature, 'base64url');
-  } catch {
-    return false;
-  }
-  return bytes.length === 64 && crypto.verify(null, Buffer.from(message, 'utf8'), device.signPublicKey, bytes);
-}
 
 /** The security headers serve.mjs puts on every answer (those the API answers copy). */
 function readStaticHeaders(port) {
@@ -801,97 +684,11 @@ class FakeApi {
     return { body: { logged_out: true }, headers: clear };
   }
 
-  // --- pushes and online QR approval -----------------------------------------------
+}
 
-  /**
-   * The push `id`. For the browser's routes `secret` is given and must be the
-   * login secret of the push's login; the device's decision route passes none.
-   */
-  push(id, { secret = null } = {}) {
-    const push = this.pushes.get(id);
-    if (!push || (secret !== null && !sameSecret(push.login.secret, secret))) throw new ApiError(404, 'push.not_found');
-    if (push.status === 'pending' && this.now() >= push.expiresAt) push.status = 'expired';
-    return push;
-  }
-
-  /** A PushStatus reply; on a poll, the `push` knob may decide a push nobody answered. */
-  pushStatus(push, isPoll) {
-    if (isPoll && push.status === 'pending') {
-      push.polls += 1;
-      const { decision, afterPolls } = this.knobs.push;
-      if (decision !== 'never' && push.polls >= afterPolls) this.decide(push, decision === 'approve' ? 'approved' : 'denied');
-    }
-    const body = { status: push.status, expires_at: push.expiresAt };
-    if (push.status === 'approved' && push.login.state === 'verified' && push.login.token) {
-      body.completion_token = push.login.token.value;
-    }
-    const headers = push.status === 'pending' ? { 'Retry-After': String(this.knobs.pollRetryAfter) } : {};
-    return { body, headers };
-  }
-
-  decide(push, status) {
-    push.status = status;
-    if (status === 'approved') {
-      if (push.login.push === push) push.login.challenge.answered = true;
-      this.verified(push.login, 'mobile_key');
-    }
-  }
-
-  cancelPush(push) {
-    if (push.status === 'pending') push.status = 'cancelled';
-    return this.pushStatus(push, false);
-  }
-
-  pushDecision(push, body) {
-    const deviceId = field(body, 'device_id');
-    const number = field(body, 'number');
-    const decision = field(body, 'decision');
-    const signature = field(body, 'signature');
-    if (!/^[0-9]{2}$/.test(number)) throw new ApiError(400, 'request.bad_field', { args: ['number'] });
-    if (!['approve', 'deny', 'not_me'].includes(decision)) throw new ApiError(400, 'request.bad_field', { args: ['decision'] });
-    if (deviceId !== push.device.id) throw new ApiError(404, 'device.not_found');
-    if (!verifyDeviceSignature(push.device, `SLS-PUSH-1|${push.id}|${number}|${decision}`, signature)) {
-      throw new ApiError(401, 'device.bad_signature');
-    }
-    if (push.status === 'expired') throw new ApiError(410, 'push.expired');
-    if (push.status !== 'pending') throw new ApiError(409, 'push.already_decided');
-    // Number matching: a wrong number refuses the request.
-    this.decide(push, decision === 'approve' && number === push.number ? 'approved' : 'denied');
-    push.decidedBy = decision;
-    return this.pushStatus(push, false);
-  }
-
-  qrApprove(body) {
-    const deviceId = field(body, 'device_id');
-    const payload = field(body, 'payload', 1024);
-    const signature = field(body, 'signature');
-    const device = this.devices.get(deviceId);
-    if (!device || device.kind !== 'mobile_key') throw new ApiError(401, 'device.bad_signature');
-    if (!verifyDeviceSignature(device, `SLS-QR-1|${payload}|approve`, signature)) {
-      throw new ApiError(401, 'device.bad_signature');
-    }
-    const open = this.challengesByPayload.get(payload);
-    if (!open || open.challenge.deviceId !== deviceId || open.login.challenge !== open.challenge) {
-      throw new ApiError(410, 'challenge.not_found');
-    }
-    if (open.challenge.answered) throw new ApiError(410, 'challenge.used');
-    if (this.now() >= open.challenge.expiresAt) throw new ApiError(410, 'challenge.expired');
-    open.challenge.answered = true;
-    open.challenge.approvedOnline = true;
-    this.verified(open.login, 'mobile_key');
-    return { body: {} };
-  }
-
-  challengeStatus(login) {
-    const challenge = login.challenge;
-    if (!challenge || challenge.method !== 'ocra') throw new ApiError(404, 'challenge.not_found');
-    const expiresAt = challenge.expiresAt;
-    if (challenge.approvedOnline && login.state === 'verified') {
-      return { body: { status: 'approved', expires_at: expiresAt, completion_token: login.token.value } };
-    }
-    if (this.now() >= expiresAt) return { body: { status: 'expired', expires_at: expiresAt } };
-    return { body: { status: 'pending', expires_at: expiresAt }, headers: { 'Retry-After': String(this.knobs.pollRetryAfter) } };
-  }
+// The push and QR routes live in fake-api-pushes.cjs.
+for (const name of Object.getOwnPropertyNames(PushRoutes.prototype)) {
+  if (name !== 'constructor') FakeApi.prototype[name] = PushRoutes.prototype[name];
 }
 
 /**
