@@ -1,7 +1,7 @@
 # Precompressed copies of the files slsd (or any web server) serves from web/:
 # FILE.gz (gzip -9) and FILE.br (brotli, quality 11) beside every .html .js
 # .mjs .css .svg .json and .wasm under WEB_DIR, the built web/dist included.
-# slsd picks one by the request's Accept-Encoding (docs/server.md); nginx's
+# slsd picks one by the request's Accept-Encoding (docs/server-http.md); nginx's
 # gzip_static and brotli_static read the same files. A copy is remade only
 # when it is older than its file, and one left by a deleted file is removed.
 # The copies are build output: .gitignore keeps them out of the repository.

@@ -450,7 +450,7 @@ export interface LoginSession {
   /**
    * The signed login assertion (a compact JWS, EdDSA; slsd always sends it):
    * for the host's back end to verify against GET /.well-known/jwks.json, or
-   * to redeem with POST /api/v1/assertions/redeem (docs/server.md).
+   * to redeem with POST /api/v1/assertions/redeem (docs/hand-off.md).
    */
   readonly assertion?: string;
   readonly [member: string]: unknown;

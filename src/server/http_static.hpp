@@ -1,7 +1,7 @@
 // Static files under slsd's --static directory (the demo): which file a request
 // path names, refusing every way out of the directory, its content type, and
 // what a CDN does with it: the precompressed copy the client accepts, a
-// strong ETag, and its caching policy (docs/server.md, "Static files").
+// strong ETag, and its caching policy (docs/server-http.md, "Static files").
 #pragma once
 
 #include <cstddef>

@@ -43,7 +43,7 @@ JsonValue amr_json(std::string_view amr) {
 }
 
 /// The `acr` of a login assertion: the assurance of the second factor,
-/// by device kind (docs/server.md, "Login assertions"). 1: the password
+/// by device kind (docs/hand-off.md, "Login assertions"). 1: the password
 /// alone; 2: a one-time code that can be copied or intercepted (code
 /// cards, temporary codes, SMS); 3: Mobile Key, a key kept on a phone;
 /// 4: a hardware token (DSC, Platinum/Gold card, DSC+).
