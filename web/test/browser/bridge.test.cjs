@@ -16,6 +16,7 @@
 //   page with no host API gets sls-error bridge.no_host.
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -235,7 +236,9 @@ describe('bridge="webview": examples/webview-host', () => {
   ])('%s: the stand-in host receives every message, the login and its assertion', async (file, api) => {
     const { context, page, problems } = await newPage();
     try {
-      await page.goto(`${slsd.url}webview-host/${file}`);
+      // The app's per-load nonce comes in the URL (nonce.mjs puts it on the element).
+      const nonce = crypto.randomBytes(18).toString('base64url');
+      await page.goto(`${slsd.url}webview-host/${file}?nonce=${nonce}`);
       await logInWithCard(page);
       await page.waitForFunction(() => window.hostReceived.some((r) => /sls-authenticated/.test(JSON.stringify(r.received))));
       const received = await page.evaluate(() => window.hostReceived);
@@ -251,7 +254,7 @@ describe('bridge="webview": examples/webview-host', () => {
       // Forwarded as the server gave it; its default audience is the origin.
       expect(typeof serverAssertion).toBe('string');
       expect(done.assertion).toBe(serverAssertion);
-      expect(decodeJwt(done.assertion)).toMatchObject({ iss: slsd.origin, sub: USER, aud: host.origin });
+      expect(decodeJwt(done.assertion)).toMatchObject({ iss: slsd.origin, sub: USER, aud: host.origin, nonce });
       expect((await page.evaluate(() => window.slsEvents)).filter((e) => e.type === 'sls-error')).toEqual([]);
       expect(await page.locator('#received li').count()).toBe(messages.length);
       expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
