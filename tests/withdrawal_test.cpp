@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,86 +36,63 @@ constexpr std::int64_t est(std::int64_t y, unsigned m, unsigned d, int hh = 12, 
   return local_time(y, m, d, hh, mm, ss);
 }
 
-const BusinessCalendar kEastern{};
+// A calendar at a fixed UTC offset with no holidays (the market calendars
+// with their time zones and holidays are tested in market_calendar_test.cpp
+// and server/market_calendar_test.cpp).
+MarketCalendar fixed_calendar(std::int32_t offset) {
+  return MarketCalendar::make(2020, 2030, {{INT64_MIN, offset}}, {}).value();
+}
+const MarketCalendar kEastern = fixed_calendar(static_cast<std::int32_t>(kEasternOffset));
 
-// --- the calendar ---------------------------------------------------------------------
-
-TEST(BusinessCalendar, DefaultsToUsEasternStandardTime) {
-  EXPECT_EQ(BusinessCalendar{}.utc_offset_seconds(), -18'000);
-  EXPECT_EQ(BusinessCalendar::kDefaultUtcOffsetSeconds, -18'000);
+WithdrawalUsage usage_at(std::span<const LedgerEntry> ledger, std::int64_t now) {
+  auto usage = withdrawal_usage(ledger, now, kEastern);
+  EXPECT_TRUE(usage.ok());
+  return usage.ok() ? *usage : WithdrawalUsage{-1, -1};
+}
+WithdrawalLimits remaining_at(DeviceKind kind, std::span<const LedgerEntry> ledger, std::int64_t now) {
+  auto left = remaining_withdrawal(kind, ledger, now, kEastern);
+  EXPECT_TRUE(left.ok());
+  return left.ok() ? *left : WithdrawalLimits{UsdLimit::of_cents(-1), UsdLimit::of_cents(-1)};
+}
+UsdLimit available_at(DeviceKind kind, std::span<const LedgerEntry> ledger, std::int64_t now) {
+  auto available = available_withdrawal(kind, ledger, now, kEastern);
+  EXPECT_TRUE(available.ok());
+  return available.ok() ? *available : UsdLimit::of_cents(-1);
+}
+Status check_at(DeviceKind kind, std::span<const LedgerEntry> ledger, std::int64_t now, std::int64_t amount,
+                const MarketCalendar& calendar = kEastern) {
+  return check_withdrawal(kind, ledger, now, amount, calendar);
 }
 
-TEST(BusinessCalendar, OffsetsBeyondFourteenHoursAreRefused) {
-  EXPECT_TRUE(BusinessCalendar::with_utc_offset(14 * 3600).ok());
-  EXPECT_TRUE(BusinessCalendar::with_utc_offset(-14 * 3600).ok());
-  EXPECT_TRUE(BusinessCalendar::with_utc_offset(0).ok());
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(14 * 3600 + 1).code(), Errc::bad_argument);
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(-14 * 3600 - 1).code(), Errc::bad_argument);
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(8 * 3600)->utc_offset_seconds(), 28'800);
+// --- the calendar's answers reach the caller ---------------------------------------------
+
+TEST(WithdrawalCalendar, DatesOutsideTheCalendarAreErrorsNotGuesses) {
+  const std::vector<LedgerEntry> ledger{{est(2024, 6, 5, 9), 100}};
+  const std::int64_t late = est(2031, 1, 2);  // the calendar covers 2020–2030
+  const Error expected = fail(Errc::calendar_out_of_range, {"2031-01-02", "2020", "2030"});
+  EXPECT_EQ(withdrawal_usage(ledger, late, kEastern).error(), expected);
+  EXPECT_EQ(remaining_withdrawal(DeviceKind::sms, ledger, late, kEastern).error(), expected);
+  EXPECT_EQ(available_withdrawal(DeviceKind::sms, ledger, late, kEastern).error(), expected);
+  EXPECT_EQ(check_withdrawal(DeviceKind::sms, ledger, late, 1, kEastern).error(), expected);
+  // The 5-day window of 2 January 2020 reaches into 2019 (it starts after the
+  // 5th business day before today); from Wednesday 8 January on it does not.
+  EXPECT_EQ(check_withdrawal(DeviceKind::sms, {}, est(2020, 1, 2), 1, kEastern).error(),
+            fail(Errc::calendar_out_of_range, {"2019-12-31", "2020", "2030"}));
+  EXPECT_TRUE(check_withdrawal(DeviceKind::sms, {}, est(2020, 1, 8), 1, kEastern).ok());
+  // Even an unlimited device needs the calendar: the answer is never a guess.
+  EXPECT_EQ(check_withdrawal(DeviceKind::platinum_gold, {}, late, 1, kEastern).code(), Errc::calendar_out_of_range);
+  // A bad amount is reported first.
+  EXPECT_EQ(check_withdrawal(DeviceKind::sms, {}, late, 0, kEastern).code(), Errc::limit_bad_amount);
+  EXPECT_EQ(
+      localize(expected, Lang::en),
+      "Withdrawal limits cannot be checked for 2031-01-02: the market calendar covers the years 2020 to 2030 only.");
 }
 
-TEST(BusinessCalendar, WeekdaysAreConsecutiveAndWeekendsBelongToMonday) {
-  // Week of Monday 3 June 2024.
-  const std::int64_t monday = kEastern.business_day(est(2024, 6, 3));
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 4)), monday + 1);
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 5)), monday + 2);
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 6)), monday + 3);
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 7)), monday + 4);
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 8)), monday + 5);   // Saturday → next Monday
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 9)), monday + 5);   // Sunday → next Monday
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 10)), monday + 5);  // Monday
-  // The weekend before belongs to this Monday.
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 1)), monday);
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 2)), monday);
-  EXPECT_EQ(kEastern.business_day(est(2024, 5, 31)), monday - 1);  // Friday
-}
-
-TEST(BusinessCalendar, DaysChangeAtLocalMidnight) {
-  const std::int64_t tuesday_start = est(2024, 6, 4, 0, 0, 0);
-  EXPECT_EQ(kEastern.business_day(tuesday_start), kEastern.business_day(tuesday_start - 1) + 1);
-  EXPECT_EQ(kEastern.business_day(tuesday_start), kEastern.business_day(est(2024, 6, 4, 23, 59, 59)));
-  // Friday 23:59:59 and Saturday 00:00:00: the weekend starts the next day.
-  const std::int64_t saturday_start = est(2024, 6, 8, 0, 0, 0);
-  EXPECT_EQ(kEastern.business_day(saturday_start), kEastern.business_day(saturday_start - 1) + 1);
-  // Sunday 23:59:59 and Monday 00:00:00 are the same business day.
-  const std::int64_t monday_start = est(2024, 6, 10, 0, 0, 0);
-  EXPECT_EQ(kEastern.business_day(monday_start), kEastern.business_day(monday_start - 1));
-}
-
-TEST(BusinessCalendar, MonthAndYearEnds) {
-  // Friday 31 May → Monday 3 June.
-  EXPECT_EQ(kEastern.business_day(est(2024, 6, 3)), kEastern.business_day(est(2024, 5, 31)) + 1);
-  // Thursday 29 February → Friday 1 March (leap year).
-  EXPECT_EQ(kEastern.business_day(est(2024, 3, 1)), kEastern.business_day(est(2024, 2, 29)) + 1);
-  // Tuesday 31 December 2024 → Wednesday 1 January 2025.
-  EXPECT_EQ(kEastern.business_day(est(2025, 1, 1)), kEastern.business_day(est(2024, 12, 31)) + 1);
-  // The Unix epoch was a Thursday: day 3 counted from Monday 29 December 1969.
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(0), 3);
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-1), 2);  // Wednesday 31 December 1969
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-3 * 86'400), 0);
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-4 * 86'400), 0);    // Sunday → Monday
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-5 * 86'400), 0);    // Saturday → Monday
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-6 * 86'400), -1);   // Friday 26 December
-  EXPECT_EQ(BusinessCalendar::with_utc_offset(0)->business_day(-10 * 86'400), -5);  // Monday 22 December
-}
-
-TEST(BusinessCalendar, TheOffsetDecidesTheDay) {
-  // 03:00 UTC on Tuesday 4 June is still Monday evening in New York (UTC-5)
-  // and already Tuesday morning in Hong Kong (UTC+8).
-  const std::int64_t instant = local_time(2024, 6, 4, 3, 0, 0, 0);
-  auto hong_kong = *BusinessCalendar::with_utc_offset(8 * 3600);
-  EXPECT_EQ(kEastern.business_day(instant), kEastern.business_day(est(2024, 6, 3)));
-  EXPECT_EQ(hong_kong.business_day(instant), hong_kong.business_day(local_time(2024, 6, 4, 12, 0, 0, 8 * kHour)));
-}
-
-TEST(BusinessCalendar, EveryInstantHasADayAndTheOrderIsKept) {
-  const std::vector<std::int64_t> instants{INT64_MIN,       INT64_MIN + 1,     -1'000'000'000'000, -1,       0, 1,
-                                           est(2024, 6, 8), 1'000'000'000'000, INT64_MAX - 1,      INT64_MAX};
-  for (std::int32_t offset : {-14 * 3600, -5 * 3600, 0, 14 * 3600}) {
-    auto calendar = *BusinessCalendar::with_utc_offset(offset);
-    for (std::size_t i = 1; i < instants.size(); ++i)
-      EXPECT_LE(calendar.business_day(instants[i - 1]), calendar.business_day(instants[i])) << offset << " " << i;
-  }
+TEST(WithdrawalCalendar, OldEntriesOutsideTheCalendarAreSimplyOutsideTheWindow) {
+  const std::vector<LedgerEntry> ledger{{INT64_MIN, 1}, {est(2000, 1, 3), 10}, {est(2024, 6, 5, 9), 100}};
+  auto usage = usage_at(ledger, est(2024, 6, 5, 10));
+  EXPECT_EQ(usage.one_day_cents, 100);
+  EXPECT_EQ(usage.five_day_cents, 100);
 }
 
 // --- usage in the windows ----------------------------------------------------------------
@@ -125,7 +103,7 @@ TEST(WithdrawalUsage, TheOneDayWindowIsTheCurrentBusinessDay) {
       {est(2024, 6, 5, 23, 59, 59), 200},  // Wednesday, last second
       {est(2024, 6, 4, 23, 59, 59), 400},  // Tuesday, last second
   };
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));
+  auto usage = usage_at(ledger, est(2024, 6, 5, 10));
   EXPECT_EQ(usage.one_day_cents, 300);
   EXPECT_EQ(usage.five_day_cents, 700);
 }
@@ -142,7 +120,7 @@ TEST(WithdrawalUsage, TheFiveDayWindowReachesBackFourBusinessDays) {
       {est(2024, 6, 4, 9), 100'000},      // Tuesday: in
       {est(2024, 6, 5, 9), 1'000'000},    // today
   };
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));
+  auto usage = usage_at(ledger, est(2024, 6, 5, 10));
   EXPECT_EQ(usage.one_day_cents, 1'000'000);
   EXPECT_EQ(usage.five_day_cents, 1'111'110);
 }
@@ -154,19 +132,19 @@ TEST(WithdrawalUsage, AcrossAMonthEnd) {
       {est(2024, 5, 29, 1), 10},    // Wednesday 29 May: in
       {est(2024, 5, 31, 23), 100},  // Friday 31 May: in
   };
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 4, 8)).five_day_cents, 110);
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 4, 8)).one_day_cents, 0);
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 4, 8)).five_day_cents, 110);
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 4, 8)).one_day_cents, 0);
   // A day later the 29 May withdrawal has left the window too.
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 5, 8)).five_day_cents, 100);
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 5, 8)).five_day_cents, 100);
 }
 
 TEST(WithdrawalUsage, WeekendWithdrawalsCountTowardMonday) {
-  const std::vector<LedgerEntry> ledger{{est(2024, 6, 8, 14), 500}};            // Saturday
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 10, 9)).one_day_cents, 500);  // Monday
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 11, 9)).one_day_cents, 0);    // Tuesday
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 11, 9)).five_day_cents, 500);
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 14, 23)).five_day_cents, 500);  // Friday: Mon..Fri
-  EXPECT_EQ(withdrawal_usage(ledger, est(2024, 6, 17, 0)).five_day_cents, 0);     // next Monday
+  const std::vector<LedgerEntry> ledger{{est(2024, 6, 8, 14), 500}};    // Saturday
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 10, 9)).one_day_cents, 500);  // Monday
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 11, 9)).one_day_cents, 0);    // Tuesday
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 11, 9)).five_day_cents, 500);
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 14, 23)).five_day_cents, 500);  // Friday: Mon..Fri
+  EXPECT_EQ(usage_at(ledger, est(2024, 6, 17, 0)).five_day_cents, 0);     // next Monday
 }
 
 TEST(WithdrawalUsage, OnAWeekendTheCurrentDayIsTheComingMonday) {
@@ -177,7 +155,7 @@ TEST(WithdrawalUsage, OnAWeekendTheCurrentDayIsTheComingMonday) {
   };
   // Sunday 9 June: the current business day is Monday 10 June; the window is
   // Tuesday 4 … Monday 10 June.
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 9, 20));
+  auto usage = usage_at(ledger, est(2024, 6, 9, 20));
   EXPECT_EQ(usage.one_day_cents, 10);
   EXPECT_EQ(usage.five_day_cents, 11);
 }
@@ -185,7 +163,7 @@ TEST(WithdrawalUsage, OnAWeekendTheCurrentDayIsTheComingMonday) {
 TEST(WithdrawalUsage, LaterEntriesStillCount) {
   // A clock that stepped back must not free the allowance.
   const std::vector<LedgerEntry> ledger{{est(2024, 6, 6, 10), 700}};  // Thursday
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 10));         // Wednesday
+  auto usage = usage_at(ledger, est(2024, 6, 5, 10));                 // Wednesday
   EXPECT_EQ(usage.one_day_cents, 700);
   EXPECT_EQ(usage.five_day_cents, 700);
 }
@@ -193,7 +171,7 @@ TEST(WithdrawalUsage, LaterEntriesStillCount) {
 TEST(WithdrawalUsage, NonPositiveEntriesAreIgnored) {
   const std::vector<LedgerEntry> ledger{
       {est(2024, 6, 5, 9), 5'000}, {est(2024, 6, 5, 10), -5'000}, {est(2024, 6, 5, 11), 0}};
-  auto usage = withdrawal_usage(ledger, est(2024, 6, 5, 12));
+  auto usage = usage_at(ledger, est(2024, 6, 5, 12));
   EXPECT_EQ(usage.one_day_cents, 5'000);
   EXPECT_EQ(usage.five_day_cents, 5'000);
 }
@@ -201,19 +179,19 @@ TEST(WithdrawalUsage, NonPositiveEntriesAreIgnored) {
 TEST(WithdrawalUsage, SumsSaturateInsteadOfOverflowing) {
   const std::int64_t now = est(2024, 6, 5, 12);
   const std::vector<LedgerEntry> ledger{{now, INT64_MAX}, {now, INT64_MAX}, {now, 1}};
-  auto usage = withdrawal_usage(ledger, now);
+  auto usage = usage_at(ledger, now);
   EXPECT_EQ(usage.one_day_cents, INT64_MAX);
   EXPECT_EQ(usage.five_day_cents, INT64_MAX);
-  auto left = remaining_withdrawal(DeviceKind::sms, ledger, now);
+  auto left = remaining_at(DeviceKind::sms, ledger, now);
   EXPECT_EQ(left.one_day, UsdLimit::of_cents(0));
-  EXPECT_EQ(check_withdrawal(DeviceKind::sms, ledger, now, 1).error(), fail(Errc::limit_daily_exceeded, {"0.00"}));
+  EXPECT_EQ(check_at(DeviceKind::sms, ledger, now, 1).error(), fail(Errc::limit_daily_exceeded, {"0.00"}));
 }
 
 TEST(WithdrawalUsage, AnEmptyLedgerUsesNothing) {
-  auto usage = withdrawal_usage({}, est(2024, 6, 5));
+  auto usage = usage_at({}, est(2024, 6, 5));
   EXPECT_EQ(usage.one_day_cents, 0);
   EXPECT_EQ(usage.five_day_cents, 0);
-  EXPECT_EQ(remaining_withdrawal(DeviceKind::dsc, {}, est(2024, 6, 5)), withdrawal_limits(DeviceKind::dsc));
+  EXPECT_EQ(remaining_at(DeviceKind::dsc, {}, est(2024, 6, 5)), withdrawal_limits(DeviceKind::dsc));
 }
 
 // --- remaining amounts and checks --------------------------------------------------------
@@ -224,12 +202,12 @@ TEST(RemainingWithdrawal, LimitMinusUsageNeverBelowZero) {
       {est(2024, 6, 3, 10), usd(250'000)},
       {est(2024, 6, 5, 9), usd(150'000)},
   };
-  auto left = remaining_withdrawal(DeviceKind::sms, ledger, now);
+  auto left = remaining_at(DeviceKind::sms, ledger, now);
   EXPECT_EQ(left.one_day, UsdLimit::of_cents(usd(50'000)));
   EXPECT_EQ(left.five_day, UsdLimit::of_cents(usd(200'000)));
-  EXPECT_EQ(available_withdrawal(DeviceKind::sms, ledger, now), UsdLimit::of_cents(usd(50'000)));
+  EXPECT_EQ(available_at(DeviceKind::sms, ledger, now), UsdLimit::of_cents(usd(50'000)));
 
-  left = remaining_withdrawal(DeviceKind::none, ledger, now);  // 50k / 100k, both overdrawn
+  left = remaining_at(DeviceKind::none, ledger, now);  // 50k / 100k, both overdrawn
   EXPECT_EQ(left.one_day, UsdLimit::of_cents(0));
   EXPECT_EQ(left.five_day, UsdLimit::of_cents(0));
 }
@@ -238,33 +216,33 @@ TEST(RemainingWithdrawal, UnlimitedStaysUnlimited) {
   const std::int64_t now = est(2024, 6, 5, 12);
   const std::vector<LedgerEntry> ledger{{now, INT64_MAX}, {now - 86'400, usd(9'000'000'000)}};
   for (DeviceKind kind : {DeviceKind::dsc_plus, DeviceKind::platinum_gold}) {
-    auto left = remaining_withdrawal(kind, ledger, now);
+    auto left = remaining_at(kind, ledger, now);
     EXPECT_TRUE(left.one_day.is_unlimited());
     EXPECT_TRUE(left.five_day.is_unlimited());
-    EXPECT_TRUE(available_withdrawal(kind, ledger, now).is_unlimited());
-    EXPECT_TRUE(check_withdrawal(kind, ledger, now, INT64_MAX).ok());
+    EXPECT_TRUE(available_at(kind, ledger, now).is_unlimited());
+    EXPECT_TRUE(check_at(kind, ledger, now, INT64_MAX).ok());
   }
 }
 
 TEST(CheckWithdrawal, AmountsMustBePositive) {
   const std::int64_t now = est(2024, 6, 5);
-  EXPECT_EQ(check_withdrawal(DeviceKind::dsc_plus, {}, now, 0).code(), Errc::limit_bad_amount);
-  EXPECT_EQ(check_withdrawal(DeviceKind::sms, {}, now, -1).code(), Errc::limit_bad_amount);
-  EXPECT_EQ(check_withdrawal(DeviceKind::sms, {}, now, INT64_MIN).code(), Errc::limit_bad_amount);
+  EXPECT_EQ(check_at(DeviceKind::dsc_plus, {}, now, 0).code(), Errc::limit_bad_amount);
+  EXPECT_EQ(check_at(DeviceKind::sms, {}, now, -1).code(), Errc::limit_bad_amount);
+  EXPECT_EQ(check_at(DeviceKind::sms, {}, now, INT64_MIN).code(), Errc::limit_bad_amount);
 }
 
 TEST(CheckWithdrawal, UpToTheDailyLimitExactly) {
   const std::int64_t now = est(2024, 6, 5, 12);
   const std::vector<LedgerEntry> ledger{{est(2024, 6, 5, 9), usd(150'000) + 50}};
   const std::int64_t left = usd(50'000) - 50;  // 49,999.50
-  EXPECT_TRUE(check_withdrawal(DeviceKind::sms, ledger, now, left).ok());
-  auto over = check_withdrawal(DeviceKind::sms, ledger, now, left + 1);
+  EXPECT_TRUE(check_at(DeviceKind::sms, ledger, now, left).ok());
+  auto over = check_at(DeviceKind::sms, ledger, now, left + 1);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error(), fail(Errc::limit_daily_exceeded, {"49,999.50"}));
   EXPECT_EQ(localize(over.error(), Lang::en),
             "This exceeds your one-day limit. You can withdraw up to 49,999.50 USD now.");
   // The next business day the daily allowance is back.
-  EXPECT_TRUE(check_withdrawal(DeviceKind::sms, ledger, est(2024, 6, 6, 0), usd(200'000)).ok());
+  EXPECT_TRUE(check_at(DeviceKind::sms, ledger, est(2024, 6, 6, 0), usd(200'000)).ok());
 }
 
 TEST(CheckWithdrawal, TheFiveDayLimitBindsAfterSeveralDays) {
@@ -275,16 +253,16 @@ TEST(CheckWithdrawal, TheFiveDayLimitBindsAfterSeveralDays) {
       {est(2024, 6, 5, 10), usd(150'000)},
   };
   const std::int64_t thursday = est(2024, 6, 6, 10);
-  EXPECT_TRUE(check_withdrawal(DeviceKind::sms, ledger, thursday, usd(150'000)).ok());
-  auto over = check_withdrawal(DeviceKind::sms, ledger, thursday, usd(150'000) + 1);
+  EXPECT_TRUE(check_at(DeviceKind::sms, ledger, thursday, usd(150'000)).ok());
+  auto over = check_at(DeviceKind::sms, ledger, thursday, usd(150'000) + 1);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error(), fail(Errc::limit_five_day_exceeded, {"150,000.00"}));
   EXPECT_NE(localize(over.error(), Lang::zh_Hant).find("150,000.00"), std::string::npos);
 
   // Monday of the next week: the window is Tue 4 … Mon 10 June, 300k used.
   const std::int64_t next_monday = est(2024, 6, 10, 10);
-  EXPECT_EQ(remaining_withdrawal(DeviceKind::sms, ledger, next_monday).five_day, UsdLimit::of_cents(usd(300'000)));
-  EXPECT_EQ(check_withdrawal(DeviceKind::sms, ledger, next_monday, usd(200'001)).error(),
+  EXPECT_EQ(remaining_at(DeviceKind::sms, ledger, next_monday).five_day, UsdLimit::of_cents(usd(300'000)));
+  EXPECT_EQ(check_at(DeviceKind::sms, ledger, next_monday, usd(200'001)).error(),
             fail(Errc::limit_daily_exceeded, {"200,000.00"}));
 }
 
@@ -294,14 +272,14 @@ TEST(CheckWithdrawal, AnExhaustedFiveDayWindowReportsZero) {
       {est(2024, 6, 4, 10), usd(200'000)},
       {est(2024, 6, 5, 10), usd(200'000)},
   };
-  EXPECT_EQ(check_withdrawal(DeviceKind::code_card, ledger, est(2024, 6, 6), 1).error(),
+  EXPECT_EQ(check_at(DeviceKind::code_card, ledger, est(2024, 6, 6), 1).error(),
             fail(Errc::limit_five_day_exceeded, {"0.00"}));
 }
 
 TEST(CheckWithdrawal, EqualRemaindersReportTheDailyLimit) {
   // Mobile Key: 1M a day and 1M per 5 days; nothing used: both remainders
   // are equal.
-  EXPECT_EQ(check_withdrawal(DeviceKind::mobile_key, {}, est(2024, 6, 5), usd(1'000'000) + 1).error(),
+  EXPECT_EQ(check_at(DeviceKind::mobile_key, {}, est(2024, 6, 5), usd(1'000'000) + 1).error(),
             fail(Errc::limit_daily_exceeded, {"1,000,000.00"}));
 }
 
@@ -309,16 +287,16 @@ TEST(CheckWithdrawal, DependsOnTheCalendar) {
   // 03:00 UTC on Tuesday 4 June: Monday in New York, Tuesday in Hong Kong.
   const std::vector<LedgerEntry> ledger{{local_time(2024, 6, 4, 3, 0, 0, 0), usd(50'000)}};
   const std::int64_t now = local_time(2024, 6, 4, 15, 0, 0, 0);  // Tuesday in both
-  auto hong_kong = *BusinessCalendar::with_utc_offset(8 * 3600);
-  EXPECT_TRUE(check_withdrawal(DeviceKind::none, ledger, now, usd(50'000)).ok());
-  EXPECT_EQ(check_withdrawal(DeviceKind::none, ledger, now, usd(50'000), hong_kong).error(),
+  const MarketCalendar hong_kong = fixed_calendar(8 * 3600);
+  EXPECT_TRUE(check_at(DeviceKind::none, ledger, now, usd(50'000)).ok());
+  EXPECT_EQ(check_at(DeviceKind::none, ledger, now, usd(50'000), hong_kong).error(),
             fail(Errc::limit_daily_exceeded, {"0.00"}));
 }
 
 TEST(CheckWithdrawal, TemporaryCodeHasTheLimitsOfNoDevice) {
   const std::int64_t now = est(2024, 6, 5);
-  EXPECT_TRUE(check_withdrawal(DeviceKind::temp_code, {}, now, usd(50'000)).ok());
-  EXPECT_EQ(check_withdrawal(DeviceKind::temp_code, {}, now, usd(50'000) + 1).code(), Errc::limit_daily_exceeded);
+  EXPECT_TRUE(check_at(DeviceKind::temp_code, {}, now, usd(50'000)).ok());
+  EXPECT_EQ(check_at(DeviceKind::temp_code, {}, now, usd(50'000) + 1).code(), Errc::limit_daily_exceeded);
 }
 
 // --- formatting -------------------------------------------------------------------------------

@@ -3,20 +3,23 @@
 // out recently.
 //
 // Definitions
-//  - Business days are counted in a fixed UTC offset, by default UTC-5 (US
-//    Eastern standard time, all year: no daylight saving shift, so a day is
-//    always 86,400 seconds and a window never moves by an hour in spring).
-//    A local day runs from 00:00:00 to 23:59:59 in that offset.
-//  - Monday to Friday are business days; public holidays are not modelled.
-//    A moment on a Saturday or Sunday belongs to the following Monday.
+//  - Business days follow a market calendar (market_calendar.hpp): the
+//    market's time zone with its daylight-saving changes, Monday to Friday
+//    minus the market's holidays. A moment on a weekend or a holiday belongs
+//    to the next business day.
 //  - The current business day is the business day `now` belongs to (so on a
 //    weekend it is the coming Monday).
 //  - The 1-day window is the current business day. The 5-day window is the
-//    current business day and the 4 business days before it.
-//    Example (offset UTC-5): now = Wednesday 10:00 → the 1-day window holds
+//    current business day and the 4 business days before it. Each starts at
+//    the local midnight after the business day before it, so the weekends
+//    and holidays in between count toward the day after them.
+//    Example (New York): now = Wednesday 10:00 → the 1-day window holds
 //    what was taken out since Wednesday 00:00; the 5-day window reaches back
-//    to the Thursday of the previous week at 00:00, and also takes in the
-//    weekend between, which counts toward Monday.
+//    to the Thursday of the previous week at 00:00 (to the Wednesday when a
+//    holiday fell in between), and takes in the weekend too.
+//  - When the calendar cannot answer for a day it needs (a date outside its
+//    supported years), every function below fails with
+//    Errc::calendar_out_of_range instead of guessing.
 //  - Ledger entries dated after the current business day still count (a
 //    clock stepping backwards must not free a limit). Entries of zero or
 //    negative cents are ignored: a reversal does not restore the allowance.
@@ -28,6 +31,7 @@
 #include <string>
 
 #include "sls/device.hpp"
+#include "sls/market_calendar.hpp"
 #include "sls/result.hpp"
 
 namespace sls {
@@ -36,35 +40,6 @@ namespace sls {
 struct LedgerEntry {
   std::int64_t unix_seconds;  ///< when it was made (UTC)
   std::int64_t cents;         ///< how much, in US cents (> 0 to count)
-};
-
-/// Which UTC offset business days are counted in. Immutable; the default is
-/// UTC-5.
-class BusinessCalendar {
- public:
-  /// US Eastern standard time: UTC-5.
-  static constexpr std::int32_t kDefaultUtcOffsetSeconds = -5 * 3600;
-  /// The widest offset accepted either side of UTC (civil offsets span
-  /// UTC-12 to UTC+14).
-  static constexpr std::int32_t kMaxUtcOffsetSeconds = 14 * 3600;
-
-  constexpr BusinessCalendar() noexcept = default;
-
-  /// A calendar in another fixed offset, in seconds east of UTC (e.g. +28800
-  /// for Hong Kong). Errc::bad_argument when |offset| > 14 hours.
-  static Result<BusinessCalendar> with_utc_offset(std::int32_t seconds_east_of_utc);
-
-  constexpr std::int32_t utc_offset_seconds() const noexcept { return offset_; }
-
-  /// The number of the business day a moment belongs to: consecutive
-  /// business days have consecutive numbers (Friday n, the next Monday
-  /// n + 1); a Saturday or Sunday gets the following Monday's number.
-  /// Day 0 is Monday 29 December 1969 (local). Defined for every int64.
-  std::int64_t business_day(std::int64_t unix_seconds) const noexcept;
-
- private:
-  constexpr explicit BusinessCalendar(std::int32_t offset) noexcept : offset_(offset) {}
-  std::int32_t offset_ = kDefaultUtcOffsetSeconds;
 };
 
 /// Business days in the longer window.
@@ -76,20 +51,21 @@ struct WithdrawalUsage {
   std::int64_t one_day_cents = 0;
   std::int64_t five_day_cents = 0;
 };
-WithdrawalUsage withdrawal_usage(std::span<const LedgerEntry> ledger, std::int64_t now_unix_seconds,
-                                 const BusinessCalendar& calendar = {}) noexcept;
+Result<WithdrawalUsage> withdrawal_usage(std::span<const LedgerEntry> ledger, std::int64_t now_unix_seconds,
+                                         const MarketCalendar& calendar);
 
 /// What is left under each limit of `kind` at `now`: limit minus usage, never
 /// below 0; an unlimited limit stays unlimited.
-WithdrawalLimits remaining_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledger,
-                                      std::int64_t now_unix_seconds, const BusinessCalendar& calendar = {}) noexcept;
+Result<WithdrawalLimits> remaining_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledger,
+                                              std::int64_t now_unix_seconds, const MarketCalendar& calendar);
 
 /// The most that can be withdrawn now: the smaller of the two remainders.
-UsdLimit available_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledger, std::int64_t now_unix_seconds,
-                              const BusinessCalendar& calendar = {}) noexcept;
+Result<UsdLimit> available_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledger,
+                                      std::int64_t now_unix_seconds, const MarketCalendar& calendar);
 
 /// Whether a withdrawal of `amount_cents` may be made now. Failure modes:
 ///  - Errc::limit_bad_amount when amount_cents <= 0;
+///  - the calendar's error when it cannot answer for `now` (see above);
 ///  - when the amount is more than available_withdrawal(): the error of the
 ///    window that binds, Errc::limit_daily_exceeded when the 1-day remainder
 ///    is the smaller (or they are equal), else Errc::limit_five_day_exceeded;
@@ -97,7 +73,7 @@ UsdLimit available_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledg
 ///    ("12,345.67").
 /// Does not record anything: the caller appends to its ledger on success.
 Status check_withdrawal(DeviceKind kind, std::span<const LedgerEntry> ledger, std::int64_t now_unix_seconds,
-                        std::int64_t amount_cents, const BusinessCalendar& calendar = {});
+                        std::int64_t amount_cents, const MarketCalendar& calendar);
 
 /// Formats cents as US dollars with thousands separators and two decimals:
 /// 1234567 → "12,345.67", 5 → "0.05", -250 → "-2.50". Defined for every
