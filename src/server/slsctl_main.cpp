@@ -535,7 +535,7 @@ int run(CommandLine& cl) {
 int main(int argc, char** argv) {
   // Whatever this creates (database, key files, cards) is for this user only.
   ::umask(077);
-  sls::server::CommandLine cl(argc, argv, {"password-stdin", "opted-out", "help"});
+  sls::server::CommandLine cl(argc, argv, {"password-stdin", "identity-stdin", "opted-out", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);
     return 0;
