@@ -37,6 +37,10 @@ struct ServiceConfig {
   /// the login however busy (max): a brokerage's usual 15 min and 12 h.
   std::int64_t session_idle = 15 * 60;
   std::int64_t session_max = 12 * 3600;
+  /// How long a second factor counts as fresh for a change that weakens
+  /// security (opting out): seconds after the login's device check or the
+  /// latest step-up (docs/accounts.md).
+  std::int64_t step_up_window = 5 * 60;
   std::int64_t device_clock_skew = 120;  ///< X-SLS-Device-Time tolerance
   std::int64_t activation_code_ttl = 24 * 3600;
   std::int64_t online_card_days = 21;

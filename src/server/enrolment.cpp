@@ -141,6 +141,10 @@ Status Enrolment::set_password(std::string_view username, std::string_view passw
 Status Enrolment::set_opted_out(std::string_view username, bool opted_out) {
   return store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
+    // A user of an account follows the account's setting, which its
+    // primary user changes (POST /accounts/{id}/opt-out).
+    SLS_TRY_ASSIGN(held, tx.list_accounts_of_user(u.id));
+    if (!held.empty()) return fail(Errc::account_user_elsewhere, {u.username});
     u.opted_out = opted_out;
     SLS_TRY(tx.update_user(u));
     SLS_TRY(end_sessions(tx, u, opted_out ? "opted out" : "opted in", false));

@@ -15,6 +15,7 @@
 #include "server/store.hpp"
 #include "sls/code_card.hpp"
 #include "sls/device.hpp"
+#include "sls/json.hpp"
 #include "sls/lang.hpp"
 
 namespace sls::server {
@@ -51,6 +52,21 @@ struct TempCodeIssue {
   std::int64_t expires_at = 0;
 };
 
+/// An account as slsctl lists it: the account and its users' names.
+struct AccountSummary {
+  AccountRecord account;
+  std::string primary_user;
+  std::vector<std::string> users;  ///< additional users, in the order added
+};
+
+/// Identification data from its JSON form (docs/accounts.md): an object with
+/// the string fields date_of_birth (YYYY-MM-DD), citizenship and
+/// legal_residence (ISO 3166-1 alpha-2), id_document_type and
+/// id_document_number, ssn, and the boolean us_person (SSN required when
+/// true, the ID document otherwise). Errc::bad_argument, args {"identity",
+/// field}, names the faulty field, never its value.
+Result<IdentificationData> parse_identification(const JsonValue& json);
+
 /// Temporary code validity (SPEC 3.5): 2 days with full access, 10 days for
 /// account management only.
 inline constexpr std::int64_t kTempCodeFullSeconds = 2 * 86400;
@@ -67,7 +83,8 @@ class Enrolment {
   /// call naming an existing user refuses a bad name the same way.
   Result<std::int64_t> create_user(std::string_view username, std::string_view password, bool opted_out = false);
   Status set_password(std::string_view username, std::string_view password);
-  /// Opts the account out of SLS (password only) or back in.
+  /// Opts a user who holds no account out of SLS (password only) or back
+  /// in; a user of an account follows the account (Errc::account_user_elsewhere).
   Status set_opted_out(std::string_view username, bool opted_out);
   /// Clears every failure counter of the user (password, second factor,
   /// activation code, password checks in flight) and of all its devices.
@@ -83,6 +100,21 @@ class Enrolment {
   Result<MobileKeyEnrolment> enrol_mobile_key(std::string_view username);
   /// Issues a temporary code; earlier temporary codes of the user are revoked.
   Result<TempCodeIssue> issue_temp_code(std::string_view username, bool full_access);
+
+  /// Creates the account `name` (1..64 bytes, the rule of user names) with
+  /// `primary_user` as its primary user; returns its id. The account takes
+  /// the user's opt-out setting. Errc::bad_argument, args {"account",
+  /// "taken"}, for a name in use.
+  Result<std::string> create_account(std::string_view name, std::string_view primary_user);
+  /// Adds `username` to the account as an additional user. A user's
+  /// accounts all share one opt-out setting (docs/accounts.md): a user who
+  /// holds an account of the other setting gets Errc::account_user_elsewhere;
+  /// a user who holds none takes the account's setting.
+  Status add_account_user(std::string_view account_name, std::string_view username);
+  /// Seals and stores the user's identification data (replacing any).
+  Status set_identification(std::string_view username, const IdentificationData& data);
+  /// The accounts `username` holds, by name.
+  Result<std::vector<AccountSummary>> accounts(std::string_view username);
 
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
   /// The user's live sessions, oldest first. Every change of the user's

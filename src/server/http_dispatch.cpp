@@ -240,6 +240,9 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
                                  const JsonValue& b, const RequestView& request) {
   AuthService& s = service_;
   ApiResponse r;
+  auto session_cookie = [&](const RequestView& req) {
+    return cookie_value(req.header("Cookie"), session_cookie_name(config_.secure_cookies));
+  };
   switch (route.id) {
     case RouteId::login_start: r = s.start_login(c, b); break;
     // The browser routes of a login carry the login's secret (finding 7).
@@ -266,6 +269,9 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
       r = s.end_session(c, cookie_value(request.header("Cookie"), session_cookie_name(config_.secure_cookies)),
                         config_.secure_cookies);
       break;
+    case RouteId::accounts_list: r = s.list_accounts(c, session_cookie(request)); break;
+    case RouteId::account_opt_out: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), true); break;
+    case RouteId::account_opt_in: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), false); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;

@@ -155,6 +155,9 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
       {"GET", "/api/v1/session", false, RouteId::session_get},
       {"DELETE", "/api/v1/session", false, RouteId::session_delete},
+      {"GET", "/api/v1/accounts", false, RouteId::accounts_list},
+      {"POST", "/api/v1/accounts/{}/opt-out", true, RouteId::account_opt_out},
+      {"POST", "/api/v1/accounts/{}/opt-in", true, RouteId::account_opt_in},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
   };

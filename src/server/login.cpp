@@ -21,16 +21,6 @@ JsonValue limit_json(const UsdLimit& limit) {
   return v;
 }
 
-/// What the session's device kind grants: its limits and restrictions.
-void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy) {
-  const WithdrawalLimits limits = effective_limits(kind, policy);
-  JsonValue restrictions = JsonValue::array();
-  for (std::string_view r : device_restrictions(kind)) restrictions.push_back(r);
-  reply.set("limits",
-            JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
-  reply.set("restrictions", std::move(restrictions));
-}
-
 /// The RFC 8176 values of a session's stored amr ("pwd,sms").
 JsonValue amr_json(std::string_view amr) {
   JsonValue out = JsonValue::array();
@@ -295,6 +285,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       session.expires_at = op.now + config_.session_max;
       session.last_seen_at = op.now;
       session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
+      session.second_factor_at = kind == DeviceKind::none ? 0 : op.now;
       // How the user authenticated (RFC 8176), kept with the session.
       JsonValue amr = JsonValue::array();
       for (std::string_view m : authentication_methods(kind)) {
@@ -355,6 +346,15 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
   }
   wipe(cookie);
   return resp;
+}
+
+void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy) {
+  const WithdrawalLimits limits = effective_limits(kind, policy);
+  JsonValue restrictions = JsonValue::array();
+  for (std::string_view r : device_restrictions(kind)) restrictions.push_back(r);
+  reply.set("limits",
+            JsonValue::object().set("daily", limit_json(limits.one_day)).set("five_day", limit_json(limits.five_day)));
+  reply.set("restrictions", std::move(restrictions));
 }
 
 // --- GET and DELETE /session --------------------------------------------------------------------------

@@ -180,6 +180,29 @@ struct SessionRecord {
   /// the session ends at the earlier of idle_expires_at and expires_at.
   std::int64_t last_seen_at = 0;
   std::int64_t idle_expires_at = 0;
+  /// When the user last passed a second factor in this session (the login's
+  /// device, or a later step-up); 0 for a password-only session. Changes
+  /// that weaken security need it recent (accounts.hpp, kStepUpSeconds).
+  std::int64_t second_factor_at = 0;
+};
+
+/// A brokerage account: one primary user and any number of additional users
+/// (account_users). Opting out of SLS is a setting of the account.
+struct AccountRecord {
+  std::string id;    ///< 22-character random id (the API's {id})
+  std::string name;  ///< unique, chosen by the operator (slsctl)
+  /// True when the account opted out of SLS: its users log in with their
+  /// password only and carry the restrictions of `none`.
+  bool opted_out = false;
+  std::int64_t created_at = 0;
+};
+
+/// One user of an account.
+struct AccountUserRecord {
+  std::string account_id;
+  std::int64_t user_id = 0;
+  bool is_primary = false;
+  std::int64_t added_at = 0;
 };
 
 /// One authentication event. Holds no secret: no password, code, response,

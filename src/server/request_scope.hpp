@@ -41,6 +41,10 @@ Outcome<std::string> id_field(const JsonValue& body, std::string_view name, Errc
 /// A 200 answer with `body`.
 ApiResponse ok_json(JsonValue body);
 
+/// Sets `limits` and `restrictions`: what a session of device kind `kind`
+/// grants under `policy` (docs/hand-off.md).
+void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy);
+
 /// Whether the device is active and unexpired at `now`.
 bool device_usable(const DeviceRecord& d, std::int64_t now) noexcept;
 

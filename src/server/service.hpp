@@ -108,6 +108,13 @@ class AuthService {
   ApiResponse current_session(const RequestContext& ctx, std::string_view cookie);
   /// DELETE /session: logout. Deletes the session and clears the cookie.
   ApiResponse end_session(const RequestContext& ctx, std::string_view cookie, bool secure_cookie);
+  /// GET /accounts: the session user's accounts, their users, devices,
+  /// limits and restrictions (docs/accounts.md). Never identification data.
+  ApiResponse list_accounts(const RequestContext& ctx, std::string_view cookie);
+  /// POST /accounts/{id}/opt-out and /opt-in: primary user only; opting out
+  /// needs a fresh second factor (config step_up_window).
+  ApiResponse set_account_opt_out(const RequestContext& ctx, std::string_view cookie, std::string_view account_id,
+                                  bool opted_out);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with

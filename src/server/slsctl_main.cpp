@@ -50,6 +50,13 @@ commands:
       --pin NNNN                    dsc_plus: the 4-digit PIN (default random)
       --phone +NNN...               sms: the phone number
   temp-code NAME [--access full|account_management]
+  create-account ACCOUNT PRIMARY   a new account with PRIMARY as its primary user
+  add-account-user ACCOUNT NAME     add NAME to ACCOUNT as an additional user
+  set-identity NAME (--identity-file FILE | --identity-stdin)
+                                    seal NAME's identification data: a JSON object
+                                    read from FILE or stdin, never from the command
+                                    line (docs/accounts.md); nothing is printed back
+  accounts NAME                     the accounts NAME holds and their users
   devices NAME
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
@@ -96,6 +103,24 @@ std::string format_time(std::int64_t t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+/// Identification data as text: the file at `path`, or stdin when `path` is
+/// empty; at most 4 KiB.
+Result<SecretString> read_identity(const std::string& path) {
+  constexpr std::size_t kMax = 4096;
+  std::string text;
+  std::FILE* f = path.empty() ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return fail(Errc::bad_argument, {"identity-file", path, std::strerror(errno)});
+  char buf[512];
+  for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() <= kMax;) text.append(buf, n);
+  wipe(buf, sizeof buf);
+  if (f != stdin) std::fclose(f);
+  if (text.size() > kMax) {
+    wipe(text);
+    return fail(Errc::bad_argument, {"identity", "over 4 KiB"});
+  }
+  return SecretString(std::move(text));
 }
 
 /// The password from --password, or the first line of stdin with
@@ -176,6 +201,8 @@ int run(CommandLine& cl) {
   const std::int64_t lead = cl.get_int("lead", kDefaultAssertionKeyLead, 0, kMaxAssertionKeyLead);
   AssertionClaims claims{cl.get("iss"), cl.get("sub"), cl.get("aud"), nullptr};
   const std::string claims_json = cl.get("claims");
+  const std::string identity_file = cl.get("identity-file");
+  const bool identity_stdin = cl.flag("identity-stdin");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
 
   if (cmd == "rotate-assertion-key" || cmd == "sign-assertion") {
@@ -261,6 +288,47 @@ int run(CommandLine& cl) {
   if (cmd == "opt-out" || cmd == "opt-in") {
     if (auto s = admin.set_opted_out(arg(1), cmd == "opt-out"); !s) return fail_with(s.error());
     std::printf("%s: %s\n", arg(1).c_str(), cmd == "opt-out" ? "opted out (password only)" : "opted back in");
+    return 0;
+  }
+  if (cmd == "create-account") {
+    if (arg(1).empty() || arg(2).empty()) return usage_error("create-account ACCOUNT PRIMARY");
+    auto id = admin.create_account(arg(1), arg(2));
+    if (!id) return fail_with(id.error());
+    std::printf("created account %s (id %s), primary user %s\n", arg(1).c_str(), id->c_str(), arg(2).c_str());
+    return 0;
+  }
+  if (cmd == "add-account-user") {
+    if (arg(1).empty() || arg(2).empty()) return usage_error("add-account-user ACCOUNT NAME");
+    if (auto s = admin.add_account_user(arg(1), arg(2)); !s) return fail_with(s.error());
+    std::printf("%s added to account %s\n", arg(2).c_str(), arg(1).c_str());
+    return 0;
+  }
+  if (cmd == "set-identity") {
+    if (arg(1).empty() || identity_stdin == !identity_file.empty())
+      return usage_error("set-identity NAME needs one of --identity-file FILE and --identity-stdin");
+    auto text = read_identity(identity_stdin ? std::string() : identity_file);
+    if (!text) return fail_with(text.error());
+    auto json = json_parse(text->view());
+    if (!json) return fail_with(fail(Errc::bad_argument, {"identity", "not a JSON object"}));
+    auto data = parse_identification(*json);
+    json->wipe();
+    if (!data) return fail_with(data.error());
+    const Status s = admin.set_identification(arg(1), *data);
+    wipe(data->id_document_number);
+    wipe(data->ssn);
+    if (!s) return fail_with(s.error());
+    std::printf("identification data of %s sealed\n", arg(1).c_str());
+    return 0;
+  }
+  if (cmd == "accounts") {
+    auto list = admin.accounts(arg(1));
+    if (!list) return fail_with(list.error());
+    for (const AccountSummary& a : *list) {
+      std::printf("%s  id %s  %s  primary %s", a.account.name.c_str(), a.account.id.c_str(),
+                  a.account.opted_out ? "opted-out" : "sls", a.primary_user.c_str());
+      for (const auto& u : a.users) std::printf("  user %s", u.c_str());
+      std::printf("\n");
+    }
     return 0;
   }
   if (cmd == "unlock") {
@@ -427,7 +495,36 @@ int run(CommandLine& cl) {
                                       .set("temp_code", format_temp_code(t->code))
                                       .set("expires_at", t->expires_at)));
     }
-    std::printf("%s\n", json_serialize(JsonValue::object().set("users", std::move(users))).c_str());
+    // Accounts (docs/accounts.md): a joint one with a primary and an
+    // additional user, a user on two accounts, and an opted-out one.
+    JsonValue accounts = JsonValue::array();
+    struct DemoAccount {
+      const char* name;
+      const char* primary;
+      std::vector<const char*> users;
+    };
+    const DemoAccount demo_accounts[] = {{"demo-joint", "demo-dsc", {"demo-code-card"}},
+                                         {"demo-family", "demo-mobile-key", {"demo-dsc", "demo-sms"}},
+                                         {"demo-cash", "demo-none", {}}};
+    for (const DemoAccount& a : demo_accounts) {
+      JsonValue item = JsonValue::object();
+      item.set("name", a.name).set("primary_user", a.primary);
+      JsonValue names = JsonValue::array();
+      for (const char* u : a.users) names.push_back(u);
+      item.set("users", std::move(names));
+      auto id = admin.create_account(a.name, a.primary);
+      if (!id && id.code() == Errc::bad_argument && id.error().args.size() >= 2 && id.error().args[1] == "taken") {
+        accounts.push_back(std::move(item.set("existing", true)));
+        continue;
+      }
+      if (!check(id)) continue;
+      item.set("id", *id);
+      for (const char* u : a.users) check(admin.add_account_user(a.name, u));
+      accounts.push_back(std::move(item));
+    }
+    std::printf("%s\n",
+                json_serialize(JsonValue::object().set("users", std::move(users)).set("accounts", std::move(accounts)))
+                    .c_str());
     return failures == 0 ? 0 : 1;
   }
   return usage_error("unknown command " + cmd);
@@ -438,7 +535,7 @@ int run(CommandLine& cl) {
 int main(int argc, char** argv) {
   // Whatever this creates (database, key files, cards) is for this user only.
   ::umask(077);
-  sls::server::CommandLine cl(argc, argv, {"password-stdin", "opted-out", "help"});
+  sls::server::CommandLine cl(argc, argv, {"password-stdin", "identity-stdin", "opted-out", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);
     return 0;

@@ -282,9 +282,24 @@ inline constexpr Column<SessionRecord> kSessionColumns[] = {
     field<&SessionRecord::amr>("amr"),
     field<&SessionRecord::last_seen_at>("last_seen_at"),
     field<&SessionRecord::idle_expires_at>("idle_expires_at"),
+    field<&SessionRecord::second_factor_at>("second_factor_at"),
+};
+inline constexpr Column<AccountRecord> kAccountColumns[] = {
+    field<&AccountRecord::id>("id"),
+    field<&AccountRecord::name>("name"),
+    field<&AccountRecord::opted_out>("opted_out"),
+    field<&AccountRecord::created_at>("created_at"),
+};
+inline constexpr Column<AccountUserRecord> kAccountUserColumns[] = {
+    field<&AccountUserRecord::account_id>("account_id"),
+    field<&AccountUserRecord::user_id>("user_id"),
+    field<&AccountUserRecord::is_primary>("is_primary"),
+    field<&AccountUserRecord::added_at>("added_at"),
 };
 // clang-format on
 inline constexpr Table<SessionRecord> kSessions{"sessions", kSessionColumns};
+inline constexpr Table<AccountRecord> kAccounts{"accounts", kAccountColumns};
+inline constexpr Table<AccountUserRecord> kAccountUsers{"account_users", kAccountUserColumns};
 
 #undef SLS_COUNTER_COLUMNS
 

@@ -10,6 +10,7 @@
 
 #include "server/keyring.hpp"
 #include "server/sqlite_rows.hpp"
+#include "server/try.hpp"
 
 namespace sls::server {
 namespace {
@@ -190,11 +191,45 @@ CREATE TABLE redeemed_assertions (
 CREATE INDEX redeemed_assertions_by_expiry ON redeemed_assertions(expires_at);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4},
-                                     {5, kMigration5}, {6, kMigration6}, {7, kMigration7}, {8, kMigration8}};
+// Accounts (SPEC 4): an account has one primary user (the partial unique
+// index) and any number of additional ones; a user may hold several. A
+// user's identification data is kept sealed, in a table of its own so that
+// reading a user never loads it. A session records when its user last
+// passed a second factor: a session made before this version counts from
+// its creation unless it was password only.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE accounts (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  opted_out  INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE account_users (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  is_primary INTEGER NOT NULL,
+  added_at   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, user_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX account_users_one_primary ON account_users(account_id) WHERE is_primary = 1;
+CREATE INDEX account_users_by_user ON account_users(user_id, account_id);
+CREATE TABLE user_identities (
+  user_id    INTEGER PRIMARY KEY REFERENCES users(id),
+  sealed     BLOB NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET second_factor_at = created_at WHERE device_kind <> 'none';
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
+                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
+                                     {7, kMigration7}, {8, kMigration8}, {9, kMigration9}};
 
 // --- row mapping: the tables of sqlite_rows.hpp ---------------------------------------------
 
+using sqlite_rows::kAccounts;
+using sqlite_rows::kAccountUsers;
 using sqlite_rows::kChallenges;
 using sqlite_rows::kDevices;
 using sqlite_rows::kLogins;
@@ -406,6 +441,61 @@ class SqliteTx final : public StoreTx {
                      });
     if (!s) return s.error();
     return db_.changes();
+  }
+
+  Status insert_account(const AccountRecord& a) override {
+    SLS_TRY_ASSIGN(existing, find_account(a.name));
+    if (existing) return fail(Errc::bad_argument, {"account", "taken"});
+    return insert(kAccounts, a);
+  }
+
+  Result<std::optional<AccountRecord>> get_account(std::string_view id) override {
+    return query_one<AccountRecord>(
+        db_, kAccounts.select("WHERE id = ?1"), [&](SqliteStatement& s) { s.bind(1, id); }, kAccounts.reader());
+  }
+
+  Result<std::optional<AccountRecord>> find_account(std::string_view name) override {
+    return query_one<AccountRecord>(
+        db_, kAccounts.select("WHERE name = ?1"), [&](SqliteStatement& s) { s.bind(1, name); }, kAccounts.reader());
+  }
+
+  Status update_account(const AccountRecord& a) override { return update(kAccounts, a, "update_account"); }
+
+  Status insert_account_user(const AccountUserRecord& m) override {
+    SLS_TRY_ASSIGN(members, list_account_users(m.account_id));
+    for (const auto& other : members)
+      if (other.user_id == m.user_id || (m.is_primary && other.is_primary))
+        return fail(Errc::bad_argument, {"account_user", "taken"});
+    return insert(kAccountUsers, m);
+  }
+
+  Result<std::vector<AccountUserRecord>> list_account_users(std::string_view account_id) override {
+    return query_all<AccountUserRecord>(
+        db_, kAccountUsers.select("WHERE account_id = ?1 ORDER BY is_primary DESC, added_at, user_id"),
+        [&](SqliteStatement& s) { s.bind(1, account_id); }, kAccountUsers.reader());
+  }
+
+  Result<std::vector<AccountRecord>> list_accounts_of_user(std::int64_t user_id) override {
+    return query_all<AccountRecord>(
+        db_, kAccounts.select("WHERE id IN (SELECT account_id FROM account_users WHERE user_id = ?1) ORDER BY name"),
+        [&](SqliteStatement& s) { s.bind(1, user_id); }, kAccounts.reader());
+  }
+
+  Result<std::optional<Bytes>> get_sealed_identity(std::int64_t user_id) override {
+    return query_one<Bytes>(
+        db_, "SELECT sealed FROM user_identities WHERE user_id = ?1", [&](SqliteStatement& s) { s.bind(1, user_id); },
+        [](const SqliteStatement& s) -> Result<Bytes> { return s.column_blob(0); });
+  }
+
+  Status set_sealed_identity(std::int64_t user_id, const Bytes& sealed, std::int64_t now) override {
+    return execute(db_,
+                   "INSERT INTO user_identities (user_id, sealed, updated_at) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT(user_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                   [&](SqliteStatement& s) {
+                     s.bind(1, user_id);
+                     s.bind_blob(2, sealed);
+                     s.bind(3, now);
+                   });
   }
 
   Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {

@@ -84,6 +84,24 @@ class StoreTx {
   /// expiry reached); returns how many there were.
   virtual Result<std::int64_t> delete_ended_sessions_of_user(std::int64_t user_id, std::int64_t now) = 0;
 
+  // accounts and their users
+  /// Errc::bad_argument, args {"account", "taken"}, when the name is in use.
+  virtual Status insert_account(const AccountRecord& account) = 0;
+  virtual Result<std::optional<AccountRecord>> get_account(std::string_view id) = 0;
+  virtual Result<std::optional<AccountRecord>> find_account(std::string_view name) = 0;
+  virtual Status update_account(const AccountRecord& account) = 0;
+  /// Errc::bad_argument, args {"account_user", "taken"}, when the user is
+  /// already on the account or a second primary user is added.
+  virtual Status insert_account_user(const AccountUserRecord& member) = 0;
+  /// The account's users, the primary one first, then in the order added.
+  virtual Result<std::vector<AccountUserRecord>> list_account_users(std::string_view account_id) = 0;
+  /// The accounts the user holds, by name.
+  virtual Result<std::vector<AccountRecord>> list_accounts_of_user(std::int64_t user_id) = 0;
+  /// The user's identification data, sealed (keyring.hpp); nullopt when
+  /// none was set. Only the sharing rule opens it.
+  virtual Result<std::optional<Bytes>> get_sealed_identity(std::int64_t user_id) = 0;
+  virtual Status set_sealed_identity(std::int64_t user_id, const Bytes& sealed, std::int64_t now) = 0;
+
   // redeemed login assertions (POST /assertions/redeem)
   /// Records that the assertion `jti` (expiring at `expires_at`) was
   /// redeemed: true when it was not recorded yet, false when it was.

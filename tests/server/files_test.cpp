@@ -411,5 +411,45 @@ TEST(SlsctlSessions, ListsWithoutIdsAndRevokeEndsThemAtOnce) {
   EXPECT_NE(run(slsctl(s) + " sessions nobody").exit_code, 0);
 }
 
+// --- issue 11: slsctl accounts and identification data -----------------------------------------
+
+TEST(SlsctlAccounts, CreatesAccountsAndSealsIdentificationFromStdinOrAFile) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("alice", "correct horse"));
+  ASSERT_TRUE(s.admin().create_user("bob", "correct horse"));
+  CommandRun created = run(slsctl(s) + " create-account joint alice");
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  CommandRun added = run(slsctl(s) + " add-account-user joint bob");
+  ASSERT_EQ(added.exit_code, 0) << added.out;
+  EXPECT_NE(run(slsctl(s) + " create-account joint bob").exit_code, 0) << "a name is taken once";
+  EXPECT_NE(run(slsctl(s) + " add-account-user joint bob").exit_code, 0) << "a user is on an account once";
+  CommandRun list = run(slsctl(s) + " accounts bob");
+  ASSERT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_NE(list.out.find("joint"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("primary alice"), std::string::npos) << list.out;
+
+  // From stdin and from a file; never echoed, never audited.
+  const std::string id = R"({"date_of_birth":"1980-04-30","citizenship":"HK","legal_residence":"HK",)"
+                         R"("id_document_type":"passport","id_document_number":"K7654321"})";
+  CommandRun from_stdin = run("printf '%s' '" + id + "' | " + slsctl(s) + " set-identity alice --identity-stdin");
+  ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.out;
+  EXPECT_EQ(from_stdin.out.find("K7654321"), std::string::npos) << from_stdin.out;
+  TempDir dir;
+  {
+    std::ofstream f(dir.file("id.json"));
+    f << R"({"date_of_birth":"1980-13-30","citizenship":"HK","legal_residence":"HK",)"
+         R"("id_document_type":"passport","id_document_number":"K7654321"})";
+  }
+  CommandRun bad = run(slsctl(s) + " set-identity bob --identity-file " + dir.file("id.json"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("date_of_birth"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find("1980-13-30"), std::string::npos) << "the field is named, its value never shown";
+  EXPECT_EQ(run(slsctl(s) + " set-identity bob").exit_code, 2) << "no source: a usage error";
+  CommandRun audit = run(slsctl(s) + " audit");
+  EXPECT_NE(audit.out.find("user.identification_set"), std::string::npos) << audit.out;
+  EXPECT_EQ(audit.out.find("K7654321"), std::string::npos) << audit.out;
+  EXPECT_EQ(audit.out.find("1980-04-30"), std::string::npos) << audit.out;
+}
+
 }  // namespace
 }  // namespace sls::server::testing

@@ -8,6 +8,7 @@
 
 #include "server/sqlite_db.hpp"
 #include "server/sqlite_store.hpp"
+#include "server/try.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -79,6 +80,66 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
   }));
   // Version 2 added the outbox: usable now.
   EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
+}
+
+// Version 9 (accounts): a session of version 8 counts its second factor
+// from its creation unless it was password only; accounts hold one primary
+// user and any number of others; identification data is stored sealed.
+TEST(Store, Version9AddsAccountsAndDatesTheSecondFactorOfOldSessions) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(8)));
+  {
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'old', 'x', 1767603600);"
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES (2, 'other', 'x', 1767603600);"
+        "INSERT INTO logins (id, user_id, state, client_addr, created_at, expires_at) "
+        "VALUES ('l', 1, 'completed', '127.0.0.1', 1767603600, 1767604200);"
+        "INSERT INTO sessions (token_hash, user_id, login_id, device_kind, access, created_at, expires_at, amr, "
+        "last_seen_at, idle_expires_at) VALUES (x'01', 1, 'l', 'sms', 'full', 1767603600, 1767632400, 'pwd,sms', "
+        "1767603600, 1767604500);"
+        "INSERT INTO sessions (token_hash, user_id, login_id, device_kind, access, created_at, expires_at, amr, "
+        "last_seen_at, idle_expires_at) VALUES (x'02', 1, 'l', 'none', 'full', 1767603600, 1767632400, 'pwd', "
+        "1767603600, 1767604500);"));
+  }
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->schema_version().value(), 9);
+  ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
+    EXPECT_EQ((*tx.get_session({1}))->second_factor_at, kStartTime);
+    EXPECT_EQ((*tx.get_session({2}))->second_factor_at, 0);
+    SLS_TRY(tx.insert_account(AccountRecord{"acc-id-1", "joint", false, kStartTime}));
+    EXPECT_EQ(tx.insert_account(AccountRecord{"acc-id-2", "joint", false, kStartTime}).code(), Errc::bad_argument);
+    SLS_TRY(tx.insert_account(AccountRecord{"acc-id-3", "cash", true, kStartTime}));
+    SLS_TRY(tx.insert_account_user(AccountUserRecord{"acc-id-1", 2, false, kStartTime}));
+    SLS_TRY(tx.insert_account_user(AccountUserRecord{"acc-id-1", 1, true, kStartTime + 1}));
+    SLS_TRY(tx.insert_account_user(AccountUserRecord{"acc-id-3", 2, true, kStartTime}));
+    // One primary user per account, and a user once per account.
+    EXPECT_EQ(tx.insert_account_user(AccountUserRecord{"acc-id-1", 2, true, kStartTime}).code(), Errc::bad_argument);
+    EXPECT_EQ(tx.insert_account_user(AccountUserRecord{"acc-id-1", 2, false, kStartTime}).code(), Errc::bad_argument);
+    auto members = tx.list_account_users("acc-id-1");
+    EXPECT_TRUE(members);
+    EXPECT_EQ(members->size(), 2u);
+    EXPECT_EQ(members->front().user_id, 1);  // the primary user first
+    EXPECT_TRUE(members->front().is_primary);
+    auto held = tx.list_accounts_of_user(2);
+    EXPECT_TRUE(held);
+    EXPECT_EQ(held->size(), 2u);
+    EXPECT_EQ(held->front().name, "cash");
+    EXPECT_TRUE(held->front().opted_out);
+    AccountRecord changed = held->back();
+    changed.opted_out = true;
+    SLS_TRY(tx.update_account(changed));
+    EXPECT_TRUE((*tx.get_account("acc-id-1"))->opted_out);
+    EXPECT_FALSE(*tx.get_account("nope"));
+    EXPECT_FALSE(*tx.get_sealed_identity(1));
+    SLS_TRY(tx.set_sealed_identity(1, {9, 9, 9}, kStartTime));
+    SLS_TRY(tx.set_sealed_identity(1, {7, 7}, kStartTime + 5));
+    EXPECT_EQ(**tx.get_sealed_identity(1), (Bytes{7, 7}));
+    return ok_status();
+  }));
 }
 
 TEST(Store, SessionsOfVersion6EndAtTheirAbsoluteExpiryAndAreListedPerUser) {
