@@ -50,19 +50,40 @@ ApiResponse AuthService::redeem_assertion(const RequestContext& ctx, const JsonV
     // Signature by a published key (an unknown or rotated-out kid, any
     // changed byte, another algorithm: all refused alike).
     auto payload = jws_verify(token, *keys, op.now);
-    if (!payload || !payload->is_object()) return refuse(Errc::assertion_invalid);
-    const auto jti = payload->get_string("jti");
-    const auto exp = payload->get_int("exp");
-    const auto aud = payload->get_string("aud");
-    if (!jti || jti->empty() || jti->size() > 64 || !exp || !aud ||
-        payload->get_string("iss") != std::optional<std::string_view>(config_.origin))
-      return refuse(Errc::assertion_invalid);
-    if (*aud != audience) return refuse(Errc::assertion_wrong_audience);
-    if (op.now >= *exp) return refuse(Errc::assertion_expired);
+    std::optional<std::string_view> jti, aud, sub;
+    std::optional<std::int64_t> exp;
+    Errc refusal = Errc::assertion_invalid;
+    if (payload && payload->is_object()) {
+      jti = payload->get_string("jti");
+      exp = payload->get_int("exp");
+      aud = payload->get_string("aud");
+      sub = payload->get_string("sub");
+      if (!jti || jti->empty() || jti->size() > 64 || !exp || !aud || !sub ||
+          payload->get_string("iss") != std::optional<std::string_view>(config_.origin))
+        refusal = Errc::assertion_invalid;
+      else if (*aud != audience)
+        refusal = Errc::assertion_wrong_audience;
+      else if (op.now >= *exp)
+        refusal = Errc::assertion_expired;
+      else
+        refusal = Errc::ok;
+    }
+    // Every attempt is audited, refusals too: a run of forged or replayed
+    // assertions is what an operator must be able to see. The user is named
+    // only once the signature holds (a forger picks any `sub`).
+    const std::string user = refusal == Errc::assertion_invalid ? std::string() : std::string(*sub);
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      if (refusal != Errc::ok) {
+        SLS_TRY(op.audit(tx, "assertion.redeemed", "fail", 0, user, "", errc_name(refusal)));
+        return refuse(refusal);
+      }
       SLS_TRY(tx.delete_expired_redeemed_assertions(op.now, kRedeemedSweep));
       SLS_TRY_ASSIGN(first, tx.record_redeemed_assertion(*jti, *exp));
-      if (!first) return refuse(Errc::assertion_already_redeemed);
+      if (!first) {
+        SLS_TRY(op.audit(tx, "assertion.redeemed", "fail", 0, user, "", errc_name(Errc::assertion_already_redeemed)));
+        return refuse(Errc::assertion_already_redeemed);
+      }
+      SLS_TRY(op.audit(tx, "assertion.redeemed", "ok", 0, user, "", "aud " + std::string(*aud)));
       redeemed = true;
       return ok_json(std::move(*payload));
     });

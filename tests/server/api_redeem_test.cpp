@@ -70,6 +70,26 @@ TEST(ApiRedeem, TheFirstRedeemGetsTheClaimsTheSecondIs409) {
   EXPECT_EQ(redeem(s, assertion_of(s, "olive")).status, 200);
 }
 
+TEST(ApiRedeem, EveryAttemptIsAuditedAndOnlyASignedSubIsNamed) {
+  TestServer s(redeem_config());
+  ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
+  const std::string token = assertion_of(s, "olive");
+  ASSERT_EQ(redeem(s, token).status, 200);
+  EXPECT_EQ(redeem(s, token).status, 409);
+  EXPECT_EQ(redeem(s, token, "https://other.example").code(), "assertion.wrong_audience");
+  std::string forged = token;
+  const std::size_t in_payload = token.find('.') + 5;
+  forged[in_payload] = forged[in_payload] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(redeem(s, forged).code(), "assertion.invalid");
+  std::vector<std::string> rows;
+  for (const AuditRecord& a : s.audit())
+    if (a.event == "assertion.redeemed") rows.push_back(a.outcome + " " + a.username + " " + a.detail);
+  // Newest first.
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"fail  assertion.invalid", "fail olive assertion.wrong_audience",
+                                      "fail olive assertion.already_redeemed", "ok olive aud https://broker.example"}));
+}
+
 TEST(ApiRedeem, AnotherAudienceIsRefusedWithoutSpendingTheAssertion) {
   TestServer s(redeem_config());
   ASSERT_TRUE(s.admin().create_user("olive", kPassword, true));
