@@ -2,8 +2,25 @@
 // How <sls-login> obtains its WebAssembly core and the DOM patcher: the .wasm
 // compiles (streaming) while the core's module and the patcher are imported,
 // and each module URL is loaded once per page. Part of the element
-// (sls-login.js); no side effect on import. The compile hint above: these
-// functions run at every start, so V8 compiles them when the file arrives.
+// (sls-login.js); no side effect on import. Also the User Timing marks that
+// time each start, from the element's start to its first screen. The compile
+// hint above: these functions run at every start, so V8 compiles them when
+// the file arrives.
+
+// Performance marks (User Timing) of each start, for pages that measure the
+// component (docs/component.md, "Timing marks"); detail {id}: the element's id.
+export const MARK_START = 'sls-login:start';
+export const MARK_CORE_READY = 'sls-login:core-ready';
+export const MARK_FIRST_SCREEN = 'sls-login:first-screen';
+
+/** Sets a User Timing mark; a host without performance.mark (or one that refuses) gets none. */
+export function mark(name, element) {
+  try {
+    globalThis.performance?.mark?.(name, { detail: { id: element.id } });
+  } catch {
+    // Timing never gets in the way of the login.
+  }
+}
 
 /**
  * Compiles the .wasm at `url`, streaming from the response: the page's

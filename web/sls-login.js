@@ -20,12 +20,12 @@
 //
 // V8's explicit compile hint above (first line, Chromium 136 and later): the
 // functions of this file are compiled when it arrives, not one by one while
-// the element starts. The loader of the core is in sls-core-loader.js, the
-// event classes in sls-login-events.js, the language helpers in
-// sls-login-lang.js, the bridges to a host (attribute
+// the element starts. The loader of the core and the timing marks of each
+// start are in sls-core-loader.js, the event classes in sls-login-events.js,
+// the language helpers in sls-login-lang.js, the bridges to a host (attribute
 // `bridge`) in sls-bridge.js.
 
-import { loadCore, setCoreLoader } from './sls-core-loader.js';
+import { MARK_CORE_READY, MARK_FIRST_SCREEN, MARK_START, loadCore, mark, setCoreLoader } from './sls-core-loader.js';
 import { EVENT_CLASSES, SlsAuthenticatedEvent, SlsErrorEvent, SlsStateEvent } from './sls-login-events.js';
 import { LOAD_FAILED, browserLangs, loadFailureLang, nearestLang } from './sls-login-lang.js';
 import { bridgeMessage, openBridge, refusalDetail } from './sls-bridge.js';
@@ -40,21 +40,6 @@ const DEFAULT_STYLESHEET_URL = new URL('./sls-login.css', import.meta.url);
 const REQUEST_TIMEOUT_MS = 15000;
 /** Longest delay setTimeout honours (2^31 - 1 ms); the core never asks for more. */
 const MAX_TIMER_MS = 2147483647;
-
-// Performance marks (User Timing) of each start, for pages that measure the
-// component (docs/component.md, "Timing marks"); detail {id}: the element's id.
-const MARK_START = 'sls-login:start';
-const MARK_CORE_READY = 'sls-login:core-ready';
-const MARK_FIRST_SCREEN = 'sls-login:first-screen';
-
-/** Sets a User Timing mark; a host without performance.mark (or one that refuses) gets none. */
-function mark(name, element) {
-  try {
-    globalThis.performance?.mark?.(name, { detail: { id: element.id } });
-  } catch {
-    // Timing never gets in the way of the login.
-  }
-}
 
 /** Classes registered by define(), so that a second name gets a subclass. */
 const registered = new WeakSet();
