@@ -1,0 +1,225 @@
+// The schema of the SQLite store: every migration, in order. Each is applied
+// once, in its own transaction, by SqliteStore::migrate (sqlite_store.cpp).
+#include <string_view>
+
+#include "server/sqlite_store.hpp"
+
+namespace sls::server {
+namespace {
+
+// Each migration is applied once, in order. Never edit a released one: add
+// the next version instead.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE users (
+  id               INTEGER PRIMARY KEY,
+  username         TEXT NOT NULL UNIQUE,
+  password_hash    TEXT NOT NULL,
+  opted_out        INTEGER NOT NULL DEFAULT 0,
+  fail_consecutive INTEGER NOT NULL DEFAULT 0,
+  fail_since_lock  INTEGER NOT NULL DEFAULT 0,
+  fail_locks       INTEGER NOT NULL DEFAULT 0,
+  locked_until     INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL
+);
+CREATE TABLE devices (
+  id               TEXT PRIMARY KEY,
+  user_id          INTEGER NOT NULL REFERENCES users(id),
+  kind             TEXT NOT NULL,
+  label            TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  sealed_secret    BLOB,
+  sealed_pin_hash  BLOB,
+  code_hash        BLOB,
+  ocra_suite       TEXT,
+  phone            TEXT,
+  sign_public_key  BLOB,
+  serial           TEXT,
+  access           TEXT NOT NULL DEFAULT 'full',
+  activated_at     INTEGER NOT NULL DEFAULT 0,
+  expires_at       INTEGER NOT NULL DEFAULT 0,
+  used_cells       TEXT NOT NULL DEFAULT '',
+  last_sms_at      INTEGER NOT NULL DEFAULT 0,
+  fail_consecutive INTEGER NOT NULL DEFAULT 0,
+  fail_since_lock  INTEGER NOT NULL DEFAULT 0,
+  fail_locks       INTEGER NOT NULL DEFAULT 0,
+  locked_until     INTEGER NOT NULL DEFAULT 0,
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX devices_by_user ON devices(user_id);
+CREATE TABLE logins (
+  id                 TEXT PRIMARY KEY,
+  user_id            INTEGER NOT NULL REFERENCES users(id),
+  state              TEXT NOT NULL,
+  client_addr        TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  expires_at         INTEGER NOT NULL,
+  verified_device_id TEXT,
+  verified_kind      TEXT,
+  access             TEXT,
+  token_hash         BLOB,
+  token_expires_at   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE challenges (
+  id          TEXT PRIMARY KEY,
+  login_id    TEXT NOT NULL REFERENCES logins(id),
+  device_id   TEXT NOT NULL REFERENCES devices(id),
+  method      TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  question    TEXT NOT NULL DEFAULT '',
+  code_hash   BLOB,
+  answered_by TEXT,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX challenges_by_login ON challenges(login_id, created_at);
+CREATE TABLE pushes (
+  id         TEXT PRIMARY KEY,
+  login_id   TEXT NOT NULL REFERENCES logins(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  device_id  TEXT NOT NULL REFERENCES devices(id),
+  number     TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  origin     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX pushes_by_user ON pushes(user_id, created_at);
+CREATE INDEX pushes_by_device ON pushes(device_id, status);
+CREATE TABLE audit (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  event       TEXT NOT NULL,
+  outcome     TEXT NOT NULL,
+  user_id     INTEGER,
+  username    TEXT NOT NULL DEFAULT '',
+  device_id   TEXT NOT NULL DEFAULT '',
+  client_addr TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE sessions (
+  token_hash  BLOB PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  login_id    TEXT NOT NULL REFERENCES logins(id),
+  device_kind TEXT NOT NULL,
+  access      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE TABLE sms_outbox (
+  id    INTEGER PRIMARY KEY,
+  at    INTEGER NOT NULL,
+  phone TEXT NOT NULL,
+  text  TEXT NOT NULL
+);
+CREATE INDEX audit_by_username ON audit(username, id);
+)sql";
+
+// Opening any challenge cancels the login's pending pushes: without this
+// index that lookup read every push ever made (docs/benchmarks.md).
+constexpr std::string_view kMigration3 = R"sql(
+CREATE INDEX pushes_by_login ON pushes(login_id, status);
+)sql";
+
+// One failure counter per factor (lockout.hpp). The old single counter stays
+// the second factor's, so an account disabled before keeps its lock until
+// slsctl unlock; the password's starts as a copy of it, so a lock in force
+// still holds; the activation code's starts empty. password_checks counts
+// password checks reserved before the hash.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE users ADD COLUMN password_fail_consecutive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_fail_since_lock INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_fail_locks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_consecutive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_since_lock INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_fail_locks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN activation_locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_checks_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET password_fail_consecutive = fail_consecutive, password_fail_since_lock = fail_since_lock,
+  password_fail_locks = fail_locks, password_locked_until = locked_until;
+)sql";
+
+// A device's open question (card cells or OCRA challenge) stays the same
+// across logins until answered correctly, so that re-opening logins cannot
+// shop for a question whose answer an attacker once saw (SPEC 3.1). Counting
+// a user's challenge opens needs their logins by user and time.
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE devices ADD COLUMN open_question TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN open_question_expires_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX logins_by_user ON logins(user_id, created_at);
+)sql";
+
+// A login is bound to the browser that started it (the keyed hash of its
+// login secret), and a session records how its user authenticated (RFC 8176
+// amr values).
+constexpr std::string_view kMigration6 = R"sql(
+ALTER TABLE logins ADD COLUMN secret_hash BLOB;
+ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT '';
+)sql";
+
+// A session has an idle expiry besides its absolute one (expires_at), slid by
+// its use; a user's sessions are listed and revoked together. A session made
+// before this version ends at its absolute expiry (its idle one is copied).
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN idle_expires_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen_at = created_at, idle_expires_at = expires_at;
+CREATE INDEX sessions_by_user ON sessions(user_id, created_at);
+)sql";
+
+// The login assertions redeemed by hosts (POST /assertions/redeem): a jti
+// is kept until its assertion expires, so a second redeem is refused; the
+// expiry index lets expired rows be deleted a few at a time.
+constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE redeemed_assertions (
+  jti TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX redeemed_assertions_by_expiry ON redeemed_assertions(expires_at);
+)sql";
+
+// Accounts (SPEC 4): an account has one primary user (the partial unique
+// index) and any number of additional ones; a user may hold several. A
+// user's identification data is kept sealed, in a table of its own so that
+// reading a user never loads it. A session records when its user last
+// passed a second factor: a session made before this version counts from
+// its creation unless it was password only.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE accounts (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  opted_out  INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE account_users (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  is_primary INTEGER NOT NULL,
+  added_at   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, user_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX account_users_one_primary ON account_users(account_id) WHERE is_primary = 1;
+CREATE INDEX account_users_by_user ON account_users(user_id, account_id);
+CREATE TABLE user_identities (
+  user_id    INTEGER PRIMARY KEY REFERENCES users(id),
+  sealed     BLOB NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET second_factor_at = created_at WHERE device_kind <> 'none';
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
+                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
+                                     {7, kMigration7}, {8, kMigration8}, {9, kMigration9}};
+
+}  // namespace
+
+std::span<const Migration> sqlite_migrations() noexcept { return kMigrations; }
+
+}  // namespace sls::server
