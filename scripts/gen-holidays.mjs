@@ -38,7 +38,7 @@ const Holidays = require('date-holidays');
 const sourceVersion = require('date-holidays/package.json').version;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FIRST_YEAR = 2026;
+const FIRST_YEAR = 2025;
 const LAST_YEAR = 2035;
 
 const NYSE_HOLIDAYS = [

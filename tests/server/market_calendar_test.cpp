@@ -45,9 +45,9 @@ TEST(Market, NamesAndDefault) {
 }
 
 TEST(MarketCalendarUs, YearsOfTheHolidayFile) {
-  EXPECT_EQ(us().first_year(), 2026);
+  EXPECT_EQ(us().first_year(), 2025);
   EXPECT_EQ(us().last_year(), 2035);
-  EXPECT_EQ(hk().first_year(), 2026);
+  EXPECT_EQ(hk().first_year(), 2025);
   EXPECT_EQ(hk().last_year(), 2035);
 }
 
@@ -179,10 +179,12 @@ TEST(MarketCalendarUs, AFiveDayWindowSpanningThanksgivingReachesBackOneDayMore) 
 
 TEST(MarketCalendarUs, DatesOutsideTheFileAreErrors) {
   const auto late = check_withdrawal(DeviceKind::sms, {}, at(2036, 1, 2, 10, 0, 0, -5), 1, us());
-  EXPECT_EQ(error_of(late), fail(Errc::calendar_out_of_range, {"2036-01-02", "2026", "2035"}));
-  // Friday 2 January 2026: the 5-day window reaches into 2025.
-  EXPECT_EQ(error_of(check_withdrawal(DeviceKind::sms, {}, at(2026, 1, 2, 10, 0, 0, -5), 1, us())),
-            fail(Errc::calendar_out_of_range, {"2025-12-31", "2026", "2035"}));
+  EXPECT_EQ(error_of(late), fail(Errc::calendar_out_of_range, {"2036-01-02", "2025", "2035"}));
+  // Thursday 2 January 2025: the 5-day window reaches into 2024.
+  EXPECT_EQ(error_of(check_withdrawal(DeviceKind::sms, {}, at(2025, 1, 2, 10, 0, 0, -5), 1, us())),
+            fail(Errc::calendar_out_of_range, {"2024-12-31", "2025", "2035"}));
+  // Friday 2 January 2026: the 5-day window reaches back into 2025, now in the files.
+  EXPECT_TRUE(check_withdrawal(DeviceKind::sms, {}, at(2026, 1, 2, 10, 0, 0, -5), 1, us()).ok());
   EXPECT_EQ(check_withdrawal(DeviceKind::sms, {}, at(2036, 1, 2, 10, 0, 0, 8), 1, hk()).code(),
             Errc::calendar_out_of_range);
   // The last moment of 2035 still has an answer: Monday 31 December 2035.
