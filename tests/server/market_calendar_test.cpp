@@ -67,9 +67,9 @@ TEST(MarketCalendarUs, NewYorkSwitchesToDaylightTimeAndBack) {
   EXPECT_EQ(us().utc_offset_at(at(2030, 3, 10, 6, 59, 59, 0)), -5 * 3600);
   EXPECT_EQ(us().utc_offset_at(at(2030, 3, 10, 7, 0, 0, 0)), -4 * 3600);
   EXPECT_EQ(us().utc_offset_at(at(2030, 11, 3, 6, 0, 0, 0)), -5 * 3600);
-  // Two switches in each of the 10 years, the last on 4 November 2035 (a tz
+  // Two switches in each of the 11 years, the last on 4 November 2035 (a tz
   // database without the later transitions would stop short).
-  EXPECT_EQ(us().offsets().size(), 1u + 2 * 10);
+  EXPECT_EQ(us().offsets().size(), 1u + 2 * 11);
   EXPECT_EQ(us().utc_offset_at(at(2035, 11, 4, 5, 59, 59, 0)), -4 * 3600);
   EXPECT_EQ(us().utc_offset_at(at(2035, 11, 4, 6, 0, 0, 0)), -5 * 3600);
   // Hong Kong keeps UTC+8 all year.
