@@ -85,6 +85,8 @@ ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_vi
       item.set("may_change_security", view.primary.id == session.user_id);
       item.set("device_kind", device_kind_id(kind));
       set_grants(item, kind, config_.limits);
+      SLS_TRY_ASSIGN(usage, account_usage(tx, view.account, primary_devices, op.now));
+      item.set("usage", std::move(usage));
       item.set("users", std::move(users));
       list.push_back(std::move(item));
     }

@@ -9,6 +9,7 @@
 
 #include "server/limit_policy.hpp"
 #include "server/lockout.hpp"
+#include "server/market_calendar.hpp"
 #include "server/password.hpp"
 #include "server/rate_limiter.hpp"
 #include "sls/code_card.hpp"
@@ -70,6 +71,8 @@ struct ServiceConfig {
   PasswordPolicy password;
   /// Withdrawal limits lowered by the operator's policy file (--policy).
   LimitPolicy limits;
+  /// The market whose calendar counts the withdrawal windows (--market).
+  Market market = kDefaultMarket;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).
   std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
   std::string dsc_suite = "OCRA-1:HOTP-SHA256-7:QN06";

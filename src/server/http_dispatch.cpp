@@ -272,6 +272,12 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::accounts_list: r = s.list_accounts(c, session_cookie(request)); break;
     case RouteId::account_opt_out: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), true); break;
     case RouteId::account_opt_in: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), false); break;
+    // The back office's routes: a service credential, never a session.
+    case RouteId::withdrawals_create: r = s.record_withdrawal(c, request.header("Authorization"), b); break;
+    case RouteId::withdrawals_list:
+      r = s.list_withdrawals(c, request.header("Authorization"), query_param(request.target(), "account").value_or(""),
+                             query_param(request.target(), "limit"));
+      break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;

@@ -158,6 +158,8 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"GET", "/api/v1/accounts", false, RouteId::accounts_list},
       {"POST", "/api/v1/accounts/{}/opt-out", true, RouteId::account_opt_out},
       {"POST", "/api/v1/accounts/{}/opt-in", true, RouteId::account_opt_in},
+      {"POST", "/api/v1/withdrawals", true, RouteId::withdrawals_create},
+      {"GET", "/api/v1/withdrawals", false, RouteId::withdrawals_list},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
   };

@@ -130,6 +130,8 @@ enum class RouteId {
   accounts_list,
   account_opt_out,
   account_opt_in,
+  withdrawals_create,
+  withdrawals_list,
   jwks,
   assertion_redeem,
   demo_outbox,

@@ -45,7 +45,8 @@ enum class HashPurpose : std::uint8_t {
   activation_code,
   completion_token,
   session_token,
-  login_secret,  ///< the secret binding a login to the browser that started it
+  login_secret,   ///< the secret binding a login to the browser that started it
+  service_token,  ///< a back-office service credential's bearer token
 };
 
 class Keyring {

@@ -205,6 +205,40 @@ struct AccountUserRecord {
   std::int64_t added_at = 0;
 };
 
+/// A back-office caller of the withdrawal API (slsctl service-credential):
+/// only the keyed hash of its bearer token is kept.
+struct ServiceCredentialRecord {
+  std::int64_t id = 0;  ///< assigned by the store
+  std::string name;     ///< unique, chosen by the operator; named in audit rows
+  Bytes token_hash;     ///< keyed hash (HashPurpose::service_token)
+  std::int64_t created_at = 0;
+  std::int64_t revoked_at = 0;  ///< 0 while it works
+};
+
+/// One recorded withdrawal (or transfer out) of an account: the ledger the
+/// rolling limits are summed from (docs/withdrawals.md).
+struct WithdrawalRecord {
+  std::string id;  ///< 22-character random id
+  std::string account_id;
+  std::int64_t amount_cents = 0;  ///< > 0
+  std::int64_t at = 0;
+  std::string device_kind;  ///< the kind whose limits applied
+  std::string credential;   ///< the service credential's name
+  std::string idempotency_key;
+};
+
+/// The answer given to one idempotency key of one credential, refusals
+/// included, so that a retry gets the same one.
+struct WithdrawalRequestRecord {
+  std::int64_t credential_id = 0;
+  std::string idempotency_key;
+  std::string account_id;  ///< what was asked: a retry must ask the same
+  std::int64_t amount_cents = 0;
+  int status = 0;     ///< the HTTP status answered
+  std::string reply;  ///< 201: the reply body; else {"code","args"} of the refusal (JSON)
+  std::int64_t at = 0;
+};
+
 /// One authentication event. Holds no secret: no password, code, response,
 /// token or key, only who, what, where and how it went.
 struct AuditRecord {

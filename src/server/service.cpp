@@ -56,6 +56,8 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Key
         parsed->session_length() != 0)
       return fail(Errc::ocra_suite_malformed, {*suite, "device suites are HOTP-SHAx-7:QN06[-PSHAx]"});
   }
+  auto calendar = market_calendar(config.market);
+  if (!calendar) return calendar.error();
   if (auto s = validate_payload_origin(config.origin); !s) return s.error();
   for (std::size_t i = 0; i < config.assertion_audiences.size(); ++i) {
     const std::string& aud = config.assertion_audiences[i];
@@ -71,6 +73,7 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Key
   auto dummy = hash_password(random_token(16), service->config_.password);
   if (!dummy) return dummy.error();
   service->dummy_password_hash_ = std::move(*dummy);
+  service->calendar_ = std::move(*calendar);
   return service;
 }
 

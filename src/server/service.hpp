@@ -115,6 +115,15 @@ class AuthService {
   /// needs a fresh second factor (config step_up_window).
   ApiResponse set_account_opt_out(const RequestContext& ctx, std::string_view cookie, std::string_view account_id,
                                   bool opted_out);
+  /// POST /withdrawals (docs/withdrawals.md): the back office records a
+  /// withdrawal of an account, checked against its rolling limits in the
+  /// same transaction. `authorization` is the Authorization header (a
+  /// service credential's bearer token); no session counts.
+  ApiResponse record_withdrawal(const RequestContext& ctx, std::string_view authorization, const JsonValue& body);
+  /// GET /withdrawals?account=ID[&limit=N]: the account's recent
+  /// withdrawals, newest first, and its usage. Same credential as above.
+  ApiResponse list_withdrawals(const RequestContext& ctx, std::string_view authorization, std::string_view account,
+                               std::optional<std::string_view> limit);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with
@@ -166,6 +175,11 @@ class AuthService {
  private:
   ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
   Outcome<SessionRecord> live_session(StoreTx& tx, std::string_view cookie, std::int64_t now) const;
+  /// The `usage` object of an account (GET /accounts, the withdrawal
+  /// routes): what each window holds and what remains; null when the
+  /// calendar cannot answer for `now`. A fault when the store fails.
+  Outcome<JsonValue> account_usage(StoreTx& tx, const AccountRecord& account,
+                                   const std::vector<DeviceRecord>& primary_devices, std::int64_t now) const;
   AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
   friend struct RequestScope;
 
@@ -174,6 +188,8 @@ class AuthService {
   const Clock& clock_;
   SmsGateway& sms_;
   ServiceConfig config_;
+  /// The calendar of config_.market, built at creation.
+  std::optional<MarketCalendar> calendar_;
   PushWaiters* waiters_ = nullptr;
   AssertionKeySource* assertion_keys_ = nullptr;
   /// Tells the waiters of `id` (a push or a login id) that it changed.

@@ -23,6 +23,7 @@
 #include "server/jwt.hpp"
 #include "server/keyring.hpp"
 #include "server/password.hpp"
+#include "server/service_credentials.hpp"
 #include "server/sqlite_store.hpp"
 #include "server/user_name.hpp"
 #include "sls/json.hpp"
@@ -57,6 +58,11 @@ commands:
                                     read from FILE or stdin, never from the command
                                     line (docs/accounts.md); nothing is printed back
   accounts NAME                     the accounts NAME holds and their users
+  service-credential create NAME    a back-office credential for the withdrawal API:
+                                    prints its bearer token once (only a keyed hash
+                                    is kept; docs/withdrawals.md)
+  service-credential list           every credential: name, created, revoked
+  service-credential revoke NAME    its token stops working at once
   devices NAME
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
@@ -330,6 +336,30 @@ int run(CommandLine& cl) {
       std::printf("\n");
     }
     return 0;
+  }
+  if (cmd == "service-credential") {
+    const std::string& sub = arg(1);
+    if (sub == "create" && !arg(2).empty()) {
+      auto token = create_service_credential(**store, *keys, clock.now(), arg(2));
+      if (!token) return fail_with(token.error());
+      std::printf("%s\n", token->c_str());
+      wipe(*token);
+      return 0;
+    }
+    if (sub == "revoke" && !arg(2).empty()) {
+      if (auto s = revoke_service_credential(**store, clock.now(), arg(2)); !s) return fail_with(s.error());
+      std::printf("service credential %s revoked\n", arg(2).c_str());
+      return 0;
+    }
+    if (sub == "list") {
+      auto list = list_service_credentials(**store);
+      if (!list) return fail_with(list.error());
+      for (const ServiceCredentialRecord& c : *list)
+        std::printf("%s  created %lld  %s\n", c.name.c_str(), static_cast<long long>(c.created_at),
+                    c.revoked_at != 0 ? ("revoked " + std::to_string(c.revoked_at)).c_str() : "active");
+      return 0;
+    }
+    return usage_error("service-credential create NAME | list | revoke NAME");
   }
   if (cmd == "unlock") {
     if (auto s = admin.unlock(arg(1)); !s) return fail_with(s.error());

@@ -103,6 +103,9 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           challenges opened per client address per hour (default 600)
   --argon2-ops N          Argon2id passes (default 3)
   --argon2-mem-mib N      Argon2id memory in MiB (default 64)
+  --market us|hk          the market calendar of the withdrawal limits' business
+                          days: us (New York time, NYSE holidays; the default)
+                          or hk (Hong Kong time, HKEX holidays)
   --policy FILE           JSON policy: lower withdrawal limits per device kind
                           (e.g. for SMS); it can only lower the catalog's limits
   --quiet                 no request log
@@ -205,7 +208,12 @@ int main(int argc, char** argv) {
   svc.assertion_audiences = cl.get_all("assertion-audience");
   svc.assertion_ttl = cl.get_int("assertion-ttl", svc.assertion_ttl, 1, kMaxAssertionTtl);
   const std::string policy_path = cl.get("policy");
+  const std::string market = cl.get("market", std::string(market_name(kDefaultMarket)));
   auto errors = cl.errors();
+  if (auto m = parse_market(market))
+    svc.market = *m;
+  else
+    errors.push_back("--market is us or hk");
   if (!policy_path.empty()) {
     std::ifstream in(policy_path, std::ios::binary);
     std::ostringstream text;

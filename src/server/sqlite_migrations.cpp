@@ -214,9 +214,43 @@ ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET second_factor_at = created_at WHERE device_kind <> 'none';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
-                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
-                                     {7, kMigration7}, {8, kMigration8}, {9, kMigration9}};
+// The withdrawal ledger (issue 11) and the back office's service
+// credentials (only a keyed hash of each token). Every answer given to an
+// idempotency key of a credential is kept, refusals included, so that a
+// retry gets the same one (docs/withdrawals.md).
+constexpr std::string_view kMigration10 = R"sql(
+CREATE TABLE service_credentials (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE withdrawals (
+  id              TEXT PRIMARY KEY,
+  account_id      TEXT NOT NULL REFERENCES accounts(id),
+  amount_cents    INTEGER NOT NULL CHECK (amount_cents > 0),
+  at              INTEGER NOT NULL,
+  device_kind     TEXT NOT NULL,
+  credential      TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX withdrawals_by_account ON withdrawals(account_id, at);
+CREATE TABLE withdrawal_requests (
+  credential_id   INTEGER NOT NULL REFERENCES service_credentials(id),
+  idempotency_key TEXT NOT NULL,
+  account_id      TEXT NOT NULL,
+  amount_cents    INTEGER NOT NULL,
+  status          INTEGER NOT NULL,
+  reply           TEXT NOT NULL,
+  at              INTEGER NOT NULL,
+  PRIMARY KEY (credential_id, idempotency_key)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},  {3, kMigration3}, {4, kMigration4},
+                                     {5, kMigration5}, {6, kMigration6},  {7, kMigration7}, {8, kMigration8},
+                                     {9, kMigration9}, {10, kMigration10}};
 
 }  // namespace
 

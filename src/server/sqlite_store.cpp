@@ -11,6 +11,7 @@
 
 #include "server/keyring.hpp"
 #include "server/sqlite_rows.hpp"
+#include "server/sqlite_withdrawals.hpp"
 #include "server/try.hpp"
 
 namespace sls::server {
@@ -286,6 +287,34 @@ class SqliteTx final : public StoreTx {
                      s.bind_blob(2, sealed);
                      s.bind(3, now);
                    });
+  }
+
+  Result<std::int64_t> insert_service_credential(const ServiceCredentialRecord& c) override {
+    return sqlite_withdrawals::insert_credential(db_, c);
+  }
+  Result<std::optional<ServiceCredentialRecord>> find_service_credential(std::string_view name) override {
+    return sqlite_withdrawals::find_credential(db_, name);
+  }
+  Result<std::optional<ServiceCredentialRecord>> find_service_credential_by_hash(const Bytes& token_hash) override {
+    return sqlite_withdrawals::find_credential_by_hash(db_, token_hash);
+  }
+  Result<std::vector<ServiceCredentialRecord>> list_service_credentials() override {
+    return sqlite_withdrawals::list_credentials(db_);
+  }
+  Status update_service_credential(const ServiceCredentialRecord& c) override {
+    return sqlite_withdrawals::update_credential(db_, c);
+  }
+  Status insert_withdrawal(const WithdrawalRecord& w) override { return sqlite_withdrawals::insert_withdrawal(db_, w); }
+  Result<std::vector<WithdrawalRecord>> list_withdrawals(std::string_view account_id, std::int64_t since,
+                                                         std::size_t limit) override {
+    return sqlite_withdrawals::list_withdrawals(db_, account_id, since, limit);
+  }
+  Result<std::optional<WithdrawalRequestRecord>> get_withdrawal_request(std::int64_t credential_id,
+                                                                        std::string_view key) override {
+    return sqlite_withdrawals::get_request(db_, credential_id, key);
+  }
+  Status insert_withdrawal_request(const WithdrawalRequestRecord& r) override {
+    return sqlite_withdrawals::insert_request(db_, r);
   }
 
   Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {

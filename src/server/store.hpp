@@ -102,6 +102,24 @@ class StoreTx {
   virtual Result<std::optional<Bytes>> get_sealed_identity(std::int64_t user_id) = 0;
   virtual Status set_sealed_identity(std::int64_t user_id, const Bytes& sealed, std::int64_t now) = 0;
 
+  // service credentials and the withdrawal ledger (sqlite_withdrawals.cpp)
+  /// Inserts and returns the new id; Errc::bad_argument, args
+  /// {"service credential", "taken"}, when the name is in use.
+  virtual Result<std::int64_t> insert_service_credential(const ServiceCredentialRecord& c) = 0;
+  virtual Result<std::optional<ServiceCredentialRecord>> find_service_credential(std::string_view name) = 0;
+  virtual Result<std::optional<ServiceCredentialRecord>> find_service_credential_by_hash(const Bytes& token_hash) = 0;
+  /// Every credential, by name.
+  virtual Result<std::vector<ServiceCredentialRecord>> list_service_credentials() = 0;
+  virtual Status update_service_credential(const ServiceCredentialRecord& c) = 0;
+  virtual Status insert_withdrawal(const WithdrawalRecord& w) = 0;
+  /// The account's withdrawals made at or after `since`, newest first, at
+  /// most `limit`.
+  virtual Result<std::vector<WithdrawalRecord>> list_withdrawals(std::string_view account_id, std::int64_t since,
+                                                                 std::size_t limit) = 0;
+  virtual Result<std::optional<WithdrawalRequestRecord>> get_withdrawal_request(std::int64_t credential_id,
+                                                                                std::string_view key) = 0;
+  virtual Status insert_withdrawal_request(const WithdrawalRequestRecord& r) = 0;
+
   // redeemed login assertions (POST /assertions/redeem)
   /// Records that the assertion `jti` (expiring at `expires_at`) was
   /// redeemed: true when it was not recorded yet, false when it was.

@@ -1,0 +1,136 @@
+// The SQLite rows of the withdrawal ledger and the service credentials (sqlite_withdrawals.hpp).
+#include "server/sqlite_withdrawals.hpp"
+
+#include <string>
+
+namespace sls::server::sqlite_withdrawals {
+namespace {
+
+constexpr std::string_view kCredentialColumns =
+    "SELECT id, name, token_hash, created_at, revoked_at FROM service_credentials ";
+constexpr std::string_view kWithdrawalColumns =
+    "SELECT id, account_id, amount_cents, at, device_kind, credential, idempotency_key FROM withdrawals ";
+
+ServiceCredentialRecord read_credential(const SqliteStatement& s) {
+  return ServiceCredentialRecord{s.column_int(0), s.column_text(1), s.column_blob(2), s.column_int(3), s.column_int(4)};
+}
+
+WithdrawalRecord read_withdrawal(const SqliteStatement& s) {
+  return WithdrawalRecord{s.column_text(0), s.column_text(1), s.column_int(2), s.column_int(3),
+                          s.column_text(4), s.column_text(5), s.column_text(6)};
+}
+
+template <class Row, class Bind, class Read>
+Result<std::vector<Row>> query(SqliteDb& db, const std::string& text, Bind bind, Read read) {
+  auto st = db.prepare_cached(text);
+  if (!st) return st.error();
+  bind(*st);
+  std::vector<Row> rows;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    rows.push_back(read(*st));
+  }
+  return rows;
+}
+
+template <class Row>
+Result<std::optional<Row>> first(Result<std::vector<Row>> rows) {
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<Row>{};
+  return std::optional<Row>{std::move(rows->front())};
+}
+
+template <class Bind>
+Status execute(SqliteDb& db, const std::string& text, Bind bind) {
+  auto st = db.prepare_cached(text);
+  if (!st) return st.error();
+  bind(*st);
+  return st->run();
+}
+
+}  // namespace
+
+Result<std::int64_t> insert_credential(SqliteDb& db, const ServiceCredentialRecord& c) {
+  auto existing = find_credential(db, c.name);
+  if (!existing) return existing.error();
+  if (existing->has_value()) return fail(Errc::bad_argument, {"service credential", "taken"});
+  auto s =
+      execute(db, "INSERT INTO service_credentials (name, token_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4)",
+              [&](SqliteStatement& st) {
+                st.bind(1, c.name).bind_blob(2, c.token_hash).bind(3, c.created_at).bind(4, c.revoked_at);
+              });
+  if (!s) return s.error();
+  return db.last_insert_rowid();
+}
+
+Result<std::optional<ServiceCredentialRecord>> find_credential(SqliteDb& db, std::string_view name) {
+  return first(query<ServiceCredentialRecord>(
+      db, std::string(kCredentialColumns) + "WHERE name = ?1", [&](SqliteStatement& s) { s.bind(1, name); },
+      read_credential));
+}
+
+Result<std::optional<ServiceCredentialRecord>> find_credential_by_hash(SqliteDb& db, const Bytes& token_hash) {
+  return first(query<ServiceCredentialRecord>(
+      db, std::string(kCredentialColumns) + "WHERE token_hash = ?1",
+      [&](SqliteStatement& s) { s.bind_blob(1, token_hash); }, read_credential));
+}
+
+Result<std::vector<ServiceCredentialRecord>> list_credentials(SqliteDb& db) {
+  return query<ServiceCredentialRecord>(
+      db, std::string(kCredentialColumns) + "ORDER BY name", [](SqliteStatement&) {}, read_credential);
+}
+
+Status update_credential(SqliteDb& db, const ServiceCredentialRecord& c) {
+  auto s = execute(
+      db, "UPDATE service_credentials SET name = ?2, token_hash = ?3, revoked_at = ?4 WHERE id = ?1",
+      [&](SqliteStatement& st) { st.bind(1, c.id).bind(2, c.name).bind_blob(3, c.token_hash).bind(4, c.revoked_at); });
+  if (!s) return s;
+  if (db.changes() != 1) return fail(Errc::internal, {"sqlite", "update_service_credential", "no such row"});
+  return ok_status();
+}
+
+Status insert_withdrawal(SqliteDb& db, const WithdrawalRecord& w) {
+  return execute(db,
+                 "INSERT INTO withdrawals (id, account_id, amount_cents, at, device_kind, credential, idempotency_key) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 [&](SqliteStatement& s) {
+                   s.bind(1, w.id).bind(2, w.account_id).bind(3, w.amount_cents).bind(4, w.at);
+                   s.bind(5, w.device_kind).bind(6, w.credential).bind(7, w.idempotency_key);
+                 });
+}
+
+Result<std::vector<WithdrawalRecord>> list_withdrawals(SqliteDb& db, std::string_view account_id, std::int64_t since,
+                                                       std::size_t limit) {
+  return query<WithdrawalRecord>(
+      db, std::string(kWithdrawalColumns) + "WHERE account_id = ?1 AND at >= ?2 ORDER BY at DESC, id DESC LIMIT ?3",
+      [&](SqliteStatement& s) { s.bind(1, account_id).bind(2, since).bind(3, static_cast<std::int64_t>(limit)); },
+      read_withdrawal);
+}
+
+Result<std::optional<WithdrawalRequestRecord>> get_request(SqliteDb& db, std::int64_t credential_id,
+                                                           std::string_view key) {
+  return first(query<WithdrawalRequestRecord>(
+      db,
+      "SELECT credential_id, idempotency_key, account_id, amount_cents, status, reply, at FROM withdrawal_requests "
+      "WHERE credential_id = ?1 AND idempotency_key = ?2",
+      [&](SqliteStatement& s) { s.bind(1, credential_id).bind(2, key); },
+      [](const SqliteStatement& s) {
+        return WithdrawalRequestRecord{
+            s.column_int(0),  s.column_text(1), s.column_text(2), s.column_int(3), static_cast<int>(s.column_int(4)),
+            s.column_text(5), s.column_int(6)};
+      }));
+}
+
+Status insert_request(SqliteDb& db, const WithdrawalRequestRecord& r) {
+  return execute(db,
+                 "INSERT INTO withdrawal_requests (credential_id, idempotency_key, account_id, amount_cents, status, "
+                 "reply, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 [&](SqliteStatement& s) {
+                   s.bind(1, r.credential_id).bind(2, r.idempotency_key).bind(3, r.account_id).bind(4, r.amount_cents);
+                   s.bind(5, std::int64_t{r.status}).bind(6, r.reply).bind(7, r.at);
+                 });
+}
+
+}  // namespace sls::server::sqlite_withdrawals
