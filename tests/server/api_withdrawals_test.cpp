@@ -621,5 +621,71 @@ TEST(ApiWithdrawals, KillDashNineLosesNoAcknowledgedWithdrawal) {
   std::printf("kill -9 after %zu acknowledged withdrawals: all %zu in the ledger\n", acked.size(), found);
 }
 
+/// Runs a shell command line: its output (stderr too) and exit code.
+std::pair<std::string, int> run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {out, -1};
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+TEST(ApiWithdrawals, SlsctlIssuesListsAndRevokesCredentialsForTheRealSlsd) {
+  TempDir dir;
+  const std::string db = dir.file("slsd.sqlite");
+  const std::string ctl = std::string(SLS_SLSCTL_PATH) + " --db " + db + " ";
+  ASSERT_EQ(run(ctl + "create-user ann --password pw-ann-123456 --argon2-mem-mib 1 --argon2-ops 1").second, 0);
+  ASSERT_EQ(run(ctl + "enroll ann dsc").second, 0);
+  ASSERT_EQ(run(ctl + "create-account ann ann").second, 0);
+  auto [created, code] = run(ctl + "service-credential create ops");
+  ASSERT_EQ(code, 0) << created;
+  const std::string token = created.substr(0, created.find('\n'));
+  EXPECT_EQ(token.size(), 43u) << created;
+  EXPECT_NE(run(ctl + "service-credential create ops").second, 0);  // the name is taken
+  EXPECT_NE(run(ctl + "service-credential create 'bad name'").second, 0);
+  EXPECT_NE(run(ctl + "service-credential revoke nobody").second, 0);
+  EXPECT_NE(run(ctl + "service-credential").second, 0);
+  auto [listed, list_code] = run(ctl + "service-credential list");
+  EXPECT_EQ(list_code, 0);
+  EXPECT_NE(listed.find("ops"), std::string::npos);
+  EXPECT_NE(listed.find("active"), std::string::npos);
+  EXPECT_EQ(listed.find(token), std::string::npos);
+  // The database holds no copy of the token.
+  {
+    auto sqlite = SqliteDb::open(db);
+    ASSERT_TRUE(sqlite);
+    auto q = sqlite->prepare("SELECT COUNT(*) FROM service_credentials WHERE token_hash = ?1 OR name = ?1");
+    ASSERT_TRUE(q);
+    q->bind(1, token);
+    ASSERT_TRUE(*q->step());
+    EXPECT_EQ(q->column_int(0), 0);
+  }
+  std::string account;
+  {
+    auto [accounts, c] = run(ctl + "accounts ann");
+    const auto at = accounts.find("id ");
+    ASSERT_NE(at, std::string::npos) << accounts;
+    account = accounts.substr(at + 3, 22);
+  }
+  Slsd slsd(db);
+  httplib::Client client("127.0.0.1", slsd.port());
+  const std::string body =
+      json_serialize(JsonValue::object().set("account", account).set("amount_cents", 500).set("idempotency_key", "a"));
+  auto ok = client.Post("/api/v1/withdrawals", {{"Authorization", "Bearer " + token}}, body, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+  ASSERT_EQ(run(ctl + "service-credential revoke ops").second, 0);
+  EXPECT_NE(run(ctl + "service-credential list").first.find("revoked"), std::string::npos);
+  auto revoked = client.Post("/api/v1/withdrawals", {{"Authorization", "Bearer " + token}}, body, "application/json");
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 401);
+  // slsd --market: documented, checked.
+  EXPECT_NE(run(std::string(SLS_SLSD_PATH) + " --help").first.find("--market us|hk"), std::string::npos);
+  EXPECT_EQ(run(std::string(SLS_SLSD_PATH) + " --market mars --db " + dir.file("x.sqlite")).second, 2);
+}
+
 }  // namespace
 }  // namespace sls::server::testing
