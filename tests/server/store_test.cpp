@@ -142,6 +142,46 @@ TEST(Store, Version9AddsAccountsAndDatesTheSecondFactorOfOldSessions) {
   }));
 }
 
+// Version 10 (withdrawals): a version-9 database gains the ledger, the
+// answers kept per idempotency key and the service credentials, whose names
+// and token hashes are unique; the ledger refuses an amount that is not
+// positive even from a faulty caller.
+TEST(Store, Version10AddsTheWithdrawalLedgerAndServiceCredentials) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(9)));
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
+    UserRecord user;
+    user.username = "u";
+    user.password_hash = "x";
+    user.created_at = kStartTime;
+    SLS_TRY(tx.insert_user(user));
+    SLS_TRY(tx.insert_account(AccountRecord{"acc", "acc", false, kStartTime}));
+    SLS_TRY_ASSIGN(id, tx.insert_service_credential(ServiceCredentialRecord{0, "ops", {1, 2}, kStartTime, 0}));
+    EXPECT_GT(id, 0);
+    EXPECT_EQ(tx.insert_service_credential(ServiceCredentialRecord{0, "ops", {3}, kStartTime, 0}).code(),
+              Errc::bad_argument);
+    EXPECT_FALSE(tx.insert_service_credential(ServiceCredentialRecord{0, "other", {1, 2}, kStartTime, 0}));
+    SLS_TRY_ASSIGN(by_hash, tx.find_service_credential_by_hash({1, 2}));
+    EXPECT_EQ(by_hash->name, "ops");
+    for (int i = 0; i < 3; ++i)
+      SLS_TRY(tx.insert_withdrawal(
+          WithdrawalRecord{"w" + std::to_string(i), "acc", 100 + i, kStartTime + i, "dsc", "ops", std::to_string(i)}));
+    EXPECT_FALSE(tx.insert_withdrawal(WithdrawalRecord{"w9", "acc", 0, kStartTime, "dsc", "ops", "9"}));
+    SLS_TRY_ASSIGN(recent, tx.list_withdrawals("acc", kStartTime + 1, 10));
+    EXPECT_EQ(recent.size(), 2u);
+    EXPECT_EQ(recent.front().id, "w2");  // newest first
+    SLS_TRY(tx.insert_withdrawal_request(WithdrawalRequestRecord{id, "k", "acc", 100, 201, "{}", kStartTime}));
+    EXPECT_FALSE(tx.insert_withdrawal_request(WithdrawalRequestRecord{id, "k", "acc", 5, 201, "{}", kStartTime}));
+    SLS_TRY_ASSIGN(kept, tx.get_withdrawal_request(id, "k"));
+    EXPECT_EQ(kept->amount_cents, 100);
+    return ok_status();
+  }));
+}
+
 TEST(Store, SessionsOfVersion6EndAtTheirAbsoluteExpiryAndAreListedPerUser) {
   TempDir dir;
   const std::string path = dir.file("db.sqlite");
