@@ -203,7 +203,7 @@ ApiResponse AuthService::record_withdrawal(const RequestContext& ctx, std::strin
     const std::string who = "credential " + credential->name;
 
     // A refusal that a retry must get again: stored, audited, answered.
-    auto refused = [&](Error error, JsonValue extra, std::int64_t user_id,
+    auto refused = [&](const Error& error, const JsonValue& extra, std::int64_t user_id,
                        std::string_view username) -> Outcome<ApiResponse> {
       request.status = errc_http_status(error.code);
       request.reply = stored_refusal(error, extra);
@@ -258,7 +258,7 @@ ApiResponse AuthService::record_withdrawal(const RequestContext& ctx, std::strin
       return refused(fail(daily ? Errc::withdrawal_daily_limit : Errc::withdrawal_five_day_limit,
                           {format_usd_cents(ask.amount_cents), format_usd_cents(*limit.cents()),
                            window_date(*calendar_, start), format_usd_cents(*left.cents())}),
-                     std::move(extra), primary.id, primary.username);
+                     extra, primary.id, primary.username);
     }
 
     WithdrawalRecord w{random_id(),      account->id, ask.amount_cents, op.now, std::string(device_kind_id(rule.kind)),
