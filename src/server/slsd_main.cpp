@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   if (auto m = parse_market(market))
     svc.market = *m;
   else
-    errors.push_back("--market is us or hk");
+    errors.emplace_back("--market is us or hk");
   if (!policy_path.empty()) {
     std::ifstream in(policy_path, std::ios::binary);
     std::ostringstream text;
