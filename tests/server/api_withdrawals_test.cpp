@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "server/limit_policy.hpp"
 #include "server/service_credentials.hpp"
 #include "server/sqlite_db.hpp"
 #include "sls/civil_date.hpp"
@@ -34,12 +35,13 @@ std::int64_t utc(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss =
 
 /// A server with a back-office credential, whose clock can be set.
 struct Bank {
-  explicit Bank(Market market = Market::us) : s(config(market), http()) {
+  explicit Bank(Market market = Market::us, LimitPolicy policy = {}) : s(config(market, policy), http()) {
     token = *create_service_credential(s.store(), s.keys(), s.clock().now(), "backoffice");
   }
-  static ServiceConfig config(Market market) {
+  static ServiceConfig config(Market market, LimitPolicy policy) {
     ServiceConfig c = test_service_config();
     c.market = market;
+    c.limits = policy;
     return c;
   }
   static HttpConfig http() {
@@ -164,6 +166,19 @@ TEST(ApiWithdrawals, EveryDeviceKindHasTheSeedsLimits) {
     EXPECT_EQ(cent.status, 422) << cent.raw;
     EXPECT_EQ(b.ledger_sum(id), usd(row.daily_usd));
   }
+}
+
+TEST(ApiWithdrawals, TheOperatorsPolicyLowersTheLimits) {
+  auto policy = parse_limit_policy(R"({"withdrawal_limits": {"sms": {"daily_usd": 20000, "five_day_usd": 50000}}})");
+  ASSERT_TRUE(policy);
+  Bank b(Market::us, *policy);
+  const std::string id = b.account("polly", DeviceKind::sms);
+  Reply over = b.withdraw(id, usd(20'000) + 1);
+  EXPECT_EQ(over.code(), "withdrawal.daily_limit") << over.raw;
+  EXPECT_EQ(error_int(over, "limit", "cents"), usd(20'000));
+  Reply ok = b.withdraw(id, usd(20'000));
+  EXPECT_EQ(ok.status, 201) << ok.raw;
+  EXPECT_EQ(usage_int(*ok.body.find("usage"), "five_day", "remaining", "cents"), usd(30'000));
 }
 
 // --- the calendar ------------------------------------------------------------------------------
