@@ -89,7 +89,8 @@ Status validate_assertion_audience(std::string_view audience);
 class AuthService {
  public:
   /// The references must outlive the service. Fails like
-  /// OcraSuite::parse when a configured suite is invalid.
+  /// OcraSuite::parse when a configured suite is invalid, and like
+  /// market_calendar when config.market's calendar cannot be built.
   static Result<std::unique_ptr<AuthService>> create(Store& store, const Keyring& keys, const Clock& clock,
                                                      SmsGateway& sms, ServiceConfig config);
 
