@@ -272,6 +272,9 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::accounts_list: r = s.list_accounts(c, session_cookie(request)); break;
     case RouteId::account_opt_out: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), true); break;
     case RouteId::account_opt_in: r = s.set_account_opt_out(c, session_cookie(request), p.at(0), false); break;
+    case RouteId::sharing_request: r = s.request_sharing(c, session_cookie(request), b); break;
+    case RouteId::sharing_list: r = s.list_sharings(c, session_cookie(request)); break;
+    case RouteId::sharing_end: r = s.end_sharing(c, session_cookie(request), p.at(0)); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
