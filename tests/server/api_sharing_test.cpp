@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "device_answers.hpp"
+#include "phone.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -401,6 +402,67 @@ TEST(ApiSharing, LockoutOfASharedDeviceCountsAcrossItsUsers) {
   EXPECT_EQ(wrong("bob").status, 401);
   Reply second = wrong("alice");
   EXPECT_EQ(second.status, 423) << "the device's counter saw bob's failure too: " << second.raw;
+}
+
+// A shared Mobile Key: push approval and QR approval log the requester in,
+// and the phone names the user who is logging in, not the owner.
+TEST(ApiSharing, ASharedMobileKeyApprovesThePushAndTheQrOfTheRequester) {
+  TestServer s;
+  for (const char* u : {"mia", "max"}) ASSERT_TRUE(s.admin().create_user(u, kPassword));
+  auto mk = s.admin().enrol_mobile_key("mia");
+  ASSERT_TRUE(mk);
+  Phone phone;
+  ASSERT_EQ(activate_phone(s, phone, "mia", mk->activation_code).status, 200);
+  auto card = s.admin().enrol_card("max", DeviceKind::code_card);
+  ASSERT_TRUE(card);
+  ASSERT_TRUE(s.admin().create_account("family", "mia"));
+  ASSERT_TRUE(s.admin().add_account_user("family", "max"));
+  std::string serial;
+  for (const DeviceRecord& d : *s.admin().devices("mia"))
+    if (d.kind == DeviceKind::mobile_key) serial = d.serial;
+  ASSERT_EQ(serial.size(), 8u) << "a Mobile Key has a serial to be named by";
+
+  Reply login = s.login("max");
+  Reply ch = s.challenge(login.str("login_id"), card->device_id);
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), card_answer(*card, ch));
+  const std::string max = cookie_of(s.complete(login.str("login_id"), ok.str("completion_token")));
+  Reply asked = s.post("/api/v1/sharing", JsonValue::object().set("owner", "mia").set("serial", serial),
+                       {{"Cookie", "sls_session=" + max}});
+  ASSERT_EQ(asked.status, 201) << asked.raw;
+  EXPECT_EQ(asked.body.find("request")->get_string("status"), "approved");
+
+  // Push: the phone lists max's login and approves it.
+  login = s.login("max");
+  EXPECT_EQ(login.str("default_device_id"), phone.device_id) << login.raw;
+  Reply push = s.challenge(login.str("login_id"), phone.device_id);
+  ASSERT_EQ(push.str("method"), "push") << push.raw;
+  const std::int64_t at = s.clock().now();
+  Reply pending = s.get("/api/v1/device/" + phone.device_id + "/pushes",
+                        {{"X-SLS-Device-Time", std::to_string(at)},
+                         {"X-SLS-Device-Signature", phone.sign_text(device_pull_message(phone.device_id, at))}});
+  ASSERT_EQ(pending.status, 200) << pending.raw;
+  EXPECT_EQ(pending.body.find("pushes")->as_array()->front().get_string("username"), "max") << pending.raw;
+  Reply decided = s.post("/api/v1/push/" + push.str("tx_id") + "/decision",
+                         phone.decision(push.str("tx_id"), push.str("number"), "approve"));
+  ASSERT_EQ(decided.status, 200) << decided.raw;
+  Reply status = s.get("/api/v1/push/" + push.str("tx_id"));
+  Reply done = s.complete(login.str("login_id"), status.str("completion_token"));
+  ASSERT_EQ(done.status, 200) << done.raw;
+  EXPECT_EQ(done.str("username"), "max");
+  EXPECT_EQ(done.str("device_kind"), "mobile_key");
+
+  // QR: the phone approves the scanned challenge of max's login.
+  QrLogin qr = open_qr_login(s, phone, "max");
+  Reply approved = approve_qr(s, phone, qr.payload);
+  ASSERT_EQ(approved.status, 200) << approved.raw;
+  Reply qr_status = s.get("/api/v1/login/" + qr.login_id + "/challenge-status");
+  Reply qr_done = s.complete(qr.login_id, qr_status.str("completion_token"));
+  ASSERT_EQ(qr_done.status, 200) << qr_done.raw;
+  EXPECT_EQ(qr_done.str("username"), "max");
+  auto rows = s.audit();
+  EXPECT_TRUE(std::any_of(rows.begin(), rows.end(), [](const AuditRecord& a) {
+    return a.event == "verify" && a.detail == "qr" && a.username == "max";
+  })) << "the approval is max's, on mia's device";
 }
 
 }  // namespace
