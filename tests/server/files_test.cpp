@@ -323,6 +323,17 @@ TEST(PolicyFile, SlsdRefusesToStartOnABadPolicyWithAClearMessage) {
   EXPECT_NE(missing.out.find("cannot read it"), std::string::npos) << missing.out;
 }
 
+// The compliance review rule is checked at start (docs/sharing.md).
+TEST(SharingConfig, SlsdRefusesAnUnknownReviewRule) {
+  TempDir dir;
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + dir.file("db.sqlite");
+  for (const char* rule : {"sometimes", "Never", "''"}) {
+    CommandRun r = run(slsd + " --sharing-review " + rule);
+    EXPECT_EQ(r.exit_code, 2) << rule << " " << r.out;
+    EXPECT_NE(r.out.find("--sharing-review is never, cross-entity or always"), std::string::npos) << r.out;
+  }
+}
+
 // Issue 10: the assertion audiences are checked at start, not at the first login.
 TEST(AssertionConfig, SlsdRefusesABadOrRepeatedAudienceAndABadTtl) {
   TempDir dir;
