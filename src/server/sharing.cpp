@@ -12,24 +12,28 @@
 namespace sls::server {
 namespace {
 
-/// The user's identification data, opened and parsed; an empty record
-/// (which matches nobody) when none was set.
-Result<IdentificationData> identification_of(StoreTx& tx, const Keyring& keys, std::int64_t user_id) {
+void wipe_identification(IdentificationData& d) noexcept {
+  for (std::string* s :
+       {&d.date_of_birth, &d.citizenship, &d.legal_residence, &d.id_document_type, &d.id_document_number, &d.ssn})
+    wipe(*s);
+}
+
+/// Opens and parses the user's identification data into `out` (left empty,
+/// which matches nobody, when none was set). Copied, never moved, so that
+/// every buffer that held it is wiped (short strings live inside the
+/// object: a move would leave their characters behind).
+Status identification_of(StoreTx& tx, const Keyring& keys, std::int64_t user_id, IdentificationData& out) {
   SLS_TRY_ASSIGN(sealed, tx.get_sealed_identity(user_id));
-  if (!sealed) return IdentificationData{};
+  if (!sealed) return ok_status();
   SLS_TRY_ASSIGN(opened, keys.open(*sealed));
   auto json = json_parse(as_text(opened.view()));
   if (!json) return fail(Errc::internal, {"stored identification"});
   auto data = parse_identification(*json);
   json->wipe();
   if (!data) return fail(Errc::internal, {"stored identification"});
-  return std::move(*data);
-}
-
-void wipe_identification(IdentificationData& d) noexcept {
-  for (std::string* s :
-       {&d.date_of_birth, &d.citizenship, &d.legal_residence, &d.id_document_type, &d.id_document_number, &d.ssn})
-    wipe(*s);
+  out = *data;
+  wipe_identification(*data);
+  return ok_status();
 }
 
 /// The entity the user shares with `other`: the id of an account both
@@ -43,36 +47,30 @@ Result<std::string> common_entity(StoreTx& tx, std::int64_t user_id, std::int64_
   return "user:" + std::to_string(user_id);
 }
 
-Result<ShareCandidate> candidate(StoreTx& tx, const Keyring& keys, const UserRecord& user, std::int64_t other_id,
-                                 std::int64_t now) {
-  ShareCandidate c;
+/// Fills `c` in place with the user's entity, usable devices and
+/// identification data.
+Status fill_candidate(StoreTx& tx, const Keyring& keys, const UserRecord& user, std::int64_t other_id, std::int64_t now,
+                      ShareCandidate& c) {
   c.user_name = user.username;
   SLS_TRY_ASSIGN(entity, common_entity(tx, user.id, other_id));
   c.entity_id = std::move(entity);
   SLS_TRY_ASSIGN(devices, tx.list_devices(user.id));
   for (const DeviceRecord& d : devices)
     if (device_usable(d, now)) c.devices.push_back(d.kind);
-  SLS_TRY_ASSIGN(identification, identification_of(tx, keys, user.id));
-  c.identification = std::move(identification);
-  return c;
+  return identification_of(tx, keys, user.id, c.identification);
 }
 
 }  // namespace
 
 Result<std::string> check_sharing_rule(StoreTx& tx, const Keyring& keys, const UserRecord& owner,
                                        const UserRecord& requester, const DeviceRecord& device, std::int64_t now) {
-  std::vector<ShareCandidate> candidates;
-  auto a = candidate(tx, keys, owner, requester.id, now);
-  if (!a) return a.error();
-  candidates.push_back(std::move(*a));
-  auto b = candidate(tx, keys, requester, owner.id, now);
-  if (!b) {
-    wipe_identification(candidates.front().identification);
-    return b.error();
-  }
-  candidates.push_back(std::move(*b));
+  // Built in place (never moved) and wiped on every path.
+  std::vector<ShareCandidate> candidates(2);
+  Status filled = fill_candidate(tx, keys, owner, requester.id, now, candidates[0]);
+  if (filled) filled = fill_candidate(tx, keys, requester, owner.id, now, candidates[1]);
+  Result<std::string> owner_name =
+      filled ? check_device_sharing(candidates, device.kind) : Result<std::string>(filled.error());
   const bool same_entity = candidates[0].entity_id == candidates[1].entity_id;
-  auto owner_name = check_device_sharing(candidates, device.kind);
   for (ShareCandidate& c : candidates) wipe_identification(c.identification);
   if (!owner_name) return owner_name.error();
   return std::string(same_entity ? kRelationEntity : kRelationIdentification);
