@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "server/request_scope.hpp"
+#include "server/sharing.hpp"
 
 namespace sls::server {
 namespace {
@@ -69,8 +70,25 @@ ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_vi
         SLS_TRY_ASSIGN(member, op.load_user(tx, m.user_id));
         SLS_TRY_ASSIGN(devices, tx.list_devices(m.user_id));
         JsonValue device_list = JsonValue::array();
-        for (const DeviceRecord& d : devices)
-          if (d.status != DeviceStatus::revoked) device_list.push_back(device_json(d));
+        for (const DeviceRecord& d : devices) {
+          if (d.status == DeviceStatus::revoked) continue;
+          JsonValue item = device_json(d);
+          // The users an approved sharing of the device serves (docs/sharing.md).
+          SLS_TRY_ASSIGN(shared_with, device_shared_with(tx, d.id));
+          if (!shared_with.empty()) {
+            JsonValue names = JsonValue::array();
+            for (const std::string& n : shared_with) names.push_back(n);
+            item.set("shared_with", std::move(names));
+          }
+          device_list.push_back(std::move(item));
+        }
+        // A device another user shares with this one counts as the user's.
+        SLS_TRY_ASSIGN(shared, devices_shared_with(tx, m.user_id));
+        for (SharedDevice& d : shared) {
+          if (d.device.status == DeviceStatus::revoked) continue;
+          device_list.push_back(device_json(d.device).set("shared_from", d.owner));
+          devices.push_back(std::move(d.device));
+        }
         users.push_back(JsonValue::object()
                             .set("username", member.username)
                             .set("primary", m.is_primary)

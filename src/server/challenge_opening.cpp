@@ -9,6 +9,7 @@
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/request_scope.hpp"
+#include "server/sharing.hpp"
 #include "sls/messages.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
@@ -254,8 +255,10 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       if (login.state != LoginState::second_factor) return refuse(Errc::login_wrong_state);
       SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));
       SLS_TRY_ASSIGN(found, tx.get_device(device_id));
-      if (!found || found->user_id != user.id || found->status != DeviceStatus::active)
-        return refuse(Errc::device_not_found);
+      if (!found || found->status != DeviceStatus::active) return refuse(Errc::device_not_found);
+      // The user's own device, or one an approved sharing gives them.
+      SLS_TRY_ASSIGN(allowed, may_use_device(tx, *found, user.id));
+      if (!allowed) return refuse(Errc::device_not_found);
       DeviceRecord device = *found;
       const DeviceKind kind = device.kind;
       if (!device_usable(device, op.now)) return refuse(Errc::device_expired);

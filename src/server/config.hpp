@@ -16,6 +16,14 @@
 
 namespace sls::server {
 
+/// Which device sharing requests wait for compliance review (slsd
+/// --sharing-review; docs/sharing.md).
+enum class SharingReview : std::uint8_t {
+  never,         ///< every request that passes the rule is approved at once
+  cross_entity,  ///< users related only by identification data wait (default)
+  always,        ///< every request waits
+};
+
 struct ServiceConfig {
   /// The login page's origin, signed into QR payloads and shown by Mobile Key.
   std::string origin = "http://127.0.0.1:8080";
@@ -73,6 +81,8 @@ struct ServiceConfig {
   LimitPolicy limits;
   /// The market whose calendar counts the withdrawal windows (--market).
   Market market = kDefaultMarket;
+  /// Which requests to share a device wait for compliance review.
+  SharingReview sharing_review = SharingReview::cross_entity;
   /// OCRA suites given to newly enrolled devices (SPEC 3.2).
   std::string mobile_key_suite = "OCRA-1:HOTP-SHA256-7:QN06-PSHA256";
   std::string dsc_suite = "OCRA-1:HOTP-SHA256-7:QN06";

@@ -249,6 +249,7 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
     DeviceRecord d = new_device(u.id, DeviceKind::sms, clock_.now());
     d.phone = phone;
     d.label = "SMS (phone ending " + std::string(phone.substr(phone.size() - 4)) + ")";
+    d.serial = generate_digits(8);  // what another user names to share it (docs/sharing.md)
     SLS_TRY(tx.insert_device(d));
     id = d.id;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
@@ -269,6 +270,7 @@ Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username
     d.status = DeviceStatus::pending;
     d.activated_at = 0;
     d.label = "Mobile Key";
+    d.serial = generate_digits(8);  // what another user names to share it (docs/sharing.md)
     d.code_hash = keys_.keyed_hash(HashPurpose::activation_code, out.activation_code);
     d.expires_at = out.expires_at;  // of the activation code, while pending
     SLS_TRY(tx.insert_device(d));

@@ -59,6 +59,15 @@ struct AccountSummary {
   std::vector<std::string> users;  ///< additional users, in the order added
 };
 
+/// A device sharing request as slsctl lists it (docs/sharing.md).
+struct SharingSummary {
+  SharingRecord sharing;
+  std::string owner;
+  std::string requester;
+  DeviceKind kind = DeviceKind::none;
+  std::string serial;
+};
+
 /// Identification data from its JSON form (docs/accounts.md): an object with
 /// the string fields date_of_birth (YYYY-MM-DD), citizenship and
 /// legal_residence (ISO 3166-1 alpha-2), id_document_type and
@@ -115,6 +124,20 @@ class Enrolment {
   Status set_identification(std::string_view username, const IdentificationData& data);
   /// The accounts `username` holds, by name.
   Result<std::vector<AccountSummary>> accounts(std::string_view username);
+
+  /// Device sharing review (sharing_admin.cpp): the newest `limit`
+  /// requests, or the pending ones only, newest first.
+  Result<std::vector<SharingSummary>> sharings(bool pending_only, std::size_t limit);
+  /// Approves or rejects a pending request: Errc::sharing_not_found for no
+  /// such id, Errc::sharing_not_pending when it was decided already. An
+  /// approval checks the sharing rule again (a temporary device or a
+  /// stronger one may have appeared since) and fails with its error.
+  Result<SharingSummary> decide_sharing(std::string_view id, bool approve);
+  /// Revokes the user's device (lost, or replaced by a new one): it ends
+  /// every sharing of it and every session of the user and of the users it
+  /// served with it. Errc::bad_argument {"device", "unknown"} when the user
+  /// has no such device. Returns how many sharings ended.
+  Result<std::int64_t> revoke_device(std::string_view username, std::string_view device_id);
 
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
   /// The user's live sessions, oldest first. Every change of the user's

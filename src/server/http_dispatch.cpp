@@ -278,6 +278,9 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
       r = s.list_withdrawals(c, request.header("Authorization"), query_param(request.target(), "account").value_or(""),
                              query_param(request.target(), "limit"));
       break;
+    case RouteId::sharing_request: r = s.request_sharing(c, session_cookie(request), b); break;
+    case RouteId::sharing_list: r = s.list_sharings(c, session_cookie(request)); break;
+    case RouteId::sharing_end: r = s.end_sharing(c, session_cookie(request), p.at(0)); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;

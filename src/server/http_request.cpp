@@ -160,6 +160,9 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/accounts/{}/opt-in", true, RouteId::account_opt_in},
       {"POST", "/api/v1/withdrawals", true, RouteId::withdrawals_create},
       {"GET", "/api/v1/withdrawals", false, RouteId::withdrawals_list},
+      {"POST", "/api/v1/sharing", true, RouteId::sharing_request},
+      {"GET", "/api/v1/sharing", false, RouteId::sharing_list},
+      {"DELETE", "/api/v1/sharing/{}", false, RouteId::sharing_end},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
   };

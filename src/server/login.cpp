@@ -1,11 +1,13 @@
 // The login's two ends: the password step (POST /login) and completion into a session (POST /login/{id}/complete).
 #include <algorithm>
+#include <map>
 
 #include "server/assertion_keys.hpp"
 #include "server/jwt.hpp"
 #include "server/lockout.hpp"
 #include "server/password.hpp"
 #include "server/request_scope.hpp"
+#include "server/sharing.hpp"
 #include "sls/secure.hpp"
 
 namespace sls::server {
@@ -146,6 +148,14 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
         return *lock;
       }
       SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
+      // A device another user shares with this one (an approved sharing,
+      // docs/sharing.md) is offered as the user's own.
+      SLS_TRY_ASSIGN(shared, devices_shared_with(tx, fresh.id));
+      std::map<std::string, std::string> owner_of;
+      for (SharedDevice& d : shared) {
+        owner_of[d.device.id] = d.owner;
+        devices.push_back(std::move(d.device));
+      }
       std::vector<const DeviceRecord*> usable;
       for (const auto& d : devices)
         if (device_usable(d, op.now)) usable.push_back(&d);
@@ -186,6 +196,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
       for (const DeviceRecord* d : usable) {
         JsonValue item = JsonValue::object();
         item.set("device_id", d->id).set("kind", device_kind_id(d->kind)).set("label", d->label);
+        if (auto owner = owner_of.find(d->id); owner != owner_of.end()) item.set("shared_from", owner->second);
         list.push_back(std::move(item));
       }
       reply.set("devices", std::move(list));
@@ -250,6 +261,13 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       if (!login.verified_device_id.empty()) {
         SLS_TRY_ASSIGN(found, tx.get_device(login.verified_device_id));
         device = found;
+        // A sharing that ended since the device's answer gives no session.
+        SLS_TRY_ASSIGN(allowed, device ? may_use_device(tx, *device, user.id) : Result<bool>(false));
+        if (!allowed) {
+          SLS_TRY(op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id,
+                           "device.not_found"));
+          return refuse(Errc::device_not_found);
+        }
       }
       // A lock imposed after the second factor passed still holds; the
       // token stays valid until it expires, for a retry once the lock ends.

@@ -5,6 +5,7 @@
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/request_scope.hpp"
+#include "server/sharing.hpp"
 #include "sls/secure.hpp"
 #include "sls/signed_payload.hpp"
 
@@ -165,17 +166,19 @@ ApiResponse AuthService::device_pushes(const RequestContext& ctx, std::string_vi
       return refuse(Errc::device_not_found);
     if (!time_ok || !verify_device_signature(device->sign_public_key, device_pull_message(device_id, t), signature))
       return refuse(Errc::device_bad_signature);
-    SLS_TRY_ASSIGN(user, op.load_user(tx, device->user_id));
     SLS_TRY_ASSIGN(pending, tx.pending_pushes_of_device(device_id, op.now));
     JsonValue list = JsonValue::array();
     // The number to match is not sent: the user types the one the login
-    // page shows, which is the point of number matching.
-    for (const PushRecord& push : pending)
+    // page shows, which is the point of number matching. The user named is
+    // the one logging in: a shared device serves several (docs/sharing.md).
+    for (const PushRecord& push : pending) {
+      SLS_TRY_ASSIGN(user, op.load_user(tx, push.user_id));
       list.push_back(JsonValue::object()
                          .set("tx_id", push.id)
                          .set("origin", push.origin)
                          .set("username", user.username)
                          .set("expires_at", push.expires_at));
+    }
     return ok_json(JsonValue::object().set("pushes", std::move(list)));
   }));
 }
@@ -225,6 +228,13 @@ ApiResponse AuthService::push_decision_in(RequestScope& op, std::string_view tx_
           push.status = PushStatus::cancelled;
           SLS_TRY(tx.update_push(push));
           return refuse(Errc::login_expired);
+        }
+        // A sharing that ended since the push was sent takes no approval.
+        SLS_TRY_ASSIGN(allowed, may_use_device(tx, device, user.id));
+        if (!allowed) {
+          push.status = PushStatus::cancelled;
+          SLS_TRY(tx.update_push(push));
+          return refuse(Errc::push_not_found);
         }
         // A locked account takes no approval: the push is closed (the page
         // stops waiting and shows the lock when it asks again) and the
@@ -279,16 +289,19 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
       }
       ChallengeRecord c = *found;
       DeviceRecord device = *dev;
-      SLS_TRY_ASSIGN(user, op.load_user(tx, device.user_id));
+      auto login = op.load_login(tx, c.login_id);
+      if (login.is_fault()) return login.error();
+      // The user logging in: the device's owner, or a user it is shared with.
+      SLS_TRY_ASSIGN(user, op.load_user(tx, login ? login->user_id : device.user_id));
       if (c.state == ChallengeState::answered) {
         SLS_TRY(op.audit(tx, "qr.approve", "fail", user.id, user.username, device.id, "challenge.used"));
         return refuse(Errc::challenge_used);
       }
-      auto login = op.load_login(tx, c.login_id);
-      if (login.is_fault()) return login.error();
       if (c.state != ChallengeState::open || op.now >= c.expires_at || !login ||
           login->state != LoginState::second_factor || !RequestScope::asks_open_question(c, device))
         return refuse(Errc::challenge_expired);
+      SLS_TRY_ASSIGN(allowed, may_use_device(tx, device, user.id));
+      if (!allowed) return refuse(Errc::challenge_expired);
       if (auto lock = op.lock_refusal(user, &device)) {
         SLS_TRY(op.audit(tx, "qr.approve", "fail", user.id, user.username, device.id, "auth.locked"));
         return *lock;

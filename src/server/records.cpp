@@ -47,6 +47,12 @@ constexpr TextTable<PushStatus, 5> kPushStatusText{{
     {PushStatus::expired, "expired"},
     {PushStatus::cancelled, "cancelled"},
 }};
+constexpr TextTable<SharingStatus, 4> kSharingStatusText{{
+    {SharingStatus::pending, "pending"},
+    {SharingStatus::approved, "approved"},
+    {SharingStatus::rejected, "rejected"},
+    {SharingStatus::ended, "ended"},
+}};
 
 constexpr const auto& table(DeviceStatus) { return kDeviceStatusText; }
 constexpr const auto& table(Access) { return kAccessText; }
@@ -55,6 +61,7 @@ constexpr const auto& table(ChallengeMethod) { return kChallengeMethodText; }
 constexpr const auto& table(ChallengeState) { return kChallengeStateText; }
 constexpr const auto& table(AnswerRoute) { return kAnswerRouteText; }
 constexpr const auto& table(PushStatus) { return kPushStatusText; }
+constexpr const auto& table(SharingStatus) { return kSharingStatusText; }
 
 template <class E>
 std::string_view text_of(E v) noexcept {
@@ -72,6 +79,7 @@ std::string_view to_text(ChallengeMethod v) noexcept { return text_of(v); }
 std::string_view to_text(ChallengeState v) noexcept { return text_of(v); }
 std::string_view to_text(AnswerRoute v) noexcept { return text_of(v); }
 std::string_view to_text(PushStatus v) noexcept { return text_of(v); }
+std::string_view to_text(SharingStatus v) noexcept { return text_of(v); }
 
 template <class E>
 std::optional<E> from_text(std::string_view text) noexcept {
@@ -87,5 +95,6 @@ template std::optional<ChallengeMethod> from_text<ChallengeMethod>(std::string_v
 template std::optional<ChallengeState> from_text<ChallengeState>(std::string_view) noexcept;
 template std::optional<AnswerRoute> from_text<AnswerRoute>(std::string_view) noexcept;
 template std::optional<PushStatus> from_text<PushStatus>(std::string_view) noexcept;
+template std::optional<SharingStatus> from_text<SharingStatus>(std::string_view) noexcept;
 
 }  // namespace sls::server

@@ -33,6 +33,10 @@ enum class ChallengeState : std::uint8_t { open, answered, voided };
 enum class AnswerRoute : std::uint8_t { none, typed, qr };
 /// A push transaction's status.
 enum class PushStatus : std::uint8_t { pending, approved, denied, expired, cancelled };
+/// A request to share a device (docs/sharing.md): waiting for compliance
+/// review, in force, refused by the review, or ended by a participant or by
+/// the device's revocation.
+enum class SharingStatus : std::uint8_t { pending, approved, rejected, ended };
 
 /// The stored and wire text of each enum value ("pending", "code_card",
 /// "void", ... ; AnswerRoute::none is ""). Never changes once released.
@@ -43,6 +47,7 @@ std::string_view to_text(ChallengeMethod v) noexcept;
 std::string_view to_text(ChallengeState v) noexcept;
 std::string_view to_text(AnswerRoute v) noexcept;
 std::string_view to_text(PushStatus v) noexcept;
+std::string_view to_text(SharingStatus v) noexcept;
 
 /// Inverse of to_text for E (one of the enums above); nullopt for a text
 /// that names no value (a store treats it as a fault, Errc::internal).
@@ -237,6 +242,26 @@ struct WithdrawalRequestRecord {
   int status = 0;     ///< the HTTP status answered
   std::string reply;  ///< 201: the reply body; else {"code","args"} of the refusal (JSON)
   std::int64_t at = 0;
+};
+
+/// A request by `requester_id` to use the device `device_id` of `owner_id`
+/// as their own second factor (docs/sharing.md). Only an approved one gives
+/// the requester access to the device.
+struct SharingRecord {
+  std::string id;  ///< 22-character random id (the API's {id})
+  std::int64_t owner_id = 0;
+  std::int64_t requester_id = 0;
+  std::string device_id;
+  SharingStatus status = SharingStatus::pending;
+  /// Why the users may share: "entity" (they hold a common account) or
+  /// "identification" (the same identification data only).
+  std::string relation;
+  std::int64_t created_at = 0;
+  /// When it was approved or rejected (at once, or by the review); 0 while pending.
+  std::int64_t decided_at = 0;
+  /// When it ended, and why: "owner", "requester", "device_revoked"; 0 / "" while in force.
+  std::int64_t ended_at = 0;
+  std::string end_reason;
 };
 
 /// One authentication event. Holds no secret: no password, code, response,

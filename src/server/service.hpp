@@ -125,6 +125,15 @@ class AuthService {
   /// withdrawals, newest first, and its usage. Same credential as above.
   ApiResponse list_withdrawals(const RequestContext& ctx, std::string_view authorization, std::string_view account,
                                std::optional<std::string_view> limit);
+  /// POST /sharing {owner, serial}: the session user asks to use the
+  /// owner's device (docs/sharing.md); needs a fresh second factor. 201
+  /// with the request, approved at once or pending review.
+  ApiResponse request_sharing(const RequestContext& ctx, std::string_view cookie, const JsonValue& body);
+  /// GET /sharing: the requests where the session user is requester or owner.
+  ApiResponse list_sharings(const RequestContext& ctx, std::string_view cookie);
+  /// DELETE /sharing/{id}: the requester or the owner ends a pending or
+  /// approved sharing.
+  ApiResponse end_sharing(const RequestContext& ctx, std::string_view cookie, std::string_view id);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with

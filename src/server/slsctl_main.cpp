@@ -63,6 +63,12 @@ commands:
                                     is kept; docs/withdrawals.md)
   service-credential list           every credential: name, created, revoked
   service-credential revoke NAME    its token stops working at once
+  sharing list [--pending] [--limit N]
+                                    device sharing requests, newest first
+  sharing approve ID | sharing reject ID
+                                    decide a request waiting for compliance review
+  revoke-device NAME DEVICE_ID      withdraw a device (lost or replaced): ends its
+                                    sharings and the sessions of its users
   devices NAME
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
@@ -209,6 +215,7 @@ int run(CommandLine& cl) {
   const std::string claims_json = cl.get("claims");
   const std::string identity_file = cl.get("identity-file");
   const bool identity_stdin = cl.flag("identity-stdin");
+  const bool pending_only = cl.flag("pending");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
 
   if (cmd == "rotate-assertion-key" || cmd == "sign-assertion") {
@@ -360,6 +367,36 @@ int run(CommandLine& cl) {
       return 0;
     }
     return usage_error("service-credential create NAME | list | revoke NAME");
+  }
+  if (cmd == "sharing") {
+    if (arg(1) == "list") {
+      auto list = admin.sharings(pending_only, limit);
+      if (!list) return fail_with(list.error());
+      for (const SharingSummary& r : *list)
+        std::printf("%s  %-8s %s wants %s's %s %s (%s) since %s\n", r.sharing.id.c_str(),
+                    std::string(to_text(r.sharing.status)).c_str(), escape_for_terminal(r.requester).c_str(),
+                    escape_for_terminal(r.owner).c_str(), std::string(device_kind_id(r.kind)).c_str(), r.serial.c_str(),
+                    r.sharing.relation.c_str(), format_time(r.sharing.created_at).c_str());
+      return 0;
+    }
+    if ((arg(1) == "approve" || arg(1) == "reject") && !arg(2).empty()) {
+      auto r = admin.decide_sharing(arg(2), arg(1) == "approve");
+      if (!r) return fail_with(r.error());
+      std::printf("sharing %s %s: %s may %s use %s's %s\n", r->sharing.id.c_str(),
+                  std::string(to_text(r->sharing.status)).c_str(), escape_for_terminal(r->requester).c_str(),
+                  arg(1) == "approve" ? "now" : "not", escape_for_terminal(r->owner).c_str(),
+                  std::string(device_kind_id(r->kind)).c_str());
+      return 0;
+    }
+    return usage_error("sharing list [--pending] | sharing approve ID | sharing reject ID");
+  }
+  if (cmd == "revoke-device") {
+    if (arg(1).empty() || arg(2).empty()) return usage_error("revoke-device NAME DEVICE_ID");
+    auto n = admin.revoke_device(arg(1), arg(2));
+    if (!n) return fail_with(n.error());
+    std::printf("device %s of %s revoked; %lld sharing%s ended\n", arg(2).c_str(), arg(1).c_str(),
+                static_cast<long long>(*n), *n == 1 ? "" : "s");
+    return 0;
   }
   if (cmd == "unlock") {
     if (auto s = admin.unlock(arg(1)); !s) return fail_with(s.error());
@@ -552,9 +589,24 @@ int run(CommandLine& cl) {
       for (const char* u : a.users) check(admin.add_account_user(a.name, u));
       accounts.push_back(std::move(item));
     }
-    std::printf("%s\n",
-                json_serialize(JsonValue::object().set("users", std::move(users)).set("accounts", std::move(accounts)))
-                    .c_str());
+    // Device sharing (docs/sharing.md): demo-code-card may share demo-dsc's
+    // DSC (they hold demo-joint: the same entity, approved at once), and
+    // demo-platinum-gold may share demo-dsc-plus's DSC+ (no common account,
+    // the same identification data: it waits for review by default).
+    const IdentificationData demo_person{"1975-06-15", "HK", "HK", "passport", "K7654321", "", false};
+    for (const char* u : {"demo-dsc-plus", "demo-platinum-gold"}) check(admin.set_identification(u, demo_person));
+    JsonValue sharing = JsonValue::array();
+    sharing.push_back(
+        JsonValue::object().set("requester", "demo-code-card").set("owner", "demo-dsc").set("relation", "entity"));
+    sharing.push_back(JsonValue::object()
+                          .set("requester", "demo-platinum-gold")
+                          .set("owner", "demo-dsc-plus")
+                          .set("relation", "identification"));
+    std::printf("%s\n", json_serialize(JsonValue::object()
+                                           .set("users", std::move(users))
+                                           .set("accounts", std::move(accounts))
+                                           .set("sharing", std::move(sharing)))
+                            .c_str());
     return failures == 0 ? 0 : 1;
   }
   return usage_error("unknown command " + cmd);
@@ -565,7 +617,7 @@ int run(CommandLine& cl) {
 int main(int argc, char** argv) {
   // Whatever this creates (database, key files, cards) is for this user only.
   ::umask(077);
-  sls::server::CommandLine cl(argc, argv, {"password-stdin", "identity-stdin", "opted-out", "help"});
+  sls::server::CommandLine cl(argc, argv, {"password-stdin", "identity-stdin", "opted-out", "pending", "help"});
   if (cl.flag("help")) {
     std::fputs(kUsage, stdout);
     return 0;

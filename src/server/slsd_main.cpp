@@ -106,6 +106,10 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --market us|hk          the market calendar of the withdrawal limits' business
                           days: us (New York time, NYSE holidays; the default)
                           or hk (Hong Kong time, HKEX holidays)
+  --sharing-review RULE   which requests to share a device wait for compliance
+                          review (slsctl sharing approve|reject): never,
+                          cross-entity (default: users related only by
+                          identification data) or always
   --policy FILE           JSON policy: lower withdrawal limits per device kind
                           (e.g. for SMS); it can only lower the catalog's limits
   --quiet                 no request log
@@ -203,6 +207,9 @@ int main(int argc, char** argv) {
   svc.session_max = cl.get_int("session-max", svc.session_max, 60, 30 * 86400);
   const std::string reuse = cl.get("cell-reuse", "allowed");
   if (reuse == "never") svc.cell_reuse = sls::CellReuse::never;
+  const std::string review = cl.get("sharing-review", "cross-entity");
+  if (review == "never") svc.sharing_review = SharingReview::never;
+  if (review == "always") svc.sharing_review = SharingReview::always;
   const bool quiet = cl.flag("quiet");
   const std::string origin = cl.get("origin");
   svc.assertion_audiences = cl.get_all("assertion-audience");
@@ -234,6 +241,8 @@ int main(int argc, char** argv) {
       errors.push_back("--assertion-audience \"" + aud + "\" given twice");
   }
   if (reuse != "allowed" && reuse != "never") errors.emplace_back("--cell-reuse is allowed or never");
+  if (review != "never" && review != "cross-entity" && review != "always")
+    errors.emplace_back("--sharing-review is never, cross-entity or always");
   if (auto valid = validate_frame_ancestors(http.frame_ancestors); !valid) {
     const std::string& source = valid.error().args.back();
     errors.push_back("--frame-ancestors " + (source.empty() ? std::string("needs a source") : source) +

@@ -248,9 +248,32 @@ CREATE TABLE withdrawal_requests (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},  {3, kMigration3}, {4, kMigration4},
-                                     {5, kMigration5}, {6, kMigration6},  {7, kMigration7}, {8, kMigration8},
-                                     {9, kMigration9}, {10, kMigration10}};
+// Sharing one device across users (docs/sharing.md): at most one live
+// (pending or approved) request per requester and owner; listed by either
+// user and by the device (its revocation ends them).
+constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE sharings (
+  id           TEXT PRIMARY KEY,
+  owner_id     INTEGER NOT NULL REFERENCES users(id),
+  requester_id INTEGER NOT NULL REFERENCES users(id),
+  device_id    TEXT NOT NULL REFERENCES devices(id),
+  status       TEXT NOT NULL,
+  relation     TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  decided_at   INTEGER NOT NULL DEFAULT 0,
+  ended_at     INTEGER NOT NULL DEFAULT 0,
+  end_reason   TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX sharings_one_live ON sharings(requester_id, owner_id) WHERE status IN ('pending', 'approved');
+CREATE INDEX sharings_by_requester ON sharings(requester_id, created_at);
+CREATE INDEX sharings_by_owner ON sharings(owner_id, created_at);
+CREATE INDEX sharings_by_device ON sharings(device_id, status);
+CREATE INDEX sharings_by_status ON sharings(status, created_at);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},   {3, kMigration3},  {4, kMigration4},
+                                     {5, kMigration5}, {6, kMigration6},   {7, kMigration7},  {8, kMigration8},
+                                     {9, kMigration9}, {10, kMigration10}, {11, kMigration11}};
 
 }  // namespace
 

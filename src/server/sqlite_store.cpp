@@ -11,6 +11,7 @@
 
 #include "server/keyring.hpp"
 #include "server/sqlite_rows.hpp"
+#include "server/sqlite_sharing.hpp"
 #include "server/sqlite_withdrawals.hpp"
 #include "server/try.hpp"
 
@@ -315,6 +316,20 @@ class SqliteTx final : public StoreTx {
   }
   Status insert_withdrawal_request(const WithdrawalRequestRecord& r) override {
     return sqlite_withdrawals::insert_request(db_, r);
+  }
+  Status insert_sharing(const SharingRecord& r) override { return sqlite_sharing::insert(db_, r); }
+  Result<std::optional<SharingRecord>> get_sharing(std::string_view id) override {
+    return sqlite_sharing::get(db_, id);
+  }
+  Status update_sharing(const SharingRecord& r) override { return sqlite_sharing::update(db_, r); }
+  Result<std::vector<SharingRecord>> list_sharings_of_user(std::int64_t user_id) override {
+    return sqlite_sharing::of_user(db_, user_id);
+  }
+  Result<std::vector<SharingRecord>> list_sharings_of_device(std::string_view device_id) override {
+    return sqlite_sharing::of_device(db_, device_id);
+  }
+  Result<std::vector<SharingRecord>> list_sharings(bool pending_only, std::size_t limit) override {
+    return sqlite_sharing::recent(db_, pending_only, limit);
   }
 
   Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {

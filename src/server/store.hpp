@@ -119,6 +119,18 @@ class StoreTx {
   virtual Result<std::optional<WithdrawalRequestRecord>> get_withdrawal_request(std::int64_t credential_id,
                                                                                 std::string_view key) = 0;
   virtual Status insert_withdrawal_request(const WithdrawalRequestRecord& r) = 0;
+  // sharing a device across users (docs/sharing.md; sqlite_sharing.cpp)
+  /// Errc::bad_argument, args {"sharing", "taken"}, when the requester
+  /// already has a live (pending or approved) request for the same owner.
+  virtual Status insert_sharing(const SharingRecord& sharing) = 0;
+  virtual Result<std::optional<SharingRecord>> get_sharing(std::string_view id) = 0;
+  virtual Status update_sharing(const SharingRecord& sharing) = 0;
+  /// The sharings where the user is the requester or the owner, newest first.
+  virtual Result<std::vector<SharingRecord>> list_sharings_of_user(std::int64_t user_id) = 0;
+  /// The device's sharings, in any status, oldest first.
+  virtual Result<std::vector<SharingRecord>> list_sharings_of_device(std::string_view device_id) = 0;
+  /// The newest `limit` sharings, or only the pending ones, newest first.
+  virtual Result<std::vector<SharingRecord>> list_sharings(bool pending_only, std::size_t limit) = 0;
 
   // redeemed login assertions (POST /assertions/redeem)
   /// Records that the assertion `jti` (expiring at `expires_at`) was

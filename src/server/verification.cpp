@@ -1,6 +1,7 @@
 // Verification of a typed answer (POST /login/{id}/verify): the entry's format, then each method's check.
 #include "server/device_secrets.hpp"
 #include "server/request_scope.hpp"
+#include "server/sharing.hpp"
 #include "sls/response.hpp"
 #include "sls/secure.hpp"
 
@@ -91,6 +92,9 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
       if (!dev) return fail(Errc::internal, {"device vanished"});
       DeviceRecord device = *dev;
       if (!device_usable(device, op.now)) return refuse(Errc::device_expired);
+      // A sharing that ended since the challenge opened takes the device away.
+      SLS_TRY_ASSIGN(allowed, may_use_device(tx, device, user.id));
+      if (!allowed) return refuse(Errc::device_not_found);
       if (!RequestScope::asks_open_question(c, device)) return refuse(Errc::challenge_expired);
 
       // Format first: a malformed entry is a 400 and costs no attempt.

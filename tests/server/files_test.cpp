@@ -323,6 +323,17 @@ TEST(PolicyFile, SlsdRefusesToStartOnABadPolicyWithAClearMessage) {
   EXPECT_NE(missing.out.find("cannot read it"), std::string::npos) << missing.out;
 }
 
+// The compliance review rule is checked at start (docs/sharing.md).
+TEST(SharingConfig, SlsdRefusesAnUnknownReviewRule) {
+  TempDir dir;
+  const std::string slsd = "timeout 10 " + std::string(SLS_SLSD_PATH) + " --port 0 --db " + dir.file("db.sqlite");
+  for (const char* rule : {"sometimes", "Never", "''"}) {
+    CommandRun r = run(slsd + " --sharing-review " + rule);
+    EXPECT_EQ(r.exit_code, 2) << rule << " " << r.out;
+    EXPECT_NE(r.out.find("--sharing-review is never, cross-entity or always"), std::string::npos) << r.out;
+  }
+}
+
 // Issue 10: the assertion audiences are checked at start, not at the first login.
 TEST(AssertionConfig, SlsdRefusesABadOrRepeatedAudienceAndABadTtl) {
   TempDir dir;
@@ -449,6 +460,48 @@ TEST(SlsctlAccounts, CreatesAccountsAndSealsIdentificationFromStdinOrAFile) {
   EXPECT_NE(audit.out.find("user.identification_set"), std::string::npos) << audit.out;
   EXPECT_EQ(audit.out.find("K7654321"), std::string::npos) << audit.out;
   EXPECT_EQ(audit.out.find("1980-04-30"), std::string::npos) << audit.out;
+}
+
+// Compliance review with the real slsctl (docs/sharing.md): the pending
+// list, one decision per request, the audit rows, and revoking the device.
+TEST(SlsctlSharing, ListsPendingRequestsDecidesEachOnceAndRevokingEndsThem) {
+  TestServer s;
+  ASSERT_TRUE(s.admin().create_user("alice", "correct horse"));
+  ASSERT_TRUE(s.admin().create_user("bob", "correct horse"));
+  auto token = s.admin().enrol_token("alice", DeviceKind::dsc);
+  ASSERT_TRUE(token);
+  ASSERT_TRUE(s.admin().enrol_card("bob", DeviceKind::code_card));
+  const IdentificationData person{"1980-04-30", "HK", "HK", "passport", "K7654321", "", false};
+  ASSERT_TRUE(s.admin().set_identification("alice", person));
+  ASSERT_TRUE(s.admin().set_identification("bob", person));
+  const std::string id = "shareAAAAAAAAAAAAAAAAA";
+  ASSERT_TRUE(s.store().write([&](StoreTx& tx) {
+    return tx.insert_sharing(
+        SharingRecord{id, 1, 2, token->device_id, SharingStatus::pending, "identification", s.clock().now(), 0, 0, ""});
+  }));
+  CommandRun pending = run(slsctl(s) + " sharing list --pending");
+  ASSERT_EQ(pending.exit_code, 0) << pending.out;
+  EXPECT_NE(pending.out.find(id), std::string::npos) << pending.out;
+  EXPECT_NE(pending.out.find("bob wants alice's dsc " + token->serial), std::string::npos) << pending.out;
+  CommandRun approved = run(slsctl(s) + " sharing approve " + id);
+  ASSERT_EQ(approved.exit_code, 0) << approved.out;
+  for (const char* again : {" sharing approve ", " sharing reject "}) {
+    CommandRun twice = run(slsctl(s) + again + id);
+    EXPECT_EQ(twice.exit_code, 1) << twice.out;
+    EXPECT_NE(twice.out.find("sharing.not_pending"), std::string::npos) << twice.out;
+  }
+  EXPECT_EQ(run(slsctl(s) + " sharing approve nosuchid").exit_code, 1);
+  EXPECT_EQ(run(slsctl(s) + " sharing approve").exit_code, 2) << "no id: a usage error";
+  EXPECT_TRUE(lines_of(run(slsctl(s) + " sharing list --pending").out).empty());
+  EXPECT_NE(run(slsctl(s) + " sharing list").out.find("approved"), std::string::npos);
+  CommandRun revoked = run(slsctl(s) + " revoke-device alice " + token->device_id);
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.out;
+  EXPECT_NE(revoked.out.find("1 sharing ended"), std::string::npos) << revoked.out;
+  EXPECT_NE(run(slsctl(s) + " sharing list").out.find("ended"), std::string::npos);
+  CommandRun audit = run(slsctl(s) + " audit");
+  for (const char* event : {"sharing.approved", "sharing.ended", "device.revoked"})
+    EXPECT_NE(audit.out.find(event), std::string::npos) << event << "\n" << audit.out;
+  EXPECT_EQ(audit.out.find("K7654321"), std::string::npos) << audit.out;
 }
 
 }  // namespace

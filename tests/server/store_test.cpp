@@ -104,9 +104,9 @@ TEST(Store, Version9AddsAccountsAndDatesTheSecondFactorOfOldSessions) {
         "last_seen_at, idle_expires_at) VALUES (x'02', 1, 'l', 'none', 'full', 1767603600, 1767632400, 'pwd', "
         "1767603600, 1767604500);"));
   }
-  auto full = SqliteStore::open(path);
+  auto full = SqliteStore::open(path, sqlite_migrations().first(9));
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*full)->schema_version().value(), 9);
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     EXPECT_EQ((*tx.get_session({1}))->second_factor_at, kStartTime);
     EXPECT_EQ((*tx.get_session({2}))->second_factor_at, 0);
@@ -178,6 +178,48 @@ TEST(Store, Version10AddsTheWithdrawalLedgerAndServiceCredentials) {
     EXPECT_FALSE(tx.insert_withdrawal_request(WithdrawalRequestRecord{id, "k", "acc", 5, 201, "{}", kStartTime}));
     SLS_TRY_ASSIGN(kept, tx.get_withdrawal_request(id, "k"));
     EXPECT_EQ(kept->amount_cents, 100);
+    return ok_status();
+  }));
+}
+
+// Version 11 (device sharing, docs/sharing.md): one live request per
+// requester and owner; ended and rejected ones do not count; listed by user,
+// device and status.
+TEST(Store, Version11KeepsOneLiveSharingPerRequesterAndOwner) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(9)));
+  {
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(
+        db->exec("INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'owner', 'x', 1767603600);"
+                 "INSERT INTO users (id, username, password_hash, created_at) VALUES (2, 'asker', 'x', 1767603600);"
+                 "INSERT INTO devices (id, user_id, kind, label, status, created_at) "
+                 "VALUES ('dev', 1, 'dsc', 'DSC', 'active', 1767603600);"));
+  }
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
+    SharingRecord r{"share-1", 1, 2, "dev", SharingStatus::pending, "entity", kStartTime, 0, 0, ""};
+    SLS_TRY(tx.insert_sharing(r));
+    SharingRecord twin = r;
+    twin.id = "share-2";
+    EXPECT_EQ(tx.insert_sharing(twin).code(), Errc::bad_argument) << "a second live request";
+    r.status = SharingStatus::ended;
+    r.ended_at = kStartTime + 5;
+    r.end_reason = "owner";
+    SLS_TRY(tx.update_sharing(r));
+    twin.created_at = kStartTime + 10;
+    SLS_TRY(tx.insert_sharing(twin));  // the first one ended: a new one may follow
+    EXPECT_EQ((*tx.get_sharing("share-1"))->end_reason, "owner");
+    EXPECT_FALSE(*tx.get_sharing("nope"));
+    EXPECT_EQ(tx.list_sharings_of_user(1)->front().id, "share-2") << "newest first";
+    EXPECT_EQ(tx.list_sharings_of_user(2)->size(), 2u);
+    EXPECT_EQ(tx.list_sharings_of_device("dev")->front().id, "share-1") << "oldest first";
+    EXPECT_EQ(tx.list_sharings(true, 10)->size(), 1u);
+    EXPECT_EQ(tx.list_sharings(false, 1)->size(), 1u);
     return ok_status();
   }));
 }
