@@ -215,8 +215,12 @@ Node View::render_account(const AccountView& a) const {
   box.add(
       element("h3").attr("id", heading_id).attr("part", "heading").add_text(f(UiText::sec_account_heading, {a.name})));
   box.add(para(f(UiText::sec_primary_user, {a.primary_user}), "fact"));
-  box.add(a.opted_out ? para(t(UiText::sec_setting_opted_out), "fact")
-                      : para(f(UiText::sec_setting_device, {kind_name(a.kind, "")}), "fact"));
+  if (a.opted_out)
+    box.add(para(t(UiText::sec_setting_opted_out), "fact"));
+  else if (a.kind == DeviceKind::none)
+    box.add(para(t(UiText::sec_setting_no_device), "fact"));
+  else
+    box.add(para(f(UiText::sec_setting_device, {kind_name(a.kind, "")}), "fact"));
 
   // Users and their devices.
   box.add(element("h4").attr("part", "subheading").add_text(t(UiText::sec_users_heading)));
@@ -224,8 +228,10 @@ Node View::render_account(const AccountView& a) const {
   for (const UserView& u : a.users) {
     Node li = element("li").attr("part", "user");
     std::string name = u.username;
-    if (u.primary) name += " (" + t(UiText::sec_user_primary) + ")";
-    if (u.you) name += " (" + t(UiText::sec_user_you) + ")";
+    // Parentheses in the language's width.
+    const std::string_view open = s.lang == Lang::en ? " (" : "（", close = s.lang == Lang::en ? ")" : "）";
+    if (u.primary) name += std::string(open) + t(UiText::sec_user_primary) + std::string(close);
+    if (u.you) name += std::string(open) + t(UiText::sec_user_you) + std::string(close);
     li.add(element("span").attr("part", "user-name").add_text(name));
     Node devices = element("ul").attr("part", "devices");
     if (u.devices.empty()) devices.add(element("li").attr("part", "device").add_text(t(UiText::sec_no_device)));
@@ -257,7 +263,7 @@ Node View::render_account(const AccountView& a) const {
     Node list = element("ul").attr("part", "restrictions");
     for (const auto& r : a.restrictions) list.add(element("li").add_text(restriction_name(r)));
     box.add(std::move(list));
-    if (a.opted_out) box.add(para(t(UiText::sec_restriction_why), "fact"));
+    box.add(para(t(a.opted_out ? UiText::sec_restriction_why : UiText::sec_restriction_why_no_device), "fact"));
   }
 
   // What the user may change.

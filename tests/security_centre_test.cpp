@@ -158,6 +158,18 @@ TEST(SecurityCentre, OverviewShowsAccountsUsersDevicesLimitsAndRanking) {
   EXPECT_EQ(h.out.view.find_by_id("sec-opt-in-acc1"), nullptr);
 }
 
+TEST(SecurityCentre, PrimaryUserWithoutAnActiveDeviceExplainsTheLimitsAndRestrictions) {
+  Harness h(Lang::zh_Hant);
+  json body = accounts_body("bob");
+  body["accounts"][0]["device_kind"] = "none";
+  body["accounts"][0]["restrictions"] = {"no_pink_sheet_trading", "no_otcbb_trading"};
+  h.load(body);
+  const std::string t = h.text();
+  EXPECT_NE(t.find("主要使用者尚未有可用的安全裝置，因此適用只用密碼時的限額。"), std::string::npos);
+  EXPECT_NE(t.find("原因：主要使用者尚未有可用的安全裝置。"), std::string::npos);
+  EXPECT_NE(t.find("bob（您）"), std::string::npos);
+}
+
 TEST(SecurityCentre, UsageMissingReadsNotKnown) {
   Harness h;
   h.load(accounts_body("alice", false, std::nullopt, false));
