@@ -170,6 +170,23 @@ TEST(SecurityCentre, PrimaryUserWithoutAnActiveDeviceExplainsTheLimitsAndRestric
   EXPECT_NE(t.find("bob（您）"), std::string::npos);
 }
 
+TEST(SecurityCentre, SharedDevicesNameTheirOwnerAndUsers) {
+  Harness h;
+  json body = accounts_body();
+  body["accounts"][0]["users"][0]["devices"][0]["shared_with"] = {"bob", "dave"};
+  body["accounts"][0]["users"][1]["devices"].push_back({{"kind", "dsc"},
+                                                        {"label", "DSC"},
+                                                        {"serial", "DSC-1234"},
+                                                        {"status", "active"},
+                                                        {"since", 1'767'225'600},
+                                                        {"expires_at", nullptr},
+                                                        {"shared_from", "alice"}});
+  h.load(body);
+  const std::string t = h.text();
+  EXPECT_NE(t.find("since 2026-01-01 · shared with bob, dave"), std::string::npos);
+  EXPECT_NE(t.find("since 2026-01-01 · shared by alice"), std::string::npos);
+}
+
 TEST(SecurityCentre, UsageMissingReadsNotKnown) {
   Harness h;
   h.load(accounts_body("alice", false, std::nullopt, false));
