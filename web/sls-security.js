@@ -18,7 +18,7 @@
 
 import { loadCore, setCoreLoader } from './sls-core-loader.js';
 import { SECURITY_EVENT_CLASSES, SlsErrorEvent, SlsSecurityChangedEvent, SlsSecurityStateEvent } from './sls-security-events.js';
-import { LOAD_FAILED, browserLangs, loadFailureLang, nearestLang } from './sls-login-lang.js';
+import { browserLangs, loadFailureLang, nearestLang } from './sls-login-lang.js';
 
 export { SlsErrorEvent, SlsSecurityChangedEvent, SlsSecurityStateEvent };
 
@@ -27,6 +27,13 @@ const DEFAULT_MODULE_URL = new URL('./dist/sls-core.mjs', import.meta.url);
 const DEFAULT_STYLESHEET_URL = new URL('./sls-login.css', import.meta.url);
 /** A request without a reply after this long is aborted and reported as status 0. */
 const REQUEST_TIMEOUT_MS = 15000;
+
+/** What shows if the module cannot load (the core's catalog is out of reach then), in the three languages. */
+const LOAD_FAILED = {
+  en: 'The security centre could not start. Reload the page to try again.',
+  'zh-Hant': '安全中心無法啟動。請重新載入頁面後再試。',
+  'zh-Hans': '安全中心无法启动。请重新加载页面后再试。',
+};
 
 const registered = new WeakSet();
 let unnamedCount = 0;

@@ -128,6 +128,21 @@ test('opting out with a stale second factor nests <sls-login step-up>; its sls-a
   expect(changed[0].detail).toEqual({ change: 'opt_out', account: 'acc1' });
 });
 
+test('a module that cannot load shows the sentence of the element\'s language and reports it', async () => {
+  elements.SlsSecurity.setLoader(async () => { throw new Error('blocked'); });
+  const errors = [];
+  document.addEventListener('sls-error', (e) => errors.push(e.detail), { once: true });
+  const element = document.createElement('sls-security');
+  element.setAttribute('lang', 'zh-Hans');
+  element.setAttribute('stylesheet-url', 'none');
+  document.body.append(element);
+  await until(() => errors.length === 1, 'the failure');
+  expect(element.textContent).toBe('安全中心无法启动。请重新加载页面后再试。');
+  expect(errors[0]).toMatchObject({ code: 'internal', cause: 'blocked' });
+  const { core, patcher } = await loadLoginElement();
+  elements.SlsSecurity.setLoader(async () => ({ core, patcher }));
+});
+
 test('a failed load is an sls-error and the error screen; disconnecting empties the element', async () => {
   mockFetch({ 'GET /api/v1/accounts': [401, { error: { code: 'session.none', message: 'x' } }] });
   const errors = [];
