@@ -128,6 +128,26 @@ test('opting out with a stale second factor nests <sls-login step-up>; its sls-a
   expect(changed[0].detail).toEqual({ change: 'opt_out', account: 'acc1' });
 });
 
+test('properties reflect their attributes; a new endpoint applies to the next request', async () => {
+  const calls = mockFetch({ 'GET /api/v1/accounts': [200, ACCOUNTS(null)], 'GET /other/accounts': [200, ACCOUNTS(null)] });
+  const element = await mount();
+  expect(element.endpoint).toBe('/api/v1');
+  element.endpoint = '/other';
+  expect(element.getAttribute('endpoint')).toBe('/other');
+  element.moduleUrl = 'lib/sls-core.mjs';
+  expect(element.moduleUrl.href).toBe(new URL('lib/sls-core.mjs', document.baseURI).href);
+  expect(element.stylesheetUrl).toBeNull(); // "none"
+  element.stylesheetUrl = null;
+  expect(element.stylesheetUrl.href).toMatch(/\/sls-login\.css$/);
+  element.endpoint = null;
+  expect(element.hasAttribute('endpoint')).toBe(false);
+  element.endpoint = '/other';
+  element.reload();
+  await until(() => calls.some((c) => c.key === 'GET /other/accounts'), 'the request to the new endpoint');
+  await until(() => screenOf(element) === 'overview', 'the overview again');
+  expect(element.busy).toBe(false);
+});
+
 test('a module that cannot load shows the sentence of the element\'s language and reports it', async () => {
   elements.SlsSecurity.setLoader(async () => { throw new Error('blocked'); });
   const errors = [];
