@@ -196,3 +196,61 @@ test('an opted-out account: its restrictions, and opting back in refused naming 
     await ctx.close();
   }
 });
+
+// Device sharing is being built on the server in parallel: until it is merged, its three routes are answered
+// here, in the agreed shapes (page.route), while everything else is the real slsd.
+test('sharing (routes stubbed in the agreed shapes): the list, stop sharing, the form and a request pending review; axe clean', async () => {
+  const ctx = await openContext(browser, server);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const request = (id, status, serial) => ({
+      id, owner: 'demo-dsc-plus', requester: 'demo-dsc', device_kind: 'dsc_plus', serial, status,
+      created_at: now - 60, decided_at: status === 'pending' ? null : now - 30,
+    });
+    let requests = [request('shr1', 'approved', 'DP-1')];
+    const posted = [];
+    await ctx.context.route('**/api/v1/sharing**', async (route) => {
+      const { pathname } = new URL(route.request().url());
+      const method = route.request().method();
+      const json = (status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+      if (method === 'GET' && pathname === '/api/v1/sharing') return json(200, { requests });
+      if (method === 'POST' && pathname === '/api/v1/sharing') {
+        posted.push(JSON.parse(route.request().postData()));
+        const made = request('shr2', 'pending', posted.at(-1).serial);
+        requests = [made, ...requests];
+        return json(201, { request: made });
+      }
+      if (method === 'DELETE' && pathname === '/api/v1/sharing/shr1') {
+        requests = requests.map((r) => (r.id === 'shr1' ? { ...r, status: 'ended' } : r));
+        return json(200, { request: requests.find((r) => r.id === 'shr1') });
+      }
+      return json(404, { error: { code: 'not_found', message: 'not found' } });
+    });
+    const page = await loginWithToken(ctx, server, core, 'demo-dsc', 'zh-Hans');
+    expect(await centreText(page)).toContain('数字安全卡+ DP-1，供 demo-dsc 使用');
+    await shot(page, 'sharing-list-zh-Hans');
+    await page.click('#security-stop-shr1');
+    await waitForSecurity(page, 'notice');
+    expect(await centreText(page)).toContain('该设备已停止共享。');
+    await page.click('#security-back');
+    await waitForSecurity(page, 'overview');
+    expect(await page.locator('#security-stop-shr1').count()).toBe(0);
+    await page.click('#security-share');
+    await waitForSecurity(page, 'share_form');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('security-owner');
+    await page.keyboard.type('demo-dsc-plus');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('DP-7');
+    await shot(page, 'share-form-zh-Hans');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await waitForSecurity(page, 'notice');
+    expect(posted).toEqual([{ owner: 'demo-dsc-plus', serial: 'DP-7' }]);
+    expect(await centreText(page)).toContain('正在等待合规审核');
+    await shot(page, 'share-pending-zh-Hans');
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.check();
+  } finally {
+    await ctx.close();
+  }
+});
