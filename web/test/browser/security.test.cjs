@@ -254,3 +254,35 @@ test('sharing (routes stubbed in the agreed shapes): the list, stop sharing, the
     await ctx.close();
   }
 });
+
+test('a second factor that is not fresh: the step-up screen nests <sls-login step-up>; cancel sends nothing; axe clean', async () => {
+  const ctx = await openContext(browser, server);
+  try {
+    // The real answer, with step_up_until as a session older than the window would have it.
+    await ctx.context.route('**/api/v1/accounts', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, step_up_until: null } });
+    });
+    const page = await loginWithToken(ctx, server, core, 'demo-dsc', 'en');
+    const optOuts = [];
+    page.on('request', (r) => { if (r.url().endsWith('/opt-out')) optOuts.push(r.url()); });
+    await page.click('#security button[id^="security-opt-out-"]');
+    await waitForSecurity(page, 'confirm_opt_out');
+    await page.click('#security-confirm');
+    await waitForSecurity(page, 'step_up');
+    const nested = page.locator('#security sls-login#security-step-up[step-up]');
+    expect(await nested.count()).toBe(1);
+    expect(await nested.getAttribute('endpoint')).toBe('/api/v1');
+    await page.waitForSelector('#security-step-up .sls-login');
+    expect(await centreText(page)).toContain('please confirm it with your security device first');
+    await shot(page, 'step-up');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('#security-cancel');
+    await waitForSecurity(page, 'overview');
+    expect(optOuts).toEqual([]);
+    await ctx.check();
+  } finally {
+    await ctx.close();
+  }
+});
