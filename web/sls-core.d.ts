@@ -207,6 +207,11 @@ export interface SlsLoginCore {
 
   /** The login state machine; see LoginFlow. */
   readonly LoginFlow: LoginFlowConstructor;
+
+  // --- the security centre of <sls-security> ------------------------------------
+
+  /** The security centre's state machine; see SecurityCentre. */
+  readonly SecurityCentre: SecurityCentreConstructor;
 }
 
 /**
@@ -539,6 +544,45 @@ export interface LoginFlow {
   /** The current view (as the last output carried). */
   view(): ViewElement;
   /** Frees the C++ object (wiping what it holds). The object is unusable afterwards. */
+  delete(): void;
+}
+
+// The security centre (C++ sls::SecurityCentre, src/sls/security_centre.hpp):
+// the core of <sls-security>. Its outputs have LoginFlow's shapes; it asks
+// for no timers.
+
+export interface SecurityConfig {
+  /** The view's language (any BCP 47 tag; default "en"). */
+  lang?: LangTag;
+  /** Wall clock, ms since the Unix epoch. Required. */
+  now_ms: Int64Like;
+  /** Prefix of every id in the view (default "sls-security"). */
+  id_prefix?: string;
+}
+
+export interface SecurityCentreConstructor {
+  new (): SecurityCentre;
+}
+
+/** One security centre; an Embind object (call delete() when done). */
+export interface SecurityCentre {
+  /** Loads the accounts and the sharing requests (GET /accounts, GET /sharing). */
+  start(config: SecurityConfig): LoginOutput;
+  /**
+   * A user action: opt_out / opt_in (value: account id), confirm_opt_out, cancel, back, retry, share,
+   * input:owner, input:serial, share_submit, stop_sharing (value: request id), and step_up_done (value: the
+   * nested step-up login's sls-authenticated detail as JSON).
+   */
+  on_event(event: { action: string; value?: string; now_ms: Int64Like }): LoginOutput;
+  on_reply(reply: {
+    request_id: number; status: number; retry_after_s?: Int64Like | null; body?: string | null; now_ms: Int64Like;
+  }): LoginOutput;
+  set_lang(lang: LangTag, now_ms: Int64Like): LoginOutput;
+  /** "loading", "overview", "confirm_opt_out", "step_up", "busy", "notice", "share_form", "error". */
+  screen(): string;
+  busy(): boolean;
+  lang(): Lang;
+  view(): ViewElement;
   delete(): void;
 }
 

@@ -3,7 +3,8 @@
 // first one, the picker changes it). The element does the whole login; the
 // page only reacts to its events. After the login it shows the session the
 // server keeps (GET /session: when it ends) and offers to log out
-// (DELETE /session), as a host page of the login server's own origin would.
+// (DELETE /session), as a host page of the login server's own origin would,
+// and links the security centre of the session (security.html).
 //
 // Text is written with textContent only: no innerHTML, no inline script or
 // style, so the page runs under script-src 'self' 'wasm-unsafe-eval';
@@ -18,6 +19,7 @@ const TEXT = {
     session_ends: 'Your session ends at {0} at the latest, and sooner after {1} minutes without use.',
     session_gone: 'Your session has ended. Log in again to continue.',
     logout: 'Log out',
+    security: 'Your security centre: devices, limits, settings',
     logged_out: 'You are logged out.',
     logout_failed: 'Logging out did not work: {0}',
   },
@@ -28,6 +30,7 @@ const TEXT = {
     session_ends: '您的工作階段最遲於 {0} 結束；閒置 {1} 分鐘後也會提早結束。',
     session_gone: '您的工作階段已結束。請重新登入以繼續。',
     logout: '登出',
+    security: '您的安全中心：裝置、限額及設定',
     logged_out: '您已登出。',
     logout_failed: '無法登出：{0}',
   },
@@ -38,6 +41,7 @@ const TEXT = {
     session_ends: '您的会话最迟于 {0} 结束；闲置 {1} 分钟后也会提前结束。',
     session_gone: '您的会话已结束。请重新登录以继续。',
     logout: '退出登录',
+    security: '您的安全中心：设备、限额及设置',
     logged_out: '您已退出登录。',
     logout_failed: '无法退出登录：{0}',
   },
@@ -74,6 +78,7 @@ function render() {
   document.title = text.title;
   for (const node of document.querySelectorAll('[data-text]')) node.textContent = text[node.dataset.text];
   picker.value = lang;
+  document.getElementById('security-link').href = `security.html?lang=${encodeURIComponent(lang)}`;
   if (session) outcome.textContent = fill(text.logged_in, [session.username]);
   else outcome.textContent = notice.key ? fill(text[notice.key], notice.args) : '';
   sessionBox.hidden = !session;

@@ -15,6 +15,14 @@ const missing = required.filter((file) => {
   const path = join(root, file);
   return !existsSync(path) || !statSync(path).isFile() || statSync(path).size === 0;
 });
+// The elements' own modules (in the repository): a pack without one of them would break its define module.
+const elements = ['web/sls-login.js', 'web/sls-login-define.js', 'web/sls-security.js', 'web/sls-security-events.js',
+  'web/sls-security-define.js'];
+const missingElements = elements.filter((file) => !existsSync(join(root, file)));
+if (missingElements.length > 0) {
+  process.stderr.write(`check-package: cannot pack: ${missingElements.join(', ')} is missing.\n`);
+  process.exit(1);
+}
 if (missing.length > 0) {
   process.stderr.write(`check-package: cannot pack: the build output ${missing.join(', ')} is missing.\n`
     + 'check-package: build it first: cmake --preset wasm && cmake --build --preset wasm\n');

@@ -120,7 +120,7 @@ test('the demo renders under the strict CSP with no error and no violation', asy
   }
 });
 
-test('the login module carries only the login flow and resolve_lang; the demo module everything', async () => {
+test('the login module carries only the login flow, the security centre and resolve_lang; the demo module everything', async () => {
   const { context, page, problems } = await openDemo();
   try {
     const exported = await page.evaluate(async () => {
@@ -132,10 +132,12 @@ test('the login module carries only the login flow and resolve_lang; the demo mo
       return {
         login: boundOf(login), demo: boundOf(demo),
         loginFlow: [typeof login.LoginFlow, typeof demo.LoginFlow],
+        securityCentre: [typeof login.SecurityCentre, typeof demo.SecurityCentre],
       };
     });
     expect(exported.login).toEqual(['resolve_lang']);
     expect(exported.loginFlow).toEqual(['function', 'function']);
+    expect(exported.securityCentre).toEqual(['function', 'function']);
     for (const name of ['inspect_card_entry', 'inspect_response', 'qr_svg', 'verify_signed_payload',
       'encode_signed_payload', 'ed25519_generate_key_pair', 'generate_code_card', 'verify_card_entry']) {
       expect(exported.demo).toContain(name);

@@ -35,6 +35,8 @@ const EXPECTED_FILES = [
   'web/sls-core-loader.js', 'web/sls-core.d.ts',
   'web/sls-login-define.d.ts', 'web/sls-login-define.js', 'web/sls-login-events.js', 'web/sls-login-lang.js',
   'web/sls-login.css', 'web/sls-login.d.ts', 'web/sls-login.js', 'web/sls-bridge.js',
+  'web/sls-security-define.d.ts', 'web/sls-security-define.js', 'web/sls-security-events.js',
+  'web/sls-security.d.ts', 'web/sls-security.js',
 ].sort();
 
 let dir;
