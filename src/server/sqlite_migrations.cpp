@@ -214,9 +214,16 @@ ALTER TABLE sessions ADD COLUMN second_factor_at INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET second_factor_at = created_at WHERE device_kind <> 'none';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3},
-                                     {4, kMigration4}, {5, kMigration5}, {6, kMigration6},
-                                     {7, kMigration7}, {8, kMigration8}, {9, kMigration9}};
+// A step-up login (docs/accounts.md) remembers the session that opened it:
+// the keyed hash of its cookie, the session's token_hash. NULL for a login
+// with a password.
+constexpr std::string_view kMigration10 = R"sql(
+ALTER TABLE logins ADD COLUMN step_up_session BLOB;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},  {3, kMigration3}, {4, kMigration4},
+                                     {5, kMigration5}, {6, kMigration6},  {7, kMigration7}, {8, kMigration8},
+                                     {9, kMigration9}, {10, kMigration10}};
 
 }  // namespace
 

@@ -106,7 +106,7 @@ TEST(Store, Version9AddsAccountsAndDatesTheSecondFactorOfOldSessions) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), 9);
+  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     EXPECT_EQ((*tx.get_session({1}))->second_factor_at, kStartTime);
     EXPECT_EQ((*tx.get_session({2}))->second_factor_at, 0);
