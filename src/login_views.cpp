@@ -230,10 +230,12 @@ Node View::render_device_choice() const {
 }
 
 Node View::render_loading() const {
-  return std::move(element("section")
-                       .attr("part", "screen")
-                       .add(title(UiText::login_title))
-                       .add(element("p").attr("part", "progress").add_text(t(UiText::please_wait))));
+  Node section = element("section").attr("part", "screen");
+  // A step-up says what is going on: a change is being confirmed, not a login.
+  section.add(title(s.step_up ? UiText::step_up_title : UiText::login_title));
+  if (s.step_up) section.add(element("p").attr("part", "intro").add_text(t(UiText::step_up_intro)));
+  section.add(element("p").attr("part", "progress").add_text(t(UiText::please_wait)));
+  return section;
 }
 
 Node View::render_code_screen() const {
@@ -451,6 +453,11 @@ Node View::render_outcome() const {
 
 Node View::render_authenticated() const {
   Node section = element("section").attr("part", "screen");
+  if (s.step_up) {
+    section.add(title(UiText::step_up_done_title));
+    section.add(element("p").attr("part", "intro").add_text(t(UiText::step_up_done_body)));
+    return section;
+  }
   section.add(title(UiText::authenticated_title));
   section.add(element("p").attr("part", "intro").add_text(f(UiText::authenticated_body, {s.session_username})));
   return section;
