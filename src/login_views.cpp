@@ -431,10 +431,11 @@ Node View::render_push() const {
 }
 
 Node View::render_outcome() const {
-  UiText heading = UiText::failed_title;
+  // A step-up that did not go through is a change not confirmed, not a login.
+  UiText heading = s.step_up ? UiText::step_up_failed_title : UiText::failed_title;
   switch (s.screen) {
     case LoginScreen::locked: heading = UiText::locked_title; break;
-    case LoginScreen::expired: heading = UiText::expired_title; break;
+    case LoginScreen::expired: heading = s.step_up ? UiText::step_up_failed_title : UiText::expired_title; break;
     case LoginScreen::network_error: heading = UiText::network_title; break;
     default: break;
   }

@@ -91,6 +91,7 @@ TEST(LoginFlowStepUp, RestartAndRetryStartTheStepUpAgainNeverTheCredentials) {
   h.event(login_action::submit);
   h.reply(h.http().id, 410, error_body("login.expired"));
   EXPECT_EQ(h.flow.screen(), LoginScreen::expired);
+  EXPECT_EQ(h.text_of("sls-title"), "Change not confirmed");
   h.event(login_action::retry);
   EXPECT_EQ(h.flow.screen(), LoginScreen::loading);
   EXPECT_EQ(h.body(), (json{{"step_up", true}}));
@@ -108,6 +109,7 @@ TEST(LoginFlowStepUp, RefusalsAreOutcomesWhoseRetryStartsAgain) {
   h.reply(h.http().id, 401, error_body("session.none"));
   EXPECT_EQ(h.flow.screen(), LoginScreen::failed);
   EXPECT_EQ(h.text_of("sls-error"), "You are not logged in, or your session has ended. Please log in again.");
+  EXPECT_EQ(h.text_of("sls-title"), "Change not confirmed");
   ASSERT_EQ(h.emitted("error").size(), 1u);
   EXPECT_EQ(h.emitted("error")[0]["code"], "session.none");
   h.event(login_action::retry);

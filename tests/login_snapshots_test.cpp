@@ -182,6 +182,11 @@ TEST_P(Snapshots, EveryScreen) {
     h.reply(h.http().id, 200, R"({"step_up":true,"step_up_until":1700000300,"user":"alice"})");
     check_snapshot("step_up_done" + sfx, h.out.view);
   }
+  {
+    Harness h(lang, {}, 0, /*step_up=*/true);
+    h.reply(h.http().id, 409, error_body("step_up.no_device"));
+    check_snapshot("step_up_failed" + sfx, h.out.view);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLanguages, Snapshots, ::testing::Values(Lang::en, Lang::zh_Hant, Lang::zh_Hans),
