@@ -173,8 +173,21 @@ void LoginFlow::State::reset_login() {
 void LoginFlow::State::to_credentials() {
   reset_login();
   ++generation;
+  if (step_up) {
+    begin_step_up();
+    return;
+  }
   go(LoginScreen::credentials);
   focus(username.empty() ? "username" : "password");
+}
+
+void LoginFlow::State::begin_step_up() {
+  error.reset();
+  login_secret.clear();  // a new login gets a new secret; /login itself carries none
+  go(LoginScreen::loading);
+  busy = true;
+  send_main(RequestKind::login, "POST", "/login", SecretString(std::string(R"({"step_up":true})")));
+  focus("title");
 }
 
 void LoginFlow::State::to_outcome(LoginScreen outcome, ShownError err, RetryKind retry_kind) {
@@ -614,9 +627,13 @@ LoginOutput LoginFlow::start(LoginConfig config) {
   s.announcement.reset();
   s.blocked_until = 0;
   s.session_username.clear();
+  s.step_up = config.step_up;
   s.screen = LoginScreen::credentials;
   ++s.generation;
-  s.focus(s.username.empty() ? "username" : "password");
+  if (s.step_up)
+    s.begin_step_up();
+  else
+    s.focus(s.username.empty() ? "username" : "password");
   s.emit_state();
   return s.take_output();
 }

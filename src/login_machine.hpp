@@ -59,8 +59,14 @@ struct LoginFlow::State : flow::LoginState {
   void drop_challenge();
   /// Forgets the login (its ids, secret, devices, challenge and typed secrets).
   void reset_login();
-  /// A new login on the credentials screen (the user name stays).
+  /// A new login on the credentials screen (the user name stays); a new
+  /// step-up (begin_step_up) in a step-up flow.
   void to_credentials();
+  /// Sends POST /login {"step_up": true} on the loading screen.
+  void begin_step_up();
+  /// A refused or failed step-up start: an outcome screen whose "try again"
+  /// starts the step-up again.
+  void step_up_failure(const ReplyVerdict& v);
   /// An outcome screen. One whose "try again" restarts ends the login, so
   /// its completion token goes too.
   void to_outcome(LoginScreen outcome, ShownError err, RetryKind retry_kind);

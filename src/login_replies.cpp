@@ -50,7 +50,26 @@ void LoginFlow::State::inline_failure(const ReplyVerdict& v) {
   show_error(std::move(e));
 }
 
+void LoginFlow::State::step_up_failure(const ReplyVerdict& v) {
+  switch (v.kind) {
+    case ReplyClass::locked: to_locked(v.retry_after_s); return;
+    case ReplyClass::unreachable:
+    case ReplyClass::server_fault:
+      to_outcome(LoginScreen::network_error,
+                 shown(v.kind == ReplyClass::unreachable ? Errc::network_failed : Errc::internal), RetryKind::restart);
+      return;
+    default:
+      to_outcome(LoginScreen::failed, shown(v.code_or(Errc::internal), v.retry_after_s), RetryKind::restart);
+      return;
+  }
+}
+
 void LoginFlow::State::on_login_reply(const HttpReply& r, const ReplyVerdict& v) {
+  // A step-up has no form to show an error on: every refusal is an outcome.
+  if (step_up && v.kind != ReplyClass::ok) {
+    step_up_failure(v);
+    return;
+  }
   if (v.kind == ReplyClass::unauthorised) {
     show_error(shown_field(fail(v.code_or(Errc::auth_bad_credentials))));
     return;
@@ -79,7 +98,10 @@ void LoginFlow::State::on_login_reply(const HttpReply& r, const ReplyVerdict& v)
   }
   devices = read_devices(*body);  // the default device first
   if (devices.empty()) {
-    show_error(shown(Errc::login_no_device));
+    if (step_up)
+      to_outcome(LoginScreen::failed, shown(Errc::step_up_no_device), RetryKind::restart);
+    else
+      show_error(shown(Errc::login_no_device));
     return;
   }
   if (devices.size() == 1) {
@@ -173,11 +195,11 @@ void LoginFlow::State::on_complete_reply(const HttpReply& r, const ReplyVerdict&
       }
       completion_token.clear();
       stop_all();
-      session_username = std::string(body->get_string("username").value_or(username));
+      session_username = std::string(body->get_string(step_up ? "user" : "username").value_or(username));
       error.reset();
       go(LoginScreen::authenticated);
       focus("title");
-      announce(UiText::authenticated_title);
+      announce(step_up ? UiText::step_up_done_title : UiText::authenticated_title);
       emit("authenticated", std::move(*body));
       return;
     }
@@ -190,7 +212,17 @@ void LoginFlow::State::on_complete_reply(const HttpReply& r, const ReplyVerdict&
       busy = true;
       complete_retry_timer = timer(std::max<std::int64_t>(1, v.retry_after_s.value_or(1)) * 1000);
       return;
-    default: expire_with(v.code_or(Errc::login_token_invalid)); return;
+    default:
+      // A step-up whose session ended, or that another session tried to
+      // complete, says so (its "try again" starts a new step-up).
+      if (step_up && v.code &&
+          (*v.code == Errc::session_none || *v.code == Errc::step_up_other_session ||
+           *v.code == Errc::step_up_no_device)) {
+        to_outcome(LoginScreen::failed, shown(*v.code), RetryKind::restart);
+        return;
+      }
+      expire_with(v.code_or(Errc::login_token_invalid));
+      return;
   }
 }
 

@@ -65,6 +65,8 @@ struct LoginState {
   std::string audience;
   std::string nonce;
   RandomBelow random;
+  /// LoginConfig::step_up: no credentials screen, the session confirms.
+  bool step_up = false;
 
   // Time and ids.
   std::int64_t now = 0;

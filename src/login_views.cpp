@@ -230,10 +230,12 @@ Node View::render_device_choice() const {
 }
 
 Node View::render_loading() const {
-  return std::move(element("section")
-                       .attr("part", "screen")
-                       .add(title(UiText::login_title))
-                       .add(element("p").attr("part", "progress").add_text(t(UiText::please_wait))));
+  Node section = element("section").attr("part", "screen");
+  // A step-up says what is going on: a change is being confirmed, not a login.
+  section.add(title(s.step_up ? UiText::step_up_title : UiText::login_title));
+  if (s.step_up) section.add(element("p").attr("part", "intro").add_text(t(UiText::step_up_intro)));
+  section.add(element("p").attr("part", "progress").add_text(t(UiText::please_wait)));
+  return section;
 }
 
 Node View::render_code_screen() const {
@@ -429,10 +431,11 @@ Node View::render_push() const {
 }
 
 Node View::render_outcome() const {
-  UiText heading = UiText::failed_title;
+  // A step-up that did not go through is a change not confirmed, not a login.
+  UiText heading = s.step_up ? UiText::step_up_failed_title : UiText::failed_title;
   switch (s.screen) {
     case LoginScreen::locked: heading = UiText::locked_title; break;
-    case LoginScreen::expired: heading = UiText::expired_title; break;
+    case LoginScreen::expired: heading = s.step_up ? UiText::step_up_failed_title : UiText::expired_title; break;
     case LoginScreen::network_error: heading = UiText::network_title; break;
     default: break;
   }
@@ -451,6 +454,11 @@ Node View::render_outcome() const {
 
 Node View::render_authenticated() const {
   Node section = element("section").attr("part", "screen");
+  if (s.step_up) {
+    section.add(title(UiText::step_up_done_title));
+    section.add(element("p").attr("part", "intro").add_text(t(UiText::step_up_done_body)));
+    return section;
+  }
   section.add(title(UiText::authenticated_title));
   section.add(element("p").attr("part", "intro").add_text(f(UiText::authenticated_body, {s.session_username})));
   return section;

@@ -32,8 +32,11 @@ struct Harness {
   LoginOutput out;
 
   /// `long_poll_wait_s` 0: plain polling, the schedule most tests check.
-  explicit Harness(Lang lang = Lang::en, std::string username = {}, std::int64_t long_poll_wait_s = 0) {
+  /// `step_up`: a step-up login (LoginConfig::step_up).
+  explicit Harness(Lang lang = Lang::en, std::string username = {}, std::int64_t long_poll_wait_s = 0,
+                   bool step_up = false) {
     LoginConfig c;
+    c.step_up = step_up;
     c.poll.long_poll_wait_s = long_poll_wait_s;
     c.lang = lang;
     c.username = std::move(username);

@@ -171,6 +171,22 @@ TEST_P(Snapshots, EveryScreen) {
     h.reply(h.http().id, 200, kSession);
     check_snapshot("authenticated" + sfx, h.out.view);
   }
+  {
+    Harness h(lang, {}, 0, /*step_up=*/true);
+    check_snapshot("step_up_loading" + sfx, h.out.view);
+    h.reply(h.http().id, 200, login_started({device_json("dev-1", "code_card", "Code card 0042")}));
+    h.reply(h.http().id, 200, card_challenge());
+    h.event(login_action::input_code, "A3D7KP");
+    h.event(login_action::submit);
+    h.reply(h.http().id, 200, R"({"completion_token":"tok-1"})");
+    h.reply(h.http().id, 200, R"({"step_up":true,"step_up_until":1700000300,"user":"alice"})");
+    check_snapshot("step_up_done" + sfx, h.out.view);
+  }
+  {
+    Harness h(lang, {}, 0, /*step_up=*/true);
+    h.reply(h.http().id, 409, error_body("step_up.no_device"));
+    check_snapshot("step_up_failed" + sfx, h.out.view);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLanguages, Snapshots, ::testing::Values(Lang::en, Lang::zh_Hant, Lang::zh_Hans),

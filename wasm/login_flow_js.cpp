@@ -82,6 +82,11 @@ val flow_start(sls::LoginFlow& flow, val config) {
     if (!text) return flow_bad_argument(flow, name);
     *field = std::move(*text);
   }
+  val step_up = property(config, "step_up");
+  if (!is_absent(step_up)) {
+    if (!step_up.isTrue() && !step_up.isFalse()) return flow_bad_argument(flow, "step_up");
+    c.step_up = step_up.isTrue();
+  }
   val poll = property(config, "poll");
   if (!is_absent(poll)) {
     if (!is_object(poll)) return flow_bad_argument(flow, "poll");

@@ -414,7 +414,7 @@ export type LoginEffect =
   /** Dispatch "sls-" + type with this detail. */
   | { readonly kind: 'emit'; readonly type: 'state'; readonly detail: LoginStateDetail }
   | { readonly kind: 'emit'; readonly type: 'error'; readonly detail: LoginErrorDetail }
-  | { readonly kind: 'emit'; readonly type: 'authenticated'; readonly detail: LoginSession };
+  | { readonly kind: 'emit'; readonly type: 'authenticated'; readonly detail: LoginSession | SlsStepUpResult };
 
 /** Detail of a state event: sent when the screen or the busy flag changes. */
 export interface LoginStateDetail {
@@ -461,6 +461,21 @@ export interface LoginSession {
   readonly [member: string]: unknown;
 }
 
+/**
+ * Detail of the authenticated event of a step-up (LoginConfig.step_up): the
+ * reply of POST /login/{id}/complete for a step-up login. No session is
+ * created and no assertion issued; the session that asked may make a
+ * weakening change until step_up_until.
+ */
+export interface SlsStepUpResult {
+  readonly step_up: true;
+  /** Unix seconds until which the session counts as having a fresh second factor. */
+  readonly step_up_until: number;
+  /** The session's user name. */
+  readonly user: string;
+  readonly [member: string]: unknown;
+}
+
 /** What every LoginFlow call returns. */
 export interface LoginOutput {
   readonly effects: readonly LoginEffect[];
@@ -504,6 +519,12 @@ export interface LoginConfig {
   audience?: string;
   /** Sent with the completion when not empty: the host page's nonce, signed into the login assertion. */
   nonce?: string;
+  /**
+   * A step-up of the session already open (docs/accounts.md): no credentials
+   * screen, POST /login {"step_up": true} at once (the shell's request
+   * carries the session cookie); "restart" and "retry" start it again.
+   */
+  step_up?: boolean;
   poll?: LoginPollConfig;
 }
 

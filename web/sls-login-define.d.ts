@@ -5,6 +5,7 @@ import type { SlsLogin } from './sls-login.js';
 export { SlsLogin, SlsStateEvent, SlsErrorEvent, SlsAuthenticatedEvent } from './sls-login.js';
 export type {
   LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsErrorEventDetail, SlsLoader, SlsLoaded,
+  SlsStepUpResult,
 } from './sls-login.js';
 
 declare global {

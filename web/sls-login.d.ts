@@ -27,7 +27,10 @@
 //   "login-username"; without an id, "sls-1", "sls-2", ...), read when a
 //   login starts. `bridge` ("parent" or "webview") and `parent-origin`:
 //   each event is also posted to the host (sls-bridge.js; SlsBridgeMessage
-//   below), both read at each event.
+//   below), both read at each event. `step-up` (boolean): a step-up login
+//   of the user already logged in (their session cookie), no credentials
+//   screen; `sls-authenticated` then carries SlsStepUpResult; a change
+//   starts over.
 // - The view is light DOM, inside the element: fields are
 //   `input[name=username|password|code]` (autocomplete username,
 //   current-password, one-time-code), the form is the element's only
@@ -55,10 +58,10 @@
 //   element with moveBefore() keeps the login.
 
 import type {
-  LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsLoginCore, ViewNode,
+  LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsLoginCore, SlsStepUpResult, ViewNode,
 } from './sls-core';
 
-export type { LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail };
+export type { LoginErrorDetail, LoginScreen, LoginSession, LoginStateDetail, SlsStepUpResult };
 
 /** detail of `sls-error`: as the core reports it, plus `cause` when the module failed to load (code "internal"). */
 export interface SlsErrorEventDetail extends LoginErrorDetail {
@@ -79,11 +82,14 @@ export class SlsErrorEvent extends CustomEvent<SlsErrorEventDetail> {
   constructor(detail: SlsErrorEventDetail);
 }
 
-/** `sls-authenticated`: the login is complete, the session cookie set; the detail is the server's Session object. */
-export class SlsAuthenticatedEvent extends CustomEvent<LoginSession> {
+/**
+ * `sls-authenticated`: the login is complete, the session cookie set; the detail is the server's Session object.
+ * After a step-up (`step-up`), no cookie changes and the detail is an SlsStepUpResult.
+ */
+export class SlsAuthenticatedEvent extends CustomEvent<LoginSession | SlsStepUpResult> {
   static readonly type: 'sls-authenticated';
   readonly type: 'sls-authenticated';
-  constructor(detail: LoginSession);
+  constructor(detail: LoginSession | SlsStepUpResult);
 }
 
 export interface SlsLoginEventMap extends HTMLElementEventMap {
@@ -165,7 +171,7 @@ export class SlsLogin extends HTMLElement {
   static readonly formAssociated: true;
   /**
    * The attributes whose changes are followed: lang, endpoint, username, module-url, stylesheet-url,
-   * audience, nonce, bridge, parent-origin.
+   * audience, nonce, bridge, parent-origin, step-up.
    */
   static readonly observedAttributes: readonly string[];
 
@@ -211,6 +217,14 @@ export class SlsLogin extends HTMLElement {
    */
   get nonce(): string;
   set nonce(value: string | null);
+  /**
+   * Boolean attribute `step-up`: the user, already logged in, confirms a
+   * change with their security device (POST /login {"step_up": true} with
+   * the session cookie, no password). Completion emits sls-authenticated
+   * with an SlsStepUpResult. A change starts the element over.
+   */
+  get stepUp(): boolean;
+  set stepUp(value: boolean);
   /**
    * Attribute `module-url`, resolved against the document; default
    * dist/sls-core.mjs beside sls-login.js. Throws a TypeError if unparsable.
@@ -260,7 +274,7 @@ export class SlsLogin extends HTMLElement {
   checkValidity(): boolean;
   reportValidity(): boolean;
 
-  /** Starts a new login on the credentials screen (e.g. after logging out). */
+  /** Starts a new login on the credentials screen (e.g. after logging out); with `step-up`, a new step-up. */
   restart(): void;
 
   addEventListener<K extends keyof SlsLoginEventMap>(

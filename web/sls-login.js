@@ -79,7 +79,8 @@ export class SlsLogin extends HTMLElement {
    * `autofocus` when the component starts: neither needs a callback.
    */
   static get observedAttributes() {
-    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url', 'audience', 'nonce', 'bridge', 'parent-origin'];
+    return ['lang', 'endpoint', 'username', 'module-url', 'stylesheet-url', 'audience', 'nonce', 'bridge', 'parent-origin',
+      'step-up'];
   }
 
   /**
@@ -201,6 +202,14 @@ export class SlsLogin extends HTMLElement {
     reflect(this, 'nonce', value);
   }
 
+  /** A step-up (boolean attribute `step-up`): the logged-in user confirms a change with their device, no password. */
+  get stepUp() {
+    return this.hasAttribute('step-up');
+  }
+  set stepUp(value) {
+    this.toggleAttribute('step-up', Boolean(value));
+  }
+
   /** Where sls-core.mjs is (attribute `module-url`), resolved against the document; a TypeError if unparsable. */
   get moduleUrl() {
     const attribute = this.getAttribute('module-url');
@@ -293,7 +302,7 @@ export class SlsLogin extends HTMLElement {
     this.restart();
   }
 
-  /** Starts a new login on the credentials screen (e.g. after logging out). */
+  /** Starts a new login on the credentials screen (e.g. after logging out); with `step-up`, a new step-up. */
   restart() {
     this.#mayFocus = true;
     this.#run((flow) => flow.start(this.#config()));
@@ -352,6 +361,7 @@ export class SlsLogin extends HTMLElement {
       case 'audience':
       case 'nonce': this.#flow?.set_assertion_request(this.audience, this.nonce); break;
       case 'bridge': case 'parent-origin': this.#checkBridge(); break; // read again at each event
+      case 'step-up': if (this.#phase === 'running') this.#run((flow) => flow.start(this.#config())); break; // starts over
       // endpoint: nothing to do now; #send reads it at a login's first request.
       default: break;
     }
@@ -396,7 +406,7 @@ export class SlsLogin extends HTMLElement {
     const lang = this.#core.resolve_lang(this.#lang());
     return {
       lang, username: this.username, now_ms: Date.now(), id_prefix: this.#idPrefix,
-      audience: this.audience, nonce: this.nonce,
+      audience: this.audience, nonce: this.nonce, step_up: this.stepUp,
     };
   }
 

@@ -244,12 +244,14 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     return cookie_value(req.header("Cookie"), session_cookie_name(config_.secure_cookies));
   };
   switch (route.id) {
-    case RouteId::login_start: r = s.start_login(c, b); break;
+    case RouteId::login_start: r = s.start_login(c, b, session_cookie(request)); break;
     // The browser routes of a login carry the login's secret (finding 7).
     case RouteId::login_challenge: r = s.open_challenge(bound(c, request), p.at(0), b); break;
     case RouteId::login_verify: r = s.verify(bound(c, request), p.at(0), b); break;
     case RouteId::login_sms_resend: r = s.resend_sms(bound(c, request), p.at(0)); break;
-    case RouteId::login_complete: r = s.complete(bound(c, request), p.at(0), b, config_.secure_cookies); break;
+    case RouteId::login_complete:
+      r = s.complete(bound(c, request), p.at(0), b, config_.secure_cookies, session_cookie(request));
+      break;
     case RouteId::login_challenge_status: r = s.challenge_status(bound(c, request), p.at(0)); break;
     case RouteId::push_status: r = s.push_status(bound(c, request), p.at(0)); break;
     case RouteId::push_cancel: r = s.cancel_push(bound(c, request), p.at(0)); break;

@@ -73,7 +73,8 @@ std::string clearing_cookie(bool secure) {
 
 // --- POST /login --------------------------------------------------------------------------------
 
-ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body) {
+ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body, std::string_view cookie) {
+  if (body.find("step_up") != nullptr) return start_step_up(ctx, body, cookie);
   RequestScope op{*this, ctx, clock_.now()};
   bool accepted = false;
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
@@ -150,18 +151,8 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
       SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
       // A device another user shares with this one (an approved sharing,
       // docs/sharing.md) is offered as the user's own.
-      SLS_TRY_ASSIGN(shared, devices_shared_with(tx, fresh.id));
-      std::map<std::string, std::string> owner_of;
-      for (SharedDevice& d : shared) {
-        owner_of[d.device.id] = d.owner;
-        devices.push_back(std::move(d.device));
-      }
-      std::vector<const DeviceRecord*> usable;
-      for (const auto& d : devices)
-        if (device_usable(d, op.now)) usable.push_back(&d);
-      std::stable_sort(usable.begin(), usable.end(), [](const DeviceRecord* a, const DeviceRecord* b) {
-        return security_rank(a->kind) > security_rank(b->kind);
-      });
+      SLS_TRY_ASSIGN(owner_of, append_shared_devices(tx, fresh.id, devices));
+      const std::vector<const DeviceRecord*> usable = login_devices(devices, op.now, false);
 
       LoginRecord login;
       login.id = random_id();
@@ -192,15 +183,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
           op.audit(tx, "login.started", "ok", fresh.id, fresh.username, "", fresh.opted_out ? "password only" : ""));
 
       reply.set("state", to_text(token.empty() ? LoginState::second_factor : LoginState::verified));
-      JsonValue list = JsonValue::array();
-      for (const DeviceRecord* d : usable) {
-        JsonValue item = JsonValue::object();
-        item.set("device_id", d->id).set("kind", device_kind_id(d->kind)).set("label", d->label);
-        if (auto owner = owner_of.find(d->id); owner != owner_of.end()) item.set("shared_from", owner->second);
-        list.push_back(std::move(item));
-      }
-      reply.set("devices", std::move(list));
-      if (!usable.empty()) reply.set("default_device_id", usable.front()->id);
+      set_login_devices(reply, usable, owner_of);
       if (!token.empty()) reply.set("completion_token", token);
       return ok_json(std::move(reply));
     });
@@ -213,7 +196,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
 // --- POST /login/{id}/complete ----------------------------------------------------------------------------
 
 ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body,
-                                  bool secure_cookie) {
+                                  bool secure_cookie, std::string_view presented_cookie) {
   RequestScope op{*this, ctx, clock_.now()};
   std::string cookie;
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
@@ -276,6 +259,13 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
             op.audit(tx, "session.created", "fail", user.id, user.username, login.verified_device_id, "auth.locked"));
         return *lock;
       }
+      // A step-up login refreshes the session that opened it, which must
+      // still be alive and presented, before anything is cleared.
+      std::optional<SessionRecord> stepped_up;
+      if (!login.step_up_session.empty()) {
+        SLS_TRY_ASSIGN(found, step_up_session(op, tx, login, user, presented_cookie));
+        stepped_up = std::move(found);
+      }
       // The one place failure counters are cleared: a completed, unlocked
       // login. Reservations of password checks in flight are left alone.
       // The session reply tells how many failures there were, so the page
@@ -292,6 +282,26 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
         device->failures = {};
         SLS_TRY(tx.update_device(*device));
       }
+      LoginRecord l = login;
+      l.state = LoginState::completed;
+      l.token_hash.clear();
+      l.token_expires_at = 0;
+      if (stepped_up) {
+        // No session, no cookie, no assertion: the session that asked gets
+        // its second factor dated now.
+        stepped_up->second_factor_at = op.now;
+        SLS_TRY(tx.update_session(*stepped_up));
+        SLS_TRY(tx.update_login(l));
+        SLS_TRY(op.audit(tx, "session.stepped_up", "ok", user.id, user.username, l.verified_device_id,
+                         device_kind_id(kind)));
+        JsonValue reply = JsonValue::object();
+        reply.set("step_up", true);
+        reply.set("step_up_until", op.now + config_.step_up_window);
+        reply.set("user", user.username);
+        reply.set("device_kind", device_kind_id(kind));
+        reply.set("failed_attempts", failed_attempts);
+        return ok_json(std::move(reply));
+      }
       cookie = random_token(kTokenBytes);
       SessionRecord session;
       session.token_hash = keys_.keyed_hash(HashPurpose::session_token, cookie);
@@ -303,7 +313,9 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       session.expires_at = op.now + config_.session_max;
       session.last_seen_at = op.now;
       session.idle_expires_at = std::min(op.now + config_.session_idle, session.expires_at);
-      session.second_factor_at = kind == DeviceKind::none ? 0 : op.now;
+      // A stand-in (a temporary code, an online card) is no fresh second
+      // factor: it cannot authorise a weakening change (docs/accounts.md).
+      session.second_factor_at = kind == DeviceKind::none || is_temporary(kind) ? 0 : op.now;
       // How the user authenticated (RFC 8176), kept with the session.
       JsonValue amr = JsonValue::array();
       for (std::string_view m : authentication_methods(kind)) {
@@ -315,10 +327,6 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       // sessions still alive.
       SLS_TRY(tx.delete_ended_sessions_of_user(user.id, op.now));
       SLS_TRY(tx.insert_session(session));
-      LoginRecord l = login;
-      l.state = LoginState::completed;
-      l.token_hash.clear();
-      l.token_expires_at = 0;
       SLS_TRY(tx.update_login(l));
       SLS_TRY(
           op.audit(tx, "session.created", "ok", user.id, user.username, l.verified_device_id, to_text(session.access)));
@@ -354,7 +362,7 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
       return ok_json(std::move(reply));
     });
   }());
-  if (resp.status == 200) {
+  if (resp.status == 200 && !cookie.empty()) {
     // A fresh random id at every login: a cookie the browser sent is never
     // reused (no fixation). The cookie lives as long as the session can.
     std::string c = std::string(session_cookie_name(secure_cookie)) + "=" + cookie +
@@ -364,6 +372,30 @@ ApiResponse AuthService::complete(const RequestContext& ctx, std::string_view lo
   }
   wipe(cookie);
   return resp;
+}
+
+std::vector<const DeviceRecord*> login_devices(const std::vector<DeviceRecord>& devices, std::int64_t now,
+                                               bool without_stand_ins) {
+  std::vector<const DeviceRecord*> usable;
+  for (const auto& d : devices)
+    if (device_usable(d, now) && !(without_stand_ins && is_temporary(d.kind))) usable.push_back(&d);
+  std::stable_sort(usable.begin(), usable.end(), [](const DeviceRecord* a, const DeviceRecord* b) {
+    return security_rank(a->kind) > security_rank(b->kind);
+  });
+  return usable;
+}
+
+void set_login_devices(JsonValue& reply, const std::vector<const DeviceRecord*>& usable,
+                       const std::map<std::string, std::string>& owner_of) {
+  JsonValue list = JsonValue::array();
+  for (const DeviceRecord* d : usable) {
+    JsonValue item = JsonValue::object();
+    item.set("device_id", d->id).set("kind", device_kind_id(d->kind)).set("label", d->label);
+    if (auto owner = owner_of.find(d->id); owner != owner_of.end()) item.set("shared_from", owner->second);
+    list.push_back(std::move(item));
+  }
+  reply.set("devices", std::move(list));
+  if (!usable.empty()) reply.set("default_device_id", usable.front()->id);
 }
 
 void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy) {

@@ -142,6 +142,11 @@ struct LoginRecord {
   /// Keyed hash of the login secret handed to the browser that started the
   /// login: every later browser request of the login must carry the secret.
   Bytes secret_hash;
+  /// A step-up login (docs/accounts.md): the keyed hash of the session
+  /// cookie that opened it (the session's token_hash); empty for a login
+  /// with a password. Its completion refreshes that session's second
+  /// factor and creates no session.
+  Bytes step_up_session;
 };
 
 struct ChallengeRecord {

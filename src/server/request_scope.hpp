@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "server/encoding.hpp"
 #include "server/lockout.hpp"
@@ -44,6 +46,16 @@ ApiResponse ok_json(JsonValue body);
 /// Sets `limits` and `restrictions`: what a session of device kind `kind`
 /// grants under `policy` (docs/hand-off.md).
 void set_grants(JsonValue& reply, DeviceKind kind, const LimitPolicy& policy);
+
+/// The devices a login offers: the usable ones, most secure first; with
+/// `without_stand_ins`, no temporary code or online card (a step-up).
+std::vector<const DeviceRecord*> login_devices(const std::vector<DeviceRecord>& devices, std::int64_t now,
+                                               bool without_stand_ins);
+
+/// Sets a login start reply's `devices` and `default_device_id`; a device
+/// in `owner_of` (shared by another user) names its owner (`shared_from`).
+void set_login_devices(JsonValue& reply, const std::vector<const DeviceRecord*>& usable,
+                       const std::map<std::string, std::string>& owner_of = {});
 
 /// Whether the device is active and unexpired at `now`.
 bool device_usable(const DeviceRecord& d, std::int64_t now) noexcept;

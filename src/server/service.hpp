@@ -96,13 +96,18 @@ class AuthService {
 
   // One method per operation of docs/openapi.yaml. `body` is the parsed JSON
   // request body (an object; the HTTP layer refuses anything else).
-  ApiResponse start_login(const RequestContext& ctx, const JsonValue& body);
+  /// POST /login. With `{"step_up": true}` a step-up login of the session
+  /// of the cookie value `cookie` instead (docs/accounts.md): no password.
+  ApiResponse start_login(const RequestContext& ctx, const JsonValue& body, std::string_view cookie = {});
   ApiResponse open_challenge(const RequestContext& ctx, std::string_view login_id, const JsonValue& body);
   ApiResponse verify(const RequestContext& ctx, std::string_view login_id, const JsonValue& body);
   ApiResponse resend_sms(const RequestContext& ctx, std::string_view login_id);
   /// On success the response carries a Set-Cookie header; `secure_cookie`
-  /// adds the Secure attribute.
-  ApiResponse complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body, bool secure_cookie);
+  /// adds the Secure attribute. A step-up login's completion instead needs
+  /// `cookie` to be the session that opened it, refreshes its second factor
+  /// and sets no cookie.
+  ApiResponse complete(const RequestContext& ctx, std::string_view login_id, const JsonValue& body, bool secure_cookie,
+                       std::string_view cookie = {});
   /// GET /session: the session of the cookie value `cookie` (empty: none
   /// sent); 401 session.none when there is none or it ended. Slides the
   /// idle expiry.
@@ -190,6 +195,12 @@ class AuthService {
   /// calendar cannot answer for `now`. A fault when the store fails.
   Outcome<JsonValue> account_usage(StoreTx& tx, const AccountRecord& account,
                                    const std::vector<DeviceRecord>& primary_devices, std::int64_t now) const;
+  /// POST /login {"step_up": true} (step_up.cpp).
+  ApiResponse start_step_up(const RequestContext& ctx, const JsonValue& body, std::string_view cookie);
+  /// The session a step-up login's completion refreshes: the live session
+  /// of `cookie`, which must be the one that opened `login`, of its user.
+  Outcome<SessionRecord> step_up_session(RequestScope& op, StoreTx& tx, const LoginRecord& login,
+                                         const UserRecord& user, std::string_view cookie) const;
   AuthService(Store& store, const Keyring& keys, const Clock& clock, SmsGateway& sms, ServiceConfig config);
   friend struct RequestScope;
 

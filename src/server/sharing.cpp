@@ -106,6 +106,17 @@ Result<std::vector<SharedDevice>> devices_shared_with(StoreTx& tx, std::int64_t 
   return out;
 }
 
+Result<std::map<std::string, std::string>> append_shared_devices(StoreTx& tx, std::int64_t user_id,
+                                                                 std::vector<DeviceRecord>& devices) {
+  SLS_TRY_ASSIGN(shared, devices_shared_with(tx, user_id));
+  std::map<std::string, std::string> owner_of;
+  for (SharedDevice& d : shared) {
+    owner_of[d.device.id] = d.owner;
+    devices.push_back(std::move(d.device));
+  }
+  return owner_of;
+}
+
 Result<std::vector<std::string>> device_shared_with(StoreTx& tx, std::string_view device_id) {
   std::vector<std::string> out;
   SLS_TRY_ASSIGN(sharings, tx.list_sharings_of_device(device_id));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,12 @@ struct SharedDevice {
 
 /// The devices shared with `user_id`, whatever their status.
 Result<std::vector<SharedDevice>> devices_shared_with(StoreTx& tx, std::int64_t user_id);
+
+/// Appends the devices shared with `user_id` (devices_shared_with) to
+/// `devices` and returns each one's owner by device id, so that a login
+/// and a step-up offer them as the user's own.
+Result<std::map<std::string, std::string>> append_shared_devices(StoreTx& tx, std::int64_t user_id,
+                                                                 std::vector<DeviceRecord>& devices);
 
 /// The names of the users an approved sharing of `device_id` serves.
 Result<std::vector<std::string>> device_shared_with(StoreTx& tx, std::string_view device_id);

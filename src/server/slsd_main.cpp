@@ -94,6 +94,9 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           attempts an address regains per hour (default 60)
   --pushes-per-hour N     push requests per user per hour (default 10)
   --push-ttl N            seconds a push stays open (default 120)
+  --step-up-window S      seconds a passed second factor (login or step-up)
+                          authorises a weakening change such as opting out
+                          (default 300)
   --cell-reuse MODE       code card cells: allowed (default) or never (spent
                           when answered correctly)
   --question-ttl S        seconds a device's card cells or OCRA challenge stay
@@ -197,6 +200,7 @@ int main(int argc, char** argv) {
       static_cast<double>(cl.get_int("address-failures-per-hour", 60, 1, 3600000)) / 3600.0;
   svc.pushes_per_hour = cl.get_int("pushes-per-hour", svc.pushes_per_hour, 1, 100);
   svc.push_ttl = cl.get_int("push-ttl", svc.push_ttl, 10, 600);
+  svc.step_up_window = cl.get_int("step-up-window", svc.step_up_window, 1, 3600);
   svc.password.opslimit = static_cast<std::uint64_t>(cl.get_int("argon2-ops", 3, 1, 20));
   svc.password.memlimit = static_cast<std::size_t>(cl.get_int("argon2-mem-mib", 64, 1, 4096)) << 20;
   svc.question_ttl = cl.get_int("question-ttl", svc.question_ttl, 60, 7 * 86400);

@@ -271,9 +271,16 @@ CREATE INDEX sharings_by_device ON sharings(device_id, status);
 CREATE INDEX sharings_by_status ON sharings(status, created_at);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},   {3, kMigration3},  {4, kMigration4},
-                                     {5, kMigration5}, {6, kMigration6},   {7, kMigration7},  {8, kMigration8},
-                                     {9, kMigration9}, {10, kMigration10}, {11, kMigration11}};
+// A step-up login (docs/accounts.md) remembers the session that opened it:
+// the keyed hash of its cookie, the session's token_hash. NULL for a login
+// with a password.
+constexpr std::string_view kMigration12 = R"sql(
+ALTER TABLE logins ADD COLUMN step_up_session BLOB;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
+                                     {5, kMigration5}, {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
+                                     {9, kMigration9}, {10, kMigration10}, {11, kMigration11}, {12, kMigration12}};
 
 }  // namespace
 

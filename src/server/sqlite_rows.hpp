@@ -239,6 +239,7 @@ inline constexpr Column<LoginRecord> kLoginColumns[] = {
     field<&LoginRecord::token_hash>("token_hash"),
     field<&LoginRecord::token_expires_at>("token_expires_at"),
     field<&LoginRecord::secret_hash>("secret_hash"),
+    field<&LoginRecord::step_up_session>("step_up_session"),
 };
 inline constexpr Table<LoginRecord> kLogins{"logins", kLoginColumns};
 

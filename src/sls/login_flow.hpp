@@ -112,6 +112,13 @@ struct LoginConfig {
   /// configured with) and the host page's nonce, signed into it.
   std::string audience;
   std::string nonce;
+  /// A step-up login (docs/accounts.md): the user, already logged in,
+  /// confirms a change with their device. start() skips the credentials
+  /// screen and sends POST /login {"step_up": true} at once (the shell's
+  /// request carries the session cookie); "restart" and "retry" start the
+  /// step-up again; completion emits `authenticated` with the server's
+  /// {"step_up": true, "step_up_until", "user"} reply.
+  bool step_up = false;
   /// Push and QR polling schedule.
   PollConfig poll{};
   /// Jitter source for polling; empty → libsodium (sls::random_below).
@@ -233,8 +240,9 @@ class LoginFlow {
   LoginFlow(const LoginFlow&) = delete;
   LoginFlow& operator=(const LoginFlow&) = delete;
 
-  /// Starts (or restarts) a login on the credentials screen. Earlier
-  /// requests and timers are forgotten (their replies are ignored).
+  /// Starts (or restarts) a login on the credentials screen (a step-up on
+  /// the loading screen, see LoginConfig::step_up). Earlier requests and
+  /// timers are forgotten (their replies are ignored).
   LoginOutput start(LoginConfig config);
   /// A user action (see login_action). Unknown actions, and actions that do
   /// not apply to the current screen or arrive while busy, change nothing.

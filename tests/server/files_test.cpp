@@ -352,6 +352,9 @@ TEST(AssertionConfig, SlsdRefusesABadOrRepeatedAudienceAndABadTtl) {
   CommandRun help = run(std::string(SLS_SLSD_PATH) + " --help");
   EXPECT_NE(help.out.find("--assertion-audience AUD"), std::string::npos);
   EXPECT_NE(help.out.find("--assertion-ttl S"), std::string::npos);
+  EXPECT_NE(help.out.find("--step-up-window S"), std::string::npos);
+  CommandRun window = run(slsd + " --step-up-window 0");
+  EXPECT_EQ(window.exit_code, 2) << window.out;
 }
 
 TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {

@@ -82,6 +82,36 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
   EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
 }
 
+// Version 10 (step-up logins): a login of version 9 has no opening session;
+// a step-up login keeps the keyed hash of the cookie that opened it.
+TEST(Store, Version10KeepsTheSessionThatOpenedAStepUpLogin) {
+  TempDir dir;
+  const std::string path = dir.file("db.sqlite");
+  ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(9)));
+  {
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(
+        db->exec("INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'old', 'x', 1767603600);"
+                 "INSERT INTO logins (id, user_id, state, client_addr, created_at, expires_at) "
+                 "VALUES ('l', 1, 'second_factor', '127.0.0.1', 1767603600, 1767604200);"));
+  }
+  auto full = SqliteStore::open(path);
+  ASSERT_TRUE(full);
+  EXPECT_GE((*full)->schema_version().value(), 10);
+  ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(old, tx.get_login("l"));
+    EXPECT_TRUE(old->step_up_session.empty());
+    LoginRecord step_up = *old;
+    step_up.id = "s";
+    step_up.step_up_session = {1, 2, 3};
+    SLS_TRY(tx.insert_login(step_up));
+    SLS_TRY_ASSIGN(read, tx.get_login("s"));
+    EXPECT_EQ(read->step_up_session, (Bytes{1, 2, 3}));
+    return ok_status();
+  }));
+}
+
 // Version 9 (accounts): a session of version 8 counts its second factor
 // from its creation unless it was password only; accounts hold one primary
 // user and any number of others; identification data is stored sealed.
@@ -385,9 +415,19 @@ TEST(Store, EveryRecordRoundTrips) {
     d.failures = {1, 1, 0, 0};
     d.created_at = kStartTime;
     if (auto s = tx.insert_device(d); !s) return s;
-    LoginRecord l{"llllllllllllllllllllll", *id,      LoginState::verified, "127.0.0.1",  kStartTime,
-                  kStartTime + 600,         d.id,     DeviceKind::dsc_plus, Access::full, {4, 4},
-                  kStartTime + 60,          {6, 6, 6}};
+    LoginRecord l{"llllllllllllllllllllll",
+                  *id,
+                  LoginState::verified,
+                  "127.0.0.1",
+                  kStartTime,
+                  kStartTime + 600,
+                  d.id,
+                  DeviceKind::dsc_plus,
+                  Access::full,
+                  {4, 4},
+                  kStartTime + 60,
+                  {6, 6, 6},
+                  {9, 9}};
     if (auto s = tx.insert_login(l); !s) return s;
     ChallengeRecord c{"cccccccccccccccccccccc",
                       l.id,
@@ -434,6 +474,7 @@ TEST(Store, EveryRecordRoundTrips) {
     EXPECT_EQ((*l)->token_hash, (Bytes{4, 4}));
     EXPECT_EQ((*l)->verified_kind, DeviceKind::dsc_plus);
     EXPECT_EQ((*l)->secret_hash, (Bytes{6, 6, 6}));
+    EXPECT_EQ((*l)->step_up_session, (Bytes{9, 9}));
     auto c = tx.latest_challenge("llllllllllllllllllllll");
     EXPECT_EQ((*c)->question, "123456");
     auto pending = tx.pending_pushes_of_device("dddddddddddddddddddddd", kStartTime);

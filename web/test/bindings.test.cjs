@@ -188,6 +188,7 @@ describe('LoginFlow methods put the same error in LoginOutput.error and change n
     ['start', () => [{ now_ms: 0, lang: 5 }], 'lang'],
     ['start', () => [{ now_ms: 0, poll: { long_poll_wait_s: -1 } }], 'long_poll_wait_s'],
     ['start', () => [{ now_ms: 0, poll: { long_poll_wait_s: 301 } }], 'long_poll_wait_s'],
+    ['start', () => [{ now_ms: 0, step_up: 'yes' }], 'step_up'],
     ['on_event', () => [5], 'event'],
     ['on_event', () => [{ action: 1, now_ms: 0 }], 'action'],
     ['on_reply', () => [{ status: 200, now_ms: 0 }], 'request_id'],
@@ -211,6 +212,20 @@ describe('LoginFlow methods put the same error in LoginOutput.error and change n
       flow.delete();
     }
   });
+});
+
+test('LoginFlow with step_up: no credentials, the step-up request at once', () => {
+  const flow = new core.LoginFlow();
+  try {
+    const out = flow.start({ now_ms: 1700000000000, lang: 'zh-Hans', step_up: true });
+    expect(out.error).toBeNull();
+    expect(flow.screen()).toBe('loading');
+    const http = out.effects.filter((e) => e.kind === 'http');
+    expect(http.map((e) => [e.method, e.path, e.body])).toEqual([['POST', '/login', '{"step_up":true}']]);
+    expect(JSON.stringify(out.view)).toContain('确认此项更改');
+  } finally {
+    flow.delete();
+  }
 });
 
 describe('LoginFlow long-polls the push status unless told not to', () => {

@@ -199,6 +199,16 @@ describe('attributes: reflected as properties', () => {
     expect(element.hasAttribute('color-scheme')).toBe(false);
     element.colorScheme = 'dark';
 
+    expect(defineModule.SlsLogin.observedAttributes).toContain('step-up');
+    expect(element.stepUp).toBe(false);
+    element.stepUp = true;
+    expect([element.getAttribute('step-up'), element.stepUp]).toEqual(['', true]);
+    element.stepUp = false;
+    expect(element.hasAttribute('step-up')).toBe(false);
+    element.setAttribute('step-up', 'step-up');
+    expect(element.stepUp).toBe(true);
+    element.stepUp = null;
+
     for (const name of ['endpoint', 'username', 'moduleUrl', 'stylesheetUrl', 'colorScheme']) element[name] = null;
     expect(element.getAttributeNames()).toEqual([]);
     expect([element.endpoint, element.username]).toEqual(['/api/v1', '']);
@@ -338,6 +348,35 @@ describe('attributes: changes are followed', () => {
     first.stylesheetUrl = '/c.css';
     expect(links()).toEqual(['/c.css', '/page/own.css']);
     expect(title(first)).toBe('Log in'); // the login itself is untouched
+  });
+
+  test('step-up: a change starts over; the step-up sends the cookie, never shows the credentials', async () => {
+    const done = { step_up: true, step_up_until: 1767604000, user: 'alice' };
+    const api = mockApi({ ...CARD_LOGIN, 'POST /login/[^/]+/complete': () => ({ status: 200, body: done }) });
+    global.fetch = api.fetch;
+    const element = await mount();
+    expect(element.screen).toBe('credentials');
+    const authenticated = record(element, 'authenticated');
+    element.stepUp = true; // starts over as a step-up at once
+    expect(field(element, 'password')).toBeNull();
+    expect(title(element)).toBe('Confirm this change');
+    await settle();
+    await settle();
+    expect(element.screen).toBe('code_card');
+    expect(api.requests[0].body).toEqual({ step_up: true });
+    expect(api.requests[0].credentials).toBe('same-origin'); // the session cookie goes with it
+    type(field(element, 'code'), 'A3DX9K');
+    await submit(element);
+    expect(element.screen).toBe('authenticated');
+    expect(authenticated).toEqual([done]);
+    expect(title(element)).toBe('Change confirmed');
+    expect(api.requests.map((r) => r.path.slice('/api/v1'.length))).toEqual(
+      ['/login', `/login/${LOGIN_ID}/challenge`, `/login/${LOGIN_ID}/verify`, `/login/${LOGIN_ID}/complete`]);
+    element.restart(); // restarts the step-up, not a login with a password
+    await settle();
+    expect(api.requests[4].body).toEqual({ step_up: true });
+    element.removeAttribute('step-up');
+    expect(element.screen).toBe('credentials');
   });
 
   test('id: read when a login starts; autofocus: when the component starts', async () => {

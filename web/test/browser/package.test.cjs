@@ -2,7 +2,7 @@
 // of this repository, installed from the tarball into a scratch project
 // (offline: the package has no dependencies), a page that imports
 // `sls-login` by its name bundled with esbuild, the core's files copied
-// beside the bundle (docs/component.md, "Installing the package"), served
+// beside the bundle (docs/package.md, "Installing the package"), served
 // with slsd's strict Content-Security-Policy and the API passed to a real
 // slsd on the same origin. Chromium completes a login there with no CSP
 // violation and no console error. Also: what the tarball holds (nothing of
