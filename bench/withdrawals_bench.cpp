@@ -6,7 +6,7 @@
 // disk). The second argument is how many withdrawals the 5-day window
 // already holds.
 #include <benchmark/benchmark.h>
-#include <stdlib.h>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): POSIX mkdtemp
 
 #include <filesystem>
 #include <memory>
