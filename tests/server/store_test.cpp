@@ -82,9 +82,9 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
   EXPECT_TRUE((*full)->write([](StoreTx& tx) { return tx.append_outbox({0, kStartTime, "+85291234567", "hi"}); }));
 }
 
-// Version 10 (step-up logins): a login of version 9 has no opening session;
+// Version 12 (step-up logins): a login of version 9 has no opening session;
 // a step-up login keeps the keyed hash of the cookie that opened it.
-TEST(Store, Version10KeepsTheSessionThatOpenedAStepUpLogin) {
+TEST(Store, Version12KeepsTheSessionThatOpenedAStepUpLogin) {
   TempDir dir;
   const std::string path = dir.file("db.sqlite");
   ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(9)));
@@ -98,7 +98,7 @@ TEST(Store, Version10KeepsTheSessionThatOpenedAStepUpLogin) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_GE((*full)->schema_version().value(), 10);
+  EXPECT_GE((*full)->schema_version().value(), 12);
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(old, tx.get_login("l"));
     EXPECT_TRUE(old->step_up_session.empty());
