@@ -23,7 +23,9 @@ import { browserLangs, loadFailureLang, nearestLang } from './sls-login-lang.js'
 export { SlsErrorEvent, SlsSecurityChangedEvent, SlsSecurityStateEvent };
 
 const DEFAULT_ENDPOINT = '/api/v1';
-const DEFAULT_MODULE_URL = new URL('./dist/sls-core.mjs', import.meta.url);
+// The security module: the login module's LoginFlow plus SecurityCentre, so
+// the login page's module stays without the security centre's views.
+const DEFAULT_MODULE_URL = new URL('./dist/security/sls-core.mjs', import.meta.url);
 const DEFAULT_STYLESHEET_URL = new URL('./sls-login.css', import.meta.url);
 /** A request without a reply after this long is aborted and reported as status 0. */
 const REQUEST_TIMEOUT_MS = 15000;
@@ -87,7 +89,10 @@ export class SlsSecurity extends HTMLElement {
     reflect(this, 'endpoint', value);
   }
 
-  /** Where sls-core.mjs is (attribute `module-url`), resolved against the document. */
+  /**
+   * Where the security module's sls-core.mjs is (attribute `module-url`, resolved against
+   * the document): dist/security/sls-core.mjs beside this file by default.
+   */
   get moduleUrl() {
     const attribute = this.getAttribute('module-url');
     return attribute ? new URL(attribute, this.ownerDocument.baseURI) : DEFAULT_MODULE_URL;
@@ -234,8 +239,9 @@ export class SlsSecurity extends HTMLElement {
     const login = this.querySelector('sls-login[step-up]');
     if (login === null) return;
     if (login.getAttribute('endpoint') !== this.endpoint) login.setAttribute('endpoint', this.endpoint);
-    const moduleUrl = this.getAttribute('module-url');
-    if (moduleUrl && login.getAttribute('module-url') !== moduleUrl) login.setAttribute('module-url', moduleUrl);
+    // Always this element's module (it carries LoginFlow too): the page loads one module.
+    const moduleUrl = this.moduleUrl.href;
+    if (login.getAttribute('module-url') !== moduleUrl) login.setAttribute('module-url', moduleUrl);
   }
 
   #emit(type, detail) {

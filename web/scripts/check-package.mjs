@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Run by `npm pack` (the package's prepack script): refuses to pack the
-// package when the build output it ships is missing. The WebAssembly core
-// (web/dist/sls-core.mjs and .wasm) and the DOM patcher (web/dist/dom-patcher.js)
-// are not in the repository; `cmake --build --preset wasm` writes them.
+// package when the build output it ships is missing. The WebAssembly cores
+// (web/dist/sls-core.mjs and .wasm for <sls-login>, web/dist/security/ for
+// <sls-security>) and the DOM patcher beside each are not in the repository;
+// `cmake --build --preset wasm` writes them.
 // Without this check npm would pack a package whose element cannot start.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const required = ['web/dist/sls-core.mjs', 'web/dist/sls-core.wasm', 'web/dist/dom-patcher.js'];
+const required = ['web/dist/sls-core.mjs', 'web/dist/sls-core.wasm', 'web/dist/dom-patcher.js',
+  'web/dist/security/sls-core.mjs', 'web/dist/security/sls-core.wasm', 'web/dist/security/dom-patcher.js'];
 
 const missing = required.filter((file) => {
   const path = join(root, file);

@@ -120,7 +120,7 @@ test('the demo renders under the strict CSP with no error and no violation', asy
   }
 });
 
-test('the login module carries only the login flow, the security centre and resolve_lang; the demo module everything', async () => {
+test('the login module carries only the login flow and resolve_lang, the security module adds the security centre; the demo module everything', async () => {
   const { context, page, problems } = await openDemo();
   try {
     const exported = await page.evaluate(async () => {
@@ -128,16 +128,19 @@ test('the login module carries only the login flow, the security centre and reso
       const boundOf = (module) => Object.keys(module)
         .filter((k) => typeof module[k] === 'function' && typeof module[k].argCount === 'number').sort();
       const login = await (await import('/dist/sls-core.mjs')).default();
+      const security = await (await import('/dist/security/sls-core.mjs')).default();
       const demo = await (await import('/dist/demo/sls-core.mjs')).default();
       return {
-        login: boundOf(login), demo: boundOf(demo),
-        loginFlow: [typeof login.LoginFlow, typeof demo.LoginFlow],
-        securityCentre: [typeof login.SecurityCentre, typeof demo.SecurityCentre],
+        login: boundOf(login), security: boundOf(security), demo: boundOf(demo),
+        loginFlow: [typeof login.LoginFlow, typeof security.LoginFlow, typeof demo.LoginFlow],
+        securityCentre: [typeof login.SecurityCentre, typeof security.SecurityCentre, typeof demo.SecurityCentre],
       };
     });
     expect(exported.login).toEqual(['resolve_lang']);
-    expect(exported.loginFlow).toEqual(['function', 'function']);
-    expect(exported.securityCentre).toEqual(['function', 'function']);
+    expect(exported.security).toEqual(['resolve_lang']);
+    expect(exported.loginFlow).toEqual(['function', 'function', 'function']);
+    // The login page, loaded at every login, does not carry the security centre's views.
+    expect(exported.securityCentre).toEqual(['undefined', 'function', 'function']);
     for (const name of ['inspect_card_entry', 'inspect_response', 'qr_svg', 'verify_signed_payload',
       'encode_signed_payload', 'ed25519_generate_key_pair', 'generate_code_card', 'verify_card_entry']) {
       expect(exported.demo).toContain(name);

@@ -32,6 +32,7 @@ const PACKAGE = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 
 const EXPECTED_FILES = [
   'README.md', 'package.json',
   'web/dist/dom-patcher.js', 'web/dist/sls-core.mjs', 'web/dist/sls-core.wasm',
+  'web/dist/security/dom-patcher.js', 'web/dist/security/sls-core.mjs', 'web/dist/security/sls-core.wasm',
   'web/sls-core-loader.js', 'web/sls-core.d.ts',
   'web/sls-login-define.d.ts', 'web/sls-login-define.js', 'web/sls-login-events.js', 'web/sls-login-lang.js',
   'web/sls-login.css', 'web/sls-login.d.ts', 'web/sls-login.js', 'web/sls-bridge.js',
@@ -91,7 +92,8 @@ test('npm pack refuses, saying what to build, when the WebAssembly build output 
   }
   const failure = await npm(['pack', '--dry-run'], bare).then(() => null, (error) => error);
   expect(failure).not.toBeNull();
-  expect(failure.stderr).toContain('web/dist/sls-core.mjs, web/dist/sls-core.wasm, web/dist/dom-patcher.js is missing');
+  expect(failure.stderr).toContain('web/dist/sls-core.mjs, web/dist/sls-core.wasm, web/dist/dom-patcher.js, '
+    + 'web/dist/security/sls-core.mjs, web/dist/security/sls-core.wasm, web/dist/security/dom-patcher.js is missing');
   expect(failure.stderr).toContain('cmake --build --preset wasm');
 });
 
