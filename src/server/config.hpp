@@ -98,6 +98,11 @@ struct HttpConfig {
   std::size_t max_body_bytes = 16 * 1024;
   /// Per-client request budget.
   RateLimitPolicy rate_limit;
+  /// The budget of the back office's routes (/withdrawals), per client and
+  /// apart from the one above: a back office sends far more requests than a
+  /// browser, and each needs a service credential (a 256-bit token, so more
+  /// tries find none; docs/withdrawals.md).
+  RateLimitPolicy back_office_rate_limit{600, 100};
   /// Mark the session cookie Secure: set when a TLS reverse proxy fronts slsd.
   bool secure_cookies = false;
   /// Serve GET /api/v1/demo/outbox (the SMS outbox) for the demo page.

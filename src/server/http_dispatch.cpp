@@ -70,6 +70,7 @@ Dispatcher::Dispatcher(AuthService& service, const Clock& clock, const HttpConfi
       config_(config),
       log_(std::move(log)),
       limiter_(config.rate_limit),
+      back_office_limiter_(config.back_office_rate_limit),
       router_(api_routes(config)),
       content_security_policy_(static_content_security_policy(config.frame_ancestors)),
       demo_users_(JsonValue::object()) {
@@ -82,8 +83,11 @@ HttpReply Dispatcher::error_reply(Errc code, Lang lang, const ErrorExtras& extra
   return from_api_response(error_response(fail(code), lang, extras));
 }
 
-std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request, Lang lang) {
-  const auto decision = limiter_.take(request.remote_address(), clock_.now_ms());
+std::optional<HttpReply> Dispatcher::check_rate_limit(const RequestView& request, const RouteMatch& match, Lang lang) {
+  const bool back_office = match.route != nullptr && (match.route->id == RouteId::withdrawals_create ||
+                                                      match.route->id == RouteId::withdrawals_list);
+  RateLimiter& limiter = back_office ? back_office_limiter_ : limiter_;
+  const auto decision = limiter.take(request.remote_address(), clock_.now_ms());
   if (decision.allowed) return std::nullopt;
   ErrorExtras extras;
   extras.retry_after = decision.retry_after;
@@ -143,8 +147,11 @@ Admission Dispatcher::admit(const RequestParser& parser, const RequestView& requ
     a.reply = std::move(reply);
     return a;
   };
-  if (auto r = check_rate_limit(request, a.lang)) return refuse(std::move(*r));
+  // Matching is in memory: done first, so that the back office's routes
+  // draw on their own budget. An unknown path or method draws on the
+  // general one.
   RouteMatch match = router_.match(method, path);
+  if (auto r = check_rate_limit(request, match, a.lang)) return refuse(std::move(*r));
   if (auto r = check_route(match, a.lang)) return refuse(std::move(*r));
   a.reply.route = std::string(match.route->pattern);
   if (auto r = check_body_size(parser, a.lang)) return refuse(std::move(*r));

@@ -109,7 +109,8 @@ class Dispatcher {
   HttpReply call_route(const RouteSpec& route, const RequestContext& ctx, const std::vector<std::string>& params,
                        const JsonValue& body, const RequestView& request);
   std::optional<HttpReply> check_wait(Admission& a, const RequestView& request) const;
-  std::optional<HttpReply> check_rate_limit(const RequestView& request, Lang lang);
+  /// The client's budget: the back office's for its routes, else the general one.
+  std::optional<HttpReply> check_rate_limit(const RequestView& request, const RouteMatch& match, Lang lang);
   static std::optional<HttpReply> check_route(const RouteMatch& match, Lang lang);
   std::optional<HttpReply> check_body_size(const RequestParser& parser, Lang lang) const;
   static std::optional<HttpReply> check_content_type(const RouteSpec& route, const RequestView& request, Lang lang);
@@ -121,6 +122,7 @@ class Dispatcher {
 
   std::optional<HttpReply> static_reply(const Admission& admission, const RequestView& request, bool memory_only);
   RateLimiter limiter_;
+  RateLimiter back_office_limiter_;  ///< the routes of back_office_route()
   Router router_;
   StaticFiles static_files_;
   /// The static files' Content-Security-Policy, with the configured frame-ancestors.

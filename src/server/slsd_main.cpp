@@ -81,6 +81,9 @@ constexpr const char* kUsage = R"(usage: slsd [options]
                           /64 (default 8)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
+  --back-office-rate-burst N, --back-office-rate-per-second N
+                          the same for the back office's routes (/withdrawals),
+                          a budget of their own (defaults 600 and 100)
   --lock-threshold N      failures of one factor before a lock (default 5)
   --lock-seconds N        first lock, doubled each time (default 60)
   --lock-max-seconds N    longest lock (default 3600)
@@ -189,6 +192,9 @@ int main(int argc, char** argv) {
   http.max_waiters_per_address = static_cast<std::size_t>(cl.get_int("max-waiters-per-address", 8, 0, 1000000));
   http.rate_limit.burst = static_cast<double>(cl.get_int("rate-burst", 60, 1, 100000));
   http.rate_limit.per_second = static_cast<double>(cl.get_int("rate-per-second", 2, 1, 100000));
+  http.back_office_rate_limit.burst = static_cast<double>(cl.get_int("back-office-rate-burst", 600, 1, 1000000));
+  http.back_office_rate_limit.per_second =
+      static_cast<double>(cl.get_int("back-office-rate-per-second", 100, 1, 1000000));
 
   ServiceConfig svc;
   svc.lockout.threshold = cl.get_int("lock-threshold", svc.lockout.threshold, 1, 100);

@@ -225,6 +225,27 @@ TEST(ApiRateLimit, ClientOverBudgetGets429WithRetryAfter) {
   EXPECT_EQ(s.get("/api/v1/server-key").status, 429);
 }
 
+// The back office's routes draw on a budget of their own: a back office
+// recording many withdrawals from one address is not throttled at a
+// browser's pace, and its requests leave a browser's budget alone; past its
+// own budget it gets the same 429.
+TEST(ApiRateLimit, BackOfficeRoutesHaveABudgetOfTheirOwn) {
+  HttpConfig http = test_http_config();
+  http.rate_limit.burst = 5;
+  http.rate_limit.per_second = 0.5;
+  http.back_office_rate_limit.burst = 30;
+  http.back_office_rate_limit.per_second = 0.5;
+  TestServer s(test_service_config(), http);
+  // No credential: each is a 401, but none is throttled within 30.
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(s.get("/api/v1/withdrawals?account=x").status, 401) << i;
+  expect_error_body(s.get("/api/v1/withdrawals?account=x"), 429, "rate.limited");
+  // The browser's budget is untouched, and stays its own.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(s.get("/api/v1/server-key").status, 200);
+  expect_error_body(s.get("/api/v1/server-key"), 429, "rate.limited");
+  // An unknown path draws on the general budget, not the back office's.
+  expect_error_body(s.get("/api/v1/withdrawals-not"), 429, "rate.limited");
+}
+
 TEST_F(ApiErrors, ReplayedResponseIsRefused) {
   auto [login_id, challenge_id] = open();
   const std::string right = respond(challenge_of(login_id));

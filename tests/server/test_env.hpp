@@ -69,6 +69,8 @@ inline HttpConfig test_http_config() {
   c.demo = true;
   c.rate_limit.burst = 10000;
   c.rate_limit.per_second = 1000;
+  c.back_office_rate_limit.burst = 10000;
+  c.back_office_rate_limit.per_second = 1000;
   // Every test client connects from 127.0.0.1; the cap itself is tested with
   // its default in http_abuse_test.cpp.
   c.max_connections_per_address = 256;
