@@ -478,7 +478,9 @@ test('withdrawals recorded by the back office (a service credential from slsctl)
       expect(reply.status).toBe(201);
     }
     const total = amounts.reduce((a, b) => a + b, 0);
-    const after = (await api(page, 'GET', '/accounts')).body.accounts.find((a) => a.name === 'demo-joint');
+    const afterReply = await api(page, 'GET', '/accounts');
+    expect(afterReply.status).toBe(200);
+    const after = afterReply.body.accounts.find((a) => a.name === 'demo-joint');
     expect(after.usage.daily.used_cents - (before.usage?.daily.used_cents ?? 0)).toBe(total);
     await page.reload();
     await waitForSecurity(page, 'overview');

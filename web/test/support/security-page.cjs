@@ -116,6 +116,8 @@ async function loginWithCard(ctx, server, username, lang = 'en') {
 
 /** From the demo login page after a login: follows its link to the security centre; resolves on the overview. */
 async function openSecurity(page) {
+  // The login page reads GET /session after the login: leaving before it answers aborts it (a failed request).
+  await page.waitForLoadState('networkidle');
   await page.click('#security-link');
   await page.waitForURL(/\/demo\/security\.html/);
   await waitForSecurity(page, 'overview');
