@@ -275,6 +275,15 @@ describe('a second factor gone stale (slsd --step-up-window 3)', () => {
       await shot(page, `step-up-${lang}`);
       expect([lang, await axeViolations(page)]).toEqual([lang, []]);
       expect(optOuts.filter((status) => status === 200)).toEqual([]);
+      // Cancel sends nothing; asking again shows the step-up again.
+      await page.click('#security-cancel');
+      await waitForSecurity(page, 'overview');
+      expect(optOuts.filter((status) => status === 200)).toEqual([]);
+      await page.click('#security button[id^="security-opt-out-"]');
+      await waitForSecurity(page, 'confirm_opt_out');
+      await page.click('#security-confirm');
+      await waitForSecurity(page, 'step_up');
+      await page.waitForSelector('#security-step-up .sls-login[data-screen="challenge_response"]:not([aria-busy="true"])');
 
       await answerToken(page, 'security-step-up', stale, core, 'demo-platinum-gold');
       await waitForSecurity(page, 'notice');
