@@ -462,9 +462,10 @@ export class SlsLogin extends HTMLElement {
       }
     }
     this.#patcher.patch(output.view);
-    // Back at rest on the credentials screen, with nothing in flight: the
-    // login is over, and the next one reads `endpoint` again.
-    if (this.#requests.size === 0 && this.#flow.screen() === 'credentials' && !this.#flow.busy()) {
+    // Back at rest on the credentials screen (a step-up: done), nothing in flight: the login is over, and the
+    // next one reads `endpoint` again.
+    const over = this.#flow.screen() === 'credentials' || (this.stepUp && this.#flow.screen() === 'authenticated');
+    if (this.#requests.size === 0 && over && !this.#flow.busy()) {
       this.#loginEndpoint = null;
     }
     this.#setValidity(this.querySelector('[aria-invalid="true"]'));

@@ -8,9 +8,10 @@
 // patcher are <sls-login>'s (sls-core-loader.js: one load per page).
 //
 // When a change needs a fresh second factor, the view holds a nested
-// `<sls-login step-up>`; its sls-authenticated event is forwarded to the
-// core (action "step_up_done") and stops here, so that the page does not
-// take it for a new login.
+// `<sls-login step-up>`; its sls-authenticated event with
+// `detail.step_up === true` (and only that one) is forwarded to the core
+// (action "step_up_done") and stops here, so that the page does not take it
+// for a new login.
 //
 // Importing this file has no side effect; sls-security-define.js registers
 // <sls-security> (and <sls-login>, which the step-up screen nests). Types:
@@ -194,6 +195,7 @@ export class SlsSecurity extends HTMLElement {
   /** The nested step-up login completed: the core goes on with the change; the page does not hear of it. */
   #onStepUp = (event) => {
     if (event.target === this || !(event.target instanceof HTMLElement) || !event.target.hasAttribute('step-up')) return;
+    if (event.detail?.step_up !== true) return; // not a step-up's confirmation: not ours
     event.stopPropagation();
     this.#mayFocus = true;
     const value = JSON.stringify(event.detail ?? {});

@@ -379,6 +379,26 @@ describe('attributes: changes are followed', () => {
     expect(element.screen).toBe('credentials');
   });
 
+  test('step-up: a confirmed step-up is over, so the next one reads a changed endpoint', async () => {
+    const done = { step_up: true, step_up_until: 1767604000, user: 'alice' };
+    const api = mockApi({ ...CARD_LOGIN, 'POST /login/[^/]+/complete': () => ({ status: 200, body: done }) },
+      { bases: ['/api/v1', '/other/v1'] });
+    global.fetch = api.fetch;
+    const element = await mount({ 'step-up': '' });
+    await settle();
+    await settle();
+    expect(element.screen).toBe('code_card');
+    type(field(element, 'code'), 'A3DX9K');
+    await submit(element);
+    expect(element.screen).toBe('authenticated');
+    element.endpoint = '/other/v1';
+    element.restart();
+    await settle();
+    await settle();
+    expect(api.requests.map((r) => r.base)).toEqual(['/api/v1', '/api/v1', '/api/v1', '/api/v1', '/other/v1', '/other/v1']);
+    expect(api.requests[4].body).toEqual({ step_up: true });
+  });
+
   test('id: read when a login starts; autofocus: when the component starts', async () => {
     global.fetch = mockApi({}).fetch;
     const element = await mount({ id: 'one' });

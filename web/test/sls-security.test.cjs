@@ -115,6 +115,14 @@ test('opting out with a stale second factor nests <sls-login step-up>; its sls-a
   document.addEventListener('sls-authenticated', (e) => heard.push(e));
   const changed = [];
   element.addEventListener('sls-security-changed', (e) => changed.push(e));
+  // An authenticated event that is not a step-up's (no step_up: true) is not the confirmation: ignored.
+  for (const detail of [{ user: 'alice', expires_at: 1 }, { step_up: 'true' }, null]) {
+    login.dispatchEvent(new CustomEvent('sls-authenticated', { bubbles: true, composed: true, detail }));
+  }
+  await new Promise((resolve) => { setTimeout(resolve, 20); });
+  expect(screenOf(element)).toBe('step_up');
+  expect(calls.some((c) => c.key.endsWith('/opt-out'))).toBe(false);
+  heard.length = 0;
   login.dispatchEvent(new CustomEvent('sls-authenticated', {
     bubbles: true, composed: true, detail: { step_up: true, step_up_until: Math.floor(Date.now() / 1000) + 300, user: 'alice' },
   }));
