@@ -418,7 +418,10 @@ TEST(ApiSharing, ASharedMobileKeyApprovesThePushAndTheQrOfTheRequester) {
   ASSERT_TRUE(s.admin().create_account("family", "mia"));
   ASSERT_TRUE(s.admin().add_account_user("family", "max"));
   std::string serial;
-  for (const DeviceRecord& d : *s.admin().devices("mia"))
+  // Held in a local: a range-for over a member of a temporary would dangle.
+  auto mia_devices = s.admin().devices("mia");
+  ASSERT_TRUE(mia_devices);
+  for (const DeviceRecord& d : *mia_devices)
     if (d.kind == DeviceKind::mobile_key) serial = d.serial;
   ASSERT_EQ(serial.size(), 8u) << "a Mobile Key has a serial to be named by";
 
