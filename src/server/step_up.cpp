@@ -65,7 +65,9 @@ Outcome<SessionRecord> AuthService::step_up_session(RequestScope& op, StoreTx& t
   };
   auto session = live_session(tx, cookie, op.now);
   if (!session) {
-    if (session.is_fault()) return session.error();
+    // The fault itself, not a copy of the whole Stop: GCC 12 at -O2 warns
+    // (maybe-uninitialized, an error here) on copying the variant's other arm.
+    if (session.is_fault()) return session.error().fault();
     return refused(refuse(Errc::session_none), "session.none");
   }
   // The same session, not merely the same user: a login opened by one
