@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "server/records.hpp"
 #include "server/sqlite_db.hpp"
@@ -303,5 +304,48 @@ inline constexpr Table<AccountRecord> kAccounts{"accounts", kAccountColumns};
 inline constexpr Table<AccountUserRecord> kAccountUsers{"account_users", kAccountUserColumns};
 
 #undef SLS_COUNTER_COLUMNS
+
+// --- running statements: shared by the store's files (sqlite_store.cpp,
+// sqlite_withdrawals.cpp, ...) ---------------------------------------------
+
+/// Runs a query expected to return at most one row, mapped by `read` (which
+/// returns the row or a Result of it: a fault for a row it cannot read).
+template <class Row, class Bind, class Read>
+Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind bind, Read read) {
+  auto st = db.prepare_cached(text);
+  if (!st) return st.error();
+  bind(*st);
+  auto row = st->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Row>{};
+  Result<Row> value = read(*st);
+  if (!value) return value.error();
+  return std::optional<Row>{std::move(*value)};
+}
+
+template <class Row, class Bind, class Read>
+Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind bind, Read read) {
+  auto st = db.prepare_cached(text);
+  if (!st) return st.error();
+  bind(*st);
+  std::vector<Row> rows;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Result<Row> value = read(*st);
+    if (!value) return value.error();
+    rows.push_back(std::move(*value));
+  }
+  return rows;
+}
+
+template <class Bind>
+Status execute(SqliteDb& db, const std::string& text, Bind bind) {
+  auto st = db.prepare_cached(text);
+  if (!st) return st.error();
+  bind(*st);
+  return st->run();
+}
 
 }  // namespace sls::server::sqlite_rows

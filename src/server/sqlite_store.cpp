@@ -20,6 +20,7 @@ namespace {
 
 // --- row mapping: the tables of sqlite_rows.hpp ---------------------------------------------
 
+using sqlite_rows::execute;
 using sqlite_rows::kAccounts;
 using sqlite_rows::kAccountUsers;
 using sqlite_rows::kChallenges;
@@ -28,6 +29,8 @@ using sqlite_rows::kLogins;
 using sqlite_rows::kPushes;
 using sqlite_rows::kSessions;
 using sqlite_rows::kUsers;
+using sqlite_rows::query_all;
+using sqlite_rows::query_one;
 
 std::string sql(std::string_view a, std::string_view b = {}, std::string_view c = {}, std::string_view d = {}) {
   std::string s;
@@ -37,46 +40,6 @@ std::string sql(std::string_view a, std::string_view b = {}, std::string_view c 
   s += c;
   s += d;
   return s;
-}
-
-/// Runs a query expected to return at most one row, mapped by `read` (which
-/// returns the row or a Result of it: a fault for a row it cannot read).
-template <class Row, class Bind, class Read>
-Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
-  bind(*st);
-  auto row = st->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Row>{};
-  Result<Row> value = read(*st);
-  if (!value) return value.error();
-  return std::optional<Row>{std::move(*value)};
-}
-
-template <class Row, class Bind, class Read>
-Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
-  bind(*st);
-  std::vector<Row> rows;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    Result<Row> value = read(*st);
-    if (!value) return value.error();
-    rows.push_back(std::move(*value));
-  }
-  return rows;
-}
-
-template <class Bind>
-Status execute(SqliteDb& db, const std::string& text, Bind bind) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
-  bind(*st);
-  return st->run();
 }
 
 /// Fails with Errc::internal when an UPDATE touched no row: the caller

@@ -3,8 +3,14 @@
 
 #include <string>
 
+#include "server/sqlite_rows.hpp"
+
 namespace sls::server::sqlite_withdrawals {
 namespace {
+
+using sqlite_rows::execute;
+using sqlite_rows::query_all;
+using sqlite_rows::query_one;
 
 constexpr std::string_view kCredentialColumns =
     "SELECT id, name, token_hash, created_at, revoked_at FROM service_credentials ";
@@ -18,36 +24,6 @@ ServiceCredentialRecord read_credential(const SqliteStatement& s) {
 WithdrawalRecord read_withdrawal(const SqliteStatement& s) {
   return WithdrawalRecord{s.column_text(0), s.column_text(1), s.column_int(2), s.column_int(3),
                           s.column_text(4), s.column_text(5), s.column_text(6)};
-}
-
-template <class Row, class Bind, class Read>
-Result<std::vector<Row>> query(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
-  bind(*st);
-  std::vector<Row> rows;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    rows.push_back(read(*st));
-  }
-  return rows;
-}
-
-template <class Row>
-Result<std::optional<Row>> first(Result<std::vector<Row>> rows) {
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<Row>{};
-  return std::optional<Row>{std::move(rows->front())};
-}
-
-template <class Bind>
-Status execute(SqliteDb& db, const std::string& text, Bind bind) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
-  bind(*st);
-  return st->run();
 }
 
 }  // namespace
@@ -66,19 +42,19 @@ Result<std::int64_t> insert_credential(SqliteDb& db, const ServiceCredentialReco
 }
 
 Result<std::optional<ServiceCredentialRecord>> find_credential(SqliteDb& db, std::string_view name) {
-  return first(query<ServiceCredentialRecord>(
+  return query_one<ServiceCredentialRecord>(
       db, std::string(kCredentialColumns) + "WHERE name = ?1", [&](SqliteStatement& s) { s.bind(1, name); },
-      read_credential));
+      read_credential);
 }
 
 Result<std::optional<ServiceCredentialRecord>> find_credential_by_hash(SqliteDb& db, const Bytes& token_hash) {
-  return first(query<ServiceCredentialRecord>(
+  return query_one<ServiceCredentialRecord>(
       db, std::string(kCredentialColumns) + "WHERE token_hash = ?1",
-      [&](SqliteStatement& s) { s.bind_blob(1, token_hash); }, read_credential));
+      [&](SqliteStatement& s) { s.bind_blob(1, token_hash); }, read_credential);
 }
 
 Result<std::vector<ServiceCredentialRecord>> list_credentials(SqliteDb& db) {
-  return query<ServiceCredentialRecord>(
+  return query_all<ServiceCredentialRecord>(
       db, std::string(kCredentialColumns) + "ORDER BY name", [](SqliteStatement&) {}, read_credential);
 }
 
@@ -103,7 +79,7 @@ Status insert_withdrawal(SqliteDb& db, const WithdrawalRecord& w) {
 
 Result<std::vector<WithdrawalRecord>> list_withdrawals(SqliteDb& db, std::string_view account_id, std::int64_t since,
                                                        std::size_t limit) {
-  return query<WithdrawalRecord>(
+  return query_all<WithdrawalRecord>(
       db, std::string(kWithdrawalColumns) + "WHERE account_id = ?1 AND at >= ?2 ORDER BY at DESC, id DESC LIMIT ?3",
       [&](SqliteStatement& s) { s.bind(1, account_id).bind(2, since).bind(3, static_cast<std::int64_t>(limit)); },
       read_withdrawal);
@@ -111,7 +87,7 @@ Result<std::vector<WithdrawalRecord>> list_withdrawals(SqliteDb& db, std::string
 
 Result<std::optional<WithdrawalRequestRecord>> get_request(SqliteDb& db, std::int64_t credential_id,
                                                            std::string_view key) {
-  return first(query<WithdrawalRequestRecord>(
+  return query_one<WithdrawalRequestRecord>(
       db,
       "SELECT credential_id, idempotency_key, account_id, amount_cents, status, reply, at FROM withdrawal_requests "
       "WHERE credential_id = ?1 AND idempotency_key = ?2",
@@ -120,7 +96,7 @@ Result<std::optional<WithdrawalRequestRecord>> get_request(SqliteDb& db, std::in
         return WithdrawalRequestRecord{
             s.column_int(0),  s.column_text(1), s.column_text(2), s.column_int(3), static_cast<int>(s.column_int(4)),
             s.column_text(5), s.column_int(6)};
-      }));
+      });
 }
 
 Status insert_request(SqliteDb& db, const WithdrawalRequestRecord& r) {
