@@ -4,6 +4,7 @@
 #include <ctime>
 #include <optional>
 
+#include "server/device_history.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/password.hpp"
@@ -190,6 +191,7 @@ Result<CardEnrolment> Enrolment::enrol_card(std::string_view username, DeviceKin
     SecretString cells_text = card->to_storage();
     d.sealed_secret = keys_.seal(as_bytes(cells_text.view()));
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
@@ -229,6 +231,7 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
       wipe(pin_hash.data(), pin_hash.size());
     }
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
     out.device_id = d.id;
     out.serial = d.serial;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
@@ -246,11 +249,13 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
   std::string id;
   Status st = store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
-    DeviceRecord d = new_device(u.id, DeviceKind::sms, clock_.now());
+    const std::int64_t now = clock_.now();
+    DeviceRecord d = new_device(u.id, DeviceKind::sms, now);
     d.phone = phone;
     d.label = "SMS (phone ending " + std::string(phone.substr(phone.size() - 4)) + ")";
     d.serial = generate_digits(8);  // what another user names to share it (docs/sharing.md)
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
     id = d.id;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
@@ -274,6 +279,7 @@ Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username
     d.code_hash = keys_.keyed_hash(HashPurpose::activation_code, out.activation_code);
     d.expires_at = out.expires_at;  // of the activation code, while pending
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "awaiting activation", now));
     out.device_id = d.id;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, "mobile_key pending activation");
@@ -296,6 +302,7 @@ Result<TempCodeIssue> Enrolment::issue_temp_code(std::string_view username, bool
       if (old.kind != DeviceKind::temp_code || old.status == DeviceStatus::revoked) continue;
       old.status = DeviceStatus::revoked;
       SLS_TRY(tx.update_device(old));
+      SLS_TRY(record_device_event(tx, old, "revoked", kActorOperator, "a newer temporary code", now));
     }
     DeviceRecord d = new_device(u.id, DeviceKind::temp_code, now);
     d.label = full_access ? "Temporary code" : "Temporary code (account management)";
@@ -303,6 +310,7 @@ Result<TempCodeIssue> Enrolment::issue_temp_code(std::string_view username, bool
     d.code_hash = keys_.keyed_hash(HashPurpose::temp_code, out.code);
     d.expires_at = out.expires_at;
     SLS_TRY(tx.insert_device(d));
+    SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, out.access, now));
     out.device_id = d.id;
     SLS_TRY(end_sessions(tx, u, "temporary code issued", false));
     return audit_admin(tx, "temp_code.issued", u, d.id, out.access);

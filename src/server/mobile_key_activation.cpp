@@ -1,4 +1,5 @@
 // Mobile Key activation (POST /devices/mobile-key/activate) and the server's signing key the app pins.
+#include "server/device_history.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/lockout.hpp"
@@ -74,6 +75,7 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       d.expires_at = 0;
       d.failures = {};
       SLS_TRY(tx.update_device(d));
+      SLS_TRY(record_device_event(tx, d, "activated", kActorUser, "", op.now));
       SLS_TRY(op.audit(tx, "device.activated", "ok", u.id, u.username, d.id, "mobile_key"));
       // A change of device ends every session of the user, as every change
       // made by slsctl does: a session opened with what stood before (the

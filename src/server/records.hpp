@@ -269,6 +269,23 @@ struct SharingRecord {
   std::string end_reason;
 };
 
+/// One step in a device's life, as the user's device history shows it
+/// (docs/devices.md): what happened to which device, who did it, when.
+/// Holds no secret. `event` is one of kDeviceEvents (device_history.hpp).
+struct DeviceEventRecord {
+  std::int64_t id = 0;  ///< assigned by the store, increasing
+  std::int64_t user_id = 0;
+  std::string device_id;
+  DeviceKind kind = DeviceKind::none;
+  std::string serial;  ///< as printed on the device; "" when it has none
+  std::string event;
+  /// Who caused it: "user" (the user, through the API), "operator"
+  /// (slsctl), "server" (expiry, automatic activation).
+  std::string actor;
+  std::string detail;  ///< a short, secret-free note ("replaces <id>", a reason)
+  std::int64_t at = 0;
+};
+
 /// One authentication event. Holds no secret: no password, code, response,
 /// token or key, only who, what, where and how it went.
 struct AuditRecord {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/device_history.hpp"
 #include "server/enrolment.hpp"
 #include "server/request_scope.hpp"
 #include "server/user_name.hpp"
@@ -138,6 +139,10 @@ Result<std::int64_t> end_sharing_record(StoreTx& tx, SharingRecord& sharing, std
   SLS_TRY(tx.update_sharing(sharing));
   std::int64_t ended = 0;
   if (!was_approved) return ended;
+  SLS_TRY_ASSIGN(device, tx.get_device(sharing.device_id));
+  if (device)
+    SLS_TRY(record_device_event(tx, *device, "unshared", reason == "device_revoked" ? kActorServer : kActorUser,
+                                std::string(reason), now));
   // The requester's sessions opened with the device end with the sharing.
   SLS_TRY_ASSIGN(sessions, tx.list_sessions(sharing.requester_id));
   for (const SessionRecord& s : sessions) {
@@ -226,6 +231,8 @@ ApiResponse AuthService::request_sharing(const RequestContext& ctx, std::string_
       if (inserted.code() == Errc::bad_argument) return refused(refuse(Errc::sharing_duplicate), "sharing.duplicate");
       return inserted.error();
     }
+    if (r.status == SharingStatus::approved)
+      SLS_TRY(record_device_event(tx, *device, "shared", kActorUser, "with " + requester.username, op.now));
     SLS_TRY(op.audit(tx, "sharing.requested", "ok", requester.id, requester.username, device->id,
                      "sharing " + r.id + " of " + owner->username + "'s " + std::string(device_kind_id(device->kind)) +
                          ": " + std::string(to_text(r.status)) + " (" + r.relation + ")"));

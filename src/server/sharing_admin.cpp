@@ -1,4 +1,5 @@
 // Compliance review of device sharing requests and device revocation, for slsctl (enrolment.hpp, docs/sharing.md).
+#include "server/device_history.hpp"
 #include "server/enrolment.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
@@ -51,6 +52,8 @@ Result<SharingSummary> Enrolment::decide_sharing(std::string_view id, bool appro
     r.status = approve ? SharingStatus::approved : SharingStatus::rejected;
     r.decided_at = now;
     SLS_TRY(tx.update_sharing(r));
+    if (approve)
+      SLS_TRY(record_device_event(tx, *device, "shared", kActorOperator, "with " + requester->username, now));
     SLS_TRY(
         audit_admin(tx, approve ? "sharing.approved" : "sharing.rejected", *requester, device->id,
                     "sharing " + r.id + " of " + owner->username + "'s " + std::string(device_kind_id(device->kind))));
@@ -73,6 +76,7 @@ Result<std::int64_t> Enrolment::revoke_device(std::string_view username, std::st
     d.status = DeviceStatus::revoked;
     SLS_TRY(tx.update_device(d));
     const std::int64_t now = clock_.now();
+    SLS_TRY(record_device_event(tx, d, "revoked", kActorOperator, "", now));
     SLS_TRY_ASSIGN(sharings, tx.list_sharings_of_device(d.id));
     for (SharingRecord& r : sharings) {
       if (r.status != SharingStatus::pending && r.status != SharingStatus::approved) continue;

@@ -278,9 +278,27 @@ constexpr std::string_view kMigration12 = R"sql(
 ALTER TABLE logins ADD COLUMN step_up_session BLOB;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1}, {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
-                                     {5, kMigration5}, {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
-                                     {9, kMigration9}, {10, kMigration10}, {11, kMigration11}, {12, kMigration12}};
+// The device history (device_history.hpp): append-only, read per user,
+// newest first.
+constexpr std::string_view kMigration13 = R"sql(
+CREATE TABLE device_events (
+  id        INTEGER PRIMARY KEY,
+  user_id   INTEGER NOT NULL REFERENCES users(id),
+  device_id TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  serial    TEXT NOT NULL DEFAULT '',
+  event     TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  detail    TEXT NOT NULL DEFAULT '',
+  at        INTEGER NOT NULL
+);
+CREATE INDEX device_events_by_user ON device_events(user_id, id);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1},  {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
+                                     {5, kMigration5},  {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
+                                     {9, kMigration9},  {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
+                                     {13, kMigration13}};
 
 }  // namespace
 

@@ -341,6 +341,37 @@ class SqliteTx final : public StoreTx {
         [&](SqliteStatement& s) { s.bind(1, n).bind(2, username); }, read);
   }
 
+  Status append_device_event(const DeviceEventRecord& e) override {
+    return execute(db_,
+                   "INSERT INTO device_events (user_id, device_id, kind, serial, event, actor, detail, at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   [&](SqliteStatement& s) {
+                     s.bind(1, e.user_id).bind(2, e.device_id).bind(3, device_kind_id(e.kind)).bind(4, e.serial);
+                     s.bind(5, e.event).bind(6, e.actor).bind(7, e.detail).bind(8, e.at);
+                   });
+  }
+
+  Result<std::vector<DeviceEventRecord>> list_device_events(std::int64_t user_id, std::size_t limit) override {
+    return query_all<DeviceEventRecord>(
+        db_,
+        "SELECT id, user_id, device_id, kind, serial, event, actor, detail, at FROM device_events "
+        "WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+        [&](SqliteStatement& s) { s.bind(1, user_id).bind(2, static_cast<std::int64_t>(limit)); },
+        [](const SqliteStatement& s) {
+          DeviceEventRecord e;
+          e.id = s.column_int(0);
+          e.user_id = s.column_int(1);
+          e.device_id = s.column_text(2);
+          if (auto kind = parse_device_kind(s.column_text(3))) e.kind = *kind;
+          e.serial = s.column_text(4);
+          e.event = s.column_text(5);
+          e.actor = s.column_text(6);
+          e.detail = s.column_text(7);
+          e.at = s.column_int(8);
+          return e;
+        });
+  }
+
   Status append_outbox(const OutboxRecord& m) override {
     return execute(db_, "INSERT INTO sms_outbox (at, phone, text) VALUES (?1, ?2, ?3)",
                    [&](SqliteStatement& s) { s.bind(1, m.at).bind(2, m.phone).bind(3, m.text); });

@@ -140,6 +140,11 @@ class StoreTx {
   /// `now` (nothing can redeem them again); returns how many.
   virtual Result<std::int64_t> delete_expired_redeemed_assertions(std::int64_t now, std::int64_t limit) = 0;
 
+  // device history (append-only; device_history.hpp)
+  virtual Status append_device_event(const DeviceEventRecord& event) = 0;
+  /// The user's newest `limit` events, newest first.
+  virtual Result<std::vector<DeviceEventRecord>> list_device_events(std::int64_t user_id, std::size_t limit) = 0;
+
   // audit log and SMS outbox (append-only)
   virtual Status append_audit(const AuditRecord& record) = 0;
   /// The newest `limit` records, newest first; only those of `username`

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "server/device_history.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/sqlite_store.hpp"
 #include "server/try.hpp"
@@ -250,6 +251,43 @@ TEST(Store, Version11KeepsOneLiveSharingPerRequesterAndOwner) {
     EXPECT_EQ(tx.list_sharings_of_device("dev")->front().id, "share-1") << "oldest first";
     EXPECT_EQ(tx.list_sharings(true, 10)->size(), 1u);
     EXPECT_EQ(tx.list_sharings(false, 1)->size(), 1u);
+    return ok_status();
+  }));
+}
+
+// Version 13 (the device history, device_history.hpp): events are kept per
+// user, newest first; an event outside the list is refused, not stored.
+TEST(Store, Version13KeepsEachUsersDeviceHistoryNewestFirst) {
+  TempDir dir;
+  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->write([](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(owner, tx.insert_user(user_named("owner")));
+    SLS_TRY_ASSIGN(other, tx.insert_user(user_named("other")));
+    DeviceRecord card;
+    card.id = "card-1";
+    card.user_id = owner;
+    card.kind = DeviceKind::code_card;
+    card.serial = "12345678";
+    SLS_TRY(record_device_event(tx, card, "issued", kActorOperator, "", kStartTime));
+    SLS_TRY(record_device_event(tx, card, "lost", kActorUser, "reported lost", kStartTime + 60));
+    EXPECT_EQ(record_device_event(tx, card, "stolen", kActorUser, "", kStartTime + 61).code(), Errc::internal);
+    DeviceRecord theirs = card;
+    theirs.id = "card-2";
+    theirs.user_id = other;
+    SLS_TRY(record_device_event(tx, theirs, "issued", kActorOperator, "", kStartTime + 62));
+    SLS_TRY_ASSIGN(events, tx.list_device_events(owner, 10));
+    EXPECT_EQ(events.size(), 2u) << "only the owner's, and not the refused one";
+    if (events.size() == 2) {
+      EXPECT_EQ(events[0].event, "lost");
+      EXPECT_EQ(events[0].actor, "user");
+      EXPECT_EQ(events[0].detail, "reported lost");
+      EXPECT_EQ(events[0].kind, DeviceKind::code_card);
+      EXPECT_EQ(events[0].serial, "12345678");
+      EXPECT_EQ(events[1].event, "issued");
+      EXPECT_EQ(events[1].at, kStartTime);
+    }
+    EXPECT_EQ(tx.list_device_events(owner, 1)->size(), 1u);
     return ok_status();
   }));
 }
