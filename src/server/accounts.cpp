@@ -138,7 +138,7 @@ ApiResponse AuthService::set_account_opt_out(const RequestContext& ctx, std::str
     if (view.account.opted_out == opted_out) return ok_json(std::move(reply.set("changed", false)));
     // Weakening needs a second factor passed within the window; opting back
     // in is a strengthening (the devices are checked below).
-    if (opted_out && (session.second_factor_at == 0 || op.now - session.second_factor_at > config_.step_up_window))
+    if (opted_out && !fresh_second_factor(session, op.now, config_.step_up_window))
       return refused(refuse(Errc::account_step_up_required), "account.step_up_required");
 
     // Every check before any write: a refusal commits its audit row only.

@@ -1,5 +1,6 @@
 // Mobile Key activation (POST /devices/mobile-key/activate) and the server's signing key the app pins.
 #include "server/device_history.hpp"
+#include "server/device_lifecycle.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/lockout.hpp"
@@ -11,6 +12,7 @@ namespace sls::server {
 ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
   Bytes pin_hash;
+  std::vector<std::string> cancelled_pushes;  // of a superseded Mobile Key: woken after the commit
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
     SLS_TRY_ASSIGN(code_field, string_field(body, "activation_code", 1, 64));
@@ -76,6 +78,10 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       d.failures = {};
       SLS_TRY(tx.update_device(d));
       SLS_TRY(record_device_event(tx, d, "activated", kActorUser, "", op.now));
+      // One Mobile Key per user: the new one revokes the previous (and any
+      // online card bridging the wait for it).
+      SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorUser, op.now));
+      cancelled_pushes = std::move(superseded);
       SLS_TRY(op.audit(tx, "device.activated", "ok", u.id, u.username, d.id, "mobile_key"));
       // A change of device ends every session of the user, as every change
       // made by slsctl does: a session opened with what stood before (the
@@ -94,6 +100,7 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
   }());
   wipe(pin_hash.data(), pin_hash.size());
   if (resp.status == 200) op.give_back_failure_token();
+  for (const std::string& id : cancelled_pushes) announce(id);
   return resp;
 }
 

@@ -123,6 +123,9 @@ struct DeviceRecord {
   std::string open_question;
   /// Unix seconds after which a new question may be drawn.
   std::int64_t open_question_expires_at = 0;
+  /// The id of the device this one replaces once it is activated (which
+  /// then revokes that one, device_lifecycle.hpp); "" when none.
+  std::string replaces;
 };
 
 struct LoginRecord {

@@ -68,6 +68,12 @@ Outcome<std::string> id_field(const JsonValue& body, std::string_view name, Errc
   return std::string(*v);
 }
 
+bool fresh_second_factor(const SessionRecord& session, std::int64_t now, std::int64_t window,
+                         bool stand_in_counts) noexcept {
+  if (session.second_factor_at != 0 && now - session.second_factor_at <= window) return true;
+  return stand_in_counts && is_temporary(session.device_kind) && now - session.created_at <= window;
+}
+
 bool device_usable(const DeviceRecord& d, std::int64_t now) noexcept {
   return d.status == DeviceStatus::active && (d.expires_at == 0 || now < d.expires_at);
 }

@@ -57,6 +57,15 @@ std::vector<const DeviceRecord*> login_devices(const std::vector<DeviceRecord>& 
 void set_login_devices(JsonValue& reply, const std::vector<const DeviceRecord*>& usable,
                        const std::map<std::string, std::string>& owner_of = {});
 
+/// Whether the session passed a second factor within `window` seconds of
+/// `now`: what a change that weakens or moves security needs (opting out,
+/// sharing, removing a device). A stand-in (temporary code, online card)
+/// never refreshes second_factor_at; with `stand_in_counts` a session opened
+/// with one within the window counts too, for the steps of the lost-device
+/// path that a stand-in exists for (an online card, a replacement device).
+[[nodiscard]] bool fresh_second_factor(const SessionRecord& session, std::int64_t now, std::int64_t window,
+                                       bool stand_in_counts = false) noexcept;
+
 /// Whether the device is active and unexpired at `now`.
 bool device_usable(const DeviceRecord& d, std::int64_t now) noexcept;
 

@@ -194,7 +194,7 @@ ApiResponse AuthService::request_sharing(const RequestContext& ctx, std::string_
       return r;
     };
     // Moving a second factor to another user weakens security: a fresh one first.
-    if (session.second_factor_at == 0 || op.now - session.second_factor_at > config_.step_up_window)
+    if (!fresh_second_factor(session, op.now, config_.step_up_window))
       return refused(refuse(Errc::account_step_up_required), "account.step_up_required");
     // An unknown user, an unknown serial and another user's serial are one
     // answer: nothing tells which users or serials exist.

@@ -1,5 +1,6 @@
 // Compliance review of device sharing requests and device revocation, for slsctl (enrolment.hpp, docs/sharing.md).
 #include "server/device_history.hpp"
+#include "server/device_lifecycle.hpp"
 #include "server/enrolment.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
@@ -73,20 +74,9 @@ Result<std::int64_t> Enrolment::revoke_device(std::string_view username, std::st
     if (!found || found->user_id != u.id) return fail(Errc::bad_argument, {"device", "unknown"});
     DeviceRecord d = *found;
     if (d.status == DeviceStatus::revoked) return ok_status();
-    d.status = DeviceStatus::revoked;
-    SLS_TRY(tx.update_device(d));
-    const std::int64_t now = clock_.now();
-    SLS_TRY(record_device_event(tx, d, "revoked", kActorOperator, "", now));
-    SLS_TRY_ASSIGN(sharings, tx.list_sharings_of_device(d.id));
-    for (SharingRecord& r : sharings) {
-      if (r.status != SharingStatus::pending && r.status != SharingStatus::approved) continue;
-      SLS_TRY_ASSIGN(requester, tx.get_user(r.requester_id));
-      if (!requester) return fail(Errc::internal, {"sharing", r.id});
-      SLS_TRY_ASSIGN(sessions, end_sharing_record(tx, r, "device_revoked", now));
-      SLS_TRY(audit_admin(tx, "sharing.ended", *requester, d.id,
-                          "sharing " + r.id + ": device revoked; " + std::to_string(sessions) + " sessions ended"));
-      ++ended;
-    }
+    SLS_TRY_ASSIGN(r, revoke_device_in(tx, d, "revoked", kActorOperator, "", clock_.now()));
+    ended = r.sharings_ended;
+    if (ended > 0) SLS_TRY(audit_admin(tx, "sharing.ended", u, d.id, std::to_string(ended) + " ended: device revoked"));
     SLS_TRY(end_sessions(tx, u, "device revoked", false));
     return audit_admin(tx, "device.revoked", u, d.id, std::string(device_kind_id(d.kind)));
   });

@@ -279,7 +279,7 @@ ALTER TABLE logins ADD COLUMN step_up_session BLOB;
 )sql";
 
 // The device history (device_history.hpp): append-only, read per user,
-// newest first.
+// newest first. A device may name the one it replaces (device_lifecycle.hpp).
 constexpr std::string_view kMigration13 = R"sql(
 CREATE TABLE device_events (
   id        INTEGER PRIMARY KEY,
@@ -293,6 +293,7 @@ CREATE TABLE device_events (
   at        INTEGER NOT NULL
 );
 CREATE INDEX device_events_by_user ON device_events(user_id, id);
+ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr Migration kMigrations[] = {{1, kMigration1},  {2, kMigration2},   {3, kMigration3},   {4, kMigration4},

@@ -224,6 +224,7 @@ inline constexpr Column<DeviceRecord> kDeviceColumns[] = {
     field<&DeviceRecord::created_at>("created_at"),
     field<&DeviceRecord::open_question>("open_question"),
     field<&DeviceRecord::open_question_expires_at>("open_question_expires_at"),
+    field<&DeviceRecord::replaces>("replaces"),
 };
 inline constexpr Table<DeviceRecord> kDevices{"devices", kDeviceColumns};
 
