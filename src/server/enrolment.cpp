@@ -5,8 +5,10 @@
 #include <optional>
 
 #include "server/device_history.hpp"
+#include "server/device_lifecycle.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
+#include "server/online_card.hpp"
 #include "server/password.hpp"
 #include "server/try.hpp"
 #include "server/user_name.hpp"
@@ -192,11 +194,27 @@ Result<CardEnrolment> Enrolment::enrol_card(std::string_view username, DeviceKin
     d.sealed_secret = keys_.seal(as_bytes(cells_text.view()));
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
+    // Active at once: what it supersedes goes now (a card has no pushes).
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
-  return CardEnrolment{d.id, std::move(*card), d.expires_at};
+  return CardEnrolment{d.id, std::move(*card), d.expires_at, std::nullopt};
+}
+
+Result<CardEnrolment> Enrolment::issue_online_card(std::string_view username) {
+  const std::int64_t now = clock_.now();
+  std::optional<OnlineCardIssue> issued;
+  Status st = store_.write([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(issue, issue_online_card_in(tx, keys_, u, kActorOperator, now));
+    issued.emplace(std::move(issue));
+    return audit_admin(tx, "online_card.issued", u, issued->device.id, "pending");
+  });
+  if (!st) return st.error();
+  return CardEnrolment{issued->device.id, std::move(*issued->card), issued->device.expires_at, issued->activation};
 }
 
 Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceKind kind, std::string_view pin) {
@@ -232,6 +250,10 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
     }
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
+    // A token is a permanent device, active at once: it supersedes the
+    // user's online cards (a token has no pushes to announce).
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     out.device_id = d.id;
     out.serial = d.serial;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
@@ -256,6 +278,8 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
     d.serial = generate_digits(8);  // what another user names to share it (docs/sharing.md)
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     id = d.id;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
@@ -353,7 +377,8 @@ Result<std::vector<OutboxRecord>> Enrolment::outbox(std::size_t limit) {
   return out;
 }
 
-std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang) {
+std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang,
+                           std::string_view stylesheet_href) {
   struct Text {
     const char* html_lang;
     const char* title;
@@ -375,13 +400,15 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   h += t.html_lang;
   h += R"("><head><meta charset="utf-8"><title>)";
   h += t.title;
-  h += "</title>\n<style>\n"
-       "body{font-family:system-ui,sans-serif;margin:2em}\n"
-       "table{border-collapse:collapse}\n"
-       "td{border:1px solid #444;padding:.3em .5em;text-align:center;font-family:ui-monospace,monospace}\n"
-       "td small{display:block;color:#666;font-size:.7em}\n"
-       "@media print{body{margin:0}p.note{font-size:9pt}@page{size:A5 landscape;margin:1cm}}\n"
-       "</style></head><body>\n<h1>";
+  h += "</title>\n";
+  if (stylesheet_href.empty()) {
+    h += "<style>\n";
+    h += online_card_stylesheet();
+    h += "</style>";
+  } else {
+    h += "<link rel=\"stylesheet\" href=\"" + html_escape(stylesheet_href) + "\">";
+  }
+  h += "</head><body>\n<h1>";
   h += t.title;
   h += "</h1>\n<p>";
   h += t.serial;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,10 @@ namespace sls::server {
 struct CardEnrolment {
   std::string device_id;
   CodeCard card;
-  std::int64_t expires_at = 0;  ///< online cards: activation + 21 days
+  std::int64_t expires_at = 0;  ///< online cards: activation + 21 days (pending: the activation window)
+  /// A pending online card (issue_online_card): the two cells its
+  /// activation asks for.
+  std::optional<CardChallenge> activation;
 };
 
 /// A challenge/response token (DSC, DSC+, Platinum/Gold) as enrolled: what a
@@ -99,8 +103,16 @@ class Enrolment {
   /// activation code, password checks in flight) and of all its devices.
   Status unlock(std::string_view username);
 
-  /// kind: code_card or online_card; cells: 2..1000.
+  /// kind: code_card or online_card; cells: 2..1000. The card is active
+  /// at once (an online card too: the demo users and the tests use this;
+  /// slsctl issues online cards with issue_online_card). A code card is a
+  /// permanent device: it supersedes the user's online cards
+  /// (supersede_on_activation), as every permanent enrolment here does.
   Result<CardEnrolment> enrol_card(std::string_view username, DeviceKind kind, std::size_t cells = kCardDefaultCells);
+  /// A pending online card (online_card.hpp): the user activates it in the
+  /// security centre with the codes at `activation`'s two indices. The
+  /// user's earlier online card is revoked.
+  Result<CardEnrolment> issue_online_card(std::string_view username);
   /// kind: dsc, dsc_plus or platinum_gold. For dsc_plus, `pin` is the
   /// 4-digit PIN (check_soft_pin); empty picks a random one.
   Result<TokenEnrolment> enrol_token(std::string_view username, DeviceKind kind, std::string_view pin = {});
@@ -164,6 +176,10 @@ class Enrolment {
 
 /// The card as a printable HTML page (print stylesheet included), labels in
 /// `lang`. Codes are laid out 10 per row under their index numbers.
-std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang);
+/// With `stylesheet_href` the page links that stylesheet instead of
+/// carrying its style inline (a page served under the strict
+/// Content-Security-Policy, online_card_stylesheet()).
+std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang,
+                           std::string_view stylesheet_href = {});
 
 }  // namespace sls::server

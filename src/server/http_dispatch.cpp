@@ -9,6 +9,7 @@
 
 #include "server/accept_language.hpp"
 #include "server/http_api.hpp"
+#include "server/online_card.hpp"
 #include "sls/secure.hpp"
 
 namespace sls::server {
@@ -295,6 +296,20 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
     case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
     case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;
+    case RouteId::online_card_issue: r = s.issue_online_card(c, session_cookie(request)); break;
+    case RouteId::online_card_activate: r = s.activate_online_card(c, session_cookie(request), p.at(0), b); break;
+    case RouteId::online_card_page: {
+      // ?lang= picks the page's language (the security centre's), else the
+      // request's Accept-Language.
+      const auto tag = query_param(request.target(), "lang");
+      const Lang lang = tag ? lang_from_tag(*tag) : c.lang;
+      std::string html;
+      r = s.online_card_page(c, session_cookie(request), p.at(0), lang, html);
+      if (r.status == 200) return page_reply(std::move(html), "text/html; charset=utf-8", "no-store");
+      break;
+    }
+    case RouteId::card_stylesheet:
+      return page_reply(std::string(online_card_stylesheet()), "text/css; charset=utf-8", "no-cache");
   }
   if (!r.log_note.empty())
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": " + r.log_note);
@@ -303,6 +318,19 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
   HttpReply out = from_api_response(std::move(r));
   out.pending_until = pending;
   return out;
+}
+
+HttpReply Dispatcher::page_reply(std::string body, std::string_view content_type, std::string_view cache) const {
+  // A page the API serves (the printable card) gets the static files'
+  // strict headers: no inline script or style runs in it.
+  HttpReply r;
+  r.headers = {{"Content-Security-Policy", content_security_policy_},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"},
+               {"Cache-Control", std::string(cache)}};
+  r.content_type = std::string(content_type);
+  r.body = std::move(body);
+  return r;
 }
 
 HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView& request) {

@@ -165,6 +165,10 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"DELETE", "/api/v1/sharing/{}", false, RouteId::sharing_end},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
+      {"POST", "/api/v1/devices/online-card", false, RouteId::online_card_issue},
+      {"GET", "/api/v1/devices/{}/card", false, RouteId::online_card_page},
+      {"POST", "/api/v1/devices/{}/activate", true, RouteId::online_card_activate},
+      {"GET", "/api/v1/card.css", false, RouteId::card_stylesheet},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

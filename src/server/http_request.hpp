@@ -140,6 +140,10 @@ enum class RouteId {
   demo_outbox,
   demo_users,
   demo_start_page,
+  online_card_issue,
+  online_card_page,
+  online_card_activate,
+  card_stylesheet,
 };
 
 struct RouteSpec {

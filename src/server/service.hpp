@@ -170,6 +170,14 @@ class AuthService {
   ApiResponse redeem_assertion(const RequestContext& ctx, const JsonValue& body);
   /// The SMS outbox (demo only): the newest messages.
   ApiResponse demo_outbox(const RequestContext& ctx);
+  // The online card (online_card.cpp, docs/online-card.md). The page is
+  // written to `html` with a 200 and an empty body; any other answer is an
+  // error body.
+  ApiResponse issue_online_card(const RequestContext& ctx, std::string_view cookie);
+  ApiResponse online_card_page(const RequestContext& ctx, std::string_view cookie, std::string_view id, Lang lang,
+                               std::string& html);
+  ApiResponse activate_online_card(const RequestContext& ctx, std::string_view cookie, std::string_view id,
+                                   const JsonValue& body);
 
   const ServiceConfig& config() const noexcept { return config_; }
   /// The audiences an assertion may be issued for, the default first:

@@ -409,9 +409,12 @@ int run(CommandLine& cl) {
     switch (*kind) {
       case DeviceKind::code_card:
       case DeviceKind::online_card: {
-        auto card = admin.enrol_card(arg(1), *kind, cells);
+        // An online card is issued pending: the user activates it in the
+        // security centre with the codes at the two indices printed here.
+        auto card =
+            *kind == DeviceKind::online_card ? admin.issue_online_card(arg(1)) : admin.enrol_card(arg(1), *kind, cells);
         if (!card) return fail_with(card.error());
-        const std::string html = code_card_html(card->card, arg(1), card->expires_at, lang);
+        const std::string html = code_card_html(card->card, arg(1), card->activation ? 0 : card->expires_at, lang);
         if (out_path.empty()) {
           std::fputs(html.c_str(), stdout);
         } else {
@@ -419,6 +422,11 @@ int run(CommandLine& cl) {
           std::printf("enrolled %s %s (serial %s); card written to %s\n", arg(2).c_str(), card->device_id.c_str(),
                       card->card.serial().c_str(), out_path.c_str());
         }
+        if (card->activation)
+          std::fprintf(out_path.empty() ? stderr : stdout,
+                       "pending until %s: activate in the security centre with the codes at %u and %u\n",
+                       format_time(card->expires_at).c_str(), static_cast<unsigned>(card->activation->first),
+                       static_cast<unsigned>(card->activation->second));
         return 0;
       }
       case DeviceKind::dsc:
