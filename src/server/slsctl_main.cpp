@@ -48,6 +48,9 @@ commands:
                                     (default: print it to stdout)
       --lang en|zh-Hant|zh-Hans     code cards: language of the page
       --cells N                     code cards: number of cells (default 100)
+                                    online_card: issued pending; the user activates it in
+                                    the security centre with the codes at the two indices
+                                    printed (within 24 hours)
       --pin NNNN                    dsc_plus: the 4-digit PIN (default random)
       --phone +NNN...               sms: the phone number
   temp-code NAME [--access full|account_management]

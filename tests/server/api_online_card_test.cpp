@@ -7,6 +7,7 @@
 #include <set>
 
 #include "device_answers.hpp"
+#include "phone.hpp"
 #include "server/http_request.hpp"
 #include "server/try.hpp"
 #include "test_env.hpp"
@@ -326,6 +327,23 @@ TEST(OnlineCard, APermanentDeviceEnrolledBySlsctlRevokesIt) {
       ASSERT_TRUE(f.s.admin().enrol_card(user, DeviceKind::code_card));
     EXPECT_EQ(f.device(user, oc.id).status, DeviceStatus::revoked) << user;
   }
+}
+
+TEST(OnlineCard, AMobileKeyActivationRevokesIt) {
+  Fixture f;
+  const std::string tim = f.temp_session("tim", false);
+  const IssuedCard card = read_issue(f.issue(tim));
+  ASSERT_EQ(f.activate(tim, card.id, card.codes()).status, 200);
+  auto mk = f.s.admin().enrol_mobile_key("tim");
+  ASSERT_TRUE(mk);
+  EXPECT_EQ(f.device("tim", card.id).status, DeviceStatus::active) << "a pending Mobile Key supersedes nothing yet";
+  Phone phone;
+  Reply activated = activate_phone(f.s, phone, "tim", mk->activation_code);
+  ASSERT_EQ(activated.status, 200) << activated.raw;
+  EXPECT_EQ(f.device("tim", card.id).status, DeviceStatus::revoked);
+  EXPECT_EQ(f.events_of("tim", card.id), (std::vector<std::string>{"issued", "activated", "revoked"}));
+  EXPECT_FALSE(f.offered("tim", card.id));
+  EXPECT_NE(f.card_login("tim", card.id, card).status, 200);
 }
 
 TEST(OnlineCard, SlsctlIssuesItPendingWithTheTwoIndices) {
