@@ -9,6 +9,7 @@
 
 #include "device_answers.hpp"
 #include "server/device_deposits.hpp"
+#include "server/device_history.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -250,8 +251,34 @@ TEST(ApiOrders, AnAccountManagementTemporaryCodeSessionCanOrderWhileFresh) {
   Reply ok = f.s.verify(login.str("login_id"), ch.str("challenge_id"), temp->code);
   ASSERT_EQ(ok.status, 200) << ok.raw;
   const std::string tim = cookie_of(f.s.complete(login.str("login_id"), ok.str("completion_token")));
-  Reply r = f.order(tim, f.joint, f.alice.device_id);
+  // Past the window the stand-in no longer counts.
+  f.s.clock().advance_seconds(301);
+  Reply stale = f.order(tim, f.joint, f.alice.device_id);
+  EXPECT_EQ(stale.status, 403) << stale.raw;
+  EXPECT_EQ(stale.code(), "account.step_up_required");
+  Reply login2 = f.s.login("alice");
+  Reply ch2 = f.s.challenge(login2.str("login_id"), temp->device_id);
+  Reply ok2 = f.s.verify(login2.str("login_id"), ch2.str("challenge_id"), temp->code);
+  ASSERT_EQ(ok2.status, 200) << ok2.raw;
+  const std::string fresh = cookie_of(f.s.complete(login2.str("login_id"), ok2.str("completion_token")));
+  Reply r = f.order(fresh, f.joint, f.alice.device_id);
   EXPECT_EQ(r.status, 201) << r.raw;
+}
+
+TEST(ApiOrders, AnOrderForADeviceAlreadyReportedLostKeepsItsDepositAtOnce) {
+  Fixture f;
+  const std::string alice = f.session("alice", f.alice);
+  ASSERT_TRUE(f.s.store().write([&](StoreTx& tx) -> Status {
+    auto d = tx.get_device(f.alice.device_id);
+    return record_device_event(tx, **d, "lost", kActorUser, "", f.s.clock().now());
+  }));
+  Reply r = f.order(alice, f.joint, f.alice.device_id);
+  ASSERT_EQ(r.status, 201) << r.raw;
+  const JsonValue& deposit = *r.body.find("order")->find("deposit");
+  EXPECT_EQ(*deposit.get_string("status"), "kept");
+  EXPECT_EQ(*deposit.get_string("reason"), "lost");
+  EXPECT_EQ(f.audit_count("deposit.held"), 1u);
+  EXPECT_EQ(f.audit_count("deposit.kept"), 1u);
 }
 
 TEST(ApiOrders, TheDepositIsReleasedWhenTheReplacedDeviceComesBack) {
