@@ -217,10 +217,11 @@ Result<CardEnrolment> Enrolment::issue_online_card(std::string_view username) {
   return CardEnrolment{issued->device.id, std::move(*issued->card), issued->device.expires_at, issued->activation};
 }
 
-Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceKind kind, std::string_view pin) {
-  const std::string* suite_text = kind == DeviceKind::dsc             ? &config_.dsc_suite
-                                  : kind == DeviceKind::dsc_plus      ? &config_.dsc_plus_suite
-                                  : kind == DeviceKind::platinum_gold ? &config_.platinum_gold_suite
+Result<DeviceRecord> make_token_device(const Keyring& keys, const ServiceConfig& config, std::int64_t user_id,
+                                       DeviceKind kind, std::string_view pin, std::int64_t now, TokenEnrolment& out) {
+  const std::string* suite_text = kind == DeviceKind::dsc             ? &config.dsc_suite
+                                  : kind == DeviceKind::dsc_plus      ? &config.dsc_plus_suite
+                                  : kind == DeviceKind::platinum_gold ? &config.platinum_gold_suite
                                                                       : nullptr;
   if (suite_text == nullptr) return fail(Errc::bad_argument, {"kind", "dsc, dsc_plus or platinum_gold"});
   auto suite = OcraSuite::parse(*suite_text);
@@ -231,38 +232,43 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
     if (auto s = check_soft_pin(chosen_pin); !s) return s.error();
   }
   SecretBytes key = generate_ocra_key(*suite);
+  DeviceRecord d = new_device(user_id, kind, now);
+  d.serial = generate_digits(8);
+  d.label = std::string(kind == DeviceKind::dsc        ? "Digital Security Card "
+                        : kind == DeviceKind::dsc_plus ? "Digital Security Card+ "
+                                                       : "Platinum/Gold card ") +
+            d.serial.substr(d.serial.size() - 4);
+  d.ocra_suite = suite->to_string();
+  d.sealed_secret = keys.seal(key.view());
+  if (suite->pin_hash()) {
+    SLS_TRY_ASSIGN(pin_hash, ocra_hash_pin(*suite->pin_hash(), chosen_pin));
+    d.sealed_pin_hash = keys.seal(pin_hash);
+    wipe(pin_hash.data(), pin_hash.size());
+  }
+  out.device_id = d.id;
+  out.serial = d.serial;
+  out.ocra_suite = d.ocra_suite;
+  out.key_hex = to_hex(key.view());
+  out.pin = std::move(chosen_pin);
+  return d;
+}
+
+Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceKind kind, std::string_view pin) {
   const std::int64_t now = clock_.now();
   TokenEnrolment out;
   Status st = store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
-    DeviceRecord d = new_device(u.id, kind, now);
-    d.serial = generate_digits(8);
-    d.label = std::string(kind == DeviceKind::dsc        ? "Digital Security Card "
-                          : kind == DeviceKind::dsc_plus ? "Digital Security Card+ "
-                                                         : "Platinum/Gold card ") +
-              d.serial.substr(d.serial.size() - 4);
-    d.ocra_suite = suite->to_string();
-    d.sealed_secret = keys_.seal(key.view());
-    if (suite->pin_hash()) {
-      SLS_TRY_ASSIGN(pin_hash, ocra_hash_pin(*suite->pin_hash(), chosen_pin));
-      d.sealed_pin_hash = keys_.seal(pin_hash);
-      wipe(pin_hash.data(), pin_hash.size());
-    }
+    SLS_TRY_ASSIGN(d, make_token_device(keys_, config_, u.id, kind, pin, now, out));
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
     // A token is a permanent device, active at once: it supersedes the
     // user's online cards (a token has no pushes to announce).
     SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
     (void)superseded;
-    out.device_id = d.id;
-    out.serial = d.serial;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
-  out.ocra_suite = suite->to_string();
-  out.key_hex = to_hex(key.view());
-  out.pin = std::move(chosen_pin);
   return out;
 }
 

@@ -42,6 +42,14 @@ struct TokenEnrolment {
   std::string pin;      ///< DSC+: the 4-digit PIN; empty otherwise
 };
 
+/// A fresh challenge/response token of `kind` for the user (active, not
+/// stored): its id, serial, label, suite, sealed key and, for suites with a
+/// PIN, the sealed hash of `pin` (check_soft_pin; empty picks a random one).
+/// `out` receives what a virtual token needs. Enrolment::enrol_token and a
+/// replacement order (device_orders.cpp) both build their tokens with it.
+Result<DeviceRecord> make_token_device(const Keyring& keys, const ServiceConfig& config, std::int64_t user_id,
+                                       DeviceKind kind, std::string_view pin, std::int64_t now, TokenEnrolment& out);
+
 /// A Mobile Key awaiting activation (POST /api/v1/mobile-key/activate).
 struct MobileKeyEnrolment {
   std::string device_id;
@@ -54,6 +62,21 @@ struct TempCodeIssue {
   std::string code;    ///< 10 characters, shown as "ABCDE-FGHJK"
   std::string access;  ///< "full" or "account_management"
   std::int64_t expires_at = 0;
+};
+
+/// A replacement device order as slsctl lists it (docs/device-orders.md).
+struct OrderSummary {
+  DeviceOrderRecord order;
+  std::string username;
+  std::string serial;
+  std::string account_name;
+};
+
+/// A shipped order: what the warehouse loaded into the token (no PIN: the
+/// user chose it).
+struct ShippedOrder {
+  OrderSummary summary;
+  TokenEnrolment token;
 };
 
 /// An account as slsctl lists it: the account and its users' names.
@@ -150,6 +173,23 @@ class Enrolment {
   /// served with it. Errc::bad_argument {"device", "unknown"} when the user
   /// has no such device. Returns how many sharings ended.
   Result<std::int64_t> revoke_device(std::string_view username, std::string_view device_id);
+
+  /// Replacement device orders (order_admin.cpp, docs/device-orders.md):
+  /// the newest `limit`, newest first.
+  Result<std::vector<OrderSummary>> orders(std::size_t limit);
+  /// The warehouse ships the order: shipped_at now, auto-activation 21
+  /// days later, history "shipped". Errc::order_not_found,
+  /// Errc::order_not_shippable when it shipped already.
+  Result<ShippedOrder> ship_order(std::string_view order_id);
+  /// The warehouse received the user's device: history "returned", the
+  /// device revoked when it was not, and the deposits it covers released.
+  /// Errc::bad_argument {"device", "unknown"} when the user has no such
+  /// device. Returns how many deposits were released.
+  Result<std::int64_t> device_returned(std::string_view username, std::string_view device_id);
+  /// Keeps the order's held deposit at account closure: `reason` "damaged"
+  /// or "not_returned" (else Errc::deposit_bad_reason); Errc::order_not_found,
+  /// Errc::deposit_not_held.
+  Result<OrderSummary> keep_deposit(std::string_view order_id, std::string_view reason);
 
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
   /// The user's live sessions, oldest first. Every change of the user's

@@ -291,6 +291,8 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::sharing_request: r = s.request_sharing(c, session_cookie(request), b); break;
     case RouteId::sharing_list: r = s.list_sharings(c, session_cookie(request)); break;
     case RouteId::sharing_end: r = s.end_sharing(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_orders_create: r = s.create_device_order(c, session_cookie(request), b); break;
+    case RouteId::device_orders_list: r = s.list_device_orders(c, session_cookie(request)); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;

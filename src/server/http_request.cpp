@@ -163,6 +163,8 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/sharing", true, RouteId::sharing_request},
       {"GET", "/api/v1/sharing", false, RouteId::sharing_list},
       {"DELETE", "/api/v1/sharing/{}", false, RouteId::sharing_end},
+      {"POST", "/api/v1/device-orders", true, RouteId::device_orders_create},
+      {"GET", "/api/v1/device-orders", false, RouteId::device_orders_list},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
       {"POST", "/api/v1/devices/online-card", false, RouteId::online_card_issue},

@@ -135,6 +135,8 @@ enum class RouteId {
   sharing_request,
   sharing_list,
   sharing_end,
+  device_orders_create,
+  device_orders_list,
   jwks,
   assertion_redeem,
   demo_outbox,

@@ -139,6 +139,13 @@ class AuthService {
   /// DELETE /sharing/{id}: the requester or the owner ends a pending or
   /// approved sharing.
   ApiResponse end_sharing(const RequestContext& ctx, std::string_view cookie, std::string_view id);
+  /// POST /device-orders {kind, pin, deposit_account, replaces}: the
+  /// session user orders a replacement Digital Security Card+
+  /// (docs/device-orders.md); needs a fresh second factor or a fresh
+  /// stand-in. 201 with the order.
+  ApiResponse create_device_order(const RequestContext& ctx, std::string_view cookie, const JsonValue& body);
+  /// GET /device-orders: the session user's orders, newest first.
+  ApiResponse list_device_orders(const RequestContext& ctx, std::string_view cookie);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with

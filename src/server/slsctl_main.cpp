@@ -70,6 +70,13 @@ commands:
                                     device sharing requests, newest first
   sharing approve ID | sharing reject ID
                                     decide a request waiting for compliance review
+  order list [--limit N]            replacement device orders, newest first
+  order ship ORDER_ID               the warehouse ships it: prints the token's serial,
+                                    suite and key (docs/device-orders.md)
+  device-returned NAME DEVICE_ID    the warehouse received the device: releases the
+                                    deposit it covers
+  deposit keep ORDER_ID --reason damaged|not_returned
+                                    keep a held deposit at account closure
   revoke-device NAME DEVICE_ID      withdraw a device (lost or replaced): ends its
                                     sharings and the sessions of its users
   devices NAME
@@ -185,6 +192,15 @@ JsonValue card_json(const CardEnrolment& c) {
   return v;
 }
 
+void print_order(const OrderSummary& s) {
+  const DeviceOrderRecord& o = s.order;
+  std::printf("%s  %-9s %s %s %s ordered %s ships ~%s deposit %lld cents on %s: %s%s%s\n", o.id.c_str(),
+              o.status.c_str(), escape_for_terminal(s.username).c_str(), std::string(device_kind_id(o.kind)).c_str(),
+              s.serial.c_str(), format_time(o.created_at).c_str(), o.estimated_ship_date.c_str(),
+              static_cast<long long>(o.deposit_cents), escape_for_terminal(s.account_name).c_str(),
+              o.deposit_status.c_str(), o.deposit_reason.empty() ? "" : " ", o.deposit_reason.c_str());
+}
+
 int run(CommandLine& cl) {
   const auto& pos = cl.positional();
   const std::string db_path = cl.get("db", "slsd.sqlite");
@@ -219,6 +235,7 @@ int run(CommandLine& cl) {
   const std::string identity_file = cl.get("identity-file");
   const bool identity_stdin = cl.flag("identity-stdin");
   const bool pending_only = cl.flag("pending");
+  const std::string reason = cl.get("reason", "");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
 
   if (cmd == "rotate-assertion-key" || cmd == "sign-assertion") {
@@ -392,6 +409,40 @@ int run(CommandLine& cl) {
       return 0;
     }
     return usage_error("sharing list [--pending] | sharing approve ID | sharing reject ID");
+  }
+  if (cmd == "order") {
+    if (arg(1) == "list") {
+      auto list = admin.orders(limit);
+      if (!list) return fail_with(list.error());
+      for (const OrderSummary& s : *list) print_order(s);
+      return 0;
+    }
+    if (arg(1) == "ship" && !arg(2).empty()) {
+      auto shipped = admin.ship_order(arg(2));
+      if (!shipped) return fail_with(shipped.error());
+      print_order(shipped->summary);
+      std::printf("device %s serial %s suite %s key %s activates by %s\n", shipped->token.device_id.c_str(),
+                  shipped->token.serial.c_str(), shipped->token.ocra_suite.c_str(), shipped->token.key_hex.c_str(),
+                  format_time(shipped->summary.order.auto_activate_at).c_str());
+      return 0;
+    }
+    return usage_error("order list | order ship ORDER_ID");
+  }
+  if (cmd == "device-returned") {
+    if (arg(1).empty() || arg(2).empty()) return usage_error("device-returned NAME DEVICE_ID");
+    auto n = admin.device_returned(arg(1), arg(2));
+    if (!n) return fail_with(n.error());
+    std::printf("device %s of %s returned; %lld deposit%s released\n", arg(2).c_str(), arg(1).c_str(),
+                static_cast<long long>(*n), *n == 1 ? "" : "s");
+    return 0;
+  }
+  if (cmd == "deposit") {
+    if (arg(1) != "keep" || arg(2).empty() || reason.empty())
+      return usage_error("deposit keep ORDER_ID --reason damaged|not_returned");
+    auto kept = admin.keep_deposit(arg(2), reason);
+    if (!kept) return fail_with(kept.error());
+    print_order(*kept);
+    return 0;
   }
   if (cmd == "revoke-device") {
     if (arg(1).empty() || arg(2).empty()) return usage_error("revoke-device NAME DEVICE_ID");

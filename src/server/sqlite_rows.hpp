@@ -225,6 +225,7 @@ inline constexpr Column<DeviceRecord> kDeviceColumns[] = {
     field<&DeviceRecord::open_question>("open_question"),
     field<&DeviceRecord::open_question_expires_at>("open_question_expires_at"),
     field<&DeviceRecord::replaces>("replaces"),
+    field<&DeviceRecord::shipped_at>("shipped_at"),
 };
 inline constexpr Table<DeviceRecord> kDevices{"devices", kDeviceColumns};
 
