@@ -126,6 +126,11 @@ struct DeviceRecord {
   /// The id of the device this one replaces once it is activated (which
   /// then revokes that one, device_lifecycle.hpp); "" when none.
   std::string replaces;
+  /// A replacement the user asked for (POST /devices/{id}/replace): the
+  /// kind whose next activation by the user revokes this device
+  /// ("mobile_key"), and until when; "" / 0 when none.
+  std::string replace_with;
+  std::int64_t replace_until = 0;
 };
 
 struct LoginRecord {

@@ -296,10 +296,17 @@ CREATE INDEX device_events_by_user ON device_events(user_id, id);
 ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1},  {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
-                                     {5, kMigration5},  {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
-                                     {9, kMigration9},  {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}};
+// A replacement the user asked for (docs/devices.md): the kind whose next
+// activation revokes the device, and until when.
+constexpr std::string_view kMigration16 = R"sql(
+ALTER TABLE devices ADD COLUMN replace_with TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN replace_until INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
+                                     {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
+                                     {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
+                                     {13, kMigration13}, {16, kMigration16}};
 
 }  // namespace
 
