@@ -163,6 +163,13 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/sharing", true, RouteId::sharing_request},
       {"GET", "/api/v1/sharing", false, RouteId::sharing_list},
       {"DELETE", "/api/v1/sharing/{}", false, RouteId::sharing_end},
+      {"GET", "/api/v1/devices", false, RouteId::devices_list},
+      // Before /devices/{}: "history" is no device id.
+      {"GET", "/api/v1/devices/history", false, RouteId::devices_history},
+      {"POST", "/api/v1/devices/{}/lost", false, RouteId::device_lost},
+      {"DELETE", "/api/v1/devices/{}", false, RouteId::device_remove},
+      {"POST", "/api/v1/devices/{}/replace", true, RouteId::device_replace},
+      {"GET", "/api/v1/devices/{}/return", false, RouteId::device_return},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
   };
