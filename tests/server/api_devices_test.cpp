@@ -225,6 +225,29 @@ TEST(ApiDevices, ReportingLostRevokesAtOnceEndsTheOtherSessionsAndOnlyOnce) {
   EXPECT_FALSE(f.listed(f.alice.device_id, later).is_null());
 }
 
+TEST(ApiDevices, AnAccountManagementTemporaryCodeSessionReportsLostButCannotRemove) {
+  // The seed's lost-device path: support issues a temporary code for account
+  // management; with it the user reaches the security centre.
+  Fixture f;
+  auto temp = f.s.admin().issue_temp_code("alice", /*full_access=*/false);
+  ASSERT_TRUE(temp);
+  Reply login = f.s.login("alice");
+  Reply ch = f.s.challenge(login.str("login_id"), temp->device_id);
+  Reply ok = f.s.verify(login.str("login_id"), ch.str("challenge_id"), temp->code);
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  const std::string alice = cookie_of(f.s.complete(login.str("login_id"), ok.str("completion_token")));
+  Reply list = f.get("/api/v1/devices", alice);
+  ASSERT_EQ(list.status, 200) << list.raw;
+  EXPECT_TRUE(list.body.find("step_up_until")->is_null()) << "a stand-in is no fresh second factor";
+  EXPECT_EQ(f.get("/api/v1/devices/" + f.alice.device_id + "/return", alice).status, 200);
+  EXPECT_EQ(f.remove(f.card().device_id, alice).code(), "account.step_up_required");
+  EXPECT_EQ(f.replace(f.card().device_id, alice).code(), "account.step_up_required");
+  Reply lost = f.lost(f.alice.device_id, alice);
+  EXPECT_EQ(lost.status, 200) << lost.raw;
+  EXPECT_EQ(f.device(f.alice.device_id).status, DeviceStatus::revoked);
+  EXPECT_EQ(f.device(f.card().device_id).status, DeviceStatus::active);
+}
+
 TEST(ApiDevices, AnOpenChallengeOfALostDeviceCannotBeAnsweredAfterTheReport) {
   Fixture f;
   ASSERT_TRUE(f.s.admin().enrol_token("alice", DeviceKind::platinum_gold));  // another permanent device stays
