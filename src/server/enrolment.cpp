@@ -361,6 +361,18 @@ Result<std::vector<DeviceRecord>> Enrolment::devices(std::string_view username) 
   return out;
 }
 
+Result<std::vector<DeviceEventRecord>> Enrolment::device_events(std::string_view username, std::size_t limit) {
+  std::vector<DeviceEventRecord> out;
+  Status st = store_.read([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(list, tx.list_device_events(u.id, limit));
+    out = std::move(list);
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 Result<std::vector<AuditRecord>> Enrolment::audit(std::size_t limit, std::string_view username) {
   std::vector<AuditRecord> out;
   Status st = store_.read([&](StoreTx& tx) -> Status {

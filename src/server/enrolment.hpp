@@ -192,6 +192,8 @@ class Enrolment {
   Result<OrderSummary> keep_deposit(std::string_view order_id, std::string_view reason);
 
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
+  /// The user's device history (docs/devices.md), newest first, at most `limit` rows.
+  Result<std::vector<DeviceEventRecord>> device_events(std::string_view username, std::size_t limit);
   /// The user's live sessions, oldest first. Every change of the user's
   /// password, devices or opt-out above ends them all (audit row
   /// session.revoked), as revoke_sessions does; returns how many it ended.

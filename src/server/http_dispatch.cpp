@@ -293,6 +293,14 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::sharing_end: r = s.end_sharing(c, session_cookie(request), p.at(0)); break;
     case RouteId::device_orders_create: r = s.create_device_order(c, session_cookie(request), b); break;
     case RouteId::device_orders_list: r = s.list_device_orders(c, session_cookie(request)); break;
+    case RouteId::devices_list: r = s.list_user_devices(c, session_cookie(request)); break;
+    case RouteId::devices_history:
+      r = s.device_history(c, session_cookie(request), query_param(request.target(), "limit"));
+      break;
+    case RouteId::device_lost: r = s.report_device_lost(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_remove: r = s.remove_device(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_replace: r = s.replace_device(c, session_cookie(request), p.at(0), b); break;
+    case RouteId::device_return: r = s.device_return(c, session_cookie(request), p.at(0)); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;

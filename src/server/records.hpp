@@ -131,6 +131,11 @@ struct DeviceRecord {
   /// pending device with a shipped_at is offered at login and activates on
   /// its first successful use.
   std::int64_t shipped_at = 0;
+  /// A replacement the user asked for (POST /devices/{id}/replace): the
+  /// kind whose next activation by the user revokes this device
+  /// ("mobile_key"), and until when; "" / 0 when none.
+  std::string replace_with;
+  std::int64_t replace_until = 0;
 };
 
 struct LoginRecord {

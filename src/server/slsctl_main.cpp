@@ -80,6 +80,7 @@ commands:
   revoke-device NAME DEVICE_ID      withdraw a device (lost or replaced): ends its
                                     sharings and the sessions of its users
   devices NAME
+  history NAME [--limit N]          the user's device history, newest first
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
   audit [--user NAME] [--limit N]
@@ -526,6 +527,16 @@ int run(CommandLine& cl) {
       std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), std::string(device_kind_id(d.kind)).c_str(),
                   std::string(to_text(d.status)).c_str(), d.label.c_str(), format_time(d.expires_at).c_str(),
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
+    return 0;
+  }
+  if (cmd == "history") {
+    if (arg(1).empty()) return usage_error("history NAME [--limit N]");
+    auto rows = admin.device_events(arg(1), limit);
+    if (!rows) return fail_with(rows.error());
+    for (const auto& e : *rows)
+      std::printf("%s %-9s %-13s %s serial=%s by %s %s\n", format_time(e.at).c_str(), e.event.c_str(),
+                  std::string(device_kind_id(e.kind)).c_str(), e.device_id.c_str(),
+                  escape_for_terminal(e.serial).c_str(), e.actor.c_str(), escape_for_terminal(e.detail).c_str());
     return 0;
   }
   if (cmd == "sessions") {

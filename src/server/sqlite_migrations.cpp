@@ -299,7 +299,7 @@ ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
 // Replacement device orders and the deposit ledger (docs/device-orders.md):
 // one open order per user, the ledger append-only; a shipped device
 // remembers when it shipped (offered at login until it activates).
-constexpr std::string_view kMigration17 = R"sql(
+constexpr std::string_view kMigration14 = R"sql(
 CREATE TABLE device_orders (
   id                  TEXT PRIMARY KEY,
   user_id             INTEGER NOT NULL REFERENCES users(id),
@@ -336,10 +336,17 @@ CREATE INDEX deposit_ledger_by_order ON deposit_ledger(order_id, id);
 ALTER TABLE devices ADD COLUMN shipped_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// A replacement the user asked for (docs/devices.md): the kind whose next
+// activation revokes the device, and until when.
+constexpr std::string_view kMigration15 = R"sql(
+ALTER TABLE devices ADD COLUMN replace_with TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN replace_until INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
                                      {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
                                      {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}, {17, kMigration17}};
+                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}};
 
 }  // namespace
 
