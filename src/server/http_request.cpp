@@ -152,6 +152,8 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"GET", "/api/v1/device/{}/pushes", false, RouteId::device_pushes},
       {"POST", "/api/v1/qr/approve", true, RouteId::qr_approve},
       {"POST", "/api/v1/mobile-key/activate", true, RouteId::mobile_key_activate},
+      {"POST", "/api/v1/mobile-key/enrolments", true, RouteId::mobile_key_enrolment_start},
+      {"POST", "/api/v1/mobile-key/enrolments/{}/sms", true, RouteId::mobile_key_enrolment_sms},
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
       {"GET", "/api/v1/session", false, RouteId::session_get},
       {"DELETE", "/api/v1/session", false, RouteId::session_delete},

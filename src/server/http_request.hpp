@@ -124,6 +124,8 @@ enum class RouteId {
   device_pushes,
   qr_approve,
   mobile_key_activate,
+  mobile_key_enrolment_start,
+  mobile_key_enrolment_sms,
   server_key,
   session_get,
   session_delete,

@@ -1,10 +1,14 @@
 // Mobile Key activation (POST /devices/mobile-key/activate) and the server's signing key the app pins.
+#include <sodium.h>
+
 #include "server/device_history.hpp"
 #include "server/device_lifecycle.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/lockout.hpp"
+#include "server/password.hpp"
 #include "server/request_scope.hpp"
+#include "sls/pin.hpp"
 #include "sls/secure.hpp"
 
 namespace sls::server {
@@ -12,6 +16,7 @@ namespace sls::server {
 ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
   Bytes pin_hash;
+  std::string recovery_pin_hash;              // Argon2id of the recovery PIN, when the phone sent one
   std::vector<std::string> cancelled_pushes;  // of a superseded Mobile Key: woken after the commit
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
@@ -36,6 +41,31 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
         return refuse(Errc::request_bad_field, {"pin_hash"});
       pin_hash = std::move(*bytes);
     }
+    // From the phone's own enrolment (mobile_key_enrolment.cpp): its id
+    // names the pending device, and a recovery PIN comes along.
+    std::string enrolment;
+    if (body.find("enrolment") != nullptr) {
+      SLS_TRY_ASSIGN(id, id_field(body, "enrolment", Errc::activation_bad_code));
+      enrolment = std::move(id);
+    }
+    if (body.find("recovery_pin") != nullptr) {
+      auto typed = string_field(body, "recovery_pin", 1, 64);
+      if (!typed) return refuse(Errc::mobile_key_recovery_pin_rule);
+      SecretString recovery(std::move(*typed));
+      if (!check_recovery_pin(recovery.view())) return refuse(Errc::mobile_key_recovery_pin_rule);
+      // Distinct from the daily PIN: the server holds only the daily PIN's
+      // hash, so the recovery PIN is hashed the same way and compared.
+      if (suite->pin_hash()) {
+        auto same = ocra_hash_pin(*suite->pin_hash(), recovery.view());
+        if (same && same->size() == pin_hash.size() &&
+            sodium_memcmp(same->data(), pin_hash.data(), pin_hash.size()) == 0)
+          return refuse(Errc::mobile_key_recovery_pin_same);
+      }
+      // Argon2id, as a password is stored, then sealed; outside any transaction.
+      auto hashed = hash_password(recovery.view(), config_.password);
+      if (!hashed) return hashed.error();
+      recovery_pin_hash = std::move(*hashed);
+    }
 
     if (auto throttled = op.take_failure_token()) return *throttled;
 
@@ -58,6 +88,7 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       DeviceRecord* pending = nullptr;
       for (auto& d : devices)
         if (d.kind == DeviceKind::mobile_key && d.status == DeviceStatus::pending && op.now < d.expires_at &&
+            (enrolment.empty() || d.id == enrolment) && !d.code_hash.empty() &&
             keys_.keyed_hash_matches(HashPurpose::activation_code, activation_code.view(), d.code_hash))
           pending = &d;
       // The wrong code is counted, and the count commits with the refusal.
@@ -71,6 +102,9 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
       d.sealed_secret = keys_.seal(exchange->ocra_secret.view());
       d.sealed_pin_hash = pin_hash.empty() ? Bytes{} : keys_.seal(pin_hash);
       d.sign_public_key = *sign_pk;
+      if (!recovery_pin_hash.empty())
+        d.sealed_recovery_pin = keys_.seal(
+            std::span(reinterpret_cast<const std::uint8_t*>(recovery_pin_hash.data()), recovery_pin_hash.size()));
       d.ocra_suite = suite->to_string();
       d.code_hash.clear();
       d.activated_at = op.now;

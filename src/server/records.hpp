@@ -126,6 +126,14 @@ struct DeviceRecord {
   /// The id of the device this one replaces once it is activated (which
   /// then revokes that one, device_lifecycle.hpp); "" when none.
   std::string replaces;
+  /// A pending Mobile Key the user enrolled from the phone (the enrolment,
+  /// mobile_key_enrolment.cpp): activation codes sent by SMS so far, and
+  /// whether a number not on record may receive one (the enrolment was
+  /// opened with a temporary code of the user, or the user is opted out).
+  std::int64_t codes_sent = 0;
+  bool may_add_phone = false;
+  /// Mobile Key: the sealed Argon2id hash of the recovery PIN; empty when none.
+  Bytes sealed_recovery_pin;
 };
 
 struct LoginRecord {

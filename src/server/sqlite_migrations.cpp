@@ -296,10 +296,19 @@ CREATE INDEX device_events_by_user ON device_events(user_id, id);
 ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1},  {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
-                                     {5, kMigration5},  {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
-                                     {9, kMigration9},  {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}};
+// Mobile Key enrolment from the phone (mobile_key_enrolment.cpp): the
+// pending device counts the SMS codes it sent and may allow a new number;
+// an active Mobile Key keeps its recovery PIN's hash, sealed.
+constexpr std::string_view kMigration14 = R"sql(
+ALTER TABLE devices ADD COLUMN codes_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN may_add_phone INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN sealed_recovery_pin BLOB;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
+                                     {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
+                                     {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
+                                     {13, kMigration13}, {14, kMigration14}};
 
 }  // namespace
 

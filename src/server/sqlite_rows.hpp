@@ -225,6 +225,9 @@ inline constexpr Column<DeviceRecord> kDeviceColumns[] = {
     field<&DeviceRecord::open_question>("open_question"),
     field<&DeviceRecord::open_question_expires_at>("open_question_expires_at"),
     field<&DeviceRecord::replaces>("replaces"),
+    field<&DeviceRecord::codes_sent>("codes_sent"),
+    field<&DeviceRecord::may_add_phone>("may_add_phone"),
+    field<&DeviceRecord::sealed_recovery_pin>("sealed_recovery_pin"),
 };
 inline constexpr Table<DeviceRecord> kDevices{"devices", kDeviceColumns};
 
