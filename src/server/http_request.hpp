@@ -126,6 +126,7 @@ enum class RouteId {
   mobile_key_activate,
   mobile_key_enrolment_start,
   mobile_key_enrolment_sms,
+  mobile_key_recover,
   server_key,
   session_get,
   session_delete,

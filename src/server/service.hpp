@@ -164,6 +164,11 @@ class AuthService {
   /// POST /mobile-key/enrolments/{id}/sms {phone_id | phone}: an 8-digit
   /// activation code by SMS (10 minutes, single use, 3 per enrolment, 2
   /// minutes apart); a number not on record only when the enrolment may add one.
+  /// POST /mobile-key/recover {username, password, recovery_pin, kx_public_key,
+  /// sign_public_key, pin_hash}: after the app was removed, a new Mobile Key
+  /// without SMS; the old one is revoked. A wrong recovery PIN counts on the
+  /// user's activation counter.
+  ApiResponse recover_mobile_key(const RequestContext& ctx, const JsonValue& body);
   ApiResponse send_mobile_key_code(const RequestContext& ctx, std::string_view enrolment_id, const JsonValue& body);
   ApiResponse server_key(const RequestContext& ctx);
   /// GET /.well-known/jwks.json: the published login assertion keys

@@ -272,5 +272,78 @@ TEST_F(EnrolmentTest, TheRecoveryPinFollowsItsRuleAndDiffersFromTheDailyPin) {
   EXPECT_EQ(activate(phone, enrolment, code, "Zz9~").status, 200);
 }
 
+Reply recover(TestServer& s, Phone& phone, const std::string& recovery_pin, const std::string& password = kPassword) {
+  Reply r = s.post("/api/v1/mobile-key/recover", JsonValue::object()
+                                                     .set("username", "mia")
+                                                     .set("password", password)
+                                                     .set("recovery_pin", recovery_pin)
+                                                     .set("kx_public_key", base64url_encode(phone.kx_pk))
+                                                     .set("sign_public_key", base64url_encode(phone.sign.public_key()))
+                                                     .set("pin_hash", base64url_encode(sha256(kPin))));
+  if (r.status == 200) {
+    phone.device_id = r.str("device_id");
+    phone.suite = r.str("ocra_suite");
+    phone.server_kx_pk = *base64url_decode(r.str("server_kx_public_key"));
+    phone.server_sign_pk = *base64url_decode(r.str("server_sign_public_key"));
+  }
+  return r;
+}
+
+TEST_F(EnrolmentTest, TheRecoveryPinReEnablesMobileKeyWithoutAnSms) {
+  auto [enrolment, code] = enrol_and_send();
+  Phone removed;
+  ASSERT_EQ(activate(removed, enrolment, code, "a1!b").status, 200);
+  const std::string sms_before = s.last_sms();
+
+  // The app was removed: a new key pair, the password and the recovery PIN.
+  Phone phone;
+  EXPECT_EQ(recover(s, phone, "a1!b", "guess").code(), "auth.bad_credentials");
+  Reply r = recover(s, phone, "a1!b");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_NE(phone.device_id, removed.device_id);
+  EXPECT_EQ(s.last_sms(), sms_before) << "no SMS";
+  EXPECT_EQ(device(removed.device_id)->status, DeviceStatus::revoked);
+  EXPECT_FALSE(device(phone.device_id)->sealed_recovery_pin.empty()) << "the recovery PIN carries over";
+
+  Reply login = s.login("mia");
+  ASSERT_EQ(login.status, 200) << login.raw;
+  Reply ch = s.challenge(login.str("login_id"), phone.device_id);
+  ASSERT_EQ(ch.status, 200) << ch.raw;
+  EXPECT_EQ(s.post("/api/v1/push/" + ch.str("tx_id") + "/decision",
+                   phone.decision(ch.str("tx_id"), ch.str("number"), "approve"))
+                .status,
+            200);
+}
+
+TEST_F(EnrolmentTest, WrongRecoveryPinsLock) {
+  auto [enrolment, code] = enrol_and_send();
+  Phone removed;
+  ASSERT_EQ(activate(removed, enrolment, code, "a1!b").status, 200);
+  Phone phone;
+  for (int i = 0; i < 5; ++i) {
+    Reply r = recover(s, phone, "a1!c");
+    EXPECT_EQ(r.status, 401) << r.raw;
+    EXPECT_EQ(r.code(), "mobile_key.recovery_pin_wrong");
+  }
+  // Locked: the right PIN is refused too, and the old Mobile Key stays.
+  Reply locked = recover(s, phone, "a1!b");
+  EXPECT_EQ(locked.status, 423) << locked.raw;
+  EXPECT_EQ(locked.code(), "auth.locked");
+  EXPECT_EQ(device(removed.device_id)->status, DeviceStatus::active);
+  s.clock().advance_seconds(3600);
+  EXPECT_EQ(recover(s, phone, "a1!b").status, 200);
+}
+
+TEST_F(EnrolmentTest, RecoveryNeedsAMobileKeyWithARecoveryPin) {
+  auto old = s.admin().enrol_mobile_key("mia");
+  ASSERT_TRUE(old);
+  Phone operator_phone;
+  ASSERT_EQ(activate_phone(s, operator_phone, "mia", old->activation_code).status, 200);
+  Phone phone;
+  Reply r = recover(s, phone, "a1!b");
+  EXPECT_EQ(r.status, 409) << r.raw;
+  EXPECT_EQ(r.code(), "mobile_key.no_recovery");
+}
+
 }  // namespace
 }  // namespace sls::server::testing
