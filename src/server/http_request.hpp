@@ -127,6 +127,7 @@ enum class RouteId {
   mobile_key_enrolment_start,
   mobile_key_enrolment_sms,
   mobile_key_recover,
+  phones_list,
   server_key,
   session_get,
   session_delete,

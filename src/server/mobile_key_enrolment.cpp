@@ -138,6 +138,17 @@ ApiResponse AuthService::start_mobile_key_enrolment(const RequestContext& ctx, c
   return resp;
 }
 
+// --- GET /phones ----------------------------------------------------------------------------------
+
+ApiResponse AuthService::list_phones(const RequestContext& ctx, std::string_view cookie) {
+  RequestScope op{*this, ctx, clock_.now()};
+  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    SLS_TRY_ASSIGN(devices, tx.list_devices(session.user_id));
+    return ok_json(JsonValue::object().set("phones", phones_json(phones_on_record(devices))));
+  }));
+}
+
 // --- POST /mobile-key/enrolments/{id}/sms ---------------------------------------------------------
 
 ApiResponse AuthService::send_mobile_key_code(const RequestContext& ctx, std::string_view enrolment_id,

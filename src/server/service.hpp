@@ -169,6 +169,9 @@ class AuthService {
   /// without SMS; the old one is revoked. A wrong recovery PIN counts on the
   /// user's activation counter.
   ApiResponse recover_mobile_key(const RequestContext& ctx, const JsonValue& body);
+  /// GET /phones: the session user's phones on record (the numbers of their
+  /// SMS devices), masked: what the phone offers at enrolment.
+  ApiResponse list_phones(const RequestContext& ctx, std::string_view cookie);
   ApiResponse send_mobile_key_code(const RequestContext& ctx, std::string_view enrolment_id, const JsonValue& body);
   ApiResponse server_key(const RequestContext& ctx);
   /// GET /.well-known/jwks.json: the published login assertion keys

@@ -345,5 +345,27 @@ TEST_F(EnrolmentTest, RecoveryNeedsAMobileKeyWithARecoveryPin) {
   EXPECT_EQ(r.code(), "mobile_key.no_recovery");
 }
 
+TEST_F(EnrolmentTest, ThePhonesOnRecordAreListedMaskedToTheirOwner) {
+  EXPECT_EQ(s.get("/api/v1/phones").code(), "session.none");
+  Reply login = s.login("mia");
+  ASSERT_EQ(login.status, 200) << login.raw;
+  Reply ch = s.challenge(login.str("login_id"), sms_device);
+  ASSERT_EQ(ch.status, 200) << ch.raw;
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), code_in_sms(s.last_sms()));
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  Reply done = s.complete(login.str("login_id"), ok.str("completion_token"));
+  ASSERT_EQ(done.status, 200) << done.raw;
+  const std::string c = done.header("Set-Cookie");
+  const std::string cookie = c.substr(0, c.find(';'));
+  Reply phones = s.get("/api/v1/phones", {{"Cookie", cookie}});
+  ASSERT_EQ(phones.status, 200) << phones.raw;
+  const auto* list = phones.body.find("phones")->as_array();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].get_string("id"), sms_device);
+  EXPECT_EQ((*list)[0].get_string("masked"), mask_phone(kNumber));
+  EXPECT_EQ((*list)[0].get_bool("default"), true);
+  EXPECT_EQ(phones.raw.find("91234567"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sls::server::testing
