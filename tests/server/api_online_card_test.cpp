@@ -401,6 +401,10 @@ constexpr RouteExpectation kAccessTable[] = {
     {"GET", "/api/v1/device/{}/pushes", kSameAsNone},
     {"POST", "/api/v1/qr/approve", kSameAsNone},
     {"POST", "/api/v1/mobile-key/activate", kSameAsNone},
+    {"POST", "/api/v1/mobile-key/enrolments", kSameAsNone},  // the phone's: user name and password, no session
+    {"POST", "/api/v1/mobile-key/enrolments/{}/sms", kSameAsNone},
+    {"POST", "/api/v1/mobile-key/recover", kSameAsNone},
+    {"GET", "/api/v1/phones", 200},
     {"GET", "/api/v1/server-key", kSameAsNone},
     {"GET", "/api/v1/session", 200},
     {"DELETE", "/api/v1/session", 200},
