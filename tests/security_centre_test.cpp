@@ -118,9 +118,11 @@ TEST(SecurityCentre, StartsLoadingAccountsAndSharing) {
   Harness h;
   EXPECT_EQ(h.screen(), "loading");
   EXPECT_TRUE(h.centre.busy());
-  ASSERT_EQ(h.https().size(), 2u);
+  ASSERT_EQ(h.https().size(), 4u);
   EXPECT_NE(h.request("GET", "/accounts"), nullptr);
   EXPECT_NE(h.request("GET", "/sharing"), nullptr);
+  EXPECT_NE(h.request("GET", "/devices"), nullptr);
+  EXPECT_NE(h.request("GET", "/phones"), nullptr);
   EXPECT_EQ(h.emitted("state").at(0)["screen"], "loading");
 }
 
