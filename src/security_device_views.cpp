@@ -432,7 +432,7 @@ Node View::render_order_done() const {
   section.add(title(UiText::sec_order_done));
   if (s.order) {
     const Order& o = *s.order;
-    section.add(para(f(UiText::sec_order_ships, {o.serial, o.estimated_ship_date}), "notice"));
+    section.add(para(f(UiText::sec_order_ships, {o.serial, day(o.estimated_ship_date)}), "notice"));
     section.add(para(f(UiText::sec_order_deposit, {money_cents(o.deposit_cents), o.account_name}), "fact"));
   }
   section.add(para(t(UiText::sec_order_activation), "fact"));

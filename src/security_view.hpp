@@ -41,6 +41,23 @@ struct View {
     return y + (d.month < 10 ? "-0" : "-") + m + (d.day < 10 ? "-0" : "-") + dd;
   }
 
+  /// A "YYYY-MM-DD" of the server in the view's language (as date()); anything else as given.
+  std::string day(std::string_view ymd) const {
+    const bool shape = ymd.size() == 10 && ymd[4] == '-' && ymd[7] == '-';
+    if (!shape || s.lang == Lang::en) return std::string(ymd);
+    auto number = [&](std::size_t at, std::size_t n) {
+      int v = 0;
+      for (std::size_t i = at; i < at + n; ++i) {
+        if (ymd[i] < '0' || ymd[i] > '9') return -1;
+        v = v * 10 + (ymd[i] - '0');
+      }
+      return v;
+    };
+    const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
+    if (y < 0 || m < 0 || d < 0) return std::string(ymd);
+    return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
+  }
+
   std::string kind_name(std::optional<DeviceKind> kind, std::string_view fallback) const {
     if (!kind) return std::string(fallback);
     switch (*kind) {

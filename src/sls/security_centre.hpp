@@ -11,12 +11,18 @@
 // stronger device would allow, the restrictions and why, the sharing
 // requests) → confirm_opt_out (the consequences spelled out) → step_up (a
 // nested <sls-login step-up> confirms with the device when the session's
-// second factor is not fresh) → busy → notice; share_form; error.
+// second factor is not fresh) → busy → notice; share_form; error. The device
+// lifecycle (issue 12): the overview's devices and phones parts; confirm_lost
+// → lost_offers (temporary access, an online card, a replacement, in the
+// server's order); confirm_remove; confirm_replace; card → card_activate →
+// card_done; order_pin → order_account → order_summary → order_done;
+// return_info; history.
 //
 // Requests (paths relative to the API base): GET /accounts and GET /sharing
 // at the start and after every change (a failure of /sharing only hides
 // the sharing part), POST /accounts/{id}/opt-out and /opt-in with body {},
-// POST /sharing {"owner","serial"}, DELETE /sharing/{id}.
+// POST /sharing {"owner","serial"}, DELETE /sharing/{id}; GET /devices and
+// GET /phones with GET /accounts, and the device routes of docs/security-centre.md.
 //
 // The contract with the shell is LoginFlow's: run effects in order, report
 // every reply (status 0 for a network failure), apply the view after every
