@@ -161,6 +161,11 @@ std::optional<DeviceKind> kind_of(std::string_view id) {
   return *k;
 }
 
+std::string text_in(const Text& text, Lang lang, std::initializer_list<std::string_view> args) {
+  if (const auto* ui = std::get_if<UiText>(&text)) return ui_format(*ui, lang, args);
+  return device_format(std::get<DeviceText>(text), lang, args);
+}
+
 const AccountView* State::find_account(std::string_view account) const {
   for (const auto& a : accounts)
     if (a.id == account) return &a;
@@ -168,7 +173,7 @@ const AccountView* State::find_account(std::string_view account) const {
 }
 
 std::string problem_text(const State& s, const ShownProblem& p) {
-  if (p.text) return std::string(ui_text(*p.text, s.lang));
+  if (p.text) return text_in(*p.text, s.lang);
   if (!p.unknown_code.empty() && !p.server_message.empty()) return p.server_message;
   const std::string_view tmpl = message_template(p.error.code, s.lang);
   const bool needs_args = tmpl.find("{0}") != std::string_view::npos;

@@ -23,37 +23,37 @@ bool is_permanent(const std::optional<DeviceKind>& k) {
   return k && *k != DeviceKind::none && *k != DeviceKind::temp_code && *k != DeviceKind::online_card;
 }
 
-std::optional<UiText> ended_text(std::string_view event) {
-  if (event == "lost") return UiText::sec_ended_lost;
-  if (event == "removed") return UiText::sec_ended_removed;
-  if (event == "replaced") return UiText::sec_ended_replaced;
-  if (event == "expired") return UiText::sec_ended_expired;
+std::optional<DeviceText> ended_text(std::string_view event) {
+  if (event == "lost") return DeviceText::sec_ended_lost;
+  if (event == "removed") return DeviceText::sec_ended_removed;
+  if (event == "replaced") return DeviceText::sec_ended_replaced;
+  if (event == "expired") return DeviceText::sec_ended_expired;
   if (event.empty()) return std::nullopt;
-  return UiText::sec_ended_revoked;
+  return DeviceText::sec_ended_revoked;
 }
 
-std::optional<UiText> event_text(std::string_view event) {
-  if (event == "issued") return UiText::sec_event_issued;
-  if (event == "activated") return UiText::sec_event_activated;
-  if (event == "shared") return UiText::sec_event_shared;
-  if (event == "unshared") return UiText::sec_event_unshared;
-  if (event == "lost") return UiText::sec_event_lost;
-  if (event == "removed") return UiText::sec_event_removed;
-  if (event == "replaced") return UiText::sec_event_replaced;
-  if (event == "revoked") return UiText::sec_event_revoked;
-  if (event == "expired") return UiText::sec_event_expired;
-  if (event == "ordered") return UiText::sec_event_ordered;
-  if (event == "shipped") return UiText::sec_event_shipped;
-  if (event == "returned") return UiText::sec_event_returned;
+std::optional<DeviceText> event_text(std::string_view event) {
+  if (event == "issued") return DeviceText::sec_event_issued;
+  if (event == "activated") return DeviceText::sec_event_activated;
+  if (event == "shared") return DeviceText::sec_event_shared;
+  if (event == "unshared") return DeviceText::sec_event_unshared;
+  if (event == "lost") return DeviceText::sec_event_lost;
+  if (event == "removed") return DeviceText::sec_event_removed;
+  if (event == "replaced") return DeviceText::sec_event_replaced;
+  if (event == "revoked") return DeviceText::sec_event_revoked;
+  if (event == "expired") return DeviceText::sec_event_expired;
+  if (event == "ordered") return DeviceText::sec_event_ordered;
+  if (event == "shipped") return DeviceText::sec_event_shipped;
+  if (event == "returned") return DeviceText::sec_event_returned;
   return std::nullopt;
 }
 
-std::optional<UiText> region_text(std::string_view region) {
-  if (region == "americas") return UiText::sec_region_americas;
-  if (region == "europe") return UiText::sec_region_europe;
-  if (region == "asia") return UiText::sec_region_asia;
-  if (region == "australia") return UiText::sec_region_australia;
-  if (region == "japan") return UiText::sec_region_japan;
+std::optional<DeviceText> region_text(std::string_view region) {
+  if (region == "americas") return DeviceText::sec_region_americas;
+  if (region == "europe") return DeviceText::sec_region_europe;
+  if (region == "asia") return DeviceText::sec_region_asia;
+  if (region == "australia") return DeviceText::sec_region_australia;
+  if (region == "japan") return DeviceText::sec_region_japan;
   return std::nullopt;
 }
 
@@ -98,31 +98,31 @@ Node View::render_device_row(const Device& d) const {
     line += " · " + status_name(d.status);
     if (d.since > 0) line += " · " + f(UiText::sec_device_since, {date(d.since)});
     if (d.expires_at)
-      line += " · " +
-              f(d.status == "pending" ? UiText::sec_activate_until : UiText::sec_valid_until, {date(*d.expires_at)});
+      line += " · " + f(d.status == "pending" ? DeviceText::sec_activate_until : DeviceText::sec_valid_until,
+                        {date(*d.expires_at)});
   }
-  if (d.access == "account_management") line += " · " + t(UiText::sec_access_management);
-  if (d.access == "full") line += " · " + t(UiText::sec_access_full);
+  if (d.access == "account_management") line += " · " + t(DeviceText::sec_access_management);
+  if (d.access == "full") line += " · " + t(DeviceText::sec_access_full);
   if (!d.replaces.empty()) {
-    if (const Device* old = s.find_device(d.replaces)) line += " · " + f(UiText::sec_replaces, {device_name(*old)});
+    if (const Device* old = s.find_device(d.replaces)) line += " · " + f(DeviceText::sec_replaces, {device_name(*old)});
   }
   Node li = element("li").attr("part", "device");
   li.add(element("span").attr("id", line_id).attr("part", "device-line").add_text(line));
   Node actions = element("div").attr("part", "actions");
-  auto action = [&](UiText label, std::string_view name, std::string_view suffix) {
+  auto action = [&](DeviceText label, std::string_view name, std::string_view suffix) {
     actions.add(button(label, name, "button secondary", d.id, std::string(suffix) + "-" + d.id)
                     .attr("aria-describedby", line_id));
   };
   const bool ended = !d.ended_event.empty() || d.status == "revoked";
   if (!ended) {
-    action(UiText::sec_report_lost_button, security_action::report_lost, "lost");
+    action(DeviceText::sec_report_lost_button, security_action::report_lost, "lost");
     if (d.status == "active" && is_permanent(d.kind))
-      action(UiText::sec_replace_button, security_action::replace_device, "replace");
-    action(UiText::sec_remove_button, security_action::remove_device, "remove");
+      action(DeviceText::sec_replace_button, security_action::replace_device, "replace");
+    action(DeviceText::sec_remove_button, security_action::remove_device, "remove");
   }
   if ((d.returnable || is_card(d.kind)) && d.ended_event != "lost")
-    action(is_card(d.kind) ? UiText::sec_dispose_button : UiText::sec_return_button, security_action::show_return,
-           "return");
+    action(is_card(d.kind) ? DeviceText::sec_dispose_button : DeviceText::sec_return_button,
+           security_action::show_return, "return");
   if (!actions.children.empty()) li.add(std::move(actions));
   return li;
 }
@@ -130,9 +130,9 @@ Node View::render_device_row(const Device& d) const {
 Node View::render_devices() const {
   const std::string heading_id = id("devices");
   Node box = element("section").attr("part", "devices").attr("aria-labelledby", heading_id);
-  box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(UiText::sec_devices_heading)));
+  box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(DeviceText::sec_devices_heading)));
   if (s.devices->empty()) {
-    box.add(para(t(UiText::sec_devices_none), "fact"));
+    box.add(para(t(DeviceText::sec_devices_none), "fact"));
   } else {
     Node list = element("ul").attr("part", "device-list");
     for (const Device& d : *s.devices) list.add(render_device_row(d).with_key(d.id));
@@ -141,30 +141,31 @@ Node View::render_devices() const {
   box.add(
       element("div")
           .attr("part", "actions")
-          .add(button(UiText::sec_history_button, security_action::show_history, "button secondary", {}, "history"))
-          .add(button(UiText::sec_issue_card_button, security_action::issue_card, "button secondary", {}, "issue-card"))
-          .add(button(UiText::sec_order_button, security_action::order_start, "button secondary", {}, "order")));
+          .add(button(DeviceText::sec_history_button, security_action::show_history, "button secondary", {}, "history"))
+          .add(button(DeviceText::sec_issue_card_button, security_action::issue_card, "button secondary", {},
+                      "issue-card"))
+          .add(button(DeviceText::sec_order_button, security_action::order_start, "button secondary", {}, "order")));
   return box;
 }
 
 Node View::render_phones() const {
   const std::string heading_id = id("phones");
   Node box = element("section").attr("part", "phones").attr("aria-labelledby", heading_id);
-  box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(UiText::sec_phones_heading)));
-  box.add(para(t(UiText::sec_phones_intro)));
+  box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(DeviceText::sec_phones_heading)));
+  box.add(para(t(DeviceText::sec_phones_intro)));
   if (s.phones->empty()) {
-    box.add(para(t(UiText::sec_phones_none), "fact"));
+    box.add(para(t(DeviceText::sec_phones_none), "fact"));
     return box;
   }
   Node list = element("ul").attr("part", "phone-list");
   for (const PhoneOnRecord& p : *s.phones) {
     const std::string line_id = id("phone-" + p.id);
     std::string line = p.masked;
-    if (p.is_default) line += " · " + t(UiText::sec_phone_default);
+    if (p.is_default) line += " · " + t(DeviceText::sec_phone_default);
     list.add(element("li")
                  .attr("part", "phone")
                  .add(element("span").attr("id", line_id).add_text(line))
-                 .add(button(UiText::sec_remove_button, security_action::remove_phone, "button secondary", p.id,
+                 .add(button(DeviceText::sec_remove_button, security_action::remove_phone, "button secondary", p.id,
                              "remove-phone-" + p.id)
                           .attr("aria-describedby", line_id))
                  .with_key(p.id));
@@ -175,16 +176,17 @@ Node View::render_phones() const {
 
 // --- lost, remove, replace -----------------------------------------------------------------------------------------
 
-Node View::render_confirm_device(UiText heading, UiText intro, UiText confirm, std::string_view action) const {
+Node View::render_confirm_device(DeviceText heading, DeviceText intro, DeviceText confirm,
+                                 std::string_view action) const {
   const Device* d = s.find_device(s.device_id);
   Node section = element("section").attr("part", "screen");
   section.add(title(heading));
   section.add(para(f(intro, {d ? device_name(*d) : s.device_id})));
-  if (heading == UiText::sec_lost_title) {
+  if (heading == DeviceText::sec_lost_title) {
     Node list = element("ul").attr("part", "consequences");
-    list.add(element("li").add_text(t(UiText::sec_lost_stops)));
-    list.add(element("li").add_text(t(UiText::sec_lost_sessions)));
-    list.add(element("li").add_text(t(UiText::sec_lost_next)));
+    list.add(element("li").add_text(t(DeviceText::sec_lost_stops)));
+    list.add(element("li").add_text(t(DeviceText::sec_lost_sessions)));
+    list.add(element("li").add_text(t(DeviceText::sec_lost_next)));
     section.add(std::move(list));
   }
   section.add(element("div")
@@ -197,60 +199,62 @@ Node View::render_confirm_device(UiText heading, UiText intro, UiText confirm, s
 Node View::render_confirm_replace() const {
   const Device* d = s.find_device(s.device_id);
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_replace_title));
-  section.add(para(f(UiText::sec_replace_intro, {d ? device_name(*d) : s.device_id})));
-  section.add(para(t(UiText::sec_replace_mobile_key_text), "fact"));
-  section.add(para(f(UiText::sec_replace_dsc_plus_text, {money_cents(kDepositCents)}), "fact"));
-  section.add(element("div")
-                  .attr("part", "actions")
-                  .add(button(UiText::sec_replace_mobile_key_button, security_action::replace_mobile_key,
-                              "button primary", {}, "replace-mobile-key"))
-                  .add(button(UiText::sec_order_button, security_action::order_start, "button secondary", {}, "order"))
-                  .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
+  section.add(title(DeviceText::sec_replace_title));
+  section.add(para(f(DeviceText::sec_replace_intro, {d ? device_name(*d) : s.device_id})));
+  section.add(para(t(DeviceText::sec_replace_mobile_key_text), "fact"));
+  section.add(para(f(DeviceText::sec_replace_dsc_plus_text, {money_cents(kDepositCents)}), "fact"));
+  section.add(
+      element("div")
+          .attr("part", "actions")
+          .add(button(DeviceText::sec_replace_mobile_key_button, security_action::replace_mobile_key, "button primary",
+                      {}, "replace-mobile-key"))
+          .add(button(DeviceText::sec_order_button, security_action::order_start, "button secondary", {}, "order"))
+          .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
   return section;
 }
 
 Node View::render_lost_offers() const {
   const Device* d = s.find_device(s.device_id);
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_lost_done));
-  section.add(para(f(UiText::sec_lost_revoked, {d ? device_name(*d) : s.device_id})));
+  section.add(title(DeviceText::sec_lost_done));
+  section.add(para(f(DeviceText::sec_lost_revoked, {d ? device_name(*d) : s.device_id})));
   if (s.sessions_ended == 1)
-    section.add(para(t(UiText::sec_sessions_ended_one), "fact"));
+    section.add(para(t(DeviceText::sec_sessions_ended_one), "fact"));
   else if (s.sessions_ended > 1)
-    section.add(para(f(UiText::sec_sessions_ended, {std::to_string(s.sessions_ended)}), "fact"));
-  section.add(element("h3").attr("part", "heading").add_text(t(UiText::sec_offers_heading)));
+    section.add(para(f(DeviceText::sec_sessions_ended, {std::to_string(s.sessions_ended)}), "fact"));
+  section.add(element("h3").attr("part", "heading").add_text(t(DeviceText::sec_offers_heading)));
   Node list = element("ol").attr("part", "offers");
   for (const std::string& offer : s.offers) {
     Node li = element("li").attr("part", "offer");
     if (offer == "temporary_code") {
-      li.add(element("h4").attr("part", "subheading").add_text(t(UiText::sec_offer_temp_title)));
-      li.add(para(t(UiText::sec_offer_temp_text)));
+      li.add(element("h4").attr("part", "subheading").add_text(t(DeviceText::sec_offer_temp_title)));
+      li.add(para(t(DeviceText::sec_offer_temp_text)));
       Node kinds = element("ul").attr("part", "facts");
-      kinds.add(element("li").add_text(t(UiText::sec_offer_temp_full)));
-      kinds.add(element("li").add_text(t(UiText::sec_offer_temp_management)));
+      kinds.add(element("li").add_text(t(DeviceText::sec_offer_temp_full)));
+      kinds.add(element("li").add_text(t(DeviceText::sec_offer_temp_management)));
       li.add(std::move(kinds));
       if (s.return_info && !s.return_info->regions.empty()) {
         const Region& r = s.return_info->regions.front();
         const auto name = region_text(r.id);
-        li.add(para(f(UiText::sec_offer_temp_call, {name ? t(*name) : r.id}), "fact"));
+        li.add(para(f(DeviceText::sec_offer_temp_call, {name ? t(*name) : r.id}), "fact"));
         Node phones = element("ul").attr("part", "support-phones");
         for (const RegionPhone& p : r.phones) phones.add(element("li").add_text(phone_line(p)));
         li.add(std::move(phones));
       }
     } else if (offer == "online_card") {
       li.add(element("h4").attr("part", "subheading").add_text(t(UiText::kind_online_card)));
-      li.add(para(t(UiText::sec_offer_card_text)));
+      li.add(para(t(DeviceText::sec_offer_card_text)));
       li.add(element("div")
                  .attr("part", "actions")
-                 .add(button(UiText::sec_issue_card_button, security_action::issue_card, "button primary", {},
+                 .add(button(DeviceText::sec_issue_card_button, security_action::issue_card, "button primary", {},
                              "issue-card")));
     } else if (offer == "replacement") {
-      li.add(element("h4").attr("part", "subheading").add_text(t(UiText::sec_offer_replacement_title)));
-      li.add(para(f(UiText::sec_offer_replacement_text, {money_cents(kDepositCents)})));
+      li.add(element("h4").attr("part", "subheading").add_text(t(DeviceText::sec_offer_replacement_title)));
+      li.add(para(f(DeviceText::sec_offer_replacement_text, {money_cents(kDepositCents)})));
       li.add(element("div")
                  .attr("part", "actions")
-                 .add(button(UiText::sec_order_button, security_action::order_start, "button secondary", {}, "order")));
+                 .add(button(DeviceText::sec_order_button, security_action::order_start, "button secondary", {},
+                             "order")));
     } else {
       continue;
     }
@@ -263,7 +267,7 @@ Node View::render_lost_offers() const {
 
 std::string View::phone_line(const RegionPhone& p) const {
   std::string line = p.area.empty() ? p.number : p.area + ": " + p.number;
-  line += " · " + t(p.kind == "toll_free" ? UiText::sec_phone_toll_free : UiText::sec_phone_direct);
+  line += " · " + t(p.kind == "toll_free" ? DeviceText::sec_phone_toll_free : DeviceText::sec_phone_direct);
   if (!p.language.empty()) line += " · " + p.language;
   return line;
 }
@@ -273,11 +277,11 @@ std::string View::phone_line(const RegionPhone& p) const {
 Node View::render_card() const {
   const OnlineCard& c = *s.card;
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_card_title));
-  section.add(para(f(UiText::sec_card_intro, {c.serial})));
+  section.add(title(DeviceText::sec_card_title));
+  section.add(para(f(DeviceText::sec_card_intro, {c.serial})));
   // The cells, eight to a row, each with its index.
   Node table = element("table").attr("part", "card-table");
-  table.add(element("caption").add_text(f(UiText::sec_card_caption, {c.serial})));
+  table.add(element("caption").add_text(f(DeviceText::sec_card_caption, {c.serial})));
   Node rows = element("tbody");
   constexpr std::size_t kPerRow = 8;
   for (std::size_t i = 0; i < c.cells.size(); i += kPerRow) {
@@ -290,7 +294,7 @@ Node View::render_card() const {
   }
   table.add(std::move(rows));
   section.add(std::move(table));
-  if (c.device.expires_at) section.add(para(f(UiText::sec_card_window, {date(*c.device.expires_at)}), "fact"));
+  if (c.device.expires_at) section.add(para(f(DeviceText::sec_card_window, {date(*c.device.expires_at)}), "fact"));
   Node actions = element("div").attr("part", "actions");
   if (!c.print_url.empty())
     actions.add(element("a")
@@ -299,10 +303,10 @@ Node View::render_card() const {
                     .attr("target", "_blank")
                     .attr("rel", "noopener")
                     .attr("part", "button secondary")
-                    .add_text(t(UiText::sec_print_button)));
+                    .add_text(t(DeviceText::sec_print_button)));
   actions.add(
-      button(UiText::sec_card_continue_button, security_action::card_continue, "button primary", {}, "continue"));
-  actions.add(button(UiText::sec_later_button, security_action::cancel, "button secondary", {}, "cancel"));
+      button(DeviceText::sec_card_continue_button, security_action::card_continue, "button primary", {}, "continue"));
+  actions.add(button(DeviceText::sec_later_button, security_action::cancel, "button secondary", {}, "cancel"));
   section.add(std::move(actions));
   return section;
 }
@@ -312,31 +316,32 @@ Node View::render_card_activate() const {
   const std::string first = std::to_string(c.first), second = std::to_string(c.second);
   Node form = element("form").attr("id", id("form")).attr("part", "form").attr("novalidate", "");
   form.on("submit", security_action::activate_card);
-  form.add(text_field("code1", f(UiText::sec_code_at_label, {first}), security_action::input_code1, s.code1, "text",
+  form.add(text_field("code1", f(DeviceText::sec_code_at_label, {first}), security_action::input_code1, s.code1, "text",
                       "3", {}));
-  form.add(text_field("code2", f(UiText::sec_code_at_label, {second}), security_action::input_code2, s.code2, "text",
-                      "3", {}));
+  form.add(text_field("code2", f(DeviceText::sec_code_at_label, {second}), security_action::input_code2, s.code2,
+                      "text", "3", {}));
   if (s.problem && s.problem->on_form) form.add(problem_line().with_key("error"));
   form.add(element("div")
                .attr("part", "actions")
                .add(element("button")
                         .attr("type", "submit")
                         .attr("part", "button primary")
-                        .add_text(t(UiText::sec_activate_button)))
+                        .add_text(t(DeviceText::sec_activate_button)))
                .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
   return std::move(element("section")
                        .attr("part", "screen")
-                       .add(title(UiText::sec_card_activate_title))
-                       .add(para(f(UiText::sec_card_activate_intro, {first, second, c.serial})))
+                       .add(title(DeviceText::sec_card_activate_title))
+                       .add(para(f(DeviceText::sec_card_activate_intro, {first, second, c.serial})))
                        .add(std::move(form)));
 }
 
 Node View::render_card_done() const {
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_card_active));
+  section.add(title(DeviceText::sec_card_active));
   const std::string serial = s.card ? s.card->serial : std::string();
-  if (s.card_expires_at) section.add(para(f(UiText::sec_card_done_text, {serial, date(*s.card_expires_at)}), "notice"));
-  section.add(para(t(UiText::sec_card_done_note), "fact"));
+  if (s.card_expires_at)
+    section.add(para(f(DeviceText::sec_card_done_text, {serial, date(*s.card_expires_at)}), "notice"));
+  section.add(para(t(DeviceText::sec_card_done_note), "fact"));
   section.add(back_button());
   return section;
 }
@@ -346,9 +351,10 @@ Node View::render_card_done() const {
 Node View::render_order_pin() const {
   Node form = element("form").attr("id", id("form")).attr("part", "form").attr("novalidate", "");
   form.on("submit", security_action::pin_submit);
-  form.add(text_field("pin", t(UiText::sec_pin_label), security_action::input_pin, s.pin, "password", "4", "numeric"));
   form.add(
-      text_field("pin2", t(UiText::sec_pin2_label), security_action::input_pin2, s.pin2, "password", "4", "numeric"));
+      text_field("pin", t(DeviceText::sec_pin_label), security_action::input_pin, s.pin, "password", "4", "numeric"));
+  form.add(text_field("pin2", t(DeviceText::sec_pin2_label), security_action::input_pin2, s.pin2, "password", "4",
+                      "numeric"));
   if (s.problem && s.problem->on_form) form.add(problem_line().with_key("error"));
   form.add(element("div")
                .attr("part", "actions")
@@ -358,10 +364,10 @@ Node View::render_order_pin() const {
                         .add_text(t(UiText::continue_button)))
                .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_order_title));
+  section.add(title(DeviceText::sec_order_title));
   if (const Device* d = s.find_device(s.device_id))
-    section.add(para(f(UiText::sec_order_replaces, {device_name(*d)}), "fact"));
-  section.add(para(t(UiText::sec_pin_intro)));
+    section.add(para(f(DeviceText::sec_order_replaces, {device_name(*d)}), "fact"));
+  section.add(para(t(DeviceText::sec_pin_intro)));
   section.add(std::move(form));
   return section;
 }
@@ -369,7 +375,7 @@ Node View::render_order_pin() const {
 Node View::render_order_account() const {
   const bool invalid = s.problem && s.problem->on_form;
   Node fieldset = element("fieldset").attr("part", "choices");
-  fieldset.add(element("legend").attr("part", "label").add_text(t(UiText::sec_deposit_legend)));
+  fieldset.add(element("legend").attr("part", "label").add_text(t(DeviceText::sec_deposit_legend)));
   for (const AccountView& a : s.accounts) {
     const std::string input_id = id("deposit-" + a.id);
     Node input = element("input")
@@ -387,15 +393,16 @@ Node View::render_order_account() const {
                      .with_key(a.id));
   }
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_deposit_title));
-  section.add(para(f(UiText::sec_deposit_intro, {money_cents(kDepositCents)})));
+  section.add(title(DeviceText::sec_deposit_title));
+  section.add(para(f(DeviceText::sec_deposit_intro, {money_cents(kDepositCents)})));
   section.add(std::move(fieldset));
   if (invalid) section.add(problem_line().with_key("error"));
   section.add(
       element("div")
           .attr("part", "actions")
           .add(button(UiText::continue_button, security_action::account_submit, "button primary", {}, "continue"))
-          .add(button(UiText::sec_step_back_button, security_action::order_back, "button secondary", {}, "step-back"))
+          .add(button(DeviceText::sec_step_back_button, security_action::order_back, "button secondary", {},
+                      "step-back"))
           .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
   return section;
 }
@@ -404,38 +411,39 @@ Node View::render_order_summary() const {
   const AccountView* account = s.find_account(s.deposit_account);
   const Device* replaced = s.find_device(s.device_id);
   Node list = element("dl").attr("part", "summary");
-  auto row = [&](UiText term, std::string value) {
+  auto row = [&](DeviceText term, std::string value) {
     list.add(element("dt").add_text(t(term)));
     list.add(element("dd").add_text(std::move(value)));
   };
-  row(UiText::sec_summary_device, kind_name(DeviceKind::dsc_plus, ""));
-  row(UiText::sec_summary_replaces, replaced ? device_name(*replaced) : t(UiText::sec_summary_nothing));
-  row(UiText::sec_summary_pin, t(UiText::sec_summary_pin_set));
-  row(UiText::sec_summary_deposit,
-      f(UiText::sec_summary_deposit_on, {money_cents(kDepositCents), account ? account->name : s.deposit_account}));
-  row(UiText::sec_summary_shipping, t(UiText::sec_summary_shipping_text));
+  row(DeviceText::sec_summary_device, kind_name(DeviceKind::dsc_plus, ""));
+  row(DeviceText::sec_summary_replaces, replaced ? device_name(*replaced) : t(DeviceText::sec_summary_nothing));
+  row(DeviceText::sec_summary_pin, t(DeviceText::sec_summary_pin_set));
+  row(DeviceText::sec_summary_deposit,
+      f(DeviceText::sec_summary_deposit_on, {money_cents(kDepositCents), account ? account->name : s.deposit_account}));
+  row(DeviceText::sec_summary_shipping, t(DeviceText::sec_summary_shipping_text));
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_summary_title));
+  section.add(title(DeviceText::sec_summary_title));
   section.add(std::move(list));
   if (s.problem && s.problem->on_form) section.add(problem_line().with_key("error"));
-  section.add(
-      element("div")
-          .attr("part", "actions")
-          .add(button(UiText::sec_place_order_button, security_action::order_submit, "button primary", {}, "submit"))
-          .add(button(UiText::sec_step_back_button, security_action::order_back, "button secondary", {}, "step-back"))
-          .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
+  section.add(element("div")
+                  .attr("part", "actions")
+                  .add(button(DeviceText::sec_place_order_button, security_action::order_submit, "button primary", {},
+                              "submit"))
+                  .add(button(DeviceText::sec_step_back_button, security_action::order_back, "button secondary", {},
+                              "step-back"))
+                  .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
   return section;
 }
 
 Node View::render_order_done() const {
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_order_done));
+  section.add(title(DeviceText::sec_order_done));
   if (s.order) {
     const Order& o = *s.order;
-    section.add(para(f(UiText::sec_order_ships, {o.serial, day(o.estimated_ship_date)}), "notice"));
-    section.add(para(f(UiText::sec_order_deposit, {money_cents(o.deposit_cents), o.account_name}), "fact"));
+    section.add(para(f(DeviceText::sec_order_ships, {o.serial, day(o.estimated_ship_date)}), "notice"));
+    section.add(para(f(DeviceText::sec_order_deposit, {money_cents(o.deposit_cents), o.account_name}), "fact"));
   }
-  section.add(para(t(UiText::sec_order_activation), "fact"));
+  section.add(para(t(DeviceText::sec_order_activation), "fact"));
   section.add(back_button());
   return section;
 }
@@ -446,7 +454,7 @@ Node View::render_region(const Region& r, bool yours) const {
   const auto name = region_text(r.id);
   std::string heading = name ? t(*name) : r.id;
   if (yours)
-    heading += (s.lang == Lang::en ? " (" : "（") + t(UiText::sec_region_yours) + (s.lang == Lang::en ? ")" : "）");
+    heading += (s.lang == Lang::en ? " (" : "（") + t(DeviceText::sec_region_yours) + (s.lang == Lang::en ? ")" : "）");
   Node box = element("section").attr("part", "region").attr("aria-labelledby", id("region-" + r.id));
   box.add(element("h4").attr("id", id("region-" + r.id)).attr("part", "subheading").add_text(heading));
   Node address = element("address").attr("part", "address");
@@ -463,34 +471,35 @@ Node View::render_return_info() const {
   const std::string name = device_name(info.device);
   Node section = element("section").attr("part", "screen");
   if (info.advice == "return") {
-    section.add(title(UiText::sec_return_title));
-    section.add(para(f(UiText::sec_return_intro, {name})));
-    section.add(
-        para(f(UiText::sec_return_receipt, {std::to_string(info.min_days), std::to_string(info.max_days)}), "fact"));
+    section.add(title(DeviceText::sec_return_title));
+    section.add(para(f(DeviceText::sec_return_intro, {name})));
+    section.add(para(f(DeviceText::sec_return_receipt, {std::to_string(info.min_days), std::to_string(info.max_days)}),
+                     "fact"));
     for (std::size_t i = 0; i < info.regions.size(); ++i)
       section.add(
           render_region(info.regions[i], i == 0 && info.regions[i].id == info.region).with_key(info.regions[i].id));
   } else if (info.advice == "destroy") {
-    section.add(title(UiText::sec_destroy_title));
-    section.add(para(f(UiText::sec_destroy_intro, {name})));
+    section.add(title(DeviceText::sec_destroy_title));
+    section.add(para(f(DeviceText::sec_destroy_intro, {name})));
   } else {
-    section.add(title(UiText::sec_return_title));
-    section.add(para(f(UiText::sec_return_none, {name})));
+    section.add(title(DeviceText::sec_return_title));
+    section.add(para(f(DeviceText::sec_return_none, {name})));
   }
-  if (info.suggest == "mobile_key") section.add(para(t(UiText::sec_suggest_mobile_key), "fact"));
+  if (info.suggest == "mobile_key") section.add(para(t(DeviceText::sec_suggest_mobile_key), "fact"));
   section.add(back_button());
   return section;
 }
 
 Node View::render_history() const {
   Node section = element("section").attr("part", "screen");
-  section.add(title(UiText::sec_history_title));
+  section.add(title(DeviceText::sec_history_title));
   if (s.history.empty()) {
-    section.add(para(t(UiText::sec_history_none), "fact"));
+    section.add(para(t(DeviceText::sec_history_none), "fact"));
   } else {
     Node table = element("table").attr("part", "history-table");
     Node head = element("tr");
-    for (UiText col : {UiText::sec_col_date, UiText::sec_col_device, UiText::sec_col_event, UiText::sec_col_by})
+    for (DeviceText col :
+         {DeviceText::sec_col_date, DeviceText::sec_col_device, DeviceText::sec_col_event, DeviceText::sec_col_by})
       head.add(element("th").attr("scope", "col").add_text(t(col)));
     table.add(element("thead").add(std::move(head)));
     Node rows = element("tbody");
@@ -498,9 +507,9 @@ Node View::render_history() const {
       std::string device = kind_name(e.kind, e.kind_id);
       if (!e.serial.empty()) device += " " + e.serial;
       const auto what = event_text(e.event);
-      const UiText by = e.actor == "user"       ? UiText::sec_actor_user
-                        : e.actor == "operator" ? UiText::sec_actor_operator
-                                                : UiText::sec_actor_server;
+      const DeviceText by = e.actor == "user"       ? DeviceText::sec_actor_user
+                            : e.actor == "operator" ? DeviceText::sec_actor_operator
+                                                    : DeviceText::sec_actor_server;
       rows.add(element("tr")
                    .add(element("td").add_text(date(e.at)))
                    .add(element("td").add_text(device))

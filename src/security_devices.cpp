@@ -203,7 +203,7 @@ bool usable(const Device* d) { return d && d->ended_event.empty() && d->status !
 bool Machine::on_device_event(const UserEvent& ev) {
   const std::string_view a = ev.action;
   const bool overview = s.screen == SecurityScreen::overview && !s.busy;
-  auto form_error = [&](UiText text) {
+  auto form_error = [&](DeviceText text) {
     ShownProblem p;
     p.error = fail(Errc::bad_argument);
     p.text = text;
@@ -263,7 +263,7 @@ bool Machine::on_device_event(const UserEvent& ev) {
   } else if (a == security_action::activate_card) {
     if (s.screen != SecurityScreen::card_activate || !s.card) return true;
     if (s.code1.empty() || s.code2.empty()) {
-      form_error(UiText::sec_codes_required);
+      form_error(DeviceText::sec_codes_required);
       return true;
     }
     s.change = Change::activate_card;
@@ -284,8 +284,8 @@ bool Machine::on_device_event(const UserEvent& ev) {
     (a == security_action::input_pin ? s.pin : s.pin2) = ev.value.substr(0, 8);
   } else if (a == security_action::pin_submit) {
     if (s.screen != SecurityScreen::order_pin) return true;
-    if (!four_digits(s.pin)) return form_error(UiText::sec_pin_rule), true;
-    if (s.pin != s.pin2) return form_error(UiText::sec_pin_mismatch), true;
+    if (!four_digits(s.pin)) return form_error(DeviceText::sec_pin_rule), true;
+    if (s.pin != s.pin2) return form_error(DeviceText::sec_pin_mismatch), true;
     if (s.deposit_account.empty() && !s.accounts.empty()) s.deposit_account = s.accounts.front().id;
     open(SecurityScreen::order_account, "title");
   } else if (a == security_action::choose_account) {
@@ -293,7 +293,7 @@ bool Machine::on_device_event(const UserEvent& ev) {
     s.deposit_account = ev.value;
   } else if (a == security_action::account_submit) {
     if (s.screen != SecurityScreen::order_account) return true;
-    if (!s.find_account(s.deposit_account)) return form_error(UiText::sec_choose_account), true;
+    if (!s.find_account(s.deposit_account)) return form_error(DeviceText::sec_choose_account), true;
     open(SecurityScreen::order_summary, "title");
   } else if (a == security_action::order_back) {
     if (s.screen == SecurityScreen::order_account)
@@ -408,7 +408,7 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
       s.devices_request = 0;
       load_devices();
       go(SecurityScreen::lost_offers);
-      s.announcement = UiText::sec_lost_done;
+      announce(DeviceText::sec_lost_done);
       focus("title");
       changed();
       return true;
@@ -433,7 +433,7 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
       s.devices_request = 0;
       load_devices();
       go(SecurityScreen::card_done);
-      s.announcement = UiText::sec_card_active;
+      announce(DeviceText::sec_card_active);
       focus("title");
       changed();
       return true;
@@ -447,7 +447,7 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
       s.devices_request = 0;
       load_devices();
       go(SecurityScreen::order_done);
-      s.announcement = UiText::sec_order_done;
+      announce(DeviceText::sec_order_done);
       focus("title");
       changed();
       return true;
@@ -459,13 +459,13 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
       const Device* d = s.find_device(s.device_id);
       const std::string serial = d ? d->serial : std::string();
       if (s.change == Change::remove_device) {
-        s.notice = UiText::sec_removed_notice;
+        s.notice = DeviceText::sec_removed_notice;
         s.notice_args = {serial};
       } else if (s.change == Change::replace_device) {
-        s.notice = UiText::sec_replace_notice;
+        s.notice = DeviceText::sec_replace_notice;
         s.notice_args = {serial};
       } else {
-        s.notice = UiText::sec_phone_removed_notice;
+        s.notice = DeviceText::sec_phone_removed_notice;
       }
       // Everything is read again (limits and sessions may change) before the notice shows.
       s.sharing_request = 0;

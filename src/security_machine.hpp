@@ -33,6 +33,11 @@ struct Machine {
     s.effects.emplace_back(EmitEffect{std::string(type), std::move(detail)});
   }
   void focus(std::string_view suffix) { s.effects.emplace_back(FocusEffect{s.id(suffix)}); }
+  /// Says `text` in the live region, kept when this step changes the screen.
+  void announce(Text text) {
+    s.announcement = text;
+    s.announced = true;
+  }
   void go(SecurityScreen next) {
     if (next != s.screen) s.screen_changed = true;
     s.screen = next;
@@ -79,11 +84,13 @@ struct Machine {
   LoginOutput run(std::int64_t now_ms, Step&& step) {
     s.now = std::max(s.now, now_ms);
     s.screen_changed = false;
+    s.announced = false;
     const SecurityScreen before = s.screen;
     const bool before_busy = s.busy;
     step();
     const bool changed = s.screen_changed || s.screen != before;
-    if (changed && s.screen != SecurityScreen::notice && s.screen != SecurityScreen::busy) s.announcement.reset();
+    const bool keep = s.announced || s.screen == SecurityScreen::notice || s.screen == SecurityScreen::busy;
+    if (changed && !keep) s.announcement.reset();
     if (changed || s.busy != before_busy) emit_state();
     return take();
   }

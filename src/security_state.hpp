@@ -6,15 +6,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sls/device.hpp"
+#include "sls/device_text.hpp"
 #include "sls/json.hpp"
 #include "sls/result.hpp"
 #include "sls/security_centre.hpp"
 #include "sls/ui_text.hpp"
 
 namespace sls::security {
+
+/// A sentence of either catalog: the login's (ui_text.def) or the device lifecycle's (device_text.def).
+using Text = std::variant<UiText, DeviceText>;
+/// The sentence in a language, {0}, {1}, ... filled from `args`.
+std::string text_in(const Text& text, Lang lang, std::initializer_list<std::string_view> args = {});
 
 /// A device of a user, as GET /accounts lists it.
 struct DeviceView {
@@ -177,7 +184,7 @@ bool is_safe_path(std::string_view path);
 struct ShownProblem {
   Error error;
   /// A sentence of the UI catalog shown instead of the error (a check made here).
-  std::optional<UiText> text;
+  std::optional<Text> text;
   std::string server_message;
   Lang server_lang = Lang::en;
   /// Shown on the form of the change (the request's content was refused).
@@ -250,10 +257,12 @@ struct State {
   std::string owner, serial;
   std::string request_id;  ///< of stop_sharing
 
-  std::optional<UiText> notice;
+  std::optional<Text> notice;
   std::vector<std::string> notice_args;
   std::optional<ShownProblem> problem;
-  std::optional<UiText> announcement;
+  std::optional<Text> announcement;
+  /// The announcement was set by the step running (run() keeps it).
+  bool announced = false;
 
   std::uint64_t main_request = 0;
   Pending pending = Pending::none;

@@ -22,6 +22,14 @@ struct View {
 
   std::string id(std::string_view suffix) const { return s.id(suffix); }
   std::string t(UiText text) const { return std::string(ui_text(text, s.lang)); }
+  std::string t(DeviceText text) const { return std::string(device_text(text, s.lang)); }
+  std::string t(const Text& text) const { return text_in(text, s.lang); }
+  std::string f(DeviceText text, std::initializer_list<std::string_view> args) const {
+    return device_format(text, s.lang, args);
+  }
+  std::string f(const Text& text, std::initializer_list<std::string_view> args) const {
+    return text_in(text, s.lang, args);
+  }
   std::string f(UiText text, std::initializer_list<std::string_view> args) const {
     return ui_format(text, s.lang, args);
   }
@@ -99,13 +107,13 @@ struct View {
     return f(UiText::sec_device_limits, {kind_name(kind, ""), money(l.one_day), money(l.five_day)});
   }
 
-  Node title(UiText text) const {
+  Node title(const Text& text) const {
     return element("h2").attr("id", id("title")).attr("tabindex", "-1").attr("part", "title").add_text(t(text));
   }
   Node para(std::string text, std::string_view part = "intro") const {
     return element("p").attr("part", part).add_text(text);
   }
-  Node button(UiText label, std::string_view action, std::string_view part, std::string_view value = {},
+  Node button(const Text& label, std::string_view action, std::string_view part, std::string_view value = {},
               std::string_view id_suffix = {}) const {
     Node b = element("button").attr("type", "button");
     if (!id_suffix.empty()) b.attr("id", id(id_suffix));
@@ -138,7 +146,7 @@ struct View {
   Node render_devices() const;
   Node render_device_row(const Device& d) const;
   Node render_phones() const;
-  Node render_confirm_device(UiText heading, UiText intro, UiText confirm, std::string_view action) const;
+  Node render_confirm_device(DeviceText heading, DeviceText intro, DeviceText confirm, std::string_view action) const;
   Node render_confirm_replace() const;
   Node render_lost_offers() const;
   Node render_card() const;

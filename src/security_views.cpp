@@ -67,12 +67,12 @@ Node View::render() const {
     }
     case SecurityScreen::share_form: body = render_share_form(); break;
     case SecurityScreen::confirm_lost:
-      body = render_confirm_device(UiText::sec_lost_title, UiText::sec_lost_intro, UiText::sec_lost_confirm_button,
-                                   security_action::confirm_lost);
+      body = render_confirm_device(DeviceText::sec_lost_title, DeviceText::sec_lost_intro,
+                                   DeviceText::sec_lost_confirm_button, security_action::confirm_lost);
       break;
     case SecurityScreen::confirm_remove:
-      body = render_confirm_device(UiText::sec_remove_title, UiText::sec_remove_intro, UiText::sec_remove_button,
-                                   security_action::confirm_remove);
+      body = render_confirm_device(DeviceText::sec_remove_title, DeviceText::sec_remove_intro,
+                                   DeviceText::sec_remove_button, security_action::confirm_remove);
       break;
     case SecurityScreen::confirm_replace: body = render_confirm_replace(); break;
     case SecurityScreen::lost_offers: body = render_lost_offers(); break;
