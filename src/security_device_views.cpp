@@ -129,7 +129,7 @@ Node View::render_device_row(const Device& d) const {
 
 Node View::render_devices() const {
   const std::string heading_id = id("devices");
-  Node box = element("section").attr("part", "devices").attr("aria-labelledby", heading_id);
+  Node box = element("section").attr("part", "devices box").attr("aria-labelledby", heading_id);
   box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(DeviceText::sec_devices_heading)));
   if (s.devices->empty()) {
     box.add(para(t(DeviceText::sec_devices_none), "fact"));
@@ -150,7 +150,7 @@ Node View::render_devices() const {
 
 Node View::render_phones() const {
   const std::string heading_id = id("phones");
-  Node box = element("section").attr("part", "phones").attr("aria-labelledby", heading_id);
+  Node box = element("section").attr("part", "phones box").attr("aria-labelledby", heading_id);
   box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(DeviceText::sec_phones_heading)));
   box.add(para(t(DeviceText::sec_phones_intro)));
   if (s.phones->empty()) {
@@ -225,7 +225,7 @@ Node View::render_lost_offers() const {
   section.add(element("h3").attr("part", "heading").add_text(t(DeviceText::sec_offers_heading)));
   Node list = element("ol").attr("part", "offers");
   for (const std::string& offer : s.offers) {
-    Node li = element("li").attr("part", "offer");
+    Node li = element("li").attr("part", "offer box");
     if (offer == "temporary_code") {
       li.add(element("h4").attr("part", "subheading").add_text(t(DeviceText::sec_offer_temp_title)));
       li.add(para(t(DeviceText::sec_offer_temp_text)));
@@ -280,7 +280,7 @@ Node View::render_card() const {
   section.add(title(DeviceText::sec_card_title));
   section.add(para(f(DeviceText::sec_card_intro, {c.serial})));
   // The cells, eight to a row, each with its index.
-  Node table = element("table").attr("part", "card-table");
+  Node table = element("table").attr("part", "limit-table card-table");
   table.add(element("caption").add_text(f(DeviceText::sec_card_caption, {c.serial})));
   Node rows = element("tbody");
   constexpr std::size_t kPerRow = 8;
@@ -455,7 +455,7 @@ Node View::render_region(const Region& r, bool yours) const {
   std::string heading = name ? t(*name) : r.id;
   if (yours)
     heading += (s.lang == Lang::en ? " (" : "（") + t(DeviceText::sec_region_yours) + (s.lang == Lang::en ? ")" : "）");
-  Node box = element("section").attr("part", "region").attr("aria-labelledby", id("region-" + r.id));
+  Node box = element("section").attr("part", "region box").attr("aria-labelledby", id("region-" + r.id));
   box.add(element("h4").attr("id", id("region-" + r.id)).attr("part", "subheading").add_text(heading));
   Node address = element("address").attr("part", "address");
   for (const std::string& line : r.address) address.add(element("p").add_text(line));
@@ -496,7 +496,7 @@ Node View::render_history() const {
   if (s.history.empty()) {
     section.add(para(t(DeviceText::sec_history_none), "fact"));
   } else {
-    Node table = element("table").attr("part", "history-table");
+    Node table = element("table").attr("part", "limit-table history-table");
     Node head = element("tr");
     for (DeviceText col :
          {DeviceText::sec_col_date, DeviceText::sec_col_device, DeviceText::sec_col_event, DeviceText::sec_col_by})
