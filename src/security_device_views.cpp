@@ -456,7 +456,7 @@ Node View::render_region(const Region& r, bool yours) const {
   if (yours)
     heading += (s.lang == Lang::en ? " (" : "（") + t(DeviceText::sec_region_yours) + (s.lang == Lang::en ? ")" : "）");
   Node box = element("section").attr("part", "region box").attr("aria-labelledby", id("region-" + r.id));
-  box.add(element("h4").attr("id", id("region-" + r.id)).attr("part", "subheading").add_text(heading));
+  box.add(element("h3").attr("id", id("region-" + r.id)).attr("part", "heading").add_text(heading));
   Node address = element("address").attr("part", "address");
   for (const std::string& line : r.address) address.add(element("p").add_text(line));
   box.add(std::move(address));
