@@ -34,6 +34,7 @@ std::string_view security_screen_id(SecurityScreen screen) noexcept {
     case SecurityScreen::order_done: return "order_done";
     case SecurityScreen::return_info: return "return_info";
     case SecurityScreen::history: return "history";
+    case SecurityScreen::phone_form: return "phone_form";
   }
   return "overview";
 }
@@ -425,6 +426,7 @@ std::string_view Machine::change_id(Change c) {
     case Change::activate_card: return "activate_card";
     case Change::order: return "order";
     case Change::remove_phone: return "remove_phone";
+    case Change::add_phone: return "add_phone";
     case Change::none: break;
   }
   return "none";
@@ -471,9 +473,11 @@ void Machine::on_change_reply(const HttpReply& r) {
     case Change::share: s.form_screen = SecurityScreen::share_form; break;
     case Change::activate_card: s.form_screen = SecurityScreen::card_activate; break;
     case Change::order: s.form_screen = SecurityScreen::order_summary; break;
+    case Change::add_phone: s.form_screen = SecurityScreen::phone_form; break;
     default: break;
   }
-  const bool form = s.change == Change::share || s.change == Change::activate_card || s.change == Change::order;
+  const bool form = s.change == Change::share || s.change == Change::activate_card || s.change == Change::order ||
+                    s.change == Change::add_phone;
   p.on_form = form && r.status >= 400 && r.status < 500 && r.status != 401;
   to_problem(std::move(p));
 }

@@ -72,7 +72,9 @@ Node View::text_field(std::string_view name, std::string label, std::string_view
                    .attr("id", id(name))
                    .attr("name", name)
                    .attr("type", type)
-                   .attr("autocomplete", type == "password" ? "new-password" : "off")
+                   .attr("autocomplete", type == "password" ? "new-password"
+                                         : type == "tel"    ? "tel"
+                                                            : "off")
                    .attr("autocapitalize", "characters")
                    .attr("spellcheck", "false")
                    .attr("maxlength", maxlength)
@@ -153,8 +155,13 @@ Node View::render_phones() const {
   Node box = element("section").attr("part", "phones box").attr("aria-labelledby", heading_id);
   box.add(element("h3").attr("id", heading_id).attr("part", "heading").add_text(t(DeviceText::sec_phones_heading)));
   box.add(para(t(DeviceText::sec_phones_intro)));
+  Node add = element("div")
+                 .attr("part", "actions")
+                 .add(button(DeviceText::sec_phone_add_button, security_action::add_phone, "button secondary", {},
+                             "add-phone"));
   if (s.phones->empty()) {
     box.add(para(t(DeviceText::sec_phones_none), "fact"));
+    box.add(std::move(add));
     return box;
   }
   Node list = element("ul").attr("part", "phone-list");
@@ -171,7 +178,29 @@ Node View::render_phones() const {
                  .with_key(p.id));
   }
   box.add(std::move(list));
+  box.add(std::move(add));
   return box;
+}
+
+Node View::render_phone_form() const {
+  Node form = element("form").attr("id", id("form")).attr("part", "form").attr("novalidate", "");
+  form.on("submit", security_action::phone_submit);
+  Node row =
+      text_field("phone", t(DeviceText::sec_phone_label), security_action::input_phone, s.new_phone, "tel", "32", {});
+  form.add(std::move(row));
+  if (s.problem && s.problem->on_form) form.add(problem_line().with_key("error"));
+  form.add(element("div")
+               .attr("part", "actions")
+               .add(element("button")
+                        .attr("type", "submit")
+                        .attr("part", "button primary")
+                        .add_text(t(DeviceText::sec_phone_submit)))
+               .add(button(UiText::cancel_button, security_action::cancel, "button secondary", {}, "cancel")));
+  return std::move(element("section")
+                       .attr("part", "screen")
+                       .add(title(DeviceText::sec_phone_add_button))
+                       .add(para(t(DeviceText::sec_phone_intro)))
+                       .add(std::move(form)));
 }
 
 // --- lost, remove, replace -----------------------------------------------------------------------------------------

@@ -312,8 +312,24 @@ bool Machine::on_device_event(const UserEvent& ev) {
     s.phone_id = ev.value;
     s.change = Change::remove_phone;
     weakening_change();
+  } else if (a == security_action::add_phone) {
+    if (!overview || !s.phones) return true;
+    s.new_phone.clear();
+    open(SecurityScreen::phone_form, "phone");
+  } else if (a == security_action::input_phone) {
+    if (s.screen != SecurityScreen::phone_form) return true;
+    s.new_phone = ev.value.substr(0, 32);
+  } else if (a == security_action::phone_submit) {
+    if (s.screen != SecurityScreen::phone_form || s.busy) return true;
+    if (s.new_phone.empty()) {
+      form_error(DeviceText::sec_phone_required);
+      return true;
+    }
+    s.change = Change::add_phone;  // fresh*: the server decides; a 403 leads to the step-up
+    send_change();
   } else if (a == security_action::cancel) {
     switch (s.screen) {
+      case SecurityScreen::phone_form:
       case SecurityScreen::confirm_lost:
       case SecurityScreen::confirm_remove:
       case SecurityScreen::confirm_replace:
@@ -380,6 +396,9 @@ void Machine::send_device_change() {
       break;
     }
     case Change::remove_phone: s.main_request = http("DELETE", "/phones/" + s.phone_id); break;
+    case Change::add_phone:
+      s.main_request = http("POST", "/phones", flow::json_object_body({{"phone", s.new_phone}}));
+      break;
     default: break;
   }
 }
@@ -454,6 +473,7 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
     }
     case Change::remove_device:
     case Change::replace_device:
+    case Change::add_phone:
     case Change::remove_phone: {
       s.notice_args.clear();
       const Device* d = s.find_device(s.device_id);
@@ -464,6 +484,8 @@ bool Machine::on_device_change_reply(const HttpReply& r) {
       } else if (s.change == Change::replace_device) {
         s.notice = DeviceText::sec_replace_notice;
         s.notice_args = {serial};
+      } else if (s.change == Change::add_phone) {
+        s.notice = DeviceText::sec_phone_added_notice;
       } else {
         s.notice = DeviceText::sec_phone_removed_notice;
       }

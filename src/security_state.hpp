@@ -208,6 +208,7 @@ enum class Change : std::uint8_t {
   activate_card,   ///< POST /devices/{id}/activate
   order,           ///< POST /device-orders (fresh*)
   remove_phone,    ///< DELETE /phones/{id} (fresh)
+  add_phone,       ///< POST /phones {"phone"} (fresh*)
 };
 
 /// What the main request is.
@@ -238,6 +239,7 @@ struct State {
   Change change = Change::none;
   std::string device_id;  ///< of a device change, the return page or the lost report
   std::string phone_id;   ///< of remove_phone
+  std::string new_phone;  ///< of add_phone
   /// After a lost report: how many other sessions ended, the offers, and
   /// the region's numbers (from GET /devices/{id}/return, when it answered).
   std::int64_t sessions_ended = 0;

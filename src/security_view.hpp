@@ -159,6 +159,7 @@ struct View {
   Node render_return_info() const;
   Node render_region(const Region& r, bool yours) const;
   Node render_history() const;
+  Node render_phone_form() const;
   /// "Digital security card · Serial number X" of a device.
   std::string device_name(const Device& d) const;
   std::string phone_line(const RegionPhone& p) const;

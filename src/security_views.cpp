@@ -89,6 +89,7 @@ Node View::render() const {
       body = s.return_info ? render_return_info() : element("section").attr("part", "screen");
       break;
     case SecurityScreen::history: body = render_history(); break;
+    case SecurityScreen::phone_form: body = render_phone_form(); break;
     case SecurityScreen::error: {
       Node section = element("section").attr("part", "screen");
       section.add(title(UiText::sec_error_title)).add(problem_line());

@@ -635,6 +635,33 @@ TEST(SecurityDevices, RemovingAPhoneNeedsAFreshFactor) {
   EXPECT_NE(h.text().find("The phone number was removed."), std::string::npos);
 }
 
+TEST(SecurityDevices, AddingAPhoneIsSentAtOnceAndARefusalShowsOnTheForm) {
+  Harness h(Lang::zh_Hant);
+  load_all(h);
+  h.event(security_action::add_phone);
+  EXPECT_EQ(h.screen(), "phone_form");
+  EXPECT_EQ(h.focus(), "sec-phone");
+  EXPECT_EQ(attr(h.out.view.find_by_id("sec-phone"), "type"), "tel");
+  h.event(security_action::phone_submit);
+  EXPECT_TRUE(h.https().empty());
+  EXPECT_NE(h.text().find("請輸入電話號碼。"), std::string::npos);
+  h.event(security_action::input_phone, "+85291234567");
+  h.event(security_action::phone_submit);
+  auto* post = h.request("POST", "/phones");
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(json::parse(body_of(post)), (json{{"phone", "+85291234567"}}));
+  h.reply(post->id, 422, error_body("request.bad_field", "電話號碼格式不正確。"));
+  EXPECT_EQ(h.screen(), "phone_form");
+  EXPECT_EQ(attr(h.out.view.find_by_id("sec-phone"), "aria-invalid"), "true");
+  h.event(security_action::phone_submit);
+  post = h.request("POST", "/phones");
+  ASSERT_NE(post, nullptr);
+  h.reply(post->id, 201, json{{"phone", {{"id", "p3"}, {"masked", "+852 •••• 4567"}, {"default", false}}}}.dump());
+  load_all(h);
+  EXPECT_EQ(h.screen(), "notice");
+  EXPECT_NE(h.text().find("已新增電話號碼。"), std::string::npos);
+}
+
 TEST(SecurityDevices, EveryNewScreenHasItsTitleAndTheLiveRegion) {
   Harness h;
   load_all(h);

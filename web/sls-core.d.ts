@@ -596,7 +596,7 @@ export interface SecurityCentre {
    * replace_device, show_return (value: device id), confirm_lost, confirm_remove, replace_mobile_key, show_history,
    * issue_card, card_continue, input:code1, input:code2, activate_card, order_start, input:pin, input:pin2,
    * pin_submit, choose_account (value: account id), account_submit, order_back, order_submit, remove_phone
-   * (value: phone id).
+   * (value: phone id), add_phone, input:phone, phone_submit.
    */
   on_event(event: { action: string; value?: string; now_ms: Int64Like }): LoginOutput;
   on_reply(reply: {

@@ -24,7 +24,7 @@ export type SecurityScreen =
   | 'loading' | 'overview' | 'confirm_opt_out' | 'step_up' | 'busy' | 'notice' | 'share_form' | 'error'
   // The device lifecycle (issue 12).
   | 'confirm_lost' | 'lost_offers' | 'confirm_remove' | 'confirm_replace' | 'card' | 'card_activate' | 'card_done'
-  | 'order_pin' | 'order_account' | 'order_summary' | 'order_done' | 'return_info' | 'history';
+  | 'order_pin' | 'order_account' | 'order_summary' | 'order_done' | 'return_info' | 'history' | 'phone_form';
 
 export interface SecurityStateDetail {
   readonly screen: SecurityScreen;

@@ -66,6 +66,7 @@ enum class SecurityScreen : std::uint8_t {
   order_done,       ///< the order with its estimated ship date
   return_info,      ///< where to return a device (the user's region first), or destroy it
   history,          ///< the device history, newest first
+  phone_form,       ///< add a phone number on record
 };
 
 /// "loading", "overview", "confirm_opt_out", ... (the enumerator's name): sent in sls-security-state and written on the
@@ -111,6 +112,9 @@ inline constexpr std::string_view account_submit = "account_submit";
 inline constexpr std::string_view order_back = "order_back";  ///< one step back in the order
 inline constexpr std::string_view order_submit = "order_submit";
 inline constexpr std::string_view remove_phone = "remove_phone";  ///< value: phone id
+inline constexpr std::string_view add_phone = "add_phone";        ///< open the phone form
+inline constexpr std::string_view input_phone = "input:phone";
+inline constexpr std::string_view phone_submit = "phone_submit";
 }  // namespace security_action
 
 /// How the security centre starts.
