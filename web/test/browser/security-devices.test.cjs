@@ -87,7 +87,7 @@ test.each(Object.keys(USERS))('the device lifecycle in %s: return page, report l
     const token = (await page.getAttribute('#security button[id^="security-lost-"]', 'id')).slice('security-lost-'.length);
 
     // The return page: the user's region first, with the seed's address lines and numbers.
-    await page.click(`#security-return-${token}`);
+    await page.click(`[id="security-return-${token}"]`);
     await screen(page, 'return_info', lang);
     const returned = await centreText(page);
     expect(returned).toContain(want.returnTitle);
@@ -97,7 +97,7 @@ test.each(Object.keys(USERS))('the device lifecycle in %s: return page, report l
     await waitForSecurity(page, 'overview');
 
     // Report lost: the confirmation, then the offers in order with the region's numbers.
-    await page.click(`#security-lost-${token}`);
+    await page.click(`[id="security-lost-${token}"]`);
     await screen(page, 'confirm_lost', lang);
     await page.click('#security-confirm');
     await screen(page, 'lost_offers', lang);
