@@ -1,6 +1,7 @@
 // The session user's accounts (GET /accounts) and opting an account out of SLS and back in (docs/accounts.md).
 #include <algorithm>
 
+#include "server/device_orders.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
 
@@ -58,8 +59,12 @@ JsonValue device_json(const DeviceRecord& d) {
 
 ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_view cookie) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+  std::vector<std::string> cancelled_pushes;
+  ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    // Reading the user's devices activates a shipped replacement that is due.
+    SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, session.user_id, op.now));
+    cancelled_pushes = std::move(cancelled);
     SLS_TRY_ASSIGN(held, tx.list_accounts_of_user(session.user_id));
     JsonValue list = JsonValue::array();
     for (const AccountRecord& a : held) {
@@ -117,6 +122,8 @@ ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_vi
       reply.set("step_up_until", nullptr);
     return ok_json(std::move(reply));
   }));
+  for (const std::string& id : cancelled_pushes) announce(id);
+  return resp;
 }
 
 ApiResponse AuthService::set_account_opt_out(const RequestContext& ctx, std::string_view cookie,

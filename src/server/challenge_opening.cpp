@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/device_orders.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
 #include "server/request_scope.hpp"
@@ -255,13 +256,15 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       if (login.state != LoginState::second_factor) return refuse(Errc::login_wrong_state);
       SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));
       SLS_TRY_ASSIGN(found, tx.get_device(device_id));
-      if (!found || found->status != DeviceStatus::active) return refuse(Errc::device_not_found);
+      // A shipped replacement is offered before its first use (device_orders.hpp).
+      if (!found || !(found->status == DeviceStatus::active || awaiting_first_use(*found)))
+        return refuse(Errc::device_not_found);
       // The user's own device, or one an approved sharing gives them.
       SLS_TRY_ASSIGN(allowed, may_use_device(tx, *found, user.id));
       if (!allowed) return refuse(Errc::device_not_found);
       DeviceRecord device = *found;
       const DeviceKind kind = device.kind;
-      if (!device_usable(device, op.now)) return refuse(Errc::device_expired);
+      if (!device_offered_at_login(device, op.now)) return refuse(Errc::device_expired);
       if (auto lock = op.lock_refusal(user, &device)) {
         SLS_TRY(op.audit(tx, "challenge.opened", "fail", user.id, user.username, device.id, "auth.locked"));
         return *lock;

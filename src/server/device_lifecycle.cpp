@@ -49,6 +49,10 @@ Result<std::vector<std::string>> supersede_on_activation(StoreTx& tx, const Devi
     if (!device.replaces.empty() && d.id == device.replaces) {
       event = "replaced";
       detail = "by " + device.id;
+    } else if (!d.replace_with.empty() && d.replace_with == device_kind_id(device.kind) && now <= d.replace_until) {
+      // The replacement the user asked for (POST /devices/{id}/replace).
+      event = "replaced";
+      detail = "by " + device.id;
     } else if (device.kind == DeviceKind::mobile_key && d.kind == DeviceKind::mobile_key) {
       event = "revoked";
       detail = "a newer Mobile Key";

@@ -37,6 +37,8 @@ struct Revocation {
 /// After `device` became active (it is already stored as active): revokes
 /// what it supersedes, each with a history row by `actor`:
 /// - the device named by its `replaces` ("replaced");
+/// - a device whose replacement the user asked for with this kind, while
+///   the request holds (DeviceRecord::replace_with / replace_until: "replaced");
 /// - when it is a Mobile Key, the user's other Mobile Keys ("revoked", a
 ///   newer Mobile Key: one phone per user);
 /// - when it is a permanent device (neither a temporary code nor an online

@@ -5,8 +5,10 @@
 #include <optional>
 
 #include "server/device_history.hpp"
+#include "server/device_lifecycle.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
+#include "server/online_card.hpp"
 #include "server/password.hpp"
 #include "server/try.hpp"
 #include "server/user_name.hpp"
@@ -192,17 +194,34 @@ Result<CardEnrolment> Enrolment::enrol_card(std::string_view username, DeviceKin
     d.sealed_secret = keys_.seal(as_bytes(cells_text.view()));
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
+    // Active at once: what it supersedes goes now (a card has no pushes).
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
-  return CardEnrolment{d.id, std::move(*card), d.expires_at};
+  return CardEnrolment{d.id, std::move(*card), d.expires_at, std::nullopt};
 }
 
-Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceKind kind, std::string_view pin) {
-  const std::string* suite_text = kind == DeviceKind::dsc             ? &config_.dsc_suite
-                                  : kind == DeviceKind::dsc_plus      ? &config_.dsc_plus_suite
-                                  : kind == DeviceKind::platinum_gold ? &config_.platinum_gold_suite
+Result<CardEnrolment> Enrolment::issue_online_card(std::string_view username) {
+  const std::int64_t now = clock_.now();
+  std::optional<OnlineCardIssue> issued;
+  Status st = store_.write([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(issue, issue_online_card_in(tx, keys_, u, kActorOperator, now));
+    issued.emplace(std::move(issue));
+    return audit_admin(tx, "online_card.issued", u, issued->device.id, "pending");
+  });
+  if (!st) return st.error();
+  return CardEnrolment{issued->device.id, std::move(*issued->card), issued->device.expires_at, issued->activation};
+}
+
+Result<DeviceRecord> make_token_device(const Keyring& keys, const ServiceConfig& config, std::int64_t user_id,
+                                       DeviceKind kind, std::string_view pin, std::int64_t now, TokenEnrolment& out) {
+  const std::string* suite_text = kind == DeviceKind::dsc             ? &config.dsc_suite
+                                  : kind == DeviceKind::dsc_plus      ? &config.dsc_plus_suite
+                                  : kind == DeviceKind::platinum_gold ? &config.platinum_gold_suite
                                                                       : nullptr;
   if (suite_text == nullptr) return fail(Errc::bad_argument, {"kind", "dsc, dsc_plus or platinum_gold"});
   auto suite = OcraSuite::parse(*suite_text);
@@ -213,34 +232,43 @@ Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceK
     if (auto s = check_soft_pin(chosen_pin); !s) return s.error();
   }
   SecretBytes key = generate_ocra_key(*suite);
+  DeviceRecord d = new_device(user_id, kind, now);
+  d.serial = generate_digits(8);
+  d.label = std::string(kind == DeviceKind::dsc        ? "Digital Security Card "
+                        : kind == DeviceKind::dsc_plus ? "Digital Security Card+ "
+                                                       : "Platinum/Gold card ") +
+            d.serial.substr(d.serial.size() - 4);
+  d.ocra_suite = suite->to_string();
+  d.sealed_secret = keys.seal(key.view());
+  if (suite->pin_hash()) {
+    SLS_TRY_ASSIGN(pin_hash, ocra_hash_pin(*suite->pin_hash(), chosen_pin));
+    d.sealed_pin_hash = keys.seal(pin_hash);
+    wipe(pin_hash.data(), pin_hash.size());
+  }
+  out.device_id = d.id;
+  out.serial = d.serial;
+  out.ocra_suite = d.ocra_suite;
+  out.key_hex = to_hex(key.view());
+  out.pin = std::move(chosen_pin);
+  return d;
+}
+
+Result<TokenEnrolment> Enrolment::enrol_token(std::string_view username, DeviceKind kind, std::string_view pin) {
   const std::int64_t now = clock_.now();
   TokenEnrolment out;
   Status st = store_.write([&](StoreTx& tx) -> Status {
     SLS_TRY_ASSIGN(u, find(tx, username));
-    DeviceRecord d = new_device(u.id, kind, now);
-    d.serial = generate_digits(8);
-    d.label = std::string(kind == DeviceKind::dsc        ? "Digital Security Card "
-                          : kind == DeviceKind::dsc_plus ? "Digital Security Card+ "
-                                                         : "Platinum/Gold card ") +
-              d.serial.substr(d.serial.size() - 4);
-    d.ocra_suite = suite->to_string();
-    d.sealed_secret = keys_.seal(key.view());
-    if (suite->pin_hash()) {
-      SLS_TRY_ASSIGN(pin_hash, ocra_hash_pin(*suite->pin_hash(), chosen_pin));
-      d.sealed_pin_hash = keys_.seal(pin_hash);
-      wipe(pin_hash.data(), pin_hash.size());
-    }
+    SLS_TRY_ASSIGN(d, make_token_device(keys_, config_, u.id, kind, pin, now, out));
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
-    out.device_id = d.id;
-    out.serial = d.serial;
+    // A token is a permanent device, active at once: it supersedes the
+    // user's online cards (a token has no pushes to announce).
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
   });
   if (!st) return st.error();
-  out.ocra_suite = suite->to_string();
-  out.key_hex = to_hex(key.view());
-  out.pin = std::move(chosen_pin);
   return out;
 }
 
@@ -256,6 +284,8 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
     d.serial = generate_digits(8);  // what another user names to share it (docs/sharing.md)
     SLS_TRY(tx.insert_device(d));
     SLS_TRY(record_device_event(tx, d, "issued", kActorOperator, "", now));
+    SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorOperator, now));
+    (void)superseded;
     id = d.id;
     SLS_TRY(end_sessions(tx, u, "device enrolled", false));
     return audit_admin(tx, "device.enrolled", u, d.id, device_kind_id(d.kind));
@@ -331,6 +361,18 @@ Result<std::vector<DeviceRecord>> Enrolment::devices(std::string_view username) 
   return out;
 }
 
+Result<std::vector<DeviceEventRecord>> Enrolment::device_events(std::string_view username, std::size_t limit) {
+  std::vector<DeviceEventRecord> out;
+  Status st = store_.read([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(list, tx.list_device_events(u.id, limit));
+    out = std::move(list);
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 Result<std::vector<AuditRecord>> Enrolment::audit(std::size_t limit, std::string_view username) {
   std::vector<AuditRecord> out;
   Status st = store_.read([&](StoreTx& tx) -> Status {
@@ -353,7 +395,8 @@ Result<std::vector<OutboxRecord>> Enrolment::outbox(std::size_t limit) {
   return out;
 }
 
-std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang) {
+std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang,
+                           std::string_view stylesheet_href) {
   struct Text {
     const char* html_lang;
     const char* title;
@@ -375,13 +418,15 @@ std::string code_card_html(const CodeCard& card, std::string_view username, std:
   h += t.html_lang;
   h += R"("><head><meta charset="utf-8"><title>)";
   h += t.title;
-  h += "</title>\n<style>\n"
-       "body{font-family:system-ui,sans-serif;margin:2em}\n"
-       "table{border-collapse:collapse}\n"
-       "td{border:1px solid #444;padding:.3em .5em;text-align:center;font-family:ui-monospace,monospace}\n"
-       "td small{display:block;color:#666;font-size:.7em}\n"
-       "@media print{body{margin:0}p.note{font-size:9pt}@page{size:A5 landscape;margin:1cm}}\n"
-       "</style></head><body>\n<h1>";
+  h += "</title>\n";
+  if (stylesheet_href.empty()) {
+    h += "<style>\n";
+    h += online_card_stylesheet();
+    h += "</style>";
+  } else {
+    h += "<link rel=\"stylesheet\" href=\"" + html_escape(stylesheet_href) + "\">";
+  }
+  h += "</head><body>\n<h1>";
   h += t.title;
   h += "</h1>\n<p>";
   h += t.serial;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,10 @@ namespace sls::server {
 struct CardEnrolment {
   std::string device_id;
   CodeCard card;
-  std::int64_t expires_at = 0;  ///< online cards: activation + 21 days
+  std::int64_t expires_at = 0;  ///< online cards: activation + 21 days (pending: the activation window)
+  /// A pending online card (issue_online_card): the two cells its
+  /// activation asks for.
+  std::optional<CardChallenge> activation;
 };
 
 /// A challenge/response token (DSC, DSC+, Platinum/Gold) as enrolled: what a
@@ -37,6 +41,14 @@ struct TokenEnrolment {
   std::string key_hex;  ///< the OCRA key, hexadecimal
   std::string pin;      ///< DSC+: the 4-digit PIN; empty otherwise
 };
+
+/// A fresh challenge/response token of `kind` for the user (active, not
+/// stored): its id, serial, label, suite, sealed key and, for suites with a
+/// PIN, the sealed hash of `pin` (check_soft_pin; empty picks a random one).
+/// `out` receives what a virtual token needs. Enrolment::enrol_token and a
+/// replacement order (device_orders.cpp) both build their tokens with it.
+Result<DeviceRecord> make_token_device(const Keyring& keys, const ServiceConfig& config, std::int64_t user_id,
+                                       DeviceKind kind, std::string_view pin, std::int64_t now, TokenEnrolment& out);
 
 /// A Mobile Key awaiting activation (POST /api/v1/mobile-key/activate).
 struct MobileKeyEnrolment {
@@ -50,6 +62,21 @@ struct TempCodeIssue {
   std::string code;    ///< 10 characters, shown as "ABCDE-FGHJK"
   std::string access;  ///< "full" or "account_management"
   std::int64_t expires_at = 0;
+};
+
+/// A replacement device order as slsctl lists it (docs/device-orders.md).
+struct OrderSummary {
+  DeviceOrderRecord order;
+  std::string username;
+  std::string serial;
+  std::string account_name;
+};
+
+/// A shipped order: what the warehouse loaded into the token (no PIN: the
+/// user chose it).
+struct ShippedOrder {
+  OrderSummary summary;
+  TokenEnrolment token;
 };
 
 /// An account as slsctl lists it: the account and its users' names.
@@ -99,8 +126,16 @@ class Enrolment {
   /// activation code, password checks in flight) and of all its devices.
   Status unlock(std::string_view username);
 
-  /// kind: code_card or online_card; cells: 2..1000.
+  /// kind: code_card or online_card; cells: 2..1000. The card is active
+  /// at once (an online card too: the demo users and the tests use this;
+  /// slsctl issues online cards with issue_online_card). A code card is a
+  /// permanent device: it supersedes the user's online cards
+  /// (supersede_on_activation), as every permanent enrolment here does.
   Result<CardEnrolment> enrol_card(std::string_view username, DeviceKind kind, std::size_t cells = kCardDefaultCells);
+  /// A pending online card (online_card.hpp): the user activates it in the
+  /// security centre with the codes at `activation`'s two indices. The
+  /// user's earlier online card is revoked.
+  Result<CardEnrolment> issue_online_card(std::string_view username);
   /// kind: dsc, dsc_plus or platinum_gold. For dsc_plus, `pin` is the
   /// 4-digit PIN (check_soft_pin); empty picks a random one.
   Result<TokenEnrolment> enrol_token(std::string_view username, DeviceKind kind, std::string_view pin = {});
@@ -139,7 +174,26 @@ class Enrolment {
   /// has no such device. Returns how many sharings ended.
   Result<std::int64_t> revoke_device(std::string_view username, std::string_view device_id);
 
+  /// Replacement device orders (order_admin.cpp, docs/device-orders.md):
+  /// the newest `limit`, newest first.
+  Result<std::vector<OrderSummary>> orders(std::size_t limit);
+  /// The warehouse ships the order: shipped_at now, auto-activation 21
+  /// days later, history "shipped". Errc::order_not_found,
+  /// Errc::order_not_shippable when it shipped already.
+  Result<ShippedOrder> ship_order(std::string_view order_id);
+  /// The warehouse received the user's device: history "returned", the
+  /// device revoked when it was not, and the deposits it covers released.
+  /// Errc::bad_argument {"device", "unknown"} when the user has no such
+  /// device. Returns how many deposits were released.
+  Result<std::int64_t> device_returned(std::string_view username, std::string_view device_id);
+  /// Keeps the order's held deposit at account closure: `reason` "damaged"
+  /// or "not_returned" (else Errc::deposit_bad_reason); Errc::order_not_found,
+  /// Errc::deposit_not_held.
+  Result<OrderSummary> keep_deposit(std::string_view order_id, std::string_view reason);
+
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
+  /// The user's device history (docs/devices.md), newest first, at most `limit` rows.
+  Result<std::vector<DeviceEventRecord>> device_events(std::string_view username, std::size_t limit);
   /// The user's live sessions, oldest first. Every change of the user's
   /// password, devices or opt-out above ends them all (audit row
   /// session.revoked), as revoke_sessions does; returns how many it ended.
@@ -164,6 +218,10 @@ class Enrolment {
 
 /// The card as a printable HTML page (print stylesheet included), labels in
 /// `lang`. Codes are laid out 10 per row under their index numbers.
-std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang);
+/// With `stylesheet_href` the page links that stylesheet instead of
+/// carrying its style inline (a page served under the strict
+/// Content-Security-Policy, online_card_stylesheet()).
+std::string code_card_html(const CodeCard& card, std::string_view username, std::int64_t expires_at, Lang lang,
+                           std::string_view stylesheet_href = {});
 
 }  // namespace sls::server

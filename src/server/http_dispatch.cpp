@@ -9,6 +9,7 @@
 
 #include "server/accept_language.hpp"
 #include "server/http_api.hpp"
+#include "server/online_card.hpp"
 #include "sls/secure.hpp"
 
 namespace sls::server {
@@ -290,11 +291,35 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::sharing_request: r = s.request_sharing(c, session_cookie(request), b); break;
     case RouteId::sharing_list: r = s.list_sharings(c, session_cookie(request)); break;
     case RouteId::sharing_end: r = s.end_sharing(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_orders_create: r = s.create_device_order(c, session_cookie(request), b); break;
+    case RouteId::device_orders_list: r = s.list_device_orders(c, session_cookie(request)); break;
+    case RouteId::devices_list: r = s.list_user_devices(c, session_cookie(request)); break;
+    case RouteId::devices_history:
+      r = s.device_history(c, session_cookie(request), query_param(request.target(), "limit"));
+      break;
+    case RouteId::device_lost: r = s.report_device_lost(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_remove: r = s.remove_device(c, session_cookie(request), p.at(0)); break;
+    case RouteId::device_replace: r = s.replace_device(c, session_cookie(request), p.at(0), b); break;
+    case RouteId::device_return: r = s.device_return(c, session_cookie(request), p.at(0)); break;
     case RouteId::jwks: r = s.jwks(c); break;
     case RouteId::assertion_redeem: r = s.redeem_assertion(c, b); break;
     case RouteId::demo_outbox: r = s.demo_outbox(c); break;
     case RouteId::demo_users: r = ApiResponse{200, demo_users_, {}, {}}; break;
     case RouteId::demo_start_page: r = ApiResponse{302, JsonValue::object(), {{"Location", "/demo/"}}, {}}; break;
+    case RouteId::online_card_issue: r = s.issue_online_card(c, session_cookie(request)); break;
+    case RouteId::online_card_activate: r = s.activate_online_card(c, session_cookie(request), p.at(0), b); break;
+    case RouteId::online_card_page: {
+      // ?lang= picks the page's language (the security centre's), else the
+      // request's Accept-Language.
+      const auto tag = query_param(request.target(), "lang");
+      const Lang lang = tag ? lang_from_tag(*tag) : c.lang;
+      std::string html;
+      r = s.online_card_page(c, session_cookie(request), p.at(0), lang, html);
+      if (r.status == 200) return page_reply(std::move(html), "text/html; charset=utf-8", "no-store");
+      break;
+    }
+    case RouteId::card_stylesheet:
+      return page_reply(std::string(online_card_stylesheet()), "text/css; charset=utf-8", "no-cache");
   }
   if (!r.log_note.empty())
     log_error("error " + std::string(request.method()) + " " + std::string(route.pattern) + ": " + r.log_note);
@@ -303,6 +328,19 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
   HttpReply out = from_api_response(std::move(r));
   out.pending_until = pending;
   return out;
+}
+
+HttpReply Dispatcher::page_reply(std::string body, std::string_view content_type, std::string_view cache) const {
+  // A page the API serves (the printable card) gets the static files'
+  // strict headers: no inline script or style runs in it.
+  HttpReply r;
+  r.headers = {{"Content-Security-Policy", content_security_policy_},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"},
+               {"Cache-Control", std::string(cache)}};
+  r.content_type = std::string(content_type);
+  r.body = std::move(body);
+  return r;
 }
 
 HttpReply Dispatcher::serve_static(const Admission& admission, const RequestView& request) {

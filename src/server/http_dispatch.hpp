@@ -127,6 +127,8 @@ class Dispatcher {
   StaticFiles static_files_;
   /// The static files' Content-Security-Policy, with the configured frame-ancestors.
   std::string content_security_policy_;
+  /// A 200 page of the API (not JSON) with the strict static headers.
+  HttpReply page_reply(std::string body, std::string_view content_type, std::string_view cache) const;
   JsonValue demo_users_;
 };
 

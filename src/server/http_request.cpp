@@ -163,8 +163,21 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/sharing", true, RouteId::sharing_request},
       {"GET", "/api/v1/sharing", false, RouteId::sharing_list},
       {"DELETE", "/api/v1/sharing/{}", false, RouteId::sharing_end},
+      {"POST", "/api/v1/device-orders", true, RouteId::device_orders_create},
+      {"GET", "/api/v1/device-orders", false, RouteId::device_orders_list},
+      {"GET", "/api/v1/devices", false, RouteId::devices_list},
+      // Before /devices/{}: "history" is no device id.
+      {"GET", "/api/v1/devices/history", false, RouteId::devices_history},
+      {"POST", "/api/v1/devices/{}/lost", false, RouteId::device_lost},
+      {"DELETE", "/api/v1/devices/{}", false, RouteId::device_remove},
+      {"POST", "/api/v1/devices/{}/replace", true, RouteId::device_replace},
+      {"GET", "/api/v1/devices/{}/return", false, RouteId::device_return},
       {"GET", "/.well-known/jwks.json", false, RouteId::jwks},
       {"POST", "/api/v1/assertions/redeem", true, RouteId::assertion_redeem},
+      {"POST", "/api/v1/devices/online-card", false, RouteId::online_card_issue},
+      {"GET", "/api/v1/devices/{}/card", false, RouteId::online_card_page},
+      {"POST", "/api/v1/devices/{}/activate", true, RouteId::online_card_activate},
+      {"GET", "/api/v1/card.css", false, RouteId::card_stylesheet},
   };
   if (config.demo) routes.push_back({"GET", "/api/v1/demo/outbox", false, RouteId::demo_outbox});
   if (config.demo && !config.demo_users_json.empty())

@@ -135,11 +135,23 @@ enum class RouteId {
   sharing_request,
   sharing_list,
   sharing_end,
+  device_orders_create,
+  device_orders_list,
+  devices_list,
+  devices_history,
+  device_lost,
+  device_remove,
+  device_replace,
+  device_return,
   jwks,
   assertion_redeem,
   demo_outbox,
   demo_users,
   demo_start_page,
+  online_card_issue,
+  online_card_page,
+  online_card_activate,
+  card_stylesheet,
 };
 
 struct RouteSpec {

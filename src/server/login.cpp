@@ -3,6 +3,7 @@
 #include <map>
 
 #include "server/assertion_keys.hpp"
+#include "server/device_orders.hpp"
 #include "server/jwt.hpp"
 #include "server/lockout.hpp"
 #include "server/password.hpp"
@@ -77,6 +78,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
   if (body.find("step_up") != nullptr) return start_step_up(ctx, body, cookie);
   RequestScope op{*this, ctx, clock_.now()};
   bool accepted = false;
+  std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
     SLS_TRY_ASSIGN(password_field, string_field(body, "password", 1, config_.password.max_length));
@@ -149,6 +151,9 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
         return *lock;
       }
       SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
+      // A shipped replacement due to activate by itself does so now.
+      SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, fresh.id, op.now, &devices));
+      cancelled_pushes = std::move(cancelled);
       // A device another user shares with this one (an approved sharing,
       // docs/sharing.md) is offered as the user's own.
       SLS_TRY_ASSIGN(owner_of, append_shared_devices(tx, fresh.id, devices));
@@ -190,6 +195,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
   }());
   // A correct password is no failure: the address gets its token back.
   if (accepted) op.give_back_failure_token();
+  for (const std::string& id : cancelled_pushes) announce(id);
   return resp;
 }
 
@@ -378,7 +384,7 @@ std::vector<const DeviceRecord*> login_devices(const std::vector<DeviceRecord>& 
                                                bool without_stand_ins) {
   std::vector<const DeviceRecord*> usable;
   for (const auto& d : devices)
-    if (device_usable(d, now) && !(without_stand_ins && is_temporary(d.kind))) usable.push_back(&d);
+    if (device_offered_at_login(d, now) && !(without_stand_ins && is_temporary(d.kind))) usable.push_back(&d);
   std::stable_sort(usable.begin(), usable.end(), [](const DeviceRecord* a, const DeviceRecord* b) {
     return security_rank(a->kind) > security_rank(b->kind);
   });

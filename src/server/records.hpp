@@ -126,6 +126,16 @@ struct DeviceRecord {
   /// The id of the device this one replaces once it is activated (which
   /// then revokes that one, device_lifecycle.hpp); "" when none.
   std::string replaces;
+  /// A replacement device sent by the warehouse (docs/device-orders.md):
+  /// when it shipped; 0 when it was never ordered or not shipped yet. A
+  /// pending device with a shipped_at is offered at login and activates on
+  /// its first successful use.
+  std::int64_t shipped_at = 0;
+  /// A replacement the user asked for (POST /devices/{id}/replace): the
+  /// kind whose next activation by the user revokes this device
+  /// ("mobile_key"), and until when; "" / 0 when none.
+  std::string replace_with;
+  std::int64_t replace_until = 0;
 };
 
 struct LoginRecord {
@@ -270,6 +280,42 @@ struct SharingRecord {
   /// When it ended, and why: "owner", "requester", "device_revoked"; 0 / "" while in force.
   std::int64_t ended_at = 0;
   std::string end_reason;
+};
+
+/// A replacement device order (docs/device-orders.md) and the deposit held
+/// for it. `status`: "ordered", "shipped" or "activated";
+/// `deposit_status`: "held", "released" or "kept" (every change also
+/// appends a DepositEntryRecord and an audit row).
+struct DeviceOrderRecord {
+  std::string id;  ///< 22-character random id (the API's {id})
+  std::int64_t user_id = 0;
+  DeviceKind kind = DeviceKind::dsc_plus;
+  std::string status;
+  std::string device_id;            ///< the pending device the order created
+  std::string replaces;             ///< the device it replaces once active; "" when none
+  std::string estimated_ship_date;  ///< "YYYY-MM-DD"
+  std::int64_t created_at = 0;
+  std::int64_t shipped_at = 0;
+  std::int64_t auto_activate_at = 0;
+  std::int64_t activated_at = 0;
+  std::string deposit_account;  ///< the account the deposit is held on
+  std::int64_t deposit_cents = 0;
+  std::string deposit_status;
+  std::string deposit_reason;  ///< why it was released or kept; "" while held
+  std::int64_t deposit_settled_at = 0;
+};
+
+/// One line of the deposit ledger: a deposit held, released or kept.
+/// Append-only.
+struct DepositEntryRecord {
+  std::int64_t id = 0;  ///< assigned by the store
+  std::string order_id;
+  std::int64_t user_id = 0;
+  std::string account_id;
+  std::int64_t cents = 0;
+  std::string entry;   ///< "held", "released" or "kept"
+  std::string reason;  ///< e.g. "returned", "lost", "damaged", "not_returned"
+  std::int64_t at = 0;
 };
 
 /// One step in a device's life, as the user's device history shows it

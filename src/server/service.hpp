@@ -139,6 +139,32 @@ class AuthService {
   /// DELETE /sharing/{id}: the requester or the owner ends a pending or
   /// approved sharing.
   ApiResponse end_sharing(const RequestContext& ctx, std::string_view cookie, std::string_view id);
+  /// POST /device-orders {kind, pin, deposit_account, replaces}: the
+  /// session user orders a replacement Digital Security Card+
+  /// (docs/device-orders.md); needs a fresh second factor or a fresh
+  /// stand-in. 201 with the order.
+  ApiResponse create_device_order(const RequestContext& ctx, std::string_view cookie, const JsonValue& body);
+  /// GET /device-orders: the session user's orders, newest first.
+  ApiResponse list_device_orders(const RequestContext& ctx, std::string_view cookie);
+  /// GET /devices: the session user's own devices (DEVICE, device_views.hpp),
+  /// living ones first, then those ended within 90 days (docs/devices.md).
+  ApiResponse list_user_devices(const RequestContext& ctx, std::string_view cookie);
+  /// GET /devices/history?limit=N (1..200, default 50): the user's device
+  /// events, newest first.
+  ApiResponse device_history(const RequestContext& ctx, std::string_view cookie, std::optional<std::string_view> limit);
+  /// POST /devices/{id}/lost: revokes the device at once (its pushes,
+  /// question and sharings with it) and ends every other session of the user.
+  ApiResponse report_device_lost(const RequestContext& ctx, std::string_view cookie, std::string_view device_id);
+  /// DELETE /devices/{id}: fresh second factor; never the last usable
+  /// permanent device of a user who is not opted out.
+  ApiResponse remove_device(const RequestContext& ctx, std::string_view cookie, std::string_view device_id);
+  /// POST /devices/{id}/replace {"with": "mobile_key"}: fresh second factor;
+  /// the user's next Mobile Key activated within 7 days revokes the device.
+  ApiResponse replace_device(const RequestContext& ctx, std::string_view cookie, std::string_view device_id,
+                             const JsonValue& body);
+  /// GET /devices/{id}/return: what to do with the device, and where to send
+  /// it (return_regions.hpp), the user's region first.
+  ApiResponse device_return(const RequestContext& ctx, std::string_view cookie, std::string_view device_id);
   ApiResponse push_status(const RequestContext& ctx, std::string_view tx_id);
   /// push_status() from memory, for a push this process already found pending
   /// and that has not changed since (PendingPushCache): the same answer, with
@@ -170,6 +196,14 @@ class AuthService {
   ApiResponse redeem_assertion(const RequestContext& ctx, const JsonValue& body);
   /// The SMS outbox (demo only): the newest messages.
   ApiResponse demo_outbox(const RequestContext& ctx);
+  // The online card (online_card.cpp, docs/online-card.md). The page is
+  // written to `html` with a 200 and an empty body; any other answer is an
+  // error body.
+  ApiResponse issue_online_card(const RequestContext& ctx, std::string_view cookie);
+  ApiResponse online_card_page(const RequestContext& ctx, std::string_view cookie, std::string_view id, Lang lang,
+                               std::string& html);
+  ApiResponse activate_online_card(const RequestContext& ctx, std::string_view cookie, std::string_view id,
+                                   const JsonValue& body);
 
   const ServiceConfig& config() const noexcept { return config_; }
   /// The audiences an assertion may be issued for, the default first:

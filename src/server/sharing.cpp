@@ -11,7 +11,6 @@
 #include "sls/secure.hpp"
 
 namespace sls::server {
-namespace {
 
 void wipe_identification(IdentificationData& d) noexcept {
   for (std::string* s :
@@ -36,6 +35,8 @@ Status identification_of(StoreTx& tx, const Keyring& keys, std::int64_t user_id,
   wipe_identification(*data);
   return ok_status();
 }
+
+namespace {
 
 /// The entity the user shares with `other`: the id of an account both
 /// hold, else one of the user's own (never equal to the other's).

@@ -64,4 +64,11 @@ Result<std::vector<std::string>> device_shared_with(StoreTx& tx, std::string_vie
 Result<std::int64_t> end_sharing_record(StoreTx& tx, SharingRecord& sharing, std::string_view reason, std::int64_t now,
                                         const Bytes& keep = {});
 
+/// Wipes every text field of identification data.
+void wipe_identification(IdentificationData& d) noexcept;
+
+/// Opens and parses the user's identification data into `out` (left empty
+/// when none was set). Wipe it with wipe_identification once read.
+Status identification_of(StoreTx& tx, const Keyring& keys, std::int64_t user_id, IdentificationData& out);
+
 }  // namespace sls::server

@@ -48,6 +48,9 @@ commands:
                                     (default: print it to stdout)
       --lang en|zh-Hant|zh-Hans     code cards: language of the page
       --cells N                     code cards: number of cells (default 100)
+                                    online_card: issued pending; the user activates it in
+                                    the security centre with the codes at the two indices
+                                    printed (within 24 hours)
       --pin NNNN                    dsc_plus: the 4-digit PIN (default random)
       --phone +NNN...               sms: the phone number
   temp-code NAME [--access full|account_management]
@@ -67,9 +70,17 @@ commands:
                                     device sharing requests, newest first
   sharing approve ID | sharing reject ID
                                     decide a request waiting for compliance review
+  order list [--limit N]            replacement device orders, newest first
+  order ship ORDER_ID               the warehouse ships it: prints the token's serial,
+                                    suite and key (docs/device-orders.md)
+  device-returned NAME DEVICE_ID    the warehouse received the device: releases the
+                                    deposit it covers
+  deposit keep ORDER_ID --reason damaged|not_returned
+                                    keep a held deposit at account closure
   revoke-device NAME DEVICE_ID      withdraw a device (lost or replaced): ends its
                                     sharings and the sessions of its users
   devices NAME
+  history NAME [--limit N]          the user's device history, newest first
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
   audit [--user NAME] [--limit N]
@@ -182,6 +193,15 @@ JsonValue card_json(const CardEnrolment& c) {
   return v;
 }
 
+void print_order(const OrderSummary& s) {
+  const DeviceOrderRecord& o = s.order;
+  std::printf("%s  %-9s %s %s %s ordered %s ships ~%s deposit %lld cents on %s: %s%s%s\n", o.id.c_str(),
+              o.status.c_str(), escape_for_terminal(s.username).c_str(), std::string(device_kind_id(o.kind)).c_str(),
+              s.serial.c_str(), format_time(o.created_at).c_str(), o.estimated_ship_date.c_str(),
+              static_cast<long long>(o.deposit_cents), escape_for_terminal(s.account_name).c_str(),
+              o.deposit_status.c_str(), o.deposit_reason.empty() ? "" : " ", o.deposit_reason.c_str());
+}
+
 int run(CommandLine& cl) {
   const auto& pos = cl.positional();
   const std::string db_path = cl.get("db", "slsd.sqlite");
@@ -216,6 +236,7 @@ int run(CommandLine& cl) {
   const std::string identity_file = cl.get("identity-file");
   const bool identity_stdin = cl.flag("identity-stdin");
   const bool pending_only = cl.flag("pending");
+  const std::string reason = cl.get("reason", "");
   if (auto errors = cl.errors(); !errors.empty()) return usage_error(errors.front());
 
   if (cmd == "rotate-assertion-key" || cmd == "sign-assertion") {
@@ -390,6 +411,40 @@ int run(CommandLine& cl) {
     }
     return usage_error("sharing list [--pending] | sharing approve ID | sharing reject ID");
   }
+  if (cmd == "order") {
+    if (arg(1) == "list") {
+      auto list = admin.orders(limit);
+      if (!list) return fail_with(list.error());
+      for (const OrderSummary& s : *list) print_order(s);
+      return 0;
+    }
+    if (arg(1) == "ship" && !arg(2).empty()) {
+      auto shipped = admin.ship_order(arg(2));
+      if (!shipped) return fail_with(shipped.error());
+      print_order(shipped->summary);
+      std::printf("device %s serial %s suite %s key %s activates by %s\n", shipped->token.device_id.c_str(),
+                  shipped->token.serial.c_str(), shipped->token.ocra_suite.c_str(), shipped->token.key_hex.c_str(),
+                  format_time(shipped->summary.order.auto_activate_at).c_str());
+      return 0;
+    }
+    return usage_error("order list | order ship ORDER_ID");
+  }
+  if (cmd == "device-returned") {
+    if (arg(1).empty() || arg(2).empty()) return usage_error("device-returned NAME DEVICE_ID");
+    auto n = admin.device_returned(arg(1), arg(2));
+    if (!n) return fail_with(n.error());
+    std::printf("device %s of %s returned; %lld deposit%s released\n", arg(2).c_str(), arg(1).c_str(),
+                static_cast<long long>(*n), *n == 1 ? "" : "s");
+    return 0;
+  }
+  if (cmd == "deposit") {
+    if (arg(1) != "keep" || arg(2).empty() || reason.empty())
+      return usage_error("deposit keep ORDER_ID --reason damaged|not_returned");
+    auto kept = admin.keep_deposit(arg(2), reason);
+    if (!kept) return fail_with(kept.error());
+    print_order(*kept);
+    return 0;
+  }
   if (cmd == "revoke-device") {
     if (arg(1).empty() || arg(2).empty()) return usage_error("revoke-device NAME DEVICE_ID");
     auto n = admin.revoke_device(arg(1), arg(2));
@@ -409,9 +464,12 @@ int run(CommandLine& cl) {
     switch (*kind) {
       case DeviceKind::code_card:
       case DeviceKind::online_card: {
-        auto card = admin.enrol_card(arg(1), *kind, cells);
+        // An online card is issued pending: the user activates it in the
+        // security centre with the codes at the two indices printed here.
+        auto card =
+            *kind == DeviceKind::online_card ? admin.issue_online_card(arg(1)) : admin.enrol_card(arg(1), *kind, cells);
         if (!card) return fail_with(card.error());
-        const std::string html = code_card_html(card->card, arg(1), card->expires_at, lang);
+        const std::string html = code_card_html(card->card, arg(1), card->activation ? 0 : card->expires_at, lang);
         if (out_path.empty()) {
           std::fputs(html.c_str(), stdout);
         } else {
@@ -419,6 +477,11 @@ int run(CommandLine& cl) {
           std::printf("enrolled %s %s (serial %s); card written to %s\n", arg(2).c_str(), card->device_id.c_str(),
                       card->card.serial().c_str(), out_path.c_str());
         }
+        if (card->activation)
+          std::fprintf(out_path.empty() ? stderr : stdout,
+                       "pending until %s: activate in the security centre with the codes at %u and %u\n",
+                       format_time(card->expires_at).c_str(), static_cast<unsigned>(card->activation->first),
+                       static_cast<unsigned>(card->activation->second));
         return 0;
       }
       case DeviceKind::dsc:
@@ -464,6 +527,16 @@ int run(CommandLine& cl) {
       std::printf("%s  %-13s %-8s %-40s expires %s%s\n", d.id.c_str(), std::string(device_kind_id(d.kind)).c_str(),
                   std::string(to_text(d.status)).c_str(), d.label.c_str(), format_time(d.expires_at).c_str(),
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
+    return 0;
+  }
+  if (cmd == "history") {
+    if (arg(1).empty()) return usage_error("history NAME [--limit N]");
+    auto rows = admin.device_events(arg(1), limit);
+    if (!rows) return fail_with(rows.error());
+    for (const auto& e : *rows)
+      std::printf("%s %-9s %-13s %s serial=%s by %s %s\n", format_time(e.at).c_str(), e.event.c_str(),
+                  std::string(device_kind_id(e.kind)).c_str(), e.device_id.c_str(),
+                  escape_for_terminal(e.serial).c_str(), e.actor.c_str(), escape_for_terminal(e.detail).c_str());
     return 0;
   }
   if (cmd == "sessions") {

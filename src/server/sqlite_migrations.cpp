@@ -296,10 +296,57 @@ CREATE INDEX device_events_by_user ON device_events(user_id, id);
 ALTER TABLE devices ADD COLUMN replaces TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kMigration1},  {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
-                                     {5, kMigration5},  {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
-                                     {9, kMigration9},  {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}};
+// Replacement device orders and the deposit ledger (docs/device-orders.md):
+// one open order per user, the ledger append-only; a shipped device
+// remembers when it shipped (offered at login until it activates).
+constexpr std::string_view kMigration14 = R"sql(
+CREATE TABLE device_orders (
+  id                  TEXT PRIMARY KEY,
+  user_id             INTEGER NOT NULL REFERENCES users(id),
+  kind                TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  device_id           TEXT NOT NULL,
+  replaces            TEXT NOT NULL DEFAULT '',
+  estimated_ship_date TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  shipped_at          INTEGER NOT NULL DEFAULT 0,
+  auto_activate_at    INTEGER NOT NULL DEFAULT 0,
+  activated_at        INTEGER NOT NULL DEFAULT 0,
+  deposit_account     TEXT NOT NULL,
+  deposit_cents       INTEGER NOT NULL,
+  deposit_status      TEXT NOT NULL,
+  deposit_reason      TEXT NOT NULL DEFAULT '',
+  deposit_settled_at  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX device_orders_by_user ON device_orders(user_id, created_at);
+CREATE UNIQUE INDEX device_orders_open ON device_orders(user_id) WHERE status IN ('ordered', 'shipped');
+CREATE INDEX device_orders_by_device ON device_orders(device_id);
+CREATE INDEX device_orders_by_replaced ON device_orders(replaces);
+CREATE TABLE deposit_ledger (
+  id         INTEGER PRIMARY KEY,
+  order_id   TEXT NOT NULL REFERENCES device_orders(id),
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  account_id TEXT NOT NULL,
+  cents      INTEGER NOT NULL,
+  entry      TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT '',
+  at         INTEGER NOT NULL
+);
+CREATE INDEX deposit_ledger_by_order ON deposit_ledger(order_id, id);
+ALTER TABLE devices ADD COLUMN shipped_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// A replacement the user asked for (docs/devices.md): the kind whose next
+// activation revokes the device, and until when.
+constexpr std::string_view kMigration15 = R"sql(
+ALTER TABLE devices ADD COLUMN replace_with TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN replace_until INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
+                                     {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
+                                     {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
+                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}};
 
 }  // namespace
 

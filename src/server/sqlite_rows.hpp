@@ -225,6 +225,9 @@ inline constexpr Column<DeviceRecord> kDeviceColumns[] = {
     field<&DeviceRecord::open_question>("open_question"),
     field<&DeviceRecord::open_question_expires_at>("open_question_expires_at"),
     field<&DeviceRecord::replaces>("replaces"),
+    field<&DeviceRecord::shipped_at>("shipped_at"),
+    field<&DeviceRecord::replace_with>("replace_with"),
+    field<&DeviceRecord::replace_until>("replace_until"),
 };
 inline constexpr Table<DeviceRecord> kDevices{"devices", kDeviceColumns};
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "server/keyring.hpp"
+#include "server/sqlite_orders.hpp"
 #include "server/sqlite_rows.hpp"
 #include "server/sqlite_sharing.hpp"
 #include "server/sqlite_withdrawals.hpp"
@@ -293,6 +294,24 @@ class SqliteTx final : public StoreTx {
   }
   Result<std::vector<SharingRecord>> list_sharings(bool pending_only, std::size_t limit) override {
     return sqlite_sharing::recent(db_, pending_only, limit);
+  }
+  Status insert_order(const DeviceOrderRecord& r) override { return sqlite_orders::insert(db_, r); }
+  Result<std::optional<DeviceOrderRecord>> get_order(std::string_view id) override {
+    return sqlite_orders::get(db_, id);
+  }
+  Status update_order(const DeviceOrderRecord& r) override { return sqlite_orders::update(db_, r); }
+  Result<std::vector<DeviceOrderRecord>> list_orders_of_user(std::int64_t user_id) override {
+    return sqlite_orders::of_user(db_, user_id);
+  }
+  Result<std::vector<DeviceOrderRecord>> list_orders(std::size_t limit) override {
+    return sqlite_orders::recent(db_, static_cast<std::int64_t>(limit));
+  }
+  Result<std::vector<DeviceOrderRecord>> list_orders_of_device(std::string_view device_id) override {
+    return sqlite_orders::touching_device(db_, device_id);
+  }
+  Status append_deposit_entry(const DepositEntryRecord& e) override { return sqlite_orders::append_entry(db_, e); }
+  Result<std::vector<DepositEntryRecord>> list_deposit_entries(std::string_view order_id) override {
+    return sqlite_orders::entries(db_, order_id);
   }
 
   Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {

@@ -1,6 +1,7 @@
 // The step-up login (docs/accounts.md, "Fresh second factor"): POST /login {"step_up": true} with the session
 // cookie opens a login of the session's user without a password; its completion (login.cpp) refreshes the
 // session's second factor instead of creating a session.
+#include "server/device_orders.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
 #include "sls/secure.hpp"
@@ -9,7 +10,8 @@ namespace sls::server {
 
 ApiResponse AuthService::start_step_up(const RequestContext& ctx, const JsonValue& body, std::string_view cookie) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond([&]() -> Outcome<ApiResponse> {
+  std::vector<std::string> cancelled_pushes;
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     // Only `true` asks for a step-up; a password never comes with it.
     const JsonValue* flag = body.find("step_up");
     if (flag == nullptr || flag->as_bool() != std::optional<bool>(true))
@@ -27,6 +29,8 @@ ApiResponse AuthService::start_step_up(const RequestContext& ctx, const JsonValu
       // A password-only session (or user) has no device to confirm with,
       // and a stand-in (temporary code, online card) does not count.
       SLS_TRY_ASSIGN(devices, tx.list_devices(user.id));
+      SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, user.id, op.now, &devices));
+      cancelled_pushes = std::move(cancelled);
       // A device shared with the user confirms a step-up as it logs them in.
       SLS_TRY_ASSIGN(owner_of, append_shared_devices(tx, user.id, devices));
       const std::vector<const DeviceRecord*> usable = login_devices(devices, op.now, true);
@@ -55,6 +59,8 @@ ApiResponse AuthService::start_step_up(const RequestContext& ctx, const JsonValu
       return ok_json(std::move(reply));
     });
   }());
+  for (const std::string& id : cancelled_pushes) announce(id);
+  return resp;
 }
 
 Outcome<SessionRecord> AuthService::step_up_session(RequestScope& op, StoreTx& tx, const LoginRecord& login,

@@ -132,6 +132,22 @@ class StoreTx {
   /// The newest `limit` sharings, or only the pending ones, newest first.
   virtual Result<std::vector<SharingRecord>> list_sharings(bool pending_only, std::size_t limit) = 0;
 
+  // replacement device orders and the deposit ledger (docs/device-orders.md; sqlite_orders.cpp)
+  /// Errc::bad_argument, args {"order", "open"}, when the user already has
+  /// an open (ordered or shipped) order.
+  virtual Status insert_order(const DeviceOrderRecord& order) = 0;
+  virtual Result<std::optional<DeviceOrderRecord>> get_order(std::string_view id) = 0;
+  virtual Status update_order(const DeviceOrderRecord& order) = 0;
+  /// The user's orders, newest first.
+  virtual Result<std::vector<DeviceOrderRecord>> list_orders_of_user(std::int64_t user_id) = 0;
+  /// The newest `limit` orders of all users, newest first.
+  virtual Result<std::vector<DeviceOrderRecord>> list_orders(std::size_t limit) = 0;
+  /// The orders that created or replace the device, oldest first.
+  virtual Result<std::vector<DeviceOrderRecord>> list_orders_of_device(std::string_view device_id) = 0;
+  virtual Status append_deposit_entry(const DepositEntryRecord& entry) = 0;
+  /// The order's deposit ledger entries, oldest first.
+  virtual Result<std::vector<DepositEntryRecord>> list_deposit_entries(std::string_view order_id) = 0;
+
   // redeemed login assertions (POST /assertions/redeem)
   /// Records that the assertion `jti` (expiring at `expires_at`) was
   /// redeemed: true when it was not recorded yet, false when it was.

@@ -1,4 +1,6 @@
 // Verification of a typed answer (POST /login/{id}/verify): the entry's format, then each method's check.
+#include "server/device_history.hpp"
+#include "server/device_orders.hpp"
 #include "server/device_secrets.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
@@ -71,7 +73,8 @@ Step check_answer(RequestScope& op, const ChallengeRecord& c, const DeviceRecord
 
 ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view login_id, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond([&]() -> Outcome<ApiResponse> {
+  std::vector<std::string> cancelled_pushes;
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(challenge_id, id_field(body, "challenge_id", Errc::challenge_not_found));
     SLS_TRY_ASSIGN(typed_field, string_field(body, "response", 0, 64));
     SecretString typed(std::move(typed_field));
@@ -91,7 +94,7 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
       SLS_TRY_ASSIGN(dev, tx.get_device(c.device_id));
       if (!dev) return fail(Errc::internal, {"device vanished"});
       DeviceRecord device = *dev;
-      if (!device_usable(device, op.now)) return refuse(Errc::device_expired);
+      if (!device_offered_at_login(device, op.now)) return refuse(Errc::device_expired);
       // A sharing that ended since the challenge opened takes the device away.
       SLS_TRY_ASSIGN(allowed, may_use_device(tx, device, user.id));
       if (!allowed) return refuse(Errc::device_not_found);
@@ -111,6 +114,12 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
       SLS_TRY(tx.update_challenge(c));
       SLS_TRY(op.close_question(device, c));
       SLS_TRY(tx.update_device(device));
+      // A shipped replacement's first successful use activates it.
+      if (awaiting_first_use(device)) {
+        SLS_TRY_ASSIGN(superseded, activate_ordered_device(tx, device, kActorUser, op.now));
+        cancelled_pushes = std::move(superseded);
+        SLS_TRY(op.audit(tx, "device.activated", "ok", user.id, user.username, device.id, "first use"));
+      }
       LoginRecord l = login;
       const bool temp_code = device.kind == DeviceKind::temp_code;
       op.mark_verified(l, &device, device.kind, temp_code ? device.access : Access::full);
@@ -122,6 +131,8 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
       return ok_json(JsonValue::object().set("completion_token", token));
     });
   }());
+  for (const std::string& id : cancelled_pushes) announce(id);
+  return resp;
 }
 
 }  // namespace sls::server

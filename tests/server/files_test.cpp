@@ -371,6 +371,8 @@ TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {
   ASSERT_EQ(enrol.exit_code, 0) << enrol.out;
   CommandRun again = run(ctl + "enroll mia online_card --out " + old_card);
   ASSERT_EQ(again.exit_code, 0) << again.out;
+  // An online card is issued pending, with the two activation indices.
+  EXPECT_NE(again.out.find("activate in the security centre with the codes at "), std::string::npos) << again.out;
   EXPECT_EQ(mode_of(card), 0600);
   EXPECT_EQ(mode_of(old_card), 0600) << "an existing file is made private before the card goes in";
   EXPECT_EQ(mode_of(db), 0600);

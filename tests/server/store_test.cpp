@@ -39,7 +39,7 @@ TEST(Store, FreshDatabaseGetsEveryMigrationInWalMode) {
   const std::string path = dir.file("db.sqlite");
   auto store = SqliteStore::open(path);
   ASSERT_TRUE(store) << errc_name(store.code());
-  EXPECT_EQ((*store)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*store)->schema_version().value(), sqlite_migrations().back().version);
   EXPECT_EQ((*store)->journal_mode().value(), "wal");
   ASSERT_TRUE((*store)->write([](StoreTx& tx) -> Status {
     auto id = tx.insert_user(user_named("wal"));
@@ -67,7 +67,7 @@ TEST(Store, ReopeningKeepsDataAndAppliesOnlyMissingMigrations) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*full)->schema_version().value(), sqlite_migrations().back().version);
   EXPECT_EQ(count_rows(**full, "early"), 1);
   // Version 4 split the counter per factor: the old one stays the second
   // factor's, and the password's starts as a copy, so the lock still holds.
@@ -183,7 +183,7 @@ TEST(Store, Version10AddsTheWithdrawalLedgerAndServiceCredentials) {
   ASSERT_TRUE(SqliteStore::open(path, sqlite_migrations().first(9)));
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*full)->schema_version().value(), sqlite_migrations().back().version);
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     UserRecord user;
     user.username = "u";
@@ -231,7 +231,7 @@ TEST(Store, Version11KeepsOneLiveSharingPerRequesterAndOwner) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*full)->schema_version().value(), sqlite_migrations().back().version);
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     SharingRecord r{"share-1", 1, 2, "dev", SharingStatus::pending, "entity", kStartTime, 0, 0, ""};
     SLS_TRY(tx.insert_sharing(r));
@@ -308,7 +308,7 @@ TEST(Store, SessionsOfVersion6EndAtTheirAbsoluteExpiryAndAreListedPerUser) {
   }
   auto full = SqliteStore::open(path);
   ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->schema_version().value(), static_cast<int>(sqlite_migrations().size()));
+  EXPECT_EQ((*full)->schema_version().value(), sqlite_migrations().back().version);
   ASSERT_TRUE((*full)->write([](StoreTx& tx) -> Status {
     auto s = tx.get_session({1, 2});
     EXPECT_TRUE(s && *s);
