@@ -436,7 +436,7 @@ TEST(SecurityDevices, ReplacementOrderPinTwiceAccountSummaryBackConfirmation) {
   // A refusal shows on the summary; the step-up sends the same order again.
   h.reply(post->id, 409, error_body("order.open", "You already have an open order."));
   EXPECT_EQ(h.screen(), "order_summary");
-  EXPECT_NE(h.text().find("You already have an open order."), std::string::npos);
+  EXPECT_NE(h.text().find("You already have a replacement device on order."), std::string::npos);  // the catalog's
   h.event(security_action::order_submit);
   post = h.request("POST", "/device-orders");
   ASSERT_NE(post, nullptr);
