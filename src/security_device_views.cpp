@@ -57,6 +57,16 @@ std::optional<DeviceText> region_text(std::string_view region) {
   return std::nullopt;
 }
 
+/// The language a support line speaks (a language tag of the server).
+std::optional<DeviceText> language_text(std::string_view tag) {
+  if (tag == "en") return DeviceText::sec_lang_en;
+  if (tag == "ja") return DeviceText::sec_lang_ja;
+  if (tag == "ru") return DeviceText::sec_lang_ru;
+  if (tag == "yue") return DeviceText::sec_lang_yue;
+  if (tag == "cmn") return DeviceText::sec_lang_cmn;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string View::device_name(const Device& d) const {
@@ -297,7 +307,10 @@ Node View::render_lost_offers() const {
 std::string View::phone_line(const RegionPhone& p) const {
   std::string line = p.area.empty() ? p.number : p.area + ": " + p.number;
   line += " · " + t(p.kind == "toll_free" ? DeviceText::sec_phone_toll_free : DeviceText::sec_phone_direct);
-  if (!p.language.empty()) line += " · " + p.language;
+  if (!p.language.empty()) {
+    const auto spoken = language_text(p.language);
+    line += " · " + (spoken ? t(*spoken) : p.language);
+  }
   return line;
 }
 
