@@ -269,6 +269,10 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
       break;
     case RouteId::qr_approve: r = s.qr_approve(c, b); break;
     case RouteId::mobile_key_activate: r = s.activate_mobile_key(c, b); break;
+    case RouteId::mobile_key_enrolment_start: r = s.start_mobile_key_enrolment(c, b); break;
+    case RouteId::mobile_key_enrolment_sms: r = s.send_mobile_key_code(c, p.at(0), b); break;
+    case RouteId::mobile_key_recover: r = s.recover_mobile_key(c, b); break;
+    case RouteId::phones_list: r = s.list_phones(c, session_cookie(request)); break;
     case RouteId::server_key: r = s.server_key(c); break;
     // Only the configured cookie name counts: under --secure-cookies a plain
     // sls_session (which a sibling site could have set) is ignored.

@@ -72,6 +72,75 @@ std::string clearing_cookie(bool secure) {
 
 }  // namespace
 
+// --- the password step, shared by POST /login and the Mobile Key enrolment -----------------
+
+Outcome<ApiResponse> AuthService::check_password_then(RequestScope& op, std::string_view username,
+                                                      SecretString password, std::string_view event,
+                                                      const AfterPassword& then) {
+  if (auto throttled = op.take_failure_token()) return *throttled;
+
+  // Count the check before the hash, decide after it. The reservation is
+  // written in a transaction of its own, so parallel guesses cannot all
+  // pass a check of the lock made before any of them is counted: at most
+  // `attempts left` checks of one account run at once. Argon2id itself
+  // runs outside any transaction (it is slow by design and would hold the
+  // store).
+  std::optional<UserRecord> user;
+  bool reserved = false;
+  const LockoutPolicy password_policy = config_.lockout.temporary_only();
+  Step reservation = op.in_write([&](StoreTx& tx) -> Step {
+    SLS_TRY_ASSIGN(found, tx.find_user(username));
+    if (!found) return step_done();
+    user = *found;
+    UserRecord u = *found;
+    if (!reserve_password_check(u, password_policy, op.now)) return step_done();
+    SLS_TRY(tx.update_user(u));
+    reserved = true;
+    return step_done();
+  });
+  if (!reservation) return reservation.error();
+  // An unknown user, and an account whose password is locked, check the
+  // dummy hash: the same time and the same answer as a wrong password.
+  const bool password_ok =
+      verify_password(password.view(), reserved ? user->password_hash : dummy_password_hash_) && reserved;
+  const bool rehash = password_ok && password_needs_rehash(user->password_hash, config_.password);
+  std::string new_hash;
+  if (rehash) {
+    if (auto h = hash_password(password.view(), config_.password)) new_hash = std::move(*h);
+  }
+  password.clear();
+
+  return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    if (!user) {
+      // The typed name is not recorded: people type passwords into it.
+      SLS_TRY(op.audit(tx, event, "fail", 0, "", "", "unknown user"));
+      return refuse(Errc::auth_bad_credentials);
+    }
+    SLS_TRY_ASSIGN(fresh, op.load_user(tx, user->id));
+    // A locked password step answers exactly like an unknown user name:
+    // the lock must not tell that the account exists (docs/server.md).
+    auto refuse_as_unknown = [&]() -> Outcome<ApiResponse> {
+      SLS_TRY(op.audit(tx, event, "fail", fresh.id, fresh.username, "", "auth.locked"));
+      return refuse(Errc::auth_bad_credentials);
+    };
+    if (!reserved) return refuse_as_unknown();
+    release_password_check(fresh, op.now);
+    // A wrong password is counted, and the count commits with the refusal.
+    if (!password_ok)
+      return op.user_factor_failure(tx, fresh, &UserRecord::password_failures, password_policy, event,
+                                    Errc::auth_bad_credentials, "password");
+    // Decided now, not at the reservation: a lock that other guesses
+    // imposed while this hash ran holds even against the right password.
+    if (lock_state(fresh.password_failures, password_policy, op.now).locked) {
+      SLS_TRY(tx.update_user(fresh));
+      return refuse_as_unknown();
+    }
+    if (!new_hash.empty()) fresh.password_hash = new_hash;
+    SLS_TRY(tx.update_user(fresh));
+    return then(tx, fresh);
+  });
+}
+
 // --- POST /login --------------------------------------------------------------------------------
 
 ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body, std::string_view cookie) {
@@ -83,115 +152,58 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     SLS_TRY_ASSIGN(username, user_name_field(body));
     SLS_TRY_ASSIGN(password_field, string_field(body, "password", 1, config_.password.max_length));
     SecretString password(std::move(password_field));
-    if (auto throttled = op.take_failure_token()) return *throttled;
+    return check_password_then(
+        op, username, std::move(password), "login.started",
+        [&](StoreTx& tx, UserRecord& fresh) -> Outcome<ApiResponse> {
+          accepted = true;
+          // Past a correct password the other locks of the account show: only
+          // someone who knows the password learns of them.
+          if (auto lock = op.lock_refusal(fresh, nullptr)) {
+            SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
+            return *lock;
+          }
+          SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
+          // A shipped replacement due to activate by itself does so now.
+          SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, fresh.id, op.now, &devices));
+          cancelled_pushes = std::move(cancelled);
+          // A device another user shares with this one (an approved sharing,
+          // docs/sharing.md) is offered as the user's own.
+          SLS_TRY_ASSIGN(owner_of, append_shared_devices(tx, fresh.id, devices));
+          const std::vector<const DeviceRecord*> usable = login_devices(devices, op.now, false);
 
-    // Count the check before the hash, decide after it. The reservation is
-    // written in a transaction of its own, so parallel guesses cannot all
-    // pass a check of the lock made before any of them is counted: at most
-    // `attempts left` checks of one account run at once. Argon2id itself
-    // runs outside any transaction (it is slow by design and would hold the
-    // store).
-    std::optional<UserRecord> user;
-    bool reserved = false;
-    const LockoutPolicy password_policy = config_.lockout.temporary_only();
-    Step reservation = op.in_write([&](StoreTx& tx) -> Step {
-      SLS_TRY_ASSIGN(found, tx.find_user(username));
-      if (!found) return step_done();
-      user = *found;
-      UserRecord u = *found;
-      if (!reserve_password_check(u, password_policy, op.now)) return step_done();
-      SLS_TRY(tx.update_user(u));
-      reserved = true;
-      return step_done();
-    });
-    if (!reservation) return reservation.error();
-    // An unknown user, and an account whose password is locked, check the
-    // dummy hash: the same time and the same answer as a wrong password.
-    const bool password_ok =
-        verify_password(password.view(), reserved ? user->password_hash : dummy_password_hash_) && reserved;
-    const bool rehash = password_ok && password_needs_rehash(user->password_hash, config_.password);
-    std::string new_hash;
-    if (rehash) {
-      if (auto h = hash_password(password.view(), config_.password)) new_hash = std::move(*h);
-    }
-    password.clear();
+          LoginRecord login;
+          login.id = random_id();
+          login.user_id = fresh.id;
+          login.client_addr = ctx.client_addr;
+          login.created_at = op.now;
+          login.expires_at = op.now + config_.login_ttl;
+          // The login secret binds every later step to this browser: the id
+          // alone (seen in a proxy's access log) is no longer enough to act on
+          // the login.
+          SecretString login_secret(random_token(kTokenBytes));
+          login.secret_hash = keys_.keyed_hash(HashPurpose::login_secret, login_secret.view());
 
-    return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-      if (!user) {
-        // The typed name is not recorded: people type passwords into it.
-        SLS_TRY(op.audit(tx, "login.started", "fail", 0, "", "", "unknown user"));
-        return refuse(Errc::auth_bad_credentials);
-      }
-      SLS_TRY_ASSIGN(fresh, op.load_user(tx, user->id));
-      // A locked password step answers exactly like an unknown user name:
-      // the lock must not tell that the account exists (docs/server.md).
-      auto refuse_as_unknown = [&]() -> Outcome<ApiResponse> {
-        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
-        return refuse(Errc::auth_bad_credentials);
-      };
-      if (!reserved) return refuse_as_unknown();
-      release_password_check(fresh, op.now);
-      // A wrong password is counted, and the count commits with the refusal.
-      if (!password_ok)
-        return op.user_factor_failure(tx, fresh, &UserRecord::password_failures, password_policy, "login.started",
-                                      Errc::auth_bad_credentials, "password");
-      // Decided now, not at the reservation: a lock that other guesses
-      // imposed while this hash ran holds even against the right password.
-      if (lock_state(fresh.password_failures, password_policy, op.now).locked) {
-        SLS_TRY(tx.update_user(fresh));
-        return refuse_as_unknown();
-      }
-      accepted = true;
-      if (!new_hash.empty()) fresh.password_hash = new_hash;
-      SLS_TRY(tx.update_user(fresh));
-      // Past a correct password the other locks of the account show: only
-      // someone who knows the password learns of them.
-      if (auto lock = op.lock_refusal(fresh, nullptr)) {
-        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "auth.locked"));
-        return *lock;
-      }
-      SLS_TRY_ASSIGN(devices, tx.list_devices(fresh.id));
-      // A shipped replacement due to activate by itself does so now.
-      SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, fresh.id, op.now, &devices));
-      cancelled_pushes = std::move(cancelled);
-      // A device another user shares with this one (an approved sharing,
-      // docs/sharing.md) is offered as the user's own.
-      SLS_TRY_ASSIGN(owner_of, append_shared_devices(tx, fresh.id, devices));
-      const std::vector<const DeviceRecord*> usable = login_devices(devices, op.now, false);
+          JsonValue reply = JsonValue::object();
+          reply.set("login_id", login.id);
+          reply.set("login_secret", login_secret.view());
+          std::string token;
+          if (fresh.opted_out) {
+            // Password only: verified at once, with the restrictions of `none`.
+            op.mark_verified(login, nullptr, DeviceKind::none, Access::full);
+            token = op.issue_token(login);
+          } else if (usable.empty()) {
+            SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "login.no_device"));
+            return refuse(Errc::login_no_device);
+          }
+          SLS_TRY(tx.insert_login(login));
+          SLS_TRY(op.audit(tx, "login.started", "ok", fresh.id, fresh.username, "",
+                           fresh.opted_out ? "password only" : ""));
 
-      LoginRecord login;
-      login.id = random_id();
-      login.user_id = fresh.id;
-      login.client_addr = ctx.client_addr;
-      login.created_at = op.now;
-      login.expires_at = op.now + config_.login_ttl;
-      // The login secret binds every later step to this browser: the id
-      // alone (seen in a proxy's access log) is no longer enough to act on
-      // the login.
-      SecretString login_secret(random_token(kTokenBytes));
-      login.secret_hash = keys_.keyed_hash(HashPurpose::login_secret, login_secret.view());
-
-      JsonValue reply = JsonValue::object();
-      reply.set("login_id", login.id);
-      reply.set("login_secret", login_secret.view());
-      std::string token;
-      if (fresh.opted_out) {
-        // Password only: verified at once, with the restrictions of `none`.
-        op.mark_verified(login, nullptr, DeviceKind::none, Access::full);
-        token = op.issue_token(login);
-      } else if (usable.empty()) {
-        SLS_TRY(op.audit(tx, "login.started", "fail", fresh.id, fresh.username, "", "login.no_device"));
-        return refuse(Errc::login_no_device);
-      }
-      SLS_TRY(tx.insert_login(login));
-      SLS_TRY(
-          op.audit(tx, "login.started", "ok", fresh.id, fresh.username, "", fresh.opted_out ? "password only" : ""));
-
-      reply.set("state", to_text(token.empty() ? LoginState::second_factor : LoginState::verified));
-      set_login_devices(reply, usable, owner_of);
-      if (!token.empty()) reply.set("completion_token", token);
-      return ok_json(std::move(reply));
-    });
+          reply.set("state", to_text(token.empty() ? LoginState::second_factor : LoginState::verified));
+          set_login_devices(reply, usable, owner_of);
+          if (!token.empty()) reply.set("completion_token", token);
+          return ok_json(std::move(reply));
+        });
   }());
   // A correct password is no failure: the address gets its token back.
   if (accepted) op.give_back_failure_token();

@@ -136,6 +136,14 @@ struct DeviceRecord {
   /// ("mobile_key"), and until when; "" / 0 when none.
   std::string replace_with;
   std::int64_t replace_until = 0;
+  /// A pending Mobile Key the user enrolled from the phone (the enrolment,
+  /// mobile_key_enrolment.cpp): activation codes sent by SMS so far, and
+  /// whether a number not on record may receive one (the enrolment was
+  /// opened with a temporary code of the user, or the user is opted out).
+  std::int64_t codes_sent = 0;
+  bool may_add_phone = false;
+  /// Mobile Key: the sealed Argon2id hash of the recovery PIN; empty when none.
+  Bytes sealed_recovery_pin;
 };
 
 struct LoginRecord {

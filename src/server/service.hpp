@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "sls/json.hpp"
 #include "sls/lang.hpp"
 #include "sls/result.hpp"
+#include "sls/secure.hpp"
 
 namespace sls::server {
 
@@ -181,6 +183,22 @@ class AuthService {
   ApiResponse qr_approve(const RequestContext& ctx, const JsonValue& body);
   ApiResponse challenge_status(const RequestContext& ctx, std::string_view login_id);
   ApiResponse activate_mobile_key(const RequestContext& ctx, const JsonValue& body);
+  /// POST /mobile-key/enrolments {username, password, temp_code?}: the
+  /// phone's password step (the login's, check_password_then) opens an
+  /// enrolment, the pending Mobile Key (mobile_key_enrolment.cpp).
+  ApiResponse start_mobile_key_enrolment(const RequestContext& ctx, const JsonValue& body);
+  /// POST /mobile-key/enrolments/{id}/sms {phone_id | phone}: an 8-digit
+  /// activation code by SMS (10 minutes, single use, 3 per enrolment, 2
+  /// minutes apart); a number not on record only when the enrolment may add one.
+  /// POST /mobile-key/recover {username, password, recovery_pin, kx_public_key,
+  /// sign_public_key, pin_hash}: after the app was removed, a new Mobile Key
+  /// without SMS; the old one is revoked. A wrong recovery PIN counts on the
+  /// user's activation counter.
+  ApiResponse recover_mobile_key(const RequestContext& ctx, const JsonValue& body);
+  /// GET /phones: the session user's phones on record (the numbers of their
+  /// SMS devices), masked: what the phone offers at enrolment.
+  ApiResponse list_phones(const RequestContext& ctx, std::string_view cookie);
+  ApiResponse send_mobile_key_code(const RequestContext& ctx, std::string_view enrolment_id, const JsonValue& body);
   ApiResponse server_key(const RequestContext& ctx);
   /// GET /.well-known/jwks.json: the published login assertion keys
   /// (jwks_json), cacheable; 500 when no key source is set or the key file
@@ -222,6 +240,16 @@ class AuthService {
   void set_assertion_keys(AssertionKeySource* keys) noexcept { assertion_keys_ = keys; }
 
  private:
+  /// What follows a correct password, in the transaction that accepted it.
+  using AfterPassword = std::function<Outcome<ApiResponse>(StoreTx&, UserRecord&)>;
+  /// The password step (login.cpp), the one for every route that takes a
+  /// password: the address's failure token, the reserved check, Argon2id
+  /// outside any transaction (the dummy hash for an unknown or locked user),
+  /// the count and the lock of a wrong password (audited as `event`), and a
+  /// lock that answers like an unknown user. With the password right and the
+  /// account unlocked, `then(tx, user)` answers in the same transaction.
+  Outcome<ApiResponse> check_password_then(RequestScope& op, std::string_view username, SecretString password,
+                                           std::string_view event, const AfterPassword& then);
   ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
   Outcome<SessionRecord> live_session(StoreTx& tx, std::string_view cookie, std::int64_t now) const;
   /// The `usage` object of an account (GET /accounts, the withdrawal

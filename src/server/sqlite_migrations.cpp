@@ -343,10 +343,19 @@ ALTER TABLE devices ADD COLUMN replace_with TEXT NOT NULL DEFAULT '';
 ALTER TABLE devices ADD COLUMN replace_until INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Mobile Key enrolment from the phone (mobile_key_enrolment.cpp): the
+// pending device counts the SMS codes it sent and may allow a new number;
+// an active Mobile Key keeps its recovery PIN's hash, sealed.
+constexpr std::string_view kMigration16 = R"sql(
+ALTER TABLE devices ADD COLUMN codes_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN may_add_phone INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN sealed_recovery_pin BLOB;
+)sql";
+
 constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
                                      {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
                                      {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}};
+                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}, {16, kMigration16}};
 
 }  // namespace
 

@@ -228,6 +228,9 @@ inline constexpr Column<DeviceRecord> kDeviceColumns[] = {
     field<&DeviceRecord::shipped_at>("shipped_at"),
     field<&DeviceRecord::replace_with>("replace_with"),
     field<&DeviceRecord::replace_until>("replace_until"),
+    field<&DeviceRecord::codes_sent>("codes_sent"),
+    field<&DeviceRecord::may_add_phone>("may_add_phone"),
+    field<&DeviceRecord::sealed_recovery_pin>("sealed_recovery_pin"),
 };
 inline constexpr Table<DeviceRecord> kDevices{"devices", kDeviceColumns};
 

@@ -421,6 +421,14 @@ constexpr RouteExpectation kAccessTable[] = {
     {"GET", "/api/v1/devices/{}/card", 404},  // device.not_found: the session was accepted
     {"POST", "/api/v1/devices/{}/activate", 404},
     {"GET", "/api/v1/card.css", kSameAsNone},
+    {"POST", "/api/v1/device-orders", 400},  // request.bad_field: the session was accepted
+    {"GET", "/api/v1/device-orders", 200},
+    {"GET", "/api/v1/devices", 200},
+    {"GET", "/api/v1/devices/history", 200},
+    {"POST", "/api/v1/devices/{}/lost", 404},  // device.not_found: the session was accepted
+    {"DELETE", "/api/v1/devices/{}", 404},
+    {"POST", "/api/v1/devices/{}/replace", 404},
+    {"GET", "/api/v1/devices/{}/return", 404},
     {"GET", "/api/v1/demo/outbox", kSameAsNone},
     {"GET", "/api/v1/demo/users", kSameAsNone},
     {"GET", "/", kSameAsNone},
