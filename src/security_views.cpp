@@ -5,8 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "security_state.hpp"
-#include "sls/civil_date.hpp"
+#include "security_view.hpp"
 #include "sls/messages.hpp"
 
 namespace sls::security {
@@ -18,20 +17,6 @@ namespace {
 constexpr std::array<DeviceKind, 6> kRanking{DeviceKind::dsc_plus,   DeviceKind::platinum_gold, DeviceKind::dsc,
                                              DeviceKind::mobile_key, DeviceKind::sms,           DeviceKind::code_card};
 
-constexpr std::int64_t kSecondsPerDay = 86'400;
-
-/// Whole dollars with thousands separators, cents only when there are any.
-std::string usd_number(std::int64_t cents) {
-  const std::int64_t dollars = cents / kCentsPerUsd, rest = cents % kCentsPerUsd;
-  std::string digits = std::to_string(dollars), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  if (rest != 0) out += (rest < 10 ? ".0" : ".") + std::to_string(rest);
-  return out;
-}
-
 /// A limit tells a larger amount than another (unlimited is the largest).
 bool more_than(const UsdLimit& a, const UsdLimit& b) {
   if (b.is_unlimited()) return false;
@@ -39,106 +24,7 @@ bool more_than(const UsdLimit& a, const UsdLimit& b) {
   return *a.cents() > *b.cents();
 }
 
-struct View {
-  const State& s;
-
-  std::string id(std::string_view suffix) const { return s.id(suffix); }
-  std::string t(UiText text) const { return std::string(ui_text(text, s.lang)); }
-  std::string f(UiText text, std::initializer_list<std::string_view> args) const {
-    return ui_format(text, s.lang, args);
-  }
-
-  std::string money(const UsdLimit& limit) const {
-    if (limit.is_unlimited()) return t(UiText::sec_unlimited);
-    return f(UiText::sec_usd, {usd_number(*limit.cents())});
-  }
-  std::string money_cents(std::int64_t cents) const { return f(UiText::sec_usd, {usd_number(cents)}); }
-
-  /// A date of Unix seconds (UTC): ISO 8601 in English, 年月日 in Chinese.
-  std::string date(std::int64_t seconds) const {
-    const std::int64_t day = seconds >= 0 ? seconds / kSecondsPerDay : (seconds - kSecondsPerDay + 1) / kSecondsPerDay;
-    const CivilDate d = civil_from_days(day);
-    const std::string y = std::to_string(d.year), m = std::to_string(d.month), dd = std::to_string(d.day);
-    if (s.lang != Lang::en) return y + "年" + m + "月" + dd + "日";
-    return y + (d.month < 10 ? "-0" : "-") + m + (d.day < 10 ? "-0" : "-") + dd;
-  }
-
-  std::string kind_name(std::optional<DeviceKind> kind, std::string_view fallback) const {
-    if (!kind) return std::string(fallback);
-    switch (*kind) {
-      case DeviceKind::none: return t(UiText::kind_none);
-      case DeviceKind::sms: return t(UiText::kind_sms);
-      case DeviceKind::mobile_key: return t(UiText::kind_mobile_key);
-      case DeviceKind::code_card: return t(UiText::kind_code_card);
-      case DeviceKind::online_card: return t(UiText::kind_online_card);
-      case DeviceKind::dsc: return t(UiText::kind_dsc);
-      case DeviceKind::dsc_plus: return t(UiText::kind_dsc_plus);
-      case DeviceKind::platinum_gold: return t(UiText::kind_platinum_gold);
-      case DeviceKind::temp_code: return t(UiText::kind_temp_code);
-    }
-    return std::string(fallback);
-  }
-
-  std::string restriction_name(std::string_view r) const {
-    if (r == kRestrictionNoPinkSheetTrading) return t(UiText::sec_restriction_pink);
-    if (r == kRestrictionNoOtcbbTrading) return t(UiText::sec_restriction_otcbb);
-    return std::string(r);
-  }
-
-  std::string status_name(std::string_view status) const {
-    if (status == "active") return t(UiText::sec_status_active);
-    if (status == "pending") return t(UiText::sec_status_pending);
-    return std::string(status);
-  }
-
-  std::string share_status(std::string_view status) const {
-    if (status == "approved") return t(UiText::sec_share_status_approved);
-    if (status == "pending") return t(UiText::sec_share_status_pending);
-    if (status == "rejected") return t(UiText::sec_share_status_rejected);
-    if (status == "ended") return t(UiText::sec_share_status_ended);
-    return std::string(status);
-  }
-
-  std::string device_limits(DeviceKind kind) const {
-    const WithdrawalLimits l = withdrawal_limits(kind);
-    return f(UiText::sec_device_limits, {kind_name(kind, ""), money(l.one_day), money(l.five_day)});
-  }
-
-  Node title(UiText text) const {
-    return element("h2").attr("id", id("title")).attr("tabindex", "-1").attr("part", "title").add_text(t(text));
-  }
-  Node para(std::string text, std::string_view part = "intro") const {
-    return element("p").attr("part", part).add_text(text);
-  }
-  Node button(UiText label, std::string_view action, std::string_view part, std::string_view value = {},
-              std::string_view id_suffix = {}) const {
-    Node b = element("button").attr("type", "button");
-    if (!id_suffix.empty()) b.attr("id", id(id_suffix));
-    b.attr("part", part);
-    if (!value.empty()) b.attr("value", value);
-    return std::move(b.on("click", action).add_text(t(label)));
-  }
-  Node back_button() const {
-    return element("div")
-        .attr("part", "actions")
-        .add(button(UiText::sec_back_button, security_action::back, "button primary", {}, "back"));
-  }
-  Node problem_line() const {
-    Node p = element("p").attr("id", id("error")).attr("part", "error").attr("tabindex", "-1");
-    if (s.problem) p.add_text(problem_text(s, *s.problem));
-    return p;
-  }
-
-  Node render() const;
-  Node render_overview() const;
-  Node render_account(const AccountView& a) const;
-  Node render_limits(const AccountView& a) const;
-  Node render_ranking() const;
-  Node render_sharing() const;
-  Node render_confirm() const;
-  Node render_step_up() const;
-  Node render_share_form() const;
-};
+}  // namespace
 
 Node View::render() const {
   Node root = element("div")
@@ -168,7 +54,9 @@ Node View::render() const {
       std::vector<std::string_view> args(s.notice_args.begin(), s.notice_args.end());
       std::string text;
       if (s.notice) {
-        text = args.size() >= 2 ? f(*s.notice, {args[0], args[1]}) : t(*s.notice);
+        text = args.size() >= 2   ? f(*s.notice, {args[0], args[1]})
+               : args.size() == 1 ? f(*s.notice, {args[0]})
+                                  : t(*s.notice);
       }
       body = std::move(element("section")
                            .attr("part", "screen")
@@ -178,6 +66,30 @@ Node View::render() const {
       break;
     }
     case SecurityScreen::share_form: body = render_share_form(); break;
+    case SecurityScreen::confirm_lost:
+      body = render_confirm_device(DeviceText::sec_lost_title, DeviceText::sec_lost_intro,
+                                   DeviceText::sec_lost_confirm_button, security_action::confirm_lost);
+      break;
+    case SecurityScreen::confirm_remove:
+      body = render_confirm_device(DeviceText::sec_remove_title, DeviceText::sec_remove_intro,
+                                   DeviceText::sec_remove_button, security_action::confirm_remove);
+      break;
+    case SecurityScreen::confirm_replace: body = render_confirm_replace(); break;
+    case SecurityScreen::lost_offers: body = render_lost_offers(); break;
+    case SecurityScreen::card: body = s.card ? render_card() : element("section").attr("part", "screen"); break;
+    case SecurityScreen::card_activate:
+      body = s.card ? render_card_activate() : element("section").attr("part", "screen");
+      break;
+    case SecurityScreen::card_done: body = render_card_done(); break;
+    case SecurityScreen::order_pin: body = render_order_pin(); break;
+    case SecurityScreen::order_account: body = render_order_account(); break;
+    case SecurityScreen::order_summary: body = render_order_summary(); break;
+    case SecurityScreen::order_done: body = render_order_done(); break;
+    case SecurityScreen::return_info:
+      body = s.return_info ? render_return_info() : element("section").attr("part", "screen");
+      break;
+    case SecurityScreen::history: body = render_history(); break;
+    case SecurityScreen::phone_form: body = render_phone_form(); break;
     case SecurityScreen::error: {
       Node section = element("section").attr("part", "screen");
       section.add(title(UiText::sec_error_title)).add(problem_line());
@@ -204,6 +116,8 @@ Node View::render_overview() const {
   section.add(title(UiText::sec_title));
   if (s.accounts.empty()) section.add(para(t(UiText::sec_no_accounts)));
   for (const AccountView& a : s.accounts) section.add(render_account(a).with_key("account-" + a.id));
+  if (s.devices) section.add(render_devices().with_key("devices"));
+  if (s.phones) section.add(render_phones().with_key("phones"));
   section.add(render_ranking().with_key("ranking"));
   if (s.sharing) section.add(render_sharing().with_key("sharing"));
   return section;
@@ -430,7 +344,16 @@ Node View::render_share_form() const {
                        .add(std::move(form)));
 }
 
-}  // namespace
+std::string usd_number(std::int64_t cents) {
+  const std::int64_t dollars = cents / kCentsPerUsd, rest = cents % kCentsPerUsd;
+  std::string digits = std::to_string(dollars), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  if (rest != 0) out += (rest < 10 ? ".0" : ".") + std::to_string(rest);
+  return out;
+}
 
 Node render_view(const State& s) { return View{s}.render(); }
 

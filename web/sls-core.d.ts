@@ -587,19 +587,23 @@ export interface SecurityCentreConstructor {
 
 /** One security centre; an Embind object (call delete() when done). */
 export interface SecurityCentre {
-  /** Loads the accounts and the sharing requests (GET /accounts, GET /sharing). */
+  /** Loads the accounts, the sharing requests, the devices and the phones (GET /accounts, /sharing, /devices, /phones). */
   start(config: SecurityConfig): LoginOutput;
   /**
    * A user action: opt_out / opt_in (value: account id), confirm_opt_out, cancel, back, retry, share,
    * input:owner, input:serial, share_submit, stop_sharing (value: request id), and step_up_done (value: the
-   * nested step-up login's sls-authenticated detail as JSON).
+   * nested step-up login's sls-authenticated detail as JSON); the device lifecycle's: report_lost, remove_device,
+   * replace_device, show_return (value: device id), confirm_lost, confirm_remove, replace_mobile_key, show_history,
+   * issue_card, card_continue, input:code1, input:code2, activate_card, order_start, input:pin, input:pin2,
+   * pin_submit, choose_account (value: account id), account_submit, order_back, order_submit, remove_phone
+   * (value: phone id), add_phone, input:phone, phone_submit.
    */
   on_event(event: { action: string; value?: string; now_ms: Int64Like }): LoginOutput;
   on_reply(reply: {
     request_id: number; status: number; retry_after_s?: Int64Like | null; body?: string | null; now_ms: Int64Like;
   }): LoginOutput;
   set_lang(lang: LangTag, now_ms: Int64Like): LoginOutput;
-  /** "loading", "overview", "confirm_opt_out", "step_up", "busy", "notice", "share_form", "error". */
+  /** A SecurityScreen of sls-security.d.ts: "loading", "overview", "confirm_opt_out", ..., "history". */
   screen(): string;
   busy(): boolean;
   lang(): Lang;

@@ -21,7 +21,10 @@ export { SlsErrorEvent };
 
 /** The screens of the security centre. */
 export type SecurityScreen =
-  | 'loading' | 'overview' | 'confirm_opt_out' | 'step_up' | 'busy' | 'notice' | 'share_form' | 'error';
+  | 'loading' | 'overview' | 'confirm_opt_out' | 'step_up' | 'busy' | 'notice' | 'share_form' | 'error'
+  // The device lifecycle (issue 12).
+  | 'confirm_lost' | 'lost_offers' | 'confirm_remove' | 'confirm_replace' | 'card' | 'card_activate' | 'card_done'
+  | 'order_pin' | 'order_account' | 'order_summary' | 'order_done' | 'return_info' | 'history' | 'phone_form';
 
 export interface SecurityStateDetail {
   readonly screen: SecurityScreen;

@@ -87,7 +87,8 @@ test('the define module registers <sls-security> and <sls-login>; the overview i
   expect(element.textContent).toContain('帳戶 demo-joint');
   expect(element.shadowRoot).toBeNull();
   expect(states[0]).toBeInstanceOf(elements.SlsSecurityStateEvent);
-  expect(calls.map((c) => c.key).sort()).toEqual(['GET /api/v1/accounts', 'GET /api/v1/sharing']);
+  expect(calls.map((c) => c.key).sort())
+    .toEqual(['GET /api/v1/accounts', 'GET /api/v1/devices', 'GET /api/v1/phones', 'GET /api/v1/sharing']);
   for (const { init } of calls) {
     expect(init.credentials).toBe('same-origin');
     expect(init.headers['Accept-Language']).toBe('zh-Hant');
@@ -181,4 +182,116 @@ test('a failed load is an sls-error and the error screen; disconnecting empties 
   expect(errors[0].detail.code).toBe('session.none');
   element.remove();
   expect(element.childElementCount).toBe(0);
+});
+
+// --- the device lifecycle (issue 12) -----------------------------------------------------------------------------
+
+const NOW_S = () => Math.floor(Date.now() / 1000);
+const DEVICE = (id, kind, serial, status, extra = {}) => ({
+  id, kind, label: kind, serial, status, since: 1767225600, expires_at: null, ended: null,
+  returnable: kind === 'dsc', replaces: null, access: null, ...extra,
+});
+const DEVICES = { devices: [DEVICE('d1', 'dsc', 'DSC-1', 'active')], step_up_until: null };
+const CARD = () => ({
+  device: DEVICE('oc2', 'online_card', 'OC-6', 'pending', { expires_at: NOW_S() + 86400 }),
+  card: { serial: 'OC-6', cells: Array.from({ length: 20 }, (_, i) => `C${String(i).padStart(2, '0')}`) },
+  activation: { indices: [3, 17] },
+  print_url: '/api/v1/devices/oc2/card',
+});
+
+function type(element, selector, value) {
+  const input = element.querySelector(selector);
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+test('report lost: the confirmation, the offers with the region\'s numbers, then an online card printed and activated', async () => {
+  const calls = mockFetch({
+    'GET /api/v1/accounts': [200, ACCOUNTS(null)],
+    'GET /api/v1/devices': [200, DEVICES],
+    'GET /api/v1/phones': [200, { phones: [{ id: 'p1', masked: '+1 ••• 4567', default: true }] }],
+    'POST /api/v1/devices/d1/lost': [200, {
+      device: DEVICE('d1', 'dsc', 'DSC-1', 'revoked', { ended: { event: 'lost', at: NOW_S() } }),
+      sessions_ended: 1, offers: ['temporary_code', 'online_card', 'replacement'],
+    }],
+    'GET /api/v1/devices/d1/return': [200, {
+      device: DEVICE('d1', 'dsc', 'DSC-1', 'revoked'), advice: 'return', suggest: null, region: 'japan',
+      regions: [{ id: 'japan', address: ['Attn: Token Return Department', 'Tokyo'],
+        phones: [{ area: 'Japan', kind: 'direct', number: '+81 (3) 4588 9710', language: 'English' }] }],
+      receipt_business_days: { min: 3, max: 5 },
+    }],
+    'POST /api/v1/devices/online-card': [201, CARD()],
+    'POST /api/v1/devices/oc2/activate': [200, { device: DEVICE('oc2', 'online_card', 'OC-6', 'active', { expires_at: NOW_S() + 21 * 86400 }) }],
+  });
+  const element = await mount();
+  await until(() => element.querySelector('#sec-lost-d1') !== null, 'the devices part');
+  expect(element.textContent).toContain('+1 ••• 4567');
+  element.querySelector('#sec-lost-d1').click();
+  expect(screenOf(element)).toBe('confirm_lost');
+  expect(document.activeElement.id).toBe('sec-title');
+  element.querySelector('#sec-confirm').click();
+  await until(() => screenOf(element) === 'lost_offers', 'the offers');
+  await until(() => element.textContent.includes('+81 (3) 4588 9710'), 'the region\'s numbers');
+  expect(document.activeElement.id).toBe('sec-title');
+  expect(element.querySelector('[role="status"]').textContent).toBe('Device reported lost');
+  const lost = calls.find((c) => c.key === 'POST /api/v1/devices/d1/lost');
+  expect(lost.init.body).toBe('{}');
+  element.querySelector('#sec-issue-card').click();
+  await until(() => screenOf(element) === 'card', 'the card');
+  const print = element.querySelector('#sec-print');
+  expect(print.tagName).toBe('A');
+  expect(print.href).toBe(new URL('/api/v1/devices/oc2/card?lang=en', document.baseURI).href);
+  expect(print.target).toBe('_blank');
+  element.querySelector('#sec-continue').click();
+  expect(screenOf(element)).toBe('card_activate');
+  expect(document.activeElement.id).toBe('sec-code1');
+  expect(element.querySelector('label[for="sec-code1"]').textContent).toBe('Code number 3');
+  type(element, '#sec-code1', 'C02');
+  type(element, '#sec-code2', 'C16');
+  element.querySelector('#sec-form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  await until(() => screenOf(element) === 'card_done', 'the confirmation');
+  const activate = calls.find((c) => c.key === 'POST /api/v1/devices/oc2/activate');
+  expect(JSON.parse(activate.init.body)).toEqual({ codes: 'C02C16' });
+  expect(element.textContent).toMatch(/Card OC-6 works for logging in until \d{4}-\d{2}-\d{2}\./);
+});
+
+test('a replacement order: the PIN twice, the deposit account chosen with the radio, the summary, the confirmation', async () => {
+  const calls = mockFetch({
+    'GET /api/v1/accounts': [200, ACCOUNTS(null)],
+    'GET /api/v1/devices': [200, DEVICES],
+    'POST /api/v1/device-orders': [201, { order: {
+      id: 'o1', kind: 'dsc_plus', status: 'ordered', device_id: 'dp1', serial: 'DP-100', replaces: null,
+      estimated_ship_date: '2026-12-02', created_at: NOW_S(), shipped_at: null, auto_activate_at: null, activated_at: null,
+      deposit: { account: 'acc1', account_name: 'demo-joint', cents: 2000, status: 'held', reason: null },
+    } }],
+  });
+  const element = await mount('zh-Hans');
+  await until(() => element.querySelector('#sec-order') !== null, 'the devices part');
+  element.querySelector('#sec-order').click();
+  expect(screenOf(element)).toBe('order_pin');
+  expect(document.activeElement.id).toBe('sec-pin');
+  type(element, '#sec-pin', '2580');
+  type(element, '#sec-pin2', '2581');
+  element.querySelector('#sec-form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  expect(element.querySelector('#sec-error').textContent).toBe('两次输入的 PIN 不相同。');
+  expect(document.activeElement.id).toBe('sec-error');
+  expect(element.querySelector('#sec-pin2').getAttribute('aria-invalid')).toBe('true');
+  type(element, '#sec-pin2', '2580');
+  element.querySelector('#sec-form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  expect(screenOf(element)).toBe('order_account');
+  const radio = element.querySelector('#sec-deposit-acc1');
+  radio.checked = true;
+  radio.dispatchEvent(new Event('change', { bubbles: true }));
+  element.querySelector('#sec-continue').click();
+  expect(screenOf(element)).toBe('order_summary');
+  expect(element.textContent).toContain('20 美元，冻结于账户 demo-joint');
+  element.querySelector('#sec-step-back').click();
+  expect(screenOf(element)).toBe('order_account');
+  element.querySelector('#sec-continue').click();
+  element.querySelector('#sec-submit').click();
+  await until(() => screenOf(element) === 'order_done', 'the confirmation');
+  const order = calls.find((c) => c.key === 'POST /api/v1/device-orders');
+  expect(JSON.parse(order.init.body)).toEqual({ kind: 'dsc_plus', pin: '2580', deposit_account: 'acc1', replaces: null });
+  expect(element.textContent).toContain('预计于 2026年12月2日 寄出');
+  expect(element.querySelector('#sec-pin')).toBeNull();
 });
