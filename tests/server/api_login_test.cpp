@@ -291,6 +291,10 @@ TEST(ApiLogin, TemporaryCodeForAccountManagementOnlyLastsTenDays) {
   ASSERT_EQ(ok.status, 200) << ok.raw;
   Reply done = complete_and_check(s, login.str("login_id"), ok.str("completion_token"), "temp_code");
   EXPECT_EQ(done.str("access"), "account_management");
+
+  s.clock().advance_seconds(86400);  // ten days after it was issued
+  Reply late = s.login("tess");
+  EXPECT_EQ(late.code(), "login.no_device");
 }
 
 TEST(ApiLogin, DevicesAreListedMostSecureFirst) {
