@@ -2,12 +2,10 @@
 // shapes of the contracts (DEVICE, EVENT, REGION, the online card, ORDER, the phones): the devices part and its
 // actions by state, report lost and the offers in order, remove and replace with the step-up, the online card from
 // issue to activation, the replacement DSC+ order, the return page, the history, the phones on record; errors.
-#include <set>
 #include <string>
 #include <vector>
 
 #include "security_test_support.hpp"
-#include "sls/device_text.hpp"
 
 namespace sls {
 namespace {
@@ -128,32 +126,6 @@ std::string attr(const Node* n, std::string_view name) {
 }
 
 std::string body_of(const HttpEffect* e) { return e ? std::string(e->body.view()) : std::string("<none>"); }
-
-std::set<std::string> placeholders(std::string_view s) {
-  std::set<std::string> out;
-  for (std::size_t i = 0; i + 2 < s.size(); ++i)
-    if (s[i] == '{' && s[i + 2] == '}') out.insert(std::string(s.substr(i, 3)));
-  return out;
-}
-
-TEST(DeviceText, EveryStringInEveryLanguageWithTheSamePlaceholders) {
-  ASSERT_GT(device_text_count(), 100u);
-  for (std::size_t i = 0; i < device_text_count(); ++i) {
-    const auto id = static_cast<DeviceText>(i);
-    const auto en = device_text(id, Lang::en), hant = device_text(id, Lang::zh_Hant),
-               hans = device_text(id, Lang::zh_Hans);
-    EXPECT_FALSE(en.empty() || hant.empty() || hans.empty()) << i;
-    EXPECT_EQ(placeholders(en), placeholders(hant)) << en;
-    EXPECT_EQ(placeholders(en), placeholders(hans)) << en;
-    for (auto s : {hant, hans}) {
-      EXPECT_EQ(s.find(", "), std::string_view::npos) << s;
-      EXPECT_EQ(s.find(". "), std::string_view::npos) << s;
-    }
-  }
-  EXPECT_TRUE(device_text(static_cast<DeviceText>(device_text_count()), Lang::en).empty());
-  EXPECT_EQ(device_format(DeviceText::sec_return_receipt, Lang::zh_Hans, {"3", "5"}).find("3 至 5 个工作日"),
-            std::string("设备送达后 ").size());
-}
 
 TEST(SecurityDevices, DevicesPartShowsStatusExpiryAndActionsByState) {
   Harness h;
