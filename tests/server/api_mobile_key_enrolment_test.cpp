@@ -471,5 +471,33 @@ TEST_F(EnrolmentTest, ARemovedNumberCanNoLongerReceiveAnActivationCode) {
   EXPECT_EQ(s.last_sms(), before) << "no code sent";
 }
 
+TEST_F(EnrolmentTest, ATemporaryCodeSessionMayAddAPhoneButNotRemoveOne) {
+  // The lost-device path: support's temporary code opens a session that
+  // counts as fresh for adding a number (fresh*), never for removing one.
+  auto temp = s.admin().issue_temp_code("mia", true);
+  ASSERT_TRUE(temp);
+  Reply login = s.login("mia");
+  ASSERT_EQ(login.status, 200) << login.raw;
+  Reply ch = s.challenge(login.str("login_id"), temp->device_id);
+  ASSERT_EQ(ch.status, 200) << ch.raw;
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), temp->code);
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  Reply done = s.complete(login.str("login_id"), ok.str("completion_token"));
+  ASSERT_EQ(done.status, 200) << done.raw;
+  const std::string c = done.header("Set-Cookie");
+  const std::string cookie = c.substr(0, c.find(';'));
+
+  Reply added = add_phone(cookie, "+85298765432");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  const std::string id(added.body.find("phone")->get_string("id").value_or(""));
+  Reply removed = remove_phone(cookie, id);
+  EXPECT_EQ(removed.status, 403) << removed.raw;
+  EXPECT_EQ(removed.code(), "account.step_up_required");
+  EXPECT_EQ(phones().size(), 2u);
+  // Past the window the stand-in no longer counts for adding either.
+  s.clock().advance_seconds(s.service().config().step_up_window + 1);
+  EXPECT_EQ(add_phone(cookie, "+85298765433").code(), "account.step_up_required");
+}
+
 }  // namespace
 }  // namespace sls::server::testing
