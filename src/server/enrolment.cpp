@@ -10,6 +10,7 @@
 #include "server/encoding.hpp"
 #include "server/online_card.hpp"
 #include "server/password.hpp"
+#include "server/sms_gateway.hpp"
 #include "server/try.hpp"
 #include "server/user_name.hpp"
 #include "sls/ocra.hpp"
@@ -292,6 +293,57 @@ Result<std::string> Enrolment::enrol_sms(std::string_view username, std::string_
   });
   if (!st) return st.error();
   return id;
+}
+
+Result<std::string> Enrolment::add_phone(std::string_view username, std::string_view phone) {
+  if (!valid_e164(phone)) return fail(Errc::bad_argument, {"phone", "+ and 7..15 digits"});
+  std::string id;
+  Status st = store_.write([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
+    SLS_TRY_ASSIGN(on_record, phones_on_record(tx, u.id, devices));
+    for (const PhoneOnRecord& p : on_record)
+      if (p.phone == phone) return fail(Errc::bad_argument, {"phone", "taken"});
+    PhoneRecord r;
+    r.id = random_id();
+    r.user_id = u.id;
+    r.phone = phone;
+    r.added_at = clock_.now();
+    r.is_default = on_record.empty();
+    SLS_TRY(tx.insert_phone(r));
+    id = r.id;
+    return audit_admin(tx, "phone.added", u, r.id, mask_phone(phone));
+  });
+  if (!st) return st.error();
+  return id;
+}
+
+Result<std::vector<PhoneOnRecord>> Enrolment::phones(std::string_view username) {
+  std::vector<PhoneOnRecord> out;
+  Status st = store_.read([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
+    SLS_TRY_ASSIGN(on_record, phones_on_record(tx, u.id, devices));
+    out = std::move(on_record);
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Status Enrolment::remove_phone(std::string_view username, std::string_view phone_id) {
+  return store_.write([&](StoreTx& tx) -> Status {
+    SLS_TRY_ASSIGN(u, find(tx, username));
+    SLS_TRY_ASSIGN(devices, tx.list_devices(u.id));
+    SLS_TRY_ASSIGN(on_record, phones_on_record(tx, u.id, devices));
+    for (const PhoneOnRecord& p : on_record) {
+      if (p.id != phone_id) continue;
+      if (p.from_device) return fail(Errc::bad_argument, {"phone", "sms device"});
+      SLS_TRY(tx.delete_phone(p.id));
+      return audit_admin(tx, "phone.removed", u, p.id, mask_phone(p.phone));
+    }
+    return fail(Errc::bad_argument, {"phone", "unknown"});
+  });
 }
 
 Result<MobileKeyEnrolment> Enrolment::enrol_mobile_key(std::string_view username) {

@@ -13,6 +13,7 @@
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/keyring.hpp"
+#include "server/phones.hpp"
 #include "server/store.hpp"
 #include "sls/code_card.hpp"
 #include "sls/device.hpp"
@@ -191,6 +192,13 @@ class Enrolment {
   /// Errc::deposit_not_held.
   Result<OrderSummary> keep_deposit(std::string_view order_id, std::string_view reason);
 
+  /// Phones on record (phones.hpp): adds a number (Errc::bad_argument
+  /// {"phone", ...} when malformed or already on record) and returns its id.
+  Result<std::string> add_phone(std::string_view username, std::string_view phone);
+  Result<std::vector<PhoneOnRecord>> phones(std::string_view username);
+  /// Removes a number the user added; Errc::bad_argument {"phone", "unknown"}
+  /// for another id, {"phone", "sms device"} for an SMS device's number.
+  Status remove_phone(std::string_view username, std::string_view phone_id);
   Result<std::vector<DeviceRecord>> devices(std::string_view username);
   /// The user's device history (docs/devices.md), newest first, at most `limit` rows.
   Result<std::vector<DeviceEventRecord>> device_events(std::string_view username, std::size_t limit);

@@ -273,6 +273,8 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::mobile_key_enrolment_sms: r = s.send_mobile_key_code(c, p.at(0), b); break;
     case RouteId::mobile_key_recover: r = s.recover_mobile_key(c, b); break;
     case RouteId::phones_list: r = s.list_phones(c, session_cookie(request)); break;
+    case RouteId::phones_add: r = s.add_phone(c, session_cookie(request), b); break;
+    case RouteId::phones_remove: r = s.remove_phone(c, session_cookie(request), p.at(0)); break;
     case RouteId::server_key: r = s.server_key(c); break;
     // Only the configured cookie name counts: under --secure-cookies a plain
     // sls_session (which a sibling site could have set) is ignored.

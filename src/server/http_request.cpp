@@ -156,6 +156,8 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/mobile-key/enrolments/{}/sms", true, RouteId::mobile_key_enrolment_sms},
       {"POST", "/api/v1/mobile-key/recover", true, RouteId::mobile_key_recover},
       {"GET", "/api/v1/phones", false, RouteId::phones_list},
+      {"POST", "/api/v1/phones", true, RouteId::phones_add},
+      {"DELETE", "/api/v1/phones/{}", false, RouteId::phones_remove},
       {"GET", "/api/v1/server-key", false, RouteId::server_key},
       {"GET", "/api/v1/session", false, RouteId::session_get},
       {"DELETE", "/api/v1/session", false, RouteId::session_delete},

@@ -128,6 +128,8 @@ enum class RouteId {
   mobile_key_enrolment_sms,
   mobile_key_recover,
   phones_list,
+  phones_add,
+  phones_remove,
   server_key,
   session_get,
   session_delete,

@@ -13,11 +13,42 @@
 #include "server/device_history.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
+#include "server/phones.hpp"
 #include "server/request_scope.hpp"
 #include "sls/entry.hpp"
 #include "sls/mobile_key.hpp"
 
 namespace sls::server {
+
+bool valid_e164(std::string_view phone) noexcept {
+  if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+') return false;
+  return std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The phones on record of a user: the numbers of their SMS devices that are
+/// not revoked, then the numbers they added (the phones table), one entry
+/// per number. The default is the added number marked so, else the first.
+Result<std::vector<PhoneOnRecord>> phones_on_record(StoreTx& tx, std::int64_t user_id,
+                                                    const std::vector<DeviceRecord>& devices) {
+  std::vector<PhoneOnRecord> out;
+  auto known = [&](const std::string& phone) {
+    return std::any_of(out.begin(), out.end(), [&](const PhoneOnRecord& p) { return p.phone == phone; });
+  };
+  for (const DeviceRecord& d : devices) {
+    if (d.kind != DeviceKind::sms || d.status == DeviceStatus::revoked || d.phone.empty() || known(d.phone)) continue;
+    out.push_back(PhoneOnRecord{d.id, d.phone, true, false});
+  }
+  SLS_TRY_ASSIGN(rows, tx.list_phones(user_id));
+  bool has_default = false;
+  for (const PhoneRecord& r : rows) {
+    if (known(r.phone)) continue;
+    out.push_back(PhoneOnRecord{r.id, r.phone, false, r.is_default && !has_default});
+    has_default = has_default || r.is_default;
+  }
+  if (!has_default && !out.empty()) out.front().is_default = true;
+  return out;
+}
+
 namespace {
 
 /// An enrolment lives 30 minutes from the password step.
@@ -29,31 +60,13 @@ constexpr std::string_view kSelfServiceLabel = "Mobile Key (activated on the pho
 /// Codes per enrolment.
 constexpr std::int64_t kEnrolmentMaxCodes = 3;
 
-bool valid_e164(std::string_view phone) {
-  if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+') return false;
-  return std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; });
+JsonValue phone_json(const PhoneOnRecord& p) {
+  return JsonValue::object().set("id", p.id).set("masked", mask_phone(p.phone)).set("default", p.is_default);
 }
 
-/// The phones on record of a user: the numbers of their SMS devices that are
-/// not revoked, one entry per number, the first the default. The id of a
-/// phone is the id of the SMS device that holds it.
-std::vector<const DeviceRecord*> phones_on_record(const std::vector<DeviceRecord>& devices) {
-  std::vector<const DeviceRecord*> out;
-  for (const DeviceRecord& d : devices) {
-    if (d.kind != DeviceKind::sms || d.status == DeviceStatus::revoked || d.phone.empty()) continue;
-    if (std::none_of(out.begin(), out.end(), [&](const DeviceRecord* p) { return p->phone == d.phone; }))
-      out.push_back(&d);
-  }
-  return out;
-}
-
-JsonValue phones_json(const std::vector<const DeviceRecord*>& phones) {
+JsonValue phones_json(const std::vector<PhoneOnRecord>& phones) {
   JsonValue list = JsonValue::array();
-  for (std::size_t i = 0; i < phones.size(); ++i)
-    list.push_back(JsonValue::object()
-                       .set("id", phones[i]->id)
-                       .set("masked", mask_phone(phones[i]->phone))
-                       .set("default", i == 0));
+  for (const PhoneOnRecord& p : phones) list.push_back(phone_json(p));
   return list;
 }
 
@@ -125,7 +138,7 @@ ApiResponse AuthService::start_mobile_key_enrolment(const RequestContext& ctx, c
           SLS_TRY(record_device_event(tx, d, "issued", kActorUser, "awaiting activation", op.now));
           SLS_TRY(op.audit(tx, "mobile_key.enrolment", "ok", user.id, user.username, d.id,
                            may_add_phone ? "may add a phone" : ""));
-          const auto phones = phones_on_record(devices);
+          SLS_TRY_ASSIGN(phones, phones_on_record(tx, user.id, devices));
           JsonValue reply = JsonValue::object();
           reply.set("enrolment", d.id);
           reply.set("phones", phones_json(phones));
@@ -145,7 +158,75 @@ ApiResponse AuthService::list_phones(const RequestContext& ctx, std::string_view
   return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
     SLS_TRY_ASSIGN(devices, tx.list_devices(session.user_id));
-    return ok_json(JsonValue::object().set("phones", phones_json(phones_on_record(devices))));
+    SLS_TRY_ASSIGN(phones, phones_on_record(tx, session.user_id, devices));
+    return ok_json(JsonValue::object().set("phones", phones_json(phones)));
+  }));
+}
+
+// --- POST /phones ---------------------------------------------------------------------------------
+
+ApiResponse AuthService::add_phone(const RequestContext& ctx, std::string_view cookie, const JsonValue& body) {
+  RequestScope op{*this, ctx, clock_.now()};
+  return op.respond([&]() -> Outcome<ApiResponse> {
+    return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+      SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
+      auto typed = string_field(body, "phone", 1, 32);
+      if (!typed || !valid_e164(*typed)) return refuse(Errc::mobile_key_bad_phone);
+      const std::string number = std::move(*typed);
+      // fresh*: a new number is where a Mobile Key activation code may go;
+      // a session opened with a stand-in within the window counts (the
+      // lost-device path: temporary code -> a new phone).
+      if (!fresh_second_factor(session, op.now, config_.step_up_window, true)) {
+        SLS_TRY(op.audit(tx, "phone.added", "fail", user.id, user.username, "", "account.step_up_required"));
+        return refuse(Errc::account_step_up_required);
+      }
+      SLS_TRY_ASSIGN(devices, tx.list_devices(user.id));
+      SLS_TRY_ASSIGN(phones, phones_on_record(tx, user.id, devices));
+      if (std::any_of(phones.begin(), phones.end(), [&](const PhoneOnRecord& p) { return p.phone == number; }))
+        return refuse(Errc::phone_taken);
+      PhoneRecord r;
+      r.id = random_id();
+      r.user_id = user.id;
+      r.phone = number;
+      r.added_at = op.now;
+      r.is_default = phones.empty();
+      SLS_TRY(tx.insert_phone(r));
+      SLS_TRY(op.audit(tx, "phone.added", "ok", user.id, user.username, r.id, mask_phone(number)));
+      SLS_TRY_ASSIGN(after, phones_on_record(tx, user.id, devices));
+      auto it = std::find_if(after.begin(), after.end(), [&](const PhoneOnRecord& p) { return p.id == r.id; });
+      JsonValue reply = JsonValue::object();
+      reply.set("phone", phone_json(*it));
+      reply.set("phones", phones_json(after));
+      return ApiResponse{201, std::move(reply), {}, {}};
+    });
+  }());
+}
+
+// --- DELETE /phones/{id} --------------------------------------------------------------------------
+
+ApiResponse AuthService::remove_phone(const RequestContext& ctx, std::string_view cookie, std::string_view phone_id) {
+  RequestScope op{*this, ctx, clock_.now()};
+  return op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
+    SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
+    SLS_TRY_ASSIGN(devices, tx.list_devices(user.id));
+    SLS_TRY_ASSIGN(phones, phones_on_record(tx, user.id, devices));
+    // Another user's phone and an unknown id: one answer.
+    auto it = std::find_if(phones.begin(), phones.end(), [&](const PhoneOnRecord& p) { return p.id == phone_id; });
+    if (it == phones.end()) return refuse(Errc::mobile_key_phone_not_found);
+    // fresh: removing a number moves where codes may go; stand-ins do not count.
+    if (!fresh_second_factor(session, op.now, config_.step_up_window)) {
+      SLS_TRY(op.audit(tx, "phone.removed", "fail", user.id, user.username, it->id, "account.step_up_required"));
+      return refuse(Errc::account_step_up_required);
+    }
+    // An SMS device's number goes with the device (DELETE /devices/{id}).
+    if (it->from_device) return refuse(Errc::phone_held_by_device);
+    const std::string masked = mask_phone(it->phone);
+    SLS_TRY(tx.delete_phone(it->id));
+    SLS_TRY(op.audit(tx, "phone.removed", "ok", user.id, user.username, std::string(phone_id), masked));
+    SLS_TRY_ASSIGN(after, phones_on_record(tx, user.id, devices));
+    return ok_json(JsonValue::object().set("phones", phones_json(after)));
   }));
 }
 
@@ -178,14 +259,14 @@ ApiResponse AuthService::send_mobile_key_code(const RequestContext& ctx, std::st
       DeviceRecord d = *found;
       SLS_TRY_ASSIGN(user, op.load_user(tx, d.user_id));
       SLS_TRY_ASSIGN(devices, tx.list_devices(user.id));
-      const auto phones = phones_on_record(devices);
+      SLS_TRY_ASSIGN(phones, phones_on_record(tx, user.id, devices));
       if (by_id) {
-        auto it = std::find_if(phones.begin(), phones.end(), [&](const DeviceRecord* p) { return p->id == phone_id; });
+        auto it = std::find_if(phones.begin(), phones.end(), [&](const PhoneOnRecord& p) { return p.id == phone_id; });
         if (it == phones.end()) return refuse(Errc::mobile_key_phone_not_found);
-        phone = (*it)->phone;
+        phone = it->phone;
       } else {
         const bool on_record =
-            std::any_of(phones.begin(), phones.end(), [&](const DeviceRecord* p) { return p->phone == new_phone; });
+            std::any_of(phones.begin(), phones.end(), [&](const PhoneOnRecord& p) { return p.phone == new_phone; });
         // Someone who has only the password must not move the activation to
         // a phone of their own.
         if (!on_record && !d.may_add_phone) {

@@ -313,6 +313,17 @@ struct DeviceOrderRecord {
   std::int64_t deposit_settled_at = 0;
 };
 
+/// A phone number on record for a user (docs/server.md, "Phones on
+/// record"): where a Mobile Key activation code may be sent. The numbers of
+/// the user's SMS devices count as well, without a row here.
+struct PhoneRecord {
+  std::string id;  ///< 22-character random id (the API's {id})
+  std::int64_t user_id = 0;
+  std::string phone;  ///< E.164
+  std::int64_t added_at = 0;
+  bool is_default = false;
+};
+
 /// One line of the deposit ledger: a deposit held, released or kept.
 /// Append-only.
 struct DepositEntryRecord {

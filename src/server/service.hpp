@@ -198,6 +198,11 @@ class AuthService {
   /// GET /phones: the session user's phones on record (the numbers of their
   /// SMS devices), masked: what the phone offers at enrolment.
   ApiResponse list_phones(const RequestContext& ctx, std::string_view cookie);
+  /// POST /phones (fresh*): adds a number on record; 201 with it and the list.
+  ApiResponse add_phone(const RequestContext& ctx, std::string_view cookie, const JsonValue& body);
+  /// DELETE /phones/{id} (fresh, stand-ins do not count): removes a number
+  /// the user added (an SMS device's number goes with the device).
+  ApiResponse remove_phone(const RequestContext& ctx, std::string_view cookie, std::string_view phone_id);
   ApiResponse send_mobile_key_code(const RequestContext& ctx, std::string_view enrolment_id, const JsonValue& body);
   ApiResponse server_key(const RequestContext& ctx);
   /// GET /.well-known/jwks.json: the published login assertion keys

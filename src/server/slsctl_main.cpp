@@ -80,6 +80,10 @@ commands:
   revoke-device NAME DEVICE_ID      withdraw a device (lost or replaced): ends its
                                     sharings and the sessions of its users
   devices NAME
+  phone add NAME +NNN...            add a phone number on record (where a Mobile Key
+                                    activation code may be sent)
+  phone list NAME                   the numbers on record (SMS devices' numbers too)
+  phone remove NAME PHONE_ID        remove a number added (not an SMS device's)
   history NAME [--limit N]          the user's device history, newest first
   sessions NAME                     the user's live sessions (never their ids)
   revoke-sessions NAME              end every session of the user at once
@@ -529,6 +533,27 @@ int run(CommandLine& cl) {
                   d.failures.locked_until > clock.now() ? "  LOCKED" : "");
     return 0;
   }
+  if (cmd == "phone") {
+    if (arg(1) == "add" && !arg(2).empty() && !arg(3).empty()) {
+      auto id = admin.add_phone(arg(2), arg(3));
+      if (!id) return fail_with(id.error());
+      std::printf("phone_id %s\n", id->c_str());
+      return 0;
+    }
+    if (arg(1) == "list" && !arg(2).empty()) {
+      auto list = admin.phones(arg(2));
+      if (!list) return fail_with(list.error());
+      for (const PhoneOnRecord& p : *list)
+        std::printf("%s %s%s%s\n", p.id.c_str(), p.phone.c_str(), p.is_default ? " default" : "",
+                    p.from_device ? " (SMS device)" : "");
+      return 0;
+    }
+    if (arg(1) == "remove" && !arg(2).empty() && !arg(3).empty()) {
+      if (auto st = admin.remove_phone(arg(2), arg(3)); !st) return fail_with(st.error());
+      return 0;
+    }
+    return usage_error("phone add NAME +NNN... | phone list NAME | phone remove NAME PHONE_ID");
+  }
   if (cmd == "history") {
     if (arg(1).empty()) return usage_error("history NAME [--limit N]");
     auto rows = admin.device_events(arg(1), limit);
@@ -575,6 +600,7 @@ int run(CommandLine& cl) {
   }
   if (cmd == "demo-seed") {
     JsonValue users = JsonValue::array();
+    int demo_phones = 0;
     auto add = [&](const std::string& name, bool opt_out) -> std::optional<JsonValue> {
       auto id = admin.create_user(name, demo_password, opt_out);
       if (!id) {
@@ -587,6 +613,15 @@ int run(CommandLine& cl) {
       }
       JsonValue u = JsonValue::object();
       u.set("username", name).set("password", demo_password);
+      // A phone on record for each (demo-sms has its SMS device's): where
+      // the simulator's Mobile Key activation sends its code.
+      if (name != "demo-sms") {
+        const std::string number = "+8529000" + std::to_string(2001 + demo_phones++);
+        if (auto p = admin.add_phone(name, number); !p)
+          fail_with(p.error());
+        else
+          u.set("phone", number);
+      }
       return u;
     };
     int failures = 0;

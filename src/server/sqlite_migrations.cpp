@@ -352,10 +352,24 @@ ALTER TABLE devices ADD COLUMN may_add_phone INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN sealed_recovery_pin BLOB;
 )sql";
 
+// Phones on record (mobile_key_enrolment.cpp): numbers a Mobile Key
+// activation code may go to, besides those of the user's SMS devices.
+constexpr std::string_view kMigration17 = R"sql(
+CREATE TABLE phones (
+  id         TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  phone      TEXT NOT NULL,
+  added_at   INTEGER NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX phones_by_user ON phones(user_id, phone);
+)sql";
+
 constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
                                      {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
                                      {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
-                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}, {16, kMigration16}};
+                                     {13, kMigration13}, {14, kMigration14}, {15, kMigration15}, {16, kMigration16},
+                                     {17, kMigration17}};
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "server/keyring.hpp"
 #include "server/sqlite_orders.hpp"
+#include "server/sqlite_phones.hpp"
 #include "server/sqlite_rows.hpp"
 #include "server/sqlite_sharing.hpp"
 #include "server/sqlite_withdrawals.hpp"
@@ -313,6 +314,12 @@ class SqliteTx final : public StoreTx {
   Result<std::vector<DepositEntryRecord>> list_deposit_entries(std::string_view order_id) override {
     return sqlite_orders::entries(db_, order_id);
   }
+
+  Status insert_phone(const PhoneRecord& r) override { return sqlite_phones::insert(db_, r); }
+  Result<std::vector<PhoneRecord>> list_phones(std::int64_t user_id) override {
+    return sqlite_phones::of_user(db_, user_id);
+  }
+  Status delete_phone(std::string_view id) override { return sqlite_phones::remove(db_, id); }
 
   Result<bool> record_redeemed_assertion(std::string_view jti, std::int64_t expires_at) override {
     auto s = execute(db_, "INSERT OR IGNORE INTO redeemed_assertions (jti, expires_at) VALUES (?1, ?2)",

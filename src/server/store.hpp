@@ -148,6 +148,14 @@ class StoreTx {
   /// The order's deposit ledger entries, oldest first.
   virtual Result<std::vector<DepositEntryRecord>> list_deposit_entries(std::string_view order_id) = 0;
 
+  // phones on record (mobile_key_enrolment.cpp; sqlite_phones.cpp)
+  /// Errc::bad_argument, args {"phone", "taken"}, when the user already has the number.
+  virtual Status insert_phone(const PhoneRecord& phone) = 0;
+  /// The user's phones, oldest first.
+  virtual Result<std::vector<PhoneRecord>> list_phones(std::int64_t user_id) = 0;
+  /// Deletes one phone row (nothing when there is none).
+  virtual Status delete_phone(std::string_view id) = 0;
+
   // redeemed login assertions (POST /assertions/redeem)
   /// Records that the assertion `jti` (expiring at `expires_at`) was
   /// redeemed: true when it was not recorded yet, false when it was.

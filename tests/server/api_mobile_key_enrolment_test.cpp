@@ -85,6 +85,34 @@ class EnrolmentTest : public ::testing::Test {
     return out;
   }
 
+  /// A session of mia opened now with her SMS device: "Cookie" header value.
+  std::string session_cookie() {
+    Reply login = s.login("mia");
+    EXPECT_EQ(login.status, 200) << login.raw;
+    Reply ch = s.challenge(login.str("login_id"), sms_device);
+    EXPECT_EQ(ch.status, 200) << ch.raw;
+    Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), code_in_sms(s.last_sms()));
+    EXPECT_EQ(ok.status, 200) << ok.raw;
+    Reply done = s.complete(login.str("login_id"), ok.str("completion_token"));
+    EXPECT_EQ(done.status, 200) << done.raw;
+    const std::string c = done.header("Set-Cookie");
+    return c.substr(0, c.find(';'));
+  }
+
+  Reply add_phone(const std::string& cookie, const std::string& number) {
+    return s.post("/api/v1/phones", JsonValue::object().set("phone", number), {{"Cookie", cookie}});
+  }
+
+  Reply remove_phone(const std::string& cookie, const std::string& id) {
+    return s.send("DELETE", "/api/v1/phones/" + id, {}, {{"Cookie", cookie}});
+  }
+
+  std::vector<PhoneOnRecord> phones(const std::string& user = "mia") {
+    auto list = s.admin().phones(user);
+    EXPECT_TRUE(list);
+    return list ? *list : std::vector<PhoneOnRecord>{};
+  }
+
   TestServer s;
   std::string sms_device;
 };
@@ -347,16 +375,7 @@ TEST_F(EnrolmentTest, RecoveryNeedsAMobileKeyWithARecoveryPin) {
 
 TEST_F(EnrolmentTest, ThePhonesOnRecordAreListedMaskedToTheirOwner) {
   EXPECT_EQ(s.get("/api/v1/phones").code(), "session.none");
-  Reply login = s.login("mia");
-  ASSERT_EQ(login.status, 200) << login.raw;
-  Reply ch = s.challenge(login.str("login_id"), sms_device);
-  ASSERT_EQ(ch.status, 200) << ch.raw;
-  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), code_in_sms(s.last_sms()));
-  ASSERT_EQ(ok.status, 200) << ok.raw;
-  Reply done = s.complete(login.str("login_id"), ok.str("completion_token"));
-  ASSERT_EQ(done.status, 200) << done.raw;
-  const std::string c = done.header("Set-Cookie");
-  const std::string cookie = c.substr(0, c.find(';'));
+  const std::string cookie = session_cookie();
   Reply phones = s.get("/api/v1/phones", {{"Cookie", cookie}});
   ASSERT_EQ(phones.status, 200) << phones.raw;
   const auto* list = phones.body.find("phones")->as_array();
@@ -365,6 +384,119 @@ TEST_F(EnrolmentTest, ThePhonesOnRecordAreListedMaskedToTheirOwner) {
   EXPECT_EQ((*list)[0].get_string("masked"), mask_phone(kNumber));
   EXPECT_EQ((*list)[0].get_bool("default"), true);
   EXPECT_EQ(phones.raw.find("91234567"), std::string::npos);
+}
+
+TEST_F(EnrolmentTest, APhoneAddedWithAFreshSecondFactorIsOnRecordAndReceivesTheCode) {
+  const std::string cookie = session_cookie();
+  Reply added = add_phone(cookie, "+85298765432");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  const std::string id(added.body.find("phone")->get_string("id").value_or(""));
+  EXPECT_TRUE(looks_like_id(id));
+  EXPECT_EQ(added.body.find("phone")->get_bool("default"), false) << "the SMS device's number stays the default";
+  EXPECT_EQ(added.raw.find("98765432"), std::string::npos) << "masked";
+  EXPECT_EQ(add_phone(cookie, "+85298765432").code(), "phone.taken");
+  EXPECT_EQ(add_phone(cookie, kNumber).code(), "phone.taken") << "the SMS device's number is on record";
+  EXPECT_EQ(add_phone(cookie, "98765432").code(), "mobile_key.bad_phone");
+  ASSERT_EQ(phones().size(), 2u);
+
+  // The enrolment lists it, and the code goes there.
+  Reply e = enrol();
+  ASSERT_EQ(e.status, 201) << e.raw;
+  ASSERT_EQ(e.body.find("phones")->as_array()->size(), 2u);
+  EXPECT_EQ((*e.body.find("phones")->as_array())[1].get_string("id"), id);
+  Reply sent = send_code(e.str("enrolment"), JsonValue::object().set("phone_id", id));
+  ASSERT_EQ(sent.status, 202) << sent.raw;
+  EXPECT_EQ(sent.str("sent_to"), mask_phone("+85298765432"));
+  auto out = s.admin().outbox(1);
+  ASSERT_TRUE(out && !out->empty());
+  EXPECT_EQ(out->front().phone, "+85298765432");
+}
+
+TEST_F(EnrolmentTest, AddingAPhoneWithoutAFreshSecondFactorIsRefusedAndAddsNothing) {
+  EXPECT_EQ(s.post("/api/v1/phones", JsonValue::object().set("phone", "+85298765432")).code(), "session.none");
+  const std::string cookie = session_cookie();
+  s.clock().advance_seconds(s.service().config().step_up_window + 1);
+  Reply stale = add_phone(cookie, "+85298765432");
+  EXPECT_EQ(stale.status, 403) << stale.raw;
+  EXPECT_EQ(stale.code(), "account.step_up_required");
+  EXPECT_EQ(phones().size(), 1u) << "nothing added";
+  // And the phone still may not send a code there.
+  Reply e = enrol();
+  ASSERT_EQ(e.status, 201) << e.raw;
+  EXPECT_EQ(send_code(e.str("enrolment"), JsonValue::object().set("phone", "+85298765432")).code(),
+            "mobile_key.new_phone_refused");
+}
+
+TEST_F(EnrolmentTest, AnotherUsersPhoneIsNotFound) {
+  ASSERT_TRUE(s.admin().create_user("zoe", kPassword));
+  auto zoes = s.admin().add_phone("zoe", "+85261234567");
+  ASSERT_TRUE(zoes);
+  const std::string cookie = session_cookie();
+  Reply r = remove_phone(cookie, *zoes);
+  EXPECT_EQ(r.status, 404) << r.raw;
+  EXPECT_EQ(r.code(), "mobile_key.phone_not_found");
+  EXPECT_EQ(remove_phone(cookie, "AAAAAAAAAAAAAAAAAAAAAA").code(), "mobile_key.phone_not_found") << "one answer";
+  EXPECT_EQ(phones("zoe").size(), 1u);
+  Reply e = enrol();
+  ASSERT_EQ(e.status, 201) << e.raw;
+  EXPECT_EQ(send_code(e.str("enrolment"), JsonValue::object().set("phone_id", *zoes)).code(),
+            "mobile_key.phone_not_found");
+}
+
+TEST_F(EnrolmentTest, ARemovedNumberCanNoLongerReceiveAnActivationCode) {
+  auto added = s.admin().add_phone("mia", "+85298765432");
+  ASSERT_TRUE(added);
+  const std::string cookie = session_cookie();
+  // The SMS device's number goes with the device.
+  EXPECT_EQ(remove_phone(cookie, sms_device).code(), "phone.held_by_device");
+  // Removing needs a fresh second factor.
+  s.clock().advance_seconds(s.service().config().step_up_window + 1);
+  EXPECT_EQ(remove_phone(cookie, *added).code(), "account.step_up_required");
+  EXPECT_EQ(phones().size(), 2u);
+
+  const std::string fresh = session_cookie();
+  Reply removed = remove_phone(fresh, *added);
+  ASSERT_EQ(removed.status, 200) << removed.raw;
+  EXPECT_EQ(removed.body.find("phones")->as_array()->size(), 1u);
+  EXPECT_EQ(phones().size(), 1u);
+
+  Reply e = enrol();
+  ASSERT_EQ(e.status, 201) << e.raw;
+  EXPECT_EQ(e.body.find("phones")->as_array()->size(), 1u);
+  const std::string before = s.last_sms();
+  EXPECT_EQ(send_code(e.str("enrolment"), JsonValue::object().set("phone_id", *added)).code(),
+            "mobile_key.phone_not_found");
+  EXPECT_EQ(send_code(e.str("enrolment"), JsonValue::object().set("phone", "+85298765432")).code(),
+            "mobile_key.new_phone_refused");
+  EXPECT_EQ(s.last_sms(), before) << "no code sent";
+}
+
+TEST_F(EnrolmentTest, ATemporaryCodeSessionMayAddAPhoneButNotRemoveOne) {
+  // The lost-device path: support's temporary code opens a session that
+  // counts as fresh for adding a number (fresh*), never for removing one.
+  auto temp = s.admin().issue_temp_code("mia", true);
+  ASSERT_TRUE(temp);
+  Reply login = s.login("mia");
+  ASSERT_EQ(login.status, 200) << login.raw;
+  Reply ch = s.challenge(login.str("login_id"), temp->device_id);
+  ASSERT_EQ(ch.status, 200) << ch.raw;
+  Reply ok = s.verify(login.str("login_id"), ch.str("challenge_id"), temp->code);
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  Reply done = s.complete(login.str("login_id"), ok.str("completion_token"));
+  ASSERT_EQ(done.status, 200) << done.raw;
+  const std::string c = done.header("Set-Cookie");
+  const std::string cookie = c.substr(0, c.find(';'));
+
+  Reply added = add_phone(cookie, "+85298765432");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  const std::string id(added.body.find("phone")->get_string("id").value_or(""));
+  Reply removed = remove_phone(cookie, id);
+  EXPECT_EQ(removed.status, 403) << removed.raw;
+  EXPECT_EQ(removed.code(), "account.step_up_required");
+  EXPECT_EQ(phones().size(), 2u);
+  // Past the window the stand-in no longer counts for adding either.
+  s.clock().advance_seconds(s.service().config().step_up_window + 1);
+  EXPECT_EQ(add_phone(cookie, "+85298765433").code(), "account.step_up_required");
 }
 
 }  // namespace

@@ -401,10 +401,12 @@ constexpr RouteExpectation kAccessTable[] = {
     {"GET", "/api/v1/device/{}/pushes", kSameAsNone},
     {"POST", "/api/v1/qr/approve", kSameAsNone},
     {"POST", "/api/v1/mobile-key/activate", kSameAsNone},
-    {"POST", "/api/v1/mobile-key/enrolments", kSameAsNone},  // the phone's: user name and password, no session
+    {"POST", "/api/v1/mobile-key/enrolments", kSameAsNone},
     {"POST", "/api/v1/mobile-key/enrolments/{}/sms", kSameAsNone},
     {"POST", "/api/v1/mobile-key/recover", kSameAsNone},
     {"GET", "/api/v1/phones", 200},
+    {"POST", "/api/v1/phones", 422},       // mobile_key.bad_phone: the session was accepted
+    {"DELETE", "/api/v1/phones/{}", 404},  // mobile_key.phone_not_found
     {"GET", "/api/v1/server-key", kSameAsNone},
     {"GET", "/api/v1/session", 200},
     {"DELETE", "/api/v1/session", 200},

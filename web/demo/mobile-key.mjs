@@ -23,6 +23,7 @@ import {
   base64urlToHex, el, formatSeconds, formatTime, hexToBase64url, loadDemoCore, loadDemoUsers, MOBILE_KEY_STORAGE_KEY,
   replyMessage, requestJson, setupLanguage,
 } from './demo-kit.mjs';
+import { ACTIVATION_TEXT, setupSelfService } from './mobile-key-activation.mjs';
 
 const TEXT = {
   en: {
@@ -236,7 +237,10 @@ let pollTimer = 0;
 /** The verified QR payload on screen: {text, payload}. */
 let scanned = null;
 
+for (const lang of Object.keys(TEXT)) Object.assign(TEXT[lang], ACTIVATION_TEXT[lang]);
 const page = setupLanguage(TEXT, () => renderAll());
+/** The self-service activation (mobile-key-activation.mjs), once the core is loaded. */
+let selfService = null;
 const t = (key, ...args) => page.t(key, ...args);
 
 // --- storage -------------------------------------------------------------------
@@ -289,39 +293,58 @@ function sign(text) {
 
 async function activate(event) {
   event.preventDefault();
-  const lang = page.lang();
   const message = $('ak-message');
   const username = $('ak-user').value.trim();
   const code = core.fold_typed_code($('ak-code').value);
   const pin = $('ak-pin').value;
   if (username === '' || code === '') return say(message, 'need_user_code');
-  const pinCheck = core.check_recovery_pin(pin, lang);
+  const pinCheck = core.check_recovery_pin(pin, page.lang());
   if (!pinCheck.ok) return say(message, { text: pinCheck.error.message });
   if (pin !== $('ak-pin2').value) return say(message, 'pins_differ');
+  $('ak-submit').disabled = true;
+  const done = await finishActivation({ username, activation_code: code }, { username, pin, message });
+  $('ak-submit').disabled = false;
+  if (done) for (const id of ['ak-code', 'ak-pin', 'ak-pin2']) $(id).value = '';
+  return undefined;
+}
 
+/**
+ * Makes the phone's keys, sends `body` (the operator's code, or the
+ * self-service enrolment, code and recovery PIN) with the public keys and
+ * the PIN's hash to POST /mobile-key/activate, and keeps what the phone
+ * needs. Resolves true when active; else the reason is said under the form.
+ */
+async function finishActivation(body, { username, pin, message }) {
+  const lang = page.lang();
   const kx = core.kx_generate_key_pair();
   const signing = core.ed25519_generate_key_pair();
   const pinHash = core.ocra_hash_pin(PIN_HASH, pin, lang);
-  if (!pinHash.ok) return say(message, { text: pinHash.error.message });
-  $('ak-submit').disabled = true;
+  if (!pinHash.ok) {
+    say(message, { text: pinHash.error.message });
+    return false;
+  }
   say(message, 'activating', true);
   const reply = await requestJson('POST', '/mobile-key/activate', {
     lang,
     body: {
-      username,
-      activation_code: code,
+      ...body,
       kx_public_key: hexToBase64url(kx.public_key),
       sign_public_key: hexToBase64url(signing.public_key),
       pin_hash: hexToBase64url(pinHash.value),
     },
   });
-  $('ak-submit').disabled = false;
-  if (reply.status !== 200) return say(message, reply.status === 0 ? 'unreachable' : { text: replyMessage(reply, t('unreachable')) });
+  if (reply.status !== 200) {
+    say(message, reply.status === 0 ? 'unreachable' : { text: replyMessage(reply, t('unreachable')) });
+    return false;
+  }
 
   const { device_id: deviceId, ocra_suite: suite } = reply.body;
   const secret = core.mobile_key_phone_ocra_secret(suite, kx.public_key, kx.secret_key,
     base64urlToHex(reply.body.server_kx_public_key), lang);
-  if (!secret.ok) return say(message, { text: secret.error.message });
+  if (!secret.ok) {
+    say(message, { text: secret.error.message });
+    return false;
+  }
   savePhone({
     origin: window.location.origin,
     username,
@@ -333,12 +356,11 @@ async function activate(event) {
     server_sign_key: base64urlToHex(reply.body.server_sign_public_key),
     pin_hash: pinHash.value,
   });
-  for (const id of ['ak-code', 'ak-pin', 'ak-pin2']) $(id).value = '';
   say(message, '');
   say($('status'), 'activated', true);
   renderAll();
   startPolling();
-  return undefined;
+  return true;
 }
 
 async function prefillActivation() {
@@ -348,6 +370,7 @@ async function prefillActivation() {
   $('ak-user').value = user.username;
   $('ak-code').value = user.activation_code;
   $('activate-prefilled').hidden = false;
+  selfService.useOperatorCode();
 }
 
 // --- pushes ------------------------------------------------------------------------
@@ -601,6 +624,7 @@ function renderAll() {
     $('home-origin').textContent = phone.origin;
   }
   translate(document);
+  selfService?.render();
   renderRequests();
   renderQr();
 }
@@ -627,6 +651,7 @@ $('reset').addEventListener('click', () => {
 setInterval(renderRequests, 1000);
 
 core = await loadDemoCore();
+selfService = setupSelfService({ core, page, say, finish: finishActivation });
 phone = loadPhone();
 $('status').textContent = '';
 showTab('panel-requests');
