@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "sls/ui_text.hpp"
+
 namespace sls {
 namespace {
 
@@ -26,21 +28,7 @@ std::string_view device_text(DeviceText id, Lang lang) noexcept {
 }
 
 std::string device_format(DeviceText id, Lang lang, std::initializer_list<std::string_view> args) {
-  const std::string_view t = device_text(id, lang);
-  std::string out;
-  out.reserve(t.size() + 16);
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '{' && i + 2 < t.size() && t[i + 2] == '}' && t[i + 1] >= '0' && t[i + 1] <= '9') {
-      const auto n = static_cast<std::size_t>(t[i + 1] - '0');
-      if (n < args.size()) {
-        out += *(args.begin() + n);
-        i += 2;
-        continue;
-      }
-    }
-    out += t[i];
-  }
-  return out;
+  return fill_placeholders(device_text(id, lang), args);
 }
 
 }  // namespace sls

@@ -32,40 +32,43 @@ std::optional<DeviceText> ended_text(std::string_view event) {
   return DeviceText::sec_ended_revoked;
 }
 
-std::optional<DeviceText> event_text(std::string_view event) {
-  if (event == "issued") return DeviceText::sec_event_issued;
-  if (event == "activated") return DeviceText::sec_event_activated;
-  if (event == "shared") return DeviceText::sec_event_shared;
-  if (event == "unshared") return DeviceText::sec_event_unshared;
-  if (event == "lost") return DeviceText::sec_event_lost;
-  if (event == "removed") return DeviceText::sec_event_removed;
-  if (event == "replaced") return DeviceText::sec_event_replaced;
-  if (event == "revoked") return DeviceText::sec_event_revoked;
-  if (event == "expired") return DeviceText::sec_event_expired;
-  if (event == "ordered") return DeviceText::sec_event_ordered;
-  if (event == "shipped") return DeviceText::sec_event_shipped;
-  if (event == "returned") return DeviceText::sec_event_returned;
+/// A name the server sends (an event, a region, a language tag) and its text.
+struct NamedText {
+  std::string_view name;
+  DeviceText text;
+};
+
+template <std::size_t N>
+std::optional<DeviceText> text_named(const NamedText (&table)[N], std::string_view name) {
+  for (const NamedText& t : table)
+    if (t.name == name) return t.text;
   return std::nullopt;
 }
 
-std::optional<DeviceText> region_text(std::string_view region) {
-  if (region == "americas") return DeviceText::sec_region_americas;
-  if (region == "europe") return DeviceText::sec_region_europe;
-  if (region == "asia") return DeviceText::sec_region_asia;
-  if (region == "australia") return DeviceText::sec_region_australia;
-  if (region == "japan") return DeviceText::sec_region_japan;
-  return std::nullopt;
-}
+constexpr NamedText kEventTexts[] = {
+    {"issued", DeviceText::sec_event_issued},     {"activated", DeviceText::sec_event_activated},
+    {"shared", DeviceText::sec_event_shared},     {"unshared", DeviceText::sec_event_unshared},
+    {"lost", DeviceText::sec_event_lost},         {"removed", DeviceText::sec_event_removed},
+    {"replaced", DeviceText::sec_event_replaced}, {"revoked", DeviceText::sec_event_revoked},
+    {"expired", DeviceText::sec_event_expired},   {"ordered", DeviceText::sec_event_ordered},
+    {"shipped", DeviceText::sec_event_shipped},   {"returned", DeviceText::sec_event_returned},
+};
 
-/// The language a support line speaks (a language tag of the server).
-std::optional<DeviceText> language_text(std::string_view tag) {
-  if (tag == "en") return DeviceText::sec_lang_en;
-  if (tag == "ja") return DeviceText::sec_lang_ja;
-  if (tag == "ru") return DeviceText::sec_lang_ru;
-  if (tag == "yue") return DeviceText::sec_lang_yue;
-  if (tag == "cmn") return DeviceText::sec_lang_cmn;
-  return std::nullopt;
-}
+constexpr NamedText kRegionTexts[] = {
+    {"americas", DeviceText::sec_region_americas}, {"europe", DeviceText::sec_region_europe},
+    {"asia", DeviceText::sec_region_asia},         {"australia", DeviceText::sec_region_australia},
+    {"japan", DeviceText::sec_region_japan},
+};
+
+/// The languages a support line speaks (language tags of the server).
+constexpr NamedText kLanguageTexts[] = {
+    {"en", DeviceText::sec_lang_en},   {"ja", DeviceText::sec_lang_ja},   {"ru", DeviceText::sec_lang_ru},
+    {"yue", DeviceText::sec_lang_yue}, {"cmn", DeviceText::sec_lang_cmn},
+};
+
+std::optional<DeviceText> event_text(std::string_view event) { return text_named(kEventTexts, event); }
+std::optional<DeviceText> region_text(std::string_view region) { return text_named(kRegionTexts, region); }
+std::optional<DeviceText> language_text(std::string_view tag) { return text_named(kLanguageTexts, tag); }
 
 }  // namespace
 

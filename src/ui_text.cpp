@@ -25,7 +25,10 @@ std::string_view ui_text(UiText id, Lang lang) noexcept {
 }
 
 std::string ui_format(UiText id, Lang lang, std::initializer_list<std::string_view> args) {
-  const std::string_view t = ui_text(id, lang);
+  return fill_placeholders(ui_text(id, lang), args);
+}
+
+std::string fill_placeholders(std::string_view t, std::initializer_list<std::string_view> args) {
   std::string out;
   out.reserve(t.size() + 16);
   for (std::size_t i = 0; i < t.size(); ++i) {

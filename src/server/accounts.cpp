@@ -61,10 +61,7 @@ ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_vi
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
-    // Reading the user's devices activates a shipped replacement that is due.
-    SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, session.user_id, op.now));
-    cancelled_pushes = std::move(cancelled);
+    SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(held, tx.list_accounts_of_user(session.user_id));
     JsonValue list = JsonValue::array();
     for (const AccountRecord& a : held) {

@@ -199,16 +199,21 @@ ApiResponse AuthService::create_device_order(const RequestContext& ctx, std::str
   return resp;
 }
 
+Outcome<SessionRecord> AuthService::live_session_reading_devices(StoreTx& tx, std::string_view cookie, std::int64_t now,
+                                                                 std::vector<std::string>& cancelled) const {
+  SLS_TRY_ASSIGN(session, live_session(tx, cookie, now));
+  SLS_TRY_ASSIGN(activated, activate_due_devices(tx, session.user_id, now));
+  cancelled.insert(cancelled.end(), activated.begin(), activated.end());
+  return session;
+}
+
 // --- GET /device-orders -----------------------------------------------------------------------------------
 
 ApiResponse AuthService::list_device_orders(const RequestContext& ctx, std::string_view cookie) {
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
-    // Reading the user's devices activates what is due.
-    SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, session.user_id, op.now));
-    cancelled_pushes = std::move(cancelled);
+    SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(orders, tx.list_orders_of_user(session.user_id));
     JsonValue list = JsonValue::array();
     for (const DeviceOrderRecord& o : orders) {

@@ -60,10 +60,7 @@ ApiResponse AuthService::list_user_devices(const RequestContext& ctx, std::strin
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;  // of devices a due replacement superseded: woken after the commit
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
-    SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
-    // Reading the user's devices activates a shipped replacement that is due.
-    SLS_TRY_ASSIGN(cancelled, activate_due_devices(tx, session.user_id, op.now));
-    cancelled_pushes = std::move(cancelled);
+    SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(devices, tx.list_devices(session.user_id));
     SLS_TRY_ASSIGN(history, tx.list_device_events(session.user_id, kHistoryForList));
     // The living ones in enrolment order, then the ended ones, the latest first.

@@ -8,6 +8,7 @@
 #include "server/device_history.hpp"
 #include "server/device_lifecycle.hpp"
 #include "server/device_secrets.hpp"
+#include "server/device_views.hpp"
 #include "server/enrolment.hpp"
 #include "server/request_scope.hpp"
 #include "sls/secure.hpp"
@@ -62,26 +63,6 @@ std::string_view online_card_stylesheet() noexcept {
 
 namespace {
 
-/// The DEVICE shape of the security centre (docs/online-card.md); ended
-/// devices are not answered by these routes, so `ended` is null.
-JsonValue online_card_json(const DeviceRecord& d) {
-  JsonValue v = JsonValue::object();
-  v.set("id", d.id).set("kind", device_kind_id(d.kind)).set("label", d.label).set("serial", d.serial);
-  v.set("status", to_text(d.status));
-  v.set("since", d.activated_at != 0 ? d.activated_at : d.created_at);
-  if (d.expires_at != 0)
-    v.set("expires_at", d.expires_at);
-  else
-    v.set("expires_at", nullptr);
-  v.set("ended", nullptr).set("returnable", false);
-  if (d.replaces.empty())
-    v.set("replaces", nullptr);
-  else
-    v.set("replaces", d.replaces);
-  v.set("access", nullptr);
-  return v;
-}
-
 /// The session user's online card `id`: device.not_found for an id of the
 /// wrong shape, another user's device or another kind (one answer for all).
 Outcome<DeviceRecord> own_online_card(StoreTx& tx, const SessionRecord& session, std::string_view id) {
@@ -123,7 +104,7 @@ ApiResponse AuthService::issue_online_card(const RequestContext& ctx, std::strin
       cells.push_back(std::string(*code));
     }
     JsonValue reply = JsonValue::object();
-    reply.set("device", online_card_json(issue.device));
+    reply.set("device", device_view_json(issue.device, {}, op.now));  // a living card: no history needed
     reply.set("card", JsonValue::object().set("serial", issue.card->serial()).set("cells", std::move(cells)));
     reply.set("activation",
               JsonValue::object().set("indices", JsonValue::array()
@@ -192,7 +173,7 @@ ApiResponse AuthService::activate_online_card(const RequestContext& ctx, std::st
     SLS_TRY_ASSIGN(superseded, supersede_on_activation(tx, d, kActorUser, op.now));
     cancelled_pushes = std::move(superseded);
     SLS_TRY(op.audit(tx, "device.activated", "ok", user.id, user.username, d.id, "online_card"));
-    return ok_json(JsonValue::object().set("device", online_card_json(d)));
+    return ok_json(JsonValue::object().set("device", device_view_json(d, {}, op.now)));
   }));
   if (resp.status == 200 && counted) op.give_back_failure_token();
   for (const std::string& p : cancelled_pushes) announce(p);

@@ -257,6 +257,12 @@ class AuthService {
                                            std::string_view event, const AfterPassword& then);
   ApiResponse push_decision_in(RequestScope& op, std::string_view tx_id, const JsonValue& body);
   Outcome<SessionRecord> live_session(StoreTx& tx, std::string_view cookie, std::int64_t now) const;
+  /// live_session() for a route that reads the user's devices: a shipped
+  /// replacement that is due activates first (device_orders.hpp), and the
+  /// pushes that cancelled are added to `cancelled`, to announce after the
+  /// commit.
+  Outcome<SessionRecord> live_session_reading_devices(StoreTx& tx, std::string_view cookie, std::int64_t now,
+                                                      std::vector<std::string>& cancelled) const;
   /// The `usage` object of an account (GET /accounts, the withdrawal
   /// routes): what each window holds and what remains; null when the
   /// calendar cannot answer for `now`. A fault when the store fails.

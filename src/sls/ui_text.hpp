@@ -29,6 +29,10 @@ std::string_view ui_text(UiText id, Lang lang) noexcept;
 /// `args`; a placeholder without an argument stays as written. Never fails.
 std::string ui_format(UiText id, Lang lang, std::initializer_list<std::string_view> args = {});
 
+/// `text` with {0}, {1}, ... replaced by `args`, as ui_format does: the one
+/// filler of every catalog (device_text.hpp uses it too).
+std::string fill_placeholders(std::string_view text, std::initializer_list<std::string_view> args);
+
 /// A duration in words, e.g. "45 seconds", "2 minutes", "1 min 30 s",
 /// "3 hours" (and the Chinese equivalents). Rounds up to whole seconds; from
 /// 10 minutes on, rounds up to whole minutes, and from 2 hours on, up to

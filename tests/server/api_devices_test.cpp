@@ -21,14 +21,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kPassword = "correct horse";
 
-std::string cookie_of(const Reply& done) {
-  const std::string c = done.header("Set-Cookie");
-  const std::string pair = c.substr(0, c.find(';'));
-  return pair.substr(pair.find('=') + 1);
-}
-
-httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
-
 /// A completed DSC login of `user`: its session cookie.
 std::string dsc_login(TestServer& s, const std::string& user, const TokenEnrolment& token) {
   Reply login = s.login(user);

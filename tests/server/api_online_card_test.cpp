@@ -17,14 +17,6 @@ namespace {
 
 constexpr const char* kPassword = "correct horse";
 
-std::string cookie_of(const Reply& done) {
-  const std::string c = done.header("Set-Cookie");
-  const std::string pair = c.substr(0, c.find(';'));
-  return pair.substr(pair.find('=') + 1);
-}
-
-httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
-
 /// The cells of an issue reply and the codes at its two activation indices.
 struct IssuedCard {
   std::string id;

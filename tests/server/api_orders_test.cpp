@@ -18,14 +18,6 @@ namespace {
 constexpr const char* kPassword = "correct horse";
 constexpr const char* kNewPin = "1357";
 
-std::string cookie_of(const Reply& done) {
-  const std::string c = done.header("Set-Cookie");
-  const std::string pair = c.substr(0, c.find(';'));
-  return pair.substr(pair.find('=') + 1);
-}
-
-httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
-
 /// alice (DSC+, an online card) holds "joint"; bob (DSC) holds "other".
 struct Fixture {
   TestServer s;

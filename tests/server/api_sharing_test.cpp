@@ -16,14 +16,6 @@ namespace {
 
 constexpr const char* kPassword = "correct horse";
 
-std::string cookie_of(const Reply& done) {
-  const std::string c = done.header("Set-Cookie");
-  const std::string pair = c.substr(0, c.find(';'));
-  return pair.substr(pair.find('=') + 1);
-}
-
-httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
-
 const IdentificationData kSamePerson{"1980-04-30", "HK", "HK", "passport", "K12345678", "", false};
 
 /// "joint": primary alice (DSC+), additional bob (DSC); carol (DSC) holds

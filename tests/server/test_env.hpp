@@ -99,6 +99,17 @@ struct Reply {
   }
 };
 
+/// The session cookie's value a /complete reply sets ("" when none).
+inline std::string cookie_of(const Reply& done) {
+  const std::string c = done.header("Set-Cookie");
+  const std::string pair = c.substr(0, c.find(';'));
+  const auto eq = pair.find('=');
+  return eq == std::string::npos ? std::string() : pair.substr(eq + 1);
+}
+
+/// The header that sends a session cookie back.
+inline httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
+
 /// A running server: store, keys, service and HTTP API on an ephemeral port.
 class TestServer {
  public:
