@@ -119,6 +119,22 @@ TEST_F(AddUserTest, AnUnrelatedUserIsRefusedByTheSharingRule) {
   EXPECT_EQ(std::ranges::find(events, "shared"), events.end());
 }
 
+TEST_F(AddUserTest, AnotherEntityWithTheSameIdentificationWaitsForReview) {
+  const IdentificationData same{"1980-04-30", "HK", "HK", "passport", "K12345678", "", false};
+  ASSERT_TRUE(s.admin().create_user("pia", kPassword));
+  ASSERT_TRUE(s.admin().set_identification("mia", same));
+  ASSERT_TRUE(s.admin().set_identification("pia", same));
+  Reply r = add("pia");
+  ASSERT_EQ(r.status, 201) << r.raw;
+  EXPECT_EQ(*r.body.find("request")->get_string("status"), "pending");
+  EXPECT_EQ(*r.body.find("request")->get_string("relation"), "identification");
+  const auto events = history_events();
+  EXPECT_EQ(std::ranges::find(events, "shared"), events.end()) << "not shared before the review";
+  // Pending, it gives pia nothing yet: her login does not offer the phone.
+  Reply login = s.login("pia");
+  EXPECT_NE(s.challenge(login.str("login_id"), phone.device_id).status, 200);
+}
+
 TEST_F(AddUserTest, WrongRecoveryPinsCountOnTheOwnerAndLock) {
   for (int i = 0; i < 5; ++i) {
     s.clock().advance_seconds(1);
