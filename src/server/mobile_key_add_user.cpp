@@ -20,7 +20,7 @@ namespace sls::server {
 
 ApiResponse AuthService::add_mobile_key_user(const RequestContext& ctx, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
-  return op.respond([&]() -> Outcome<ApiResponse> {
+  ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
     SLS_TRY_ASSIGN(password_field, string_field(body, "password", 1, config_.password.max_length));
     SecretString password(std::move(password_field));
@@ -118,11 +118,15 @@ ApiResponse AuthService::add_mobile_key_user(const RequestContext& ctx, const Js
                            "sharing " + r.id + " of " + owner.username +
                                "'s mobile_key: " + std::string(to_text(r.status)) + " (" + r.relation + ")"));
           SLS_TRY_ASSIGN(item, sharing_json(op, tx, r));
-          ApiResponse resp = ok_json(JsonValue::object().set("request", std::move(item)));
-          resp.status = 201;
-          return resp;
+          ApiResponse created = ok_json(JsonValue::object().set("request", std::move(item)));
+          created.status = 201;
+          return created;
         });
   }());
+  // The password step took a token of the address's failure budget: a
+  // success gives it back, as the login does.
+  if (resp.status == 201) op.give_back_failure_token();
+  return resp;
 }
 
 }  // namespace sls::server
