@@ -144,6 +144,10 @@ std::string device_pull_message(std::string_view device_id, std::int64_t unix_se
   return joined("SLS-PULL-1", {device_id, std::to_string(unix_seconds)});
 }
 
+std::string add_user_message(std::string_view device_id, std::string_view username, std::int64_t unix_seconds) {
+  return joined("SLS-ADD-USER-1", {device_id, username, std::to_string(unix_seconds)});
+}
+
 std::string qr_approval_message(std::string_view payload) { return joined("SLS-QR-1", {payload, "approve"}); }
 
 Result<std::array<std::uint8_t, ed25519_signature_bytes>> mobile_key_sign(std::span<const std::uint8_t> secret_key,

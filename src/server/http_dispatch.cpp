@@ -272,6 +272,7 @@ HttpReply Dispatcher::call_route(const RouteSpec& route, const RequestContext& c
     case RouteId::mobile_key_enrolment_start: r = s.start_mobile_key_enrolment(c, b); break;
     case RouteId::mobile_key_enrolment_sms: r = s.send_mobile_key_code(c, p.at(0), b); break;
     case RouteId::mobile_key_recover: r = s.recover_mobile_key(c, b); break;
+    case RouteId::mobile_key_add_user: r = s.add_mobile_key_user(c, b); break;
     case RouteId::phones_list: r = s.list_phones(c, session_cookie(request)); break;
     case RouteId::phones_add: r = s.add_phone(c, session_cookie(request), b); break;
     case RouteId::phones_remove: r = s.remove_phone(c, session_cookie(request), p.at(0)); break;

@@ -155,6 +155,7 @@ std::vector<RouteSpec> api_routes(const HttpConfig& config) {
       {"POST", "/api/v1/mobile-key/enrolments", true, RouteId::mobile_key_enrolment_start},
       {"POST", "/api/v1/mobile-key/enrolments/{}/sms", true, RouteId::mobile_key_enrolment_sms},
       {"POST", "/api/v1/mobile-key/recover", true, RouteId::mobile_key_recover},
+      {"POST", "/api/v1/mobile-key/add-user", true, RouteId::mobile_key_add_user},
       {"GET", "/api/v1/phones", false, RouteId::phones_list},
       {"POST", "/api/v1/phones", true, RouteId::phones_add},
       {"DELETE", "/api/v1/phones/{}", false, RouteId::phones_remove},

@@ -127,6 +127,7 @@ enum class RouteId {
   mobile_key_enrolment_start,
   mobile_key_enrolment_sms,
   mobile_key_recover,
+  mobile_key_add_user,
   phones_list,
   phones_add,
   phones_remove,

@@ -192,4 +192,8 @@ struct RequestScope {
   Outcome<PushRecord> settled_push(StoreTx& tx, std::string_view tx_id, Bytes* login_secret_hash = nullptr);
 };
 
+/// A sharing request as the API shows it (REQUEST in docs/openapi.yaml;
+/// sharing.cpp): GET /sharing and POST /mobile-key/add-user answer it.
+Outcome<JsonValue> sharing_json(RequestScope& op, StoreTx& tx, const SharingRecord& r);
+
 }  // namespace sls::server

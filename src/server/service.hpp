@@ -195,6 +195,11 @@ class AuthService {
   /// without SMS; the old one is revoked. A wrong recovery PIN counts on the
   /// user's activation counter.
   ApiResponse recover_mobile_key(const RequestContext& ctx, const JsonValue& body);
+  /// POST /mobile-key/add-user {username, password, device_id, recovery_pin,
+  /// signed_at, signature}: the phone lets another user use its Mobile Key
+  /// (a sharing under the device-sharing rule, docs/sharing.md); the owner's
+  /// recovery PIN counts on the owner's activation counter.
+  ApiResponse add_mobile_key_user(const RequestContext& ctx, const JsonValue& body);
   /// GET /phones: the session user's phones on record (the numbers of their
   /// SMS devices), masked: what the phone offers at enrolment.
   ApiResponse list_phones(const RequestContext& ctx, std::string_view cookie);

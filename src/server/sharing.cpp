@@ -158,8 +158,6 @@ Result<std::int64_t> end_sharing_record(StoreTx& tx, SharingRecord& sharing, std
 
 // --- the routes -------------------------------------------------------------------------------
 
-namespace {
-
 /// A request as the API shows it (REQUEST in docs/openapi.yaml).
 Outcome<JsonValue> sharing_json(RequestScope& op, StoreTx& tx, const SharingRecord& r) {
   SLS_TRY_ASSIGN(owner, op.load_user(tx, r.owner_id));
@@ -180,8 +178,6 @@ Outcome<JsonValue> sharing_json(RequestScope& op, StoreTx& tx, const SharingReco
     v.set("ended_at", nullptr).set("end_reason", nullptr);
   return v;
 }
-
-}  // namespace
 
 ApiResponse AuthService::request_sharing(const RequestContext& ctx, std::string_view cookie, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};

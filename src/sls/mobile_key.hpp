@@ -112,6 +112,13 @@ std::string push_decision_message(std::string_view tx_id, std::string_view numbe
 /// for its pending pushes (the server accepts a time within its clock skew).
 std::string device_pull_message(std::string_view device_id, std::int64_t unix_seconds);
 
+/// "SLS-ADD-USER-1|<device_id>|<user name>|<unix seconds>": the phone holding
+/// the Mobile Key `device_id` asks to let the user `username` use it too
+/// (POST /mobile-key/add-user, docs/sharing.md). The time binds it to the
+/// moment (the server's clock skew) and, being newer than every earlier
+/// sharing of the device with that user, to a single use.
+std::string add_user_message(std::string_view device_id, std::string_view username, std::int64_t unix_seconds);
+
 /// "SLS-QR-1|<payload>|approve": approves online the login whose signed QR
 /// payload text (see signed_payload.hpp) the phone has read and verified.
 std::string qr_approval_message(std::string_view payload);

@@ -396,6 +396,7 @@ constexpr RouteExpectation kAccessTable[] = {
     {"POST", "/api/v1/mobile-key/enrolments", kSameAsNone},
     {"POST", "/api/v1/mobile-key/enrolments/{}/sms", kSameAsNone},
     {"POST", "/api/v1/mobile-key/recover", kSameAsNone},
+    {"POST", "/api/v1/mobile-key/add-user", kSameAsNone},
     {"GET", "/api/v1/phones", 200},
     {"POST", "/api/v1/phones", 422},       // mobile_key.bad_phone: the session was accepted
     {"DELETE", "/api/v1/phones/{}", 404},  // mobile_key.phone_not_found

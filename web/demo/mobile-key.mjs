@@ -24,6 +24,7 @@ import {
   replyMessage, requestJson, setupLanguage,
 } from './demo-kit.mjs';
 import { ACTIVATION_TEXT, setupSelfService } from './mobile-key-activation.mjs';
+import { ADD_USER_TEXT, setupAddUser } from './mobile-key-add-user.mjs';
 
 const TEXT = {
   en: {
@@ -237,7 +238,7 @@ let pollTimer = 0;
 /** The verified QR payload on screen: {text, payload}. */
 let scanned = null;
 
-for (const lang of Object.keys(TEXT)) Object.assign(TEXT[lang], ACTIVATION_TEXT[lang]);
+for (const lang of Object.keys(TEXT)) Object.assign(TEXT[lang], ACTIVATION_TEXT[lang], ADD_USER_TEXT[lang]);
 const page = setupLanguage(TEXT, () => renderAll());
 /** The self-service activation (mobile-key-activation.mjs), once the core is loaded. */
 let selfService = null;
@@ -652,6 +653,7 @@ setInterval(renderRequests, 1000);
 
 core = await loadDemoCore();
 selfService = setupSelfService({ core, page, say, finish: finishActivation });
+setupAddUser({ page, phone: () => phone, sign, say });
 phone = loadPhone();
 $('status').textContent = '';
 showTab('panel-requests');

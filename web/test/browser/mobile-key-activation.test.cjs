@@ -4,7 +4,8 @@
 // name and password, a number on record (a new one is refused and the page
 // says why), the activation code read off the demo's SMS outbox page, the
 // daily PIN and the recovery PIN; then a login on the login page is
-// approved with a push on that phone. Once per language, with screenshots
+// approved with a push on that phone; another user of the same account is
+// added on the phone with the recovery PIN (English). Once per language, with screenshots
 // in web/test-results/mobile-key-activation/.
 'use strict';
 
@@ -21,6 +22,7 @@ const PASSWORD = 'demo-password';
 const USER = 'demo-mobile-key';
 const PIN = '2580';
 const RECOVERY_PIN = 'r3c!v';
+const OTHER_USER = 'demo-sms'; // demo-family's other user
 const catalog = readErrorCatalog();
 const LANGS = { en: 'en', 'zh-Hant': 'zhHant', 'zh-Hans': 'zhHans' };
 
@@ -141,11 +143,30 @@ test.each(Object.keys(LANGS))('%s: activate from the phone with a code by SMS, t
     await shot(phone, 'push-approved');
     await shot(login, 'logged-in');
 
+    // Another user of the same account (demo-family) is added on this phone
+    // with its recovery PIN (once: one language is enough); a wrong recovery PIN is said first.
+    if (lang === 'en') {
+      await phone.click('#add-user summary');
+      await phone.fill('#au-user', OTHER_USER);
+      await phone.fill('#au-password', PASSWORD);
+      await phone.fill('#au-recovery', 'wr0ng!');
+      await phone.click('#au-submit');
+      await phone.waitForFunction(() => document.getElementById('au-message').textContent !== '');
+      expect(await phone.textContent('#au-message')).toBe(message('mobile_key.recovery_pin_wrong', lang));
+      await phone.fill('#au-password', PASSWORD);
+      await phone.fill('#au-recovery', RECOVERY_PIN);
+      await phone.click('#au-submit');
+      await phone.waitForSelector('#au-message.ok');
+      expect(await phone.textContent('#au-message')).toBe(`${OTHER_USER} can now log in with this phone.`);
+      expect([await axeViolations(phone)]).toEqual([[]]);
+      await shot(phone, 'user-added');
+    }
+
     // Clean: no console errors, no CSP violation; the only error answer is the refused number.
     for (const p of problems) {
       expect(p.pageErrors).toEqual([]);
-      expect(p.badResponses.filter((line) => !/^403 .*\/sms$/.test(line))).toEqual([]);
-      expect(p.console.filter((line) => !/status of 403/.test(line))).toEqual([]);
+      expect(p.badResponses.filter((line) => !/^403 .*\/sms$|^401 .*\/add-user$/.test(line))).toEqual([]);
+      expect(p.console.filter((line) => !/status of 40[13]/.test(line))).toEqual([]);
     }
     for (const page of context.pages()) expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
   } finally {
