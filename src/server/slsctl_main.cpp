@@ -25,7 +25,7 @@
 #include "server/password.hpp"
 #include "server/service_credentials.hpp"
 #include "server/slsctl_commands.hpp"
-#include "server/sqlite_store.hpp"
+#include "server/store_open.hpp"
 #include "server/user_name.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
@@ -304,7 +304,7 @@ int run(CommandLine& cl) {
     return 0;
   }
 
-  auto store = SqliteStore::open(db_path);
+  auto store = open_store(db_path);
   if (!store) return fail_with(store.error());
   auto keys = Keyring::load_or_create(master_path, sign_path);
   if (!keys) return fail_with(keys.error());

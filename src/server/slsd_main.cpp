@@ -21,7 +21,7 @@
 #include "server/keyring.hpp"
 #include "server/service.hpp"
 #include "server/sms_gateway.hpp"
-#include "server/sqlite_store.hpp"
+#include "server/store_open.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
 
@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
     log_line(line);
     return 1;
   };
-  auto store = SqliteStore::open(db_path);
+  auto store = open_store(db_path);
   if (!store) return report(store.error());
   auto keys = Keyring::load_or_create(master_path, sign_path);
   if (!keys) return report(keys.error());

@@ -337,6 +337,8 @@ class SqliteTx final : public StoreTx {
     return db_.changes();
   }
 
+  Status notify(std::string_view /*channel*/, std::string_view /*payload*/) override { return ok_status(); }
+
   Status append_audit(const AuditRecord& a) override {
     return execute(db_,
                    "INSERT INTO audit (at, event, outcome, user_id, username, device_id, client_addr, detail) "

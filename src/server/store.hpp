@@ -169,6 +169,13 @@ class StoreTx {
   /// The user's newest `limit` events, newest first.
   virtual Result<std::vector<DeviceEventRecord>> list_device_events(std::int64_t user_id, std::size_t limit) = 0;
 
+  // telling the other processes on the same store (several slsd nodes on one PostgreSQL)
+  /// Sends `payload` (at most 1000 bytes) on `channel` to every process
+  /// listening on the store, once this transaction commits; never when it
+  /// rolls back. SQLite is one process's store: there is no one to tell,
+  /// and its implementation does nothing.
+  virtual Status notify(std::string_view channel, std::string_view payload) = 0;
+
   // audit log and SMS outbox (append-only)
   virtual Status append_audit(const AuditRecord& record) = 0;
   /// The newest `limit` records, newest first; only those of `username`
