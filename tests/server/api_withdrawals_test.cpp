@@ -18,9 +18,8 @@
 #include "server/service_credentials.hpp"
 #include "server/sqlite_db.hpp"
 #include "sls/civil_date.hpp"
+#include "slsd_process.hpp"
 #include "test_env.hpp"
-
-extern char** environ;  // NOLINT: POSIX
 
 namespace sls::server::testing {
 namespace {
@@ -503,48 +502,7 @@ TEST(ApiWithdrawals, HundredSimultaneousWithdrawalsNeverOvershoot) {
   EXPECT_LE(b.ledger_sum(id), usd(200'000));
 }
 
-/// The real slsd on a database file, as a child process.
-class Slsd {
- public:
-  explicit Slsd(const std::string& db) {
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    std::vector<std::string> args = {SLS_SLSD_PATH, "--db", db, "--port", "0", "--quiet", "--max-queue", "1000"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, SLS_SLSD_PATH, &actions, nullptr, argv.data(), environ) != 0)
-      throw std::runtime_error("spawn");
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    const auto colon = line.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("slsd did not start: " + line);
-    port_ = std::stoi(line.substr(colon + 1));
-  }
-  ~Slsd() { stop(SIGTERM); }
-  Slsd(const Slsd&) = delete;
-  Slsd& operator=(const Slsd&) = delete;
-  int port() const { return port_; }
-  void stop(int sig) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = 0;
-  }
-
- private:
-  pid_t pid_ = 0;
-  int port_ = 0;
-};
+using Slsd = sls::server::testing::SlsdProcess;
 
 TEST(ApiWithdrawals, KillDashNineLosesNoAcknowledgedWithdrawal) {
   TempDir dir;
