@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "sls/utf8.hpp"
+
 namespace sls::server {
 namespace {
 
@@ -31,6 +33,16 @@ std::vector<std::uint8_t> decode_bytea(const char* text, int length) {
   for (std::size_t i = 2; i + 1 < n; i += 2)
     out.push_back(static_cast<std::uint8_t>((nibble(text[i]) << 4) | nibble(text[i + 1])));
   return out;
+}
+
+/// Whether PostgreSQL can hold `text` as a text value: strict UTF-8 without a NUL.
+bool storable_text(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char c = decode_utf8(text, i);
+    if (!c.ok() || c.code_point == 0) return false;
+    i += c.length;
+  }
+  return true;
 }
 
 /// The first line of a libpq message, without its trailing newline.
@@ -76,9 +88,10 @@ std::string postgres_parameters(std::string_view sql, int& count) {
 /// the first step(), whose result then yields its rows one by one.
 class PgStatement final : public SqlStatement {
  public:
-  PgStatement(PgConnection& conn, const std::string& name, int params)
+  PgStatement(PgConnection& conn, const std::string& name, int params, bool writes)
       : conn_(conn),
         name_(name),
+        writes_(writes),
         values_(static_cast<std::size_t>(params)),
         is_null_(static_cast<std::size_t>(params), true),
         formats_(static_cast<std::size_t>(params), 0) {}
@@ -90,10 +103,13 @@ class PgStatement final : public SqlStatement {
 
   PgStatement& bind(int index, std::int64_t value) override { return set(index, std::to_string(value), 0); }
   PgStatement& bind(int index, std::string_view text) override {
-    // A text parameter travels as a C string: a NUL byte would cut it short.
-    if (text.find('\0') != std::string_view::npos) {
-      bind_error_ = true;
-      return *this;
+    // PostgreSQL text holds strict UTF-8 without NUL; SQLite holds any
+    // bytes. No stored text can equal such a value, so a lookup by it binds
+    // NULL (equal to nothing: no row, as on SQLite), and writing it is a
+    // fault (step()) rather than a silently changed value.
+    if (!storable_text(text)) {
+      unstorable_ = true;
+      return bind_null(index);
     }
     return set(index, std::string(text), 0);
   }
@@ -108,6 +124,7 @@ class PgStatement final : public SqlStatement {
 
   Result<bool> step() override {
     if (bind_error_) return fail(Errc::internal, {"postgresql", "bind", "bad parameter"});
+    if (unstorable_ && writes_) return fail(Errc::internal, {"postgresql", "bind", "text not UTF-8 or holding NUL"});
     if (result_ == nullptr) {
       std::vector<const char*> values(values_.size());
       std::vector<int> lengths(values_.size());
@@ -172,6 +189,8 @@ class PgStatement final : public SqlStatement {
 
   PgConnection& conn_;
   std::string name_;
+  bool writes_ = false;  ///< an INSERT or UPDATE: its values are stored
+  bool unstorable_ = false;
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   std::vector<int> formats_;
@@ -276,7 +295,8 @@ Result<SqlStatementPtr> PgConnection::statement(std::string_view sql) {
     PQclear(result);
     found = prepared_.emplace(std::string(sql), std::move(p)).first;
   }
-  return SqlStatementPtr(new PgStatement(*this, found->second.name, found->second.params));
+  const bool writes = sql.rfind("INSERT", 0) == 0 || sql.rfind("UPDATE", 0) == 0;
+  return SqlStatementPtr(new PgStatement(*this, found->second.name, found->second.params, writes));
 }
 
 }  // namespace sls::server

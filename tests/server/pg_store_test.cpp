@@ -26,6 +26,7 @@
 #include "server/sqlite_store.hpp"
 #include "server/store_open.hpp"
 #include "server/try.hpp"
+#include "slsd_process.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -457,6 +458,28 @@ TEST(PgStore, RecordsRoundTrip) {
   }));
 }
 
+// PostgreSQL text cannot hold a NUL or bytes that are not UTF-8 (SQLite
+// can): looking such a text up finds nothing, as on SQLite, instead of
+// failing; storing one is a fault, never a silently changed value.
+TEST(PgStore, TextPostgresCannotHoldMatchesNothingAndIsNeverStored) {
+  TestDatabase db;
+  auto store = open_pg(db.url());
+  ASSERT_TRUE(store);
+  for (const std::string& odd : {std::string("a\0b", 3), std::string("\xff\xfe"), std::string("\xc0\x80")}) {
+    EXPECT_TRUE(store->write([&](StoreTx& tx) -> Status {
+      SLS_TRY_ASSIGN(u, tx.find_user(odd));
+      SLS_TRY_ASSIGN(a, tx.get_account(odd));
+      SLS_TRY_ASSIGN(d, tx.get_device(odd));
+      EXPECT_FALSE(u.has_value());
+      EXPECT_FALSE(a.has_value());
+      EXPECT_FALSE(d.has_value());
+      SLS_TRY(tx.delete_phone(odd));
+      return ok_status();
+    }));
+    EXPECT_EQ(store->write([&](StoreTx& tx) { return ok_of(tx.insert_user(user_named(odd))); }).code(), Errc::internal);
+  }
+}
+
 TEST(PgStore, AnErrorRollsBackAndAReadChangesNothing) {
   TestDatabase db;
   auto store = open_pg(db.url());
@@ -625,6 +648,66 @@ TEST(PgStore, ThePoolIsBoundedAndCallersWaitForAConnection) {
   for (auto& t : threads) t.join();
   EXPECT_LE(most.load(), 2u);
   EXPECT_EQ(most_inside.load(), 2);
+}
+
+// --- slsd and slsctl on PostgreSQL -----------------------------------------------------------
+
+/// slsd's and slsctl's exit status and output (stdout and stderr) for `args`.
+std::pair<int, std::string> run_tool(const std::string& tool, const std::string& args) {
+  std::string out;
+  FILE* p = ::popen((tool + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return {-1, out};
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(SlsdOnPostgres, KeyFilesMustBeNamed) {
+  const std::string url = "postgresql://sls@127.0.0.1:1/sls";
+  auto [code, out] = run_tool(SLS_SLSD_PATH, "--db " + url + " --sign-key x --port 0");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("--master-key is required with a PostgreSQL --db"), std::string::npos) << out;
+  EXPECT_NE(out.find("--assertion-keys is required"), std::string::npos) << out;
+  EXPECT_EQ(out.find("--sign-key is required"), std::string::npos) << out;
+  auto [ctl_code, ctl_out] = run_tool(SLS_SLSCTL_PATH, "--db " + url + " --master-key x opt-out alice");
+  EXPECT_NE(ctl_code, 0);
+  EXPECT_NE(ctl_out.find("--sign-key"), std::string::npos) << ctl_out;
+}
+
+// slsd starts on an empty database, migrates it, and a login (password
+// only) completes; slsctl wrote the user through the same database and keys.
+TEST(SlsdOnPostgres, StartsMigratesAndALoginCompletes) {
+  TestDatabase db;
+  TempDir dir;
+  const std::string keys = " --master-key " + dir.file("master.key") + " --sign-key " + dir.file("sign.key") +
+                           " --assertion-keys " + dir.file("assertion.keys");
+  auto [code, out] = run_tool(SLS_SLSCTL_PATH, "--db '" + db.url() + "'" + keys +
+                                                   " --argon2-ops 1 --argon2-mem-mib 1 create-user alice "
+                                                   "--password 'correct horse' --opted-out");
+  ASSERT_EQ(code, 0) << out;
+  SlsdProcess slsd(db.url(), {"--master-key", dir.file("master.key"), "--sign-key", dir.file("sign.key"),
+                              "--assertion-keys", dir.file("assertion.keys")});
+  httplib::Client client("127.0.0.1", slsd.port());
+  auto started = client.Post("/api/v1/login", R"({"username":"alice","password":"correct horse"})", "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 200) << started->body;
+  auto body = json_parse(started->body);
+  ASSERT_TRUE(body);
+  auto text = [&](std::string_view key) {
+    const JsonValue* v = body->find(key);
+    return v != nullptr && v->as_string() != nullptr ? *v->as_string() : std::string();
+  };
+  const std::string login_id = text("login_id");
+  const std::string secret = text("login_secret");
+  const std::string token = text("completion_token");
+  auto done = client.Post("/api/v1/login/" + login_id + "/complete", {{"X-SLS-Login-Secret", secret}},
+                          R"({"completion_token":")" + token + R"("})", "application/json");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  auto raw = db.raw();
+  EXPECT_EQ(scalar(*raw, "SELECT COUNT(*) FROM sessions"), 1);
+  EXPECT_EQ(scalar(*raw, "SELECT MAX(version) FROM schema_version"), store_migrations().back().version);
 }
 
 }  // namespace
