@@ -571,6 +571,31 @@ TEST(PgStore, AConnectionLostBeforeCommitIsReplacedAndTheTransactionRunAgain) {
   EXPECT_TRUE(store->read([](StoreTx& tx) { return ok_of(tx.find_user("again")); }));
 }
 
+// A store whose connections keep failing is retried for retry_for, then
+// the caller gets server.store_unavailable (503), not a hang or a 500.
+TEST(PgStore, RetriesStopAfterTheirTimeWithStoreUnavailable) {
+  TestDatabase db;
+  PgStoreOptions options;
+  options.retry_for = std::chrono::milliseconds(400);
+  auto opened = PgStore::open(db.url(), options);
+  ASSERT_TRUE(opened);
+  auto& store = **opened;
+  int runs = 0;
+  const auto start = std::chrono::steady_clock::now();
+  Status s = store.write([&](StoreTx& tx) -> Status {
+    ++runs;
+    db.terminate_others();
+    return ok_of(tx.find_user("anyone"));
+  });
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(s.code(), Errc::server_store_unavailable);
+  EXPECT_GE(runs, 2);
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_GE(store.retries(), 1u);
+  // The store works again once its connections stop failing.
+  EXPECT_TRUE(store.read([](StoreTx& tx) { return ok_of(tx.find_user("anyone")); }));
+}
+
 TEST(PgStore, AConnectionLostDuringCommitIsAFaultAndNotRunAgain) {
   TestDatabase db;
   auto store = open_pg(db.url());
