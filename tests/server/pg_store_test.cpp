@@ -62,11 +62,17 @@ class PostgresServer : public ::testing::Environment {
                                  std::filesystem::perm_options::add);
     url() =
         run_command(std::string(SLS_SOURCE_DIR) + "/scripts/throwaway-postgres start " + dir_->file("pg") + " --fast");
-    if (!is_postgres_url(url())) throw std::runtime_error("throwaway-postgres did not start: " + url());
+    if (!is_postgres_url(url())) {
+      // Nothing may be left behind: the half-made cluster and its directory go.
+      TearDown();
+      dir_.reset();
+      throw std::runtime_error("throwaway-postgres did not start: " + url());
+    }
   }
   void TearDown() override {
     if (dir_ != nullptr)
       (void)run_command(std::string(SLS_SOURCE_DIR) + "/scripts/throwaway-postgres stop " + dir_->file("pg"));
+    dir_.reset();
   }
 
  private:
