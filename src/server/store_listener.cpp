@@ -30,8 +30,9 @@ bool valid_channel(std::string_view channel) {
 
 // Keepalives: a peer gone without a word (a cut network) is noticed within
 // about a minute even though this connection never sends anything.
-constexpr std::array<const char*, 6> kKeys = {
-    "dbname", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", nullptr};
+// The application name says whose connection it is (pg_stat_activity).
+constexpr std::array<const char*, 7> kKeys = {
+    "dbname", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "application_name", nullptr};
 
 }  // namespace
 
@@ -96,11 +97,12 @@ void StoreListener::run() {
     backoff = std::min(options_.max_backoff, backoff * 2);
     return pause(std::chrono::milliseconds(ms));
   };
+  const std::string application_name = "slsd listener " + std::to_string(::getpid());
   bool lost_before = false;
   for (;;) {
     // Connecting without blocking, so that stop() is never kept waiting on
     // an unreachable server.
-    const std::array<const char*, 6> values = {url_.c_str(), "1", "10", "5", "3", nullptr};
+    const std::array<const char*, 7> values = {url_.c_str(), "1", "10", "5", "3", application_name.c_str(), nullptr};
     PgConnPtr conn(PQconnectStartParams(kKeys.data(), values.data(), 1));
     bool connected = false;
     bool stopping = false;

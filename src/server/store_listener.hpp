@@ -43,8 +43,9 @@ class StoreListener {
     std::chrono::milliseconds max_backoff{5000};
   };
 
-  /// Starts the thread, which connects to `url` (a PostgreSQL URL) and
-  /// listens on `channel` (lowercase letters, digits and '_'; anything else
+  /// Starts the thread, which connects to `url` (a PostgreSQL URL; the
+  /// connection's application_name is "slsd listener PID") and listens on
+  /// `channel` (lowercase letters, digits and '_'; anything else
   /// throws std::invalid_argument). Returns at once: wait_listening() waits.
   StoreListener(std::string url, std::string channel, Handlers handlers);
   StoreListener(std::string url, std::string channel, Handlers handlers, Options options);

@@ -5,6 +5,7 @@
 // out of reach. Also the parts a reconnect uses: PendingPushCache's
 // forget_all and LocalPushWaiters' notify_all.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -59,6 +60,10 @@ TEST_F(StoreListenerTest, ACommittedNotificationArrivesAtOnceAndARolledBackOneNe
   StoreListener listener(db.url(), "sls_push", inbox.handlers());
   ASSERT_TRUE(listener.wait_listening(10s));
   EXPECT_EQ(inbox.got(), std::vector<std::string>{"<listening>"});
+  // Named in pg_stat_activity, so that an operator (or a test) can find it.
+  EXPECT_EQ(pg_exec(db.url(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'slsd listener " +
+                                  std::to_string(::getpid()) + "'"),
+            std::to_string(listener.backend_pid()));
 
   pg_exec(db.url(), "BEGIN; SELECT pg_notify('sls_push', 'rolled-back'); ROLLBACK");
   pg_exec(db.url(), "SELECT pg_notify('other_channel', 'elsewhere')");
