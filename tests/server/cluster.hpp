@@ -190,6 +190,23 @@ class Cluster {
     return processes_.size() - 1;
   }
 
+  /// The backend pid of node i's push listener (its connection's
+  /// application_name, StoreListener), 0 when it has none now.
+  int listener_backend(std::size_t i) {
+    const std::string pid =
+        pg_exec(db_.url(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'slsd listener " +
+                               std::to_string(processes_.at(i)->pid()) + "'");
+    return pid.empty() ? 0 : std::stoi(pid);
+  }
+  /// The database's name (for ALTER DATABASE from the server's own).
+  std::string database_name() const {
+    const std::string& url = db_.url();
+    const std::string name = url.substr(url.rfind('/') + 1);
+    return name.substr(0, name.find('?'));
+  }
+  /// The server's own database URL (not the cluster's).
+  static const std::string& server_url() { return TestPostgres::instance().url(); }
+
   Enrolment& admin() { return *admin_; }
   Store& store() { return *store_; }
   const std::string& db_url() const { return db_.url(); }

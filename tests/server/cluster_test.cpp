@@ -2,7 +2,7 @@
 // docs/nodes.md), each attacked through two real processes: a push decided
 // on node B wakes the long poll held on node A at once (LISTEN/NOTIFY, well
 // before A's cache would look again), and A's cache never answers "pending"
-// for a push B decided; a code-card answer accepted on A is refused on B;
+// for a push B decided, even when A's listener was cut off meanwhile; a code-card answer accepted on A is refused on B;
 // the sticky challenge is the same on both; a completion token used on A is
 // refused on B; 200 parallel password guesses spread over both nodes lock
 // as on one; and a login whose node is killed (SIGKILL) mid-way finishes
@@ -10,8 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,6 +122,33 @@ TEST_F(ClusterPushTest, ThePendingStateCachedOnAGoesWhenBDecides) {
     ASSERT_TRUE(held->answered_within(2s)) << held->raw();
     EXPECT_EQ(held->field("status"), "cancelled");
   }
+}
+
+TEST_F(ClusterPushTest, AListenerThatWasCutOffForgetsWhatItMayHaveMissed) {
+  ClusterNode& a = c.node(0);
+  ClusterNode& b = c.node(1);
+  const Push p = start_push(a);
+  ASSERT_EQ(a.get("/api/v1/push/" + p.tx).str("status"), "pending");  // cached on A
+  auto held = hold(a, p, 25);
+  EXPECT_FALSE(held->answered_within(300ms));
+
+  // A's listener loses its connection and cannot open another while B
+  // decides: the notification reaches nobody on A.
+  const int listener = c.listener_backend(0);
+  ASSERT_GT(listener, 0);
+  pg_exec(Cluster::server_url(), "ALTER DATABASE " + c.database_name() + " ALLOW_CONNECTIONS false");
+  pg_exec(Cluster::server_url(), "SELECT pg_terminate_backend(" + std::to_string(listener) + ")");
+  Reply decided = b.post("/api/v1/push/" + p.tx + "/decision", phone.decision(p.tx, p.number, "approve"));
+  pg_exec(Cluster::server_url(), "ALTER DATABASE " + c.database_name() + " ALLOW_CONNECTIONS true");
+  ASSERT_EQ(decided.status, 200) << decided.raw;
+
+  // Listening again, A treats everything as changed: the held request reads
+  // the store and answers, and the cache says pending no more, well before
+  // the recheck (5 s) or the hold's bound (25 s).
+  ASSERT_TRUE(held->answered_within(3s)) << held->raw();
+  EXPECT_EQ(held->field("status"), "approved");
+  EXPECT_EQ(a.get("/api/v1/push/" + p.tx).str("status"), "approved");
+  EXPECT_NE(c.listener_backend(0), 0);
 }
 
 TEST_F(ClusterPushTest, AQrApprovalOnBWakesTheChallengeStatusHeldOnA) {
