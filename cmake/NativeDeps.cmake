@@ -16,6 +16,11 @@ if(SLS_BUILD_SERVER OR SLS_BUILD_FUZZ)
   # Boost::headers target.
   find_package(Boost 1.81 REQUIRED CONFIG)
 endif()
+if(SLS_BUILD_SERVER)
+  # PostgreSQL's client library (libpq-dev): the shared store of several
+  # slsd nodes, their push listener, and the tests that set them up.
+  pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq)
+endif()
 
 if(SLS_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -9,6 +9,7 @@
 #include "server/device_orders.hpp"
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
+#include "server/push_changes.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
 #include "sls/messages.hpp"
@@ -289,12 +290,13 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       // called only once the new one is sure to be created.
       auto retire_previous = [&]() -> Status {
         SLS_TRY(tx.void_open_challenges(login.id));
+        SLS_TRY(notify_push_change(tx, login.id));
         retired.push_back(login.id);
         SLS_TRY_ASSIGN(pending, tx.pending_pushes_of_login(login.id));
         for (PushRecord p : pending) {
           p.status = PushStatus::cancelled;
           p.decided_at = op.now;
-          SLS_TRY(tx.update_push(p));
+          SLS_TRY(update_push_notifying(tx, p));
           retired.push_back(p.id);
         }
         return ok_status();

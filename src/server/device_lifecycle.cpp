@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/device_history.hpp"
+#include "server/push_changes.hpp"
 #include "server/sharing.hpp"
 #include "server/try.hpp"
 
@@ -22,7 +23,7 @@ Result<Revocation> revoke_device_in(StoreTx& tx, DeviceRecord& device, std::stri
   SLS_TRY_ASSIGN(pushes, tx.pending_pushes_of_device(device.id, now));
   for (PushRecord& p : pushes) {
     p.status = PushStatus::cancelled;
-    SLS_TRY(tx.update_push(p));
+    SLS_TRY(update_push_notifying(tx, p));
     out.cancelled_pushes.push_back(p.id);
     ++out.pushes_ended;
   }

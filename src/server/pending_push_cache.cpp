@@ -59,6 +59,12 @@ void PendingPushCache::forget(std::string_view tx_id) {
   if (auto it = entries_.find(tx_id); it != entries_.end()) entries_.erase(it);
 }
 
+void PendingPushCache::forget_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& g : generations_) ++g;
+  entries_.clear();
+}
+
 std::size_t PendingPushCache::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

@@ -8,7 +8,7 @@
 // changes of other pushes, which never stop on a busy server, do not keep
 // every answer out). A change made elsewhere (slsctl, another node) is seen
 // within kRecheckMs, or at once where that node's announcements reach this
-// one (PushWaiters).
+// one (on PostgreSQL, StoreListener: AuthService::changed_elsewhere).
 #pragma once
 
 #include <array>
@@ -63,6 +63,10 @@ class PendingPushCache {
   /// Drops `tx_id` (it changed, or may have) and starts a new generation of
   /// its stripe.
   void forget(std::string_view tx_id);
+  /// Drops every entry and starts a new generation of every stripe: changes
+  /// may have been missed (another node's announcements stopped reaching
+  /// this one for a while, StoreListener).
+  void forget_all();
   /// Entries kept now (tests).
   std::size_t size() const;
 

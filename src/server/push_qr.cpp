@@ -4,6 +4,7 @@
 
 #include "server/device_secrets.hpp"
 #include "server/encoding.hpp"
+#include "server/push_changes.hpp"
 #include "server/request_scope.hpp"
 #include "server/sharing.hpp"
 #include "sls/secure.hpp"
@@ -32,7 +33,7 @@ Status RequestScope::settle_push_expiry(StoreTx& tx, PushRecord& push) {
   if (push.status == PushStatus::pending && now >= push.expires_at) {
     push.status = PushStatus::expired;
     push.decided_at = now;
-    SLS_TRY(tx.update_push(push));
+    SLS_TRY(update_push_notifying(tx, push));
     auto user = load_user(tx, push.user_id);
     if (!user) return user.error().fault();
     SLS_TRY(audit(tx, "push.expired", "fail", user->id, user->username, push.device_id));
@@ -117,7 +118,7 @@ ApiResponse AuthService::cancel_push(const RequestContext& ctx, std::string_view
     if (push.status == PushStatus::pending) {
       push.status = PushStatus::cancelled;
       push.decided_at = op.now;
-      SLS_TRY(tx.update_push(push));
+      SLS_TRY(update_push_notifying(tx, push));
       SLS_TRY_ASSIGN(user, op.load_user(tx, push.user_id));
       SLS_TRY(op.audit(tx, "push.cancelled", "info", user.id, user.username, push.device_id));
     }
@@ -226,14 +227,14 @@ ApiResponse AuthService::push_decision_in(RequestScope& op, std::string_view tx_
         SLS_TRY_ASSIGN(login, tx.get_login(push.login_id));
         if (!login || login->state != LoginState::second_factor || op.now >= login->expires_at) {
           push.status = PushStatus::cancelled;
-          SLS_TRY(tx.update_push(push));
+          SLS_TRY(update_push_notifying(tx, push));
           return refuse(Errc::login_expired);
         }
         // A sharing that ended since the push was sent takes no approval.
         SLS_TRY_ASSIGN(allowed, may_use_device(tx, device, user.id));
         if (!allowed) {
           push.status = PushStatus::cancelled;
-          SLS_TRY(tx.update_push(push));
+          SLS_TRY(update_push_notifying(tx, push));
           return refuse(Errc::push_not_found);
         }
         // A locked account takes no approval: the push is closed (the page
@@ -241,7 +242,7 @@ ApiResponse AuthService::push_decision_in(RequestScope& op, std::string_view tx_
         // phone is told why.
         if (auto lock = op.lock_refusal(user, &device)) {
           push.status = PushStatus::cancelled;
-          SLS_TRY(tx.update_push(push));
+          SLS_TRY(update_push_notifying(tx, push));
           SLS_TRY(op.audit(tx, "push.decision", "fail", user.id, user.username, device.id, "auth.locked"));
           return *lock;
         }
@@ -257,7 +258,7 @@ ApiResponse AuthService::push_decision_in(RequestScope& op, std::string_view tx_
                                                   : "push.number_mismatch";
         SLS_TRY(op.audit(tx, event, "fail", user.id, user.username, device.id));
       }
-      SLS_TRY(tx.update_push(push));
+      SLS_TRY(update_push_notifying(tx, push));
       return ok_json(push_status_json(push));
     });
   }());
@@ -314,6 +315,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
       LoginRecord l = *login;
       op.mark_verified(l, &device, device.kind, Access::full);
       SLS_TRY(tx.update_login(l));
+      SLS_TRY(notify_push_change(tx, l.id));
       SLS_TRY(op.audit(tx, "verify", "ok", user.id, user.username, device.id, "qr"));
       approved_login = l.id;
       return ok_json(JsonValue::object().set("status", to_text(PushStatus::approved)));

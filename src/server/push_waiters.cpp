@@ -42,6 +42,18 @@ void LocalPushWaiters::notify(std::string_view id) {
   for (auto& wake : woken) wake();
 }
 
+void LocalPushWaiters::notify_all() {
+  std::vector<Wake> woken;
+  {
+    std::lock_guard lock(mutex_);
+    woken.reserve(by_id_.size());
+    for (auto& w : by_id_) woken.push_back(std::move(w.second.second));
+    by_id_.clear();
+    ids_.clear();
+  }
+  for (auto& wake : woken) wake();
+}
+
 std::size_t LocalPushWaiters::size() const {
   std::lock_guard lock(mutex_);
   return ids_.size();

@@ -31,6 +31,9 @@ class PushWaiters {
   /// Wakes every waiter of `id` (after the change is committed). A woken
   /// waiter re-reads the state, so a wake-up without a change is harmless.
   virtual void notify(std::string_view id) = 0;
+  /// Wakes every waiter: changes may have been missed (StoreListener
+  /// reconnected). Each re-reads its state.
+  virtual void notify_all() = 0;
 };
 
 /// The waiters of this process.
@@ -39,6 +42,7 @@ class LocalPushWaiters final : public PushWaiters {
   Ticket wait(std::string_view id, Wake wake) override;
   void cancel(Ticket ticket) override;
   void notify(std::string_view id) override;
+  void notify_all() override;
   /// Waiters registered now (tests, statistics).
   std::size_t size() const;
 

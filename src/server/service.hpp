@@ -245,6 +245,17 @@ class AuthService {
   /// a login's QR challenge (approval) are announced, so that long-polled
   /// status requests answer at once; null: nowhere. Call before serving.
   void set_push_waiters(PushWaiters* waiters) noexcept { waiters_ = waiters; }
+  /// Another process on the store committed a change of `id` (a push or a
+  /// login: the payload of a kPushChannel notification, StoreListener): as
+  /// a change made here, the waiters of `id` wake and its cached pending
+  /// state goes. Any thread; never blocks on the store.
+  void changed_elsewhere(std::string_view id) const { announce(id); }
+  /// Changes made elsewhere may have been missed (the listener connected
+  /// again): every cached pending push goes and every waiter re-reads.
+  void anything_changed_elsewhere() const {
+    pending_pushes_.forget_all();
+    if (waiters_ != nullptr) waiters_->notify_all();
+  }
   /// Where the login assertion keys are read from; null: nowhere (the JWKS
   /// answers 500). Call before serving.
   void set_assertion_keys(AssertionKeySource* keys) noexcept { assertion_keys_ = keys; }

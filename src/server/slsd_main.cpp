@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -19,8 +21,10 @@
 #include "server/http_api.hpp"
 #include "server/http_static.hpp"
 #include "server/keyring.hpp"
+#include "server/push_changes.hpp"
 #include "server/service.hpp"
 #include "server/sms_gateway.hpp"
+#include "server/store_listener.hpp"
 #include "server/store_open.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
@@ -339,6 +343,21 @@ int main(int argc, char** argv) {
   const int port = *bound;
   if (origin.empty()) {
     if (auto s = (*service)->set_origin("http://127.0.0.1:" + std::to_string(port)); !s) return report(s.error());
+  }
+
+  // Several nodes on one PostgreSQL: what the others commit about pushes
+  // reaches this one (docs/nodes.md). Declared after `api`, so stopped
+  // before it goes; listening before the address is printed, so that a
+  // change made once this node is known to be up is never missed.
+  std::optional<StoreListener> push_listener;
+  if (is_postgres_url(db_path)) {
+    AuthService& s = **service;
+    push_listener.emplace(db_path, std::string(kPushChannel),
+                          StoreListener::Handlers{[&s](std::string_view id) { s.changed_elsewhere(id); },
+                                                  [&s] { s.anything_changed_elsewhere(); },
+                                                  [](const std::string& line) { log_line(line); }});
+    if (!push_listener->wait_listening(std::chrono::seconds(10)))
+      log_line("store listener: not listening yet; pushes decided on other nodes are seen within seconds");
   }
 
   std::printf("slsd listening on http://%s:%d\n", http.host.c_str(), port);

@@ -61,8 +61,10 @@ inline std::vector<std::uint8_t> sha256(std::string_view text) {
 }
 
 /// Activates a pending Mobile Key of `user` with `code` on `phone`, filling in
-/// what the server answers; returns the reply.
-inline Reply activate_phone(TestServer& s, Phone& phone, const std::string& user, const std::string& code) {
+/// what the server answers; returns the reply. (`Server`: TestServer, or a
+/// node of a Cluster.)
+template <class Server>
+inline Reply activate_phone(Server& s, Phone& phone, const std::string& user, const std::string& code) {
   Reply r = s.post("/api/v1/mobile-key/activate", JsonValue::object()
                                                       .set("username", user)
                                                       .set("activation_code", code)
@@ -79,7 +81,8 @@ inline Reply activate_phone(TestServer& s, Phone& phone, const std::string& user
 }
 
 /// The phone's approval of a scanned QR payload (POST /api/v1/qr/approve).
-inline Reply approve_qr(TestServer& s, const Phone& phone, const std::string& payload) {
+template <class Server>
+inline Reply approve_qr(Server& s, const Phone& phone, const std::string& payload) {
   return s.post("/api/v1/qr/approve", JsonValue::object()
                                           .set("device_id", phone.device_id)
                                           .set("payload", payload)
@@ -94,7 +97,8 @@ struct QrLogin {
   std::string payload;
 };
 
-inline QrLogin open_qr_login(TestServer& s, const Phone& phone, const std::string& user) {
+template <class Server>
+inline QrLogin open_qr_login(Server& s, const Phone& phone, const std::string& user) {
   Reply login = s.login(user);
   EXPECT_EQ(login.status, 200) << login.raw;
   QrLogin out{login.str("login_id"), {}, {}};
