@@ -157,6 +157,13 @@ struct HttpConfig {
   /// request holds no thread, only its connection and a timer.
   std::size_t max_waiters = 1000;
   std::size_t max_waiters_per_address = 8;
+  /// Reverse proxies (address blocks, "10.0.0.0/8", "::1") whose
+  /// X-Forwarded-For names the client (slsd --trusted-proxy; docs/proxies.md).
+  /// A request from one of them is limited, logged and audited as the
+  /// right-most address of that header not itself in the list; its
+  /// connections count only against max_connections. Empty: the header is
+  /// ignored and the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 }  // namespace sls::server
