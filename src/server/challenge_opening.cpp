@@ -121,7 +121,7 @@ Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& us
   if (times.size() >= limit) {
     refused = Errc::challenge_too_many;
     extras.retry_after = std::max<std::int64_t>(1, times[times.size() - limit] + 3600 - op.now);
-  } else if (auto d = by_address.take(op.ctx.client_addr, op.now_ms()); !d.allowed) {
+  } else if (auto d = op.take_challenge_open_token(by_address); !d.allowed) {
     refused = Errc::rate_limited;
     extras.retry_after = d.retry_after;
   }
@@ -252,6 +252,10 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       push_mode = *text == "push";
     }
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      // A retried run starts from nothing (Store::write).
+      sms = PendingSms{};
+      retired.clear();
+      opened_push.reset();
       SLS_TRY_ASSIGN(login, op.load_bound_login(tx, login_id));
       if (login.state != LoginState::second_factor) return refuse(Errc::login_wrong_state);
       SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));

@@ -142,6 +142,8 @@ ApiResponse AuthService::activate_online_card(const RequestContext& ctx, std::st
   std::vector<std::string> cancelled_pushes;
   bool counted = false;  // a failure-budget token was taken
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
+    counted = false;
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
     SLS_TRY_ASSIGN(d, own_online_card(tx, session, id));
     SLS_TRY_ASSIGN(expired, settle_pending_expiry(tx, d, op.now));

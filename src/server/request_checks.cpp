@@ -172,14 +172,28 @@ Stop RequestScope::user_factor_failure(StoreTx& tx, UserRecord& user, FailureCou
 }
 
 std::optional<Refusal> RequestScope::take_failure_token() {
+  if (failure_token_) return *failure_token_;
   const auto d = s.failures_per_address_.take(ctx.client_addr, s.clock_.now_ms());
-  if (d.allowed) return std::nullopt;
-  ErrorExtras extras;
-  extras.retry_after = d.retry_after;
-  return refuse(Errc::rate_limited, extras);
+  failure_token_.emplace();
+  if (!d.allowed) {
+    ErrorExtras extras;
+    extras.retry_after = d.retry_after;
+    failure_token_->emplace(refuse(Errc::rate_limited, extras));
+  }
+  return *failure_token_;
 }
 
-void RequestScope::give_back_failure_token() { s.failures_per_address_.give_back(ctx.client_addr, s.clock_.now_ms()); }
+void RequestScope::give_back_failure_token() {
+  // Only a token that was taken, and only once.
+  if (!failure_token_ || failure_token_->has_value() || failure_token_given_back_) return;
+  failure_token_given_back_ = true;
+  s.failures_per_address_.give_back(ctx.client_addr, s.clock_.now_ms());
+}
+
+RateLimiter::Decision RequestScope::take_challenge_open_token(RateLimiter& by_address) {
+  if (!challenge_open_token_) challenge_open_token_ = by_address.take(ctx.client_addr, s.clock_.now_ms());
+  return *challenge_open_token_;
+}
 
 std::string RequestScope::issue_token(LoginRecord& login) {
   std::string token = random_token(kTokenBytes);
