@@ -156,7 +156,7 @@ ApiResponse AuthService::activate_online_card(const RequestContext& ctx, std::st
     auto entry = parse_card_entry(typed.view());
     if (!entry) return refuse(entry.error());
     SecretString normalised(std::move(*entry));
-    if (auto limited = op.take_failure_token()) return *limited;
+    if (auto limited = op.take_failure_token_in(tx)) return *limited;
     counted = true;
     SLS_TRY_ASSIGN(question, parse_card_question(d.open_question));
     SLS_TRY_ASSIGN(cells, keys_.open(d.sealed_secret));

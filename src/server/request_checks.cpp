@@ -171,27 +171,49 @@ Stop RequestScope::user_factor_failure(StoreTx& tx, UserRecord& user, FailureCou
   return refuse(code);
 }
 
+namespace {
+
+/// The answer to a decision of the failure budget; a store that cannot be
+/// read refuses (fails closed) with internal.
+std::optional<Refusal> failure_refusal(const Result<RateLimiter::Decision>& d) {
+  if (!d) return refuse(Errc::internal);
+  if (d->allowed) return std::nullopt;
+  ErrorExtras extras;
+  extras.retry_after = d->retry_after;
+  return refuse(Errc::rate_limited, extras);
+}
+
+}  // namespace
+
 std::optional<Refusal> RequestScope::take_failure_token() {
-  if (failure_token_) return *failure_token_;
-  const auto d = s.failures_per_address_.take(ctx.client_addr, s.clock_.now_ms());
-  failure_token_.emplace();
-  if (!d.allowed) {
-    ErrorExtras extras;
-    extras.retry_after = d.retry_after;
-    failure_token_->emplace(refuse(Errc::rate_limited, extras));
-  }
+  if (!failure_token_) failure_token_ = failure_refusal(s.failures_per_address_->take(ctx.client_addr, now_ms()));
+  return *failure_token_;
+}
+
+std::optional<Refusal> RequestScope::take_failure_token_in(StoreTx& tx) {
+  if (!s.failures_per_address_->transactional()) return take_failure_token();
+  failure_token_ = failure_refusal(s.failures_per_address_->take_in(tx, ctx.client_addr, now_ms()));
   return *failure_token_;
 }
 
 void RequestScope::give_back_failure_token() {
-  // Only a token that was taken, and only once.
+  // Only a token that was taken, and only once. One that cannot be given
+  // back leaves the budget tighter, never looser.
   if (!failure_token_ || failure_token_->has_value() || failure_token_given_back_) return;
   failure_token_given_back_ = true;
-  s.failures_per_address_.give_back(ctx.client_addr, s.clock_.now_ms());
+  (void)s.failures_per_address_->give_back(ctx.client_addr, now_ms());
 }
 
-RateLimiter::Decision RequestScope::take_challenge_open_token(RateLimiter& by_address) {
-  if (!challenge_open_token_) challenge_open_token_ = by_address.take(ctx.client_addr, s.clock_.now_ms());
+Outcome<RateLimiter::Decision> RequestScope::take_challenge_open_token(StoreTx& tx) {
+  AddressBudget& budget = *s.challenge_opens_by_address_;
+  if (budget.transactional()) {
+    SLS_TRY_ASSIGN(d, budget.take_in(tx, ctx.client_addr, now_ms()));
+    return d;
+  }
+  if (!challenge_open_token_) {
+    SLS_TRY_ASSIGN(d, budget.take(ctx.client_addr, now_ms()));
+    challenge_open_token_ = d;
+  }
   return *challenge_open_token_;
 }
 

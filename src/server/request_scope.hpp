@@ -150,12 +150,16 @@ struct RequestScope {
   /// request: a write callback that calls it and runs again (a retried
   /// transaction) gets the first answer, not a second token.
   std::optional<Refusal> take_failure_token();
+  /// The same inside a write callback: a budget in the store takes it in
+  /// `tx` (rolled back with it, taken again by a retried run); one in memory
+  /// keeps the first decision.
+  std::optional<Refusal> take_failure_token_in(StoreTx& tx);
   /// Gives back the token take_failure_token took, if it took one; once.
   void give_back_failure_token();
 
-  /// The per-address challenge-open budget, once per request like
-  /// take_failure_token: the first decision, however often it is asked.
-  RateLimiter::Decision take_challenge_open_token(RateLimiter& by_address);
+  /// The per-address challenge-open budget inside a write callback, as
+  /// take_failure_token_in.
+  Outcome<RateLimiter::Decision> take_challenge_open_token(StoreTx& tx);
 
   // Effects outside the store, kept so that a retried write does not repeat
   // them (see Store::write).

@@ -207,6 +207,9 @@ int main(int argc, char** argv) {
       static_cast<double>(cl.get_int("back-office-rate-per-second", 100, 1, 1000000));
 
   ServiceConfig svc;
+  // Several nodes share a PostgreSQL store: the per-address budgets must
+  // not multiply with them (docs/proxies.md).
+  svc.shared_address_budgets = is_postgres_url(db_path);
   svc.lockout.threshold = cl.get_int("lock-threshold", svc.lockout.threshold, 1, 100);
   svc.lockout.base_lock_seconds = cl.get_int("lock-seconds", svc.lockout.base_lock_seconds, 1, 86400);
   svc.lockout.max_lock_seconds = cl.get_int("lock-max-seconds", svc.lockout.max_lock_seconds, 1, 7 * 86400);

@@ -111,10 +111,11 @@ struct Transcript {
   int rolled_back = 0;
 };
 
-Transcript run_logins(bool twice) {
+Transcript run_logins(bool twice, bool shared_budgets = false) {
   ServiceConfig config = test_service_config();
   config.failures_per_address = {3, 1.0 / 60, 1000};
   config.challenges_per_hour_per_address = 3;
+  config.shared_address_budgets = shared_budgets;
   Node n(twice, config);
   if (!n.admin().create_user("carol", kPassword)) throw std::runtime_error("user");
   auto card = n.admin().enrol_card("carol", DeviceKind::code_card);
@@ -193,6 +194,17 @@ TEST(RetrySafety, EveryMainRouteAnswersAndStoresTheSameWhenItsWritesRunTwice) {
   EXPECT_EQ(once.answers[12].rfind("200 ", 0), 0u) << "completed: " << once.answers[12];
   EXPECT_EQ(once.answers[13].rfind("200 ", 0), 0u) << "a session: " << once.answers[13];
   EXPECT_EQ(once.answers[16], "401 session.none");
+}
+
+// The same with the per-address budgets in the store (as on PostgreSQL):
+// their tokens are taken inside the retried transaction.
+TEST(RetrySafety, TheSameWithTheAddressBudgetsInTheStore) {
+  const Transcript once = run_logins(false, true);
+  const Transcript twice = run_logins(true, true);
+  ASSERT_EQ(once.answers.size(), 17u);
+  EXPECT_EQ(twice.answers, once.answers);
+  EXPECT_EQ(twice.audit, once.audit);
+  EXPECT_EQ(once.answers, run_logins(false, false).answers) << "shared or not, one node answers the same";
 }
 
 }  // namespace
