@@ -32,8 +32,10 @@ ApiResponse RequestScope::respond(Outcome<ApiResponse> outcome) const {
     const Refusal& refusal = stop.refusal();
     return error_response(refusal.error, lang(), refusal.extras, refusal.status);
   }
-  // The client learns only that something failed; the log learns what.
-  ApiResponse r = error_response(fail(Errc::internal), lang());
+  // The client learns only that something failed (or, when the database
+  // cannot be reached, that it may try again soon); the log learns what.
+  const bool unavailable = stop.fault().code == Errc::server_store_unavailable;
+  ApiResponse r = error_response(fail(unavailable ? Errc::server_store_unavailable : Errc::internal), lang());
   std::string note(errc_name(stop.fault().code));
   for (const auto& a : stop.fault().args) note += " " + a;
   r.log_note = std::move(note);
@@ -174,9 +176,10 @@ Stop RequestScope::user_factor_failure(StoreTx& tx, UserRecord& user, FailureCou
 namespace {
 
 /// The answer to a decision of the failure budget; a store that cannot be
-/// read refuses (fails closed) with internal.
+/// read refuses (fails closed): 503 server.store_unavailable, or internal.
 std::optional<Refusal> failure_refusal(const Result<RateLimiter::Decision>& d) {
-  if (!d) return refuse(Errc::internal);
+  if (!d)
+    return refuse(d.error().code == Errc::server_store_unavailable ? Errc::server_store_unavailable : Errc::internal);
   if (d->allowed) return std::nullopt;
   ErrorExtras extras;
   extras.retry_after = d->retry_after;
