@@ -2,11 +2,16 @@
 // address_budget.hpp, docs/proxies.md): two services on one database are two
 // nodes; a client that spreads its attempts over both must not get a budget
 // from each.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "server/address_budget.hpp"
+#include "server/pg_connection.hpp"
+#include "server/store_open.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -145,6 +150,64 @@ TEST(AddressBudget, StoreBucketsRefillAndIdleOnesGo) {
     return ok_status();
   }));
   EXPECT_EQ(rows, 0) << "the takes at 100000 already swept every idle row of this budget";
+}
+
+/// `url` naming the database `name` instead of its own.
+std::string with_database(const std::string& url, const std::string& name) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t slash = url.find('/', scheme + 3);
+  const std::size_t query = url.find('?', scheme + 3);
+  std::string out = url.substr(0, slash == std::string::npos ? query : slash) + "/" + name;
+  if (query != std::string::npos) out += url.substr(query);
+  return out;
+}
+
+// The same on PostgreSQL, two stores (each its own pool) on one database
+// as two nodes have: run when SLS_TEST_POSTGRES names a server, on a fresh
+// database of its own (dropped at the end).
+TEST(AddressBudget, TheFailureBudgetHoldsAcrossNodesOnPostgres) {
+  const char* server = std::getenv("SLS_TEST_POSTGRES");
+  if (server == nullptr || *server == '\0') GTEST_SKIP() << "SLS_TEST_POSTGRES is not set";
+  auto admin_db = PgConnection::connect(server);
+  ASSERT_TRUE(admin_db);
+  const std::string name = "budget_" + std::to_string(::getpid());
+  ASSERT_TRUE((*admin_db)->exec("CREATE DATABASE " + name));
+  struct Drop {
+    PgConnection& c;
+    std::string name;
+    ~Drop() { (void)c.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
+  } drop{**admin_db, name};
+  const std::string url = with_database(server, name);
+  TempDir dir;
+  ManualClock clock(kStartTime);
+  auto keys = Keyring::load_or_create(dir.file("master.key"), dir.file("sign.key"));
+  ASSERT_TRUE(keys);
+  std::vector<std::unique_ptr<Store>> stores;
+  std::vector<std::unique_ptr<OutboxSmsGateway>> sms;
+  std::vector<std::unique_ptr<AuthService>> nodes;
+  for (int i = 0; i < 2; ++i) {
+    auto store = open_store(url);
+    ASSERT_TRUE(store) << errc_name(store.error().code);
+    stores.push_back(std::move(*store));
+    sms.push_back(std::make_unique<OutboxSmsGateway>(*stores.back(), clock));
+    auto service = AuthService::create(*stores.back(), *keys, clock, *sms.back(), budget_config(true));
+    ASSERT_TRUE(service);
+    nodes.push_back(std::move(*service));
+  }
+  Enrolment admin(*stores[0], *keys, clock, nodes[0]->config());
+  ASSERT_TRUE(admin.create_user("dora", kPassword, /*opted_out=*/true));
+  const RequestContext from{"198.51.100.7"};
+  int let_through = 20;
+  for (int i = 0; i < 20; ++i) {
+    const ApiResponse r = nodes[static_cast<std::size_t>(i % 2)]->start_login(
+        from, JsonValue::object().set("username", "dora").set("password", "guess"));
+    if (r.status == 429) {
+      let_through = i;
+      break;
+    }
+    EXPECT_EQ(r.status, 401) << json_serialize(r.body);
+  }
+  EXPECT_EQ(let_through, 4);
 }
 
 }  // namespace
