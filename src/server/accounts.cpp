@@ -61,6 +61,7 @@ ApiResponse AuthService::list_accounts(const RequestContext& ctx, std::string_vi
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
     SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(held, tx.list_accounts_of_user(session.user_id));
     JsonValue list = JsonValue::array();

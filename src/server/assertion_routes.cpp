@@ -73,6 +73,7 @@ ApiResponse AuthService::redeem_assertion(const RequestContext& ctx, const JsonV
     // only once the signature holds (a forger picks any `sub`).
     const std::string user = refusal == Errc::assertion_invalid ? std::string() : std::string(*sub);
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      redeemed = false;  // a retried run starts from nothing (Store::write)
       if (refusal != Errc::ok) {
         SLS_TRY(op.audit(tx, "assertion.redeemed", "fail", 0, user, "", errc_name(refusal)));
         return refuse(refusal);

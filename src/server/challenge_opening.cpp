@@ -111,8 +111,7 @@ struct PendingSms {
 
 /// Refuses (with an audit row, committed) when the user or this address
 /// opened too many challenges in the last hour; done when opening may go on.
-Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& user, const DeviceRecord& device,
-                             RateLimiter& by_address) {
+Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& user, const DeviceRecord& device) {
   const ServiceConfig& config = op.config();
   const std::int64_t since = op.now - 3600 + 1;
   SLS_TRY_ASSIGN(times, tx.challenge_times_since(user.id, since, since - config.login_ttl));
@@ -122,9 +121,12 @@ Step throttle_challenge_open(RequestScope& op, StoreTx& tx, const UserRecord& us
   if (times.size() >= limit) {
     refused = Errc::challenge_too_many;
     extras.retry_after = std::max<std::int64_t>(1, times[times.size() - limit] + 3600 - op.now);
-  } else if (auto d = by_address.take(op.ctx.client_addr, op.now_ms()); !d.allowed) {
-    refused = Errc::rate_limited;
-    extras.retry_after = d.retry_after;
+  } else {
+    SLS_TRY_ASSIGN(d, op.take_challenge_open_token(tx));
+    if (!d.allowed) {
+      refused = Errc::rate_limited;
+      extras.retry_after = d.retry_after;
+    }
   }
   if (refused == Errc::ok) return step_done();
   SLS_TRY(op.audit(tx, "challenge.throttled", "fail", user.id, user.username, device.id, errc_name(refused)));
@@ -253,6 +255,10 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       push_mode = *text == "push";
     }
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      // A retried run starts from nothing (Store::write).
+      sms = PendingSms{};
+      retired.clear();
+      opened_push.reset();
       SLS_TRY_ASSIGN(login, op.load_bound_login(tx, login_id));
       if (login.state != LoginState::second_factor) return refuse(Errc::login_wrong_state);
       SLS_TRY_ASSIGN(user, op.load_user(tx, login.user_id));
@@ -284,7 +290,7 @@ ApiResponse AuthService::open_challenge(const RequestContext& ctx, std::string_v
       if (push)
         SLS_TRY(throttle_push(op, tx, user, device));
       else if (kind != DeviceKind::sms)
-        SLS_TRY(throttle_challenge_open(op, tx, user, device, challenge_opens_by_address_));
+        SLS_TRY(throttle_challenge_open(op, tx, user, device));
 
       // A new challenge voids the previous one and cancels a pending push;
       // called only once the new one is sure to be created.

@@ -66,7 +66,8 @@ struct ServiceConfig {
   /// its question again at most once per this time (SPEC 3.1).
   std::int64_t question_ttl = 3600;
   /// Challenges (all methods but push) opened per user in a rolling hour,
-  /// whatever the address, and per client address (on this node). A person
+  /// whatever the address, and per client address (per node, or shared by
+  /// the nodes with shared_address_budgets). A person
   /// opens a handful per login; an attacker shopping for a question needs
   /// thousands.
   std::int64_t challenges_per_hour_per_user = 20;
@@ -74,8 +75,13 @@ struct ServiceConfig {
   LockoutPolicy lockout;
   /// Failed password and activation attempts per client address (a token is
   /// taken per attempt and given back on success): burst 100, then one a
-  /// minute. Answered 429 rate.limited with Retry-After; kept per node.
+  /// minute. Answered 429 rate.limited with Retry-After; kept per node, or
+  /// shared by the nodes with shared_address_budgets.
   RateLimitPolicy failures_per_address{100, 1.0 / 60, 100000};
+  /// Keep that budget and challenges_per_hour_per_address in the store, so
+  /// that every node on it shares them (slsd: on PostgreSQL; docs/proxies.md).
+  /// Off: in this process's memory.
+  bool shared_address_budgets = false;
   PasswordPolicy password;
   /// Withdrawal limits lowered by the operator's policy file (--policy).
   LimitPolicy limits;
@@ -157,6 +163,13 @@ struct HttpConfig {
   /// request holds no thread, only its connection and a timer.
   std::size_t max_waiters = 1000;
   std::size_t max_waiters_per_address = 8;
+  /// Reverse proxies (address blocks, "10.0.0.0/8", "::1") whose
+  /// X-Forwarded-For names the client (slsd --trusted-proxy; docs/proxies.md).
+  /// A request from one of them is limited, logged and audited as the
+  /// right-most address of that header not itself in the list; its
+  /// connections count only against max_connections. Empty: the header is
+  /// ignored and the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 }  // namespace sls::server

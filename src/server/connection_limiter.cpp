@@ -20,6 +20,10 @@ std::string connection_key(const boost::asio::ip::address& address) {
 bool ConnectionLimiter::admit(const std::string& key) {
   std::lock_guard lock(mutex_);
   if (open_ >= total_) return false;
+  if (key.empty()) {
+    ++open_;
+    return true;
+  }
   std::size_t& n = by_key_[key];  // per_key_ >= 1: a new entry is always admitted
   if (n >= per_key_) return false;
   ++n;
@@ -29,6 +33,10 @@ bool ConnectionLimiter::admit(const std::string& key) {
 
 void ConnectionLimiter::release(const std::string& key) {
   std::lock_guard lock(mutex_);
+  if (key.empty()) {
+    if (open_ > 0) --open_;
+    return;
+  }
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return;
   if (--it->second == 0) by_key_.erase(it);

@@ -21,6 +21,8 @@ class ConnectionLimiter {
   ConnectionLimiter(std::size_t per_key, std::size_t total) : per_key_(per_key), total_(total) {}
 
   /// Counts a new connection of `key`; false (nothing counted) over a cap.
+  /// The empty key counts against the cap in all only: a trusted proxy's
+  /// connections carry many clients (docs/proxies.md).
   bool admit(const std::string& key);
   /// Uncounts a connection admit() counted.
   void release(const std::string& key);

@@ -213,6 +213,7 @@ ApiResponse AuthService::list_device_orders(const RequestContext& ctx, std::stri
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
     SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(orders, tx.list_orders_of_user(session.user_id));
     JsonValue list = JsonValue::array();

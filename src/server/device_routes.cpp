@@ -60,6 +60,7 @@ ApiResponse AuthService::list_user_devices(const RequestContext& ctx, std::strin
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled_pushes;  // of devices a due replacement superseded: woken after the commit
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
     SLS_TRY_ASSIGN(session, live_session_reading_devices(tx, cookie, op.now, cancelled_pushes));
     SLS_TRY_ASSIGN(devices, tx.list_devices(session.user_id));
     SLS_TRY_ASSIGN(history, tx.list_device_events(session.user_id, kHistoryForList));
@@ -109,6 +110,7 @@ ApiResponse AuthService::report_device_lost(const RequestContext& ctx, std::stri
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled.clear();  // a retried run starts from nothing (Store::write)
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
     SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
     SLS_TRY_ASSIGN(device, own_device(tx, user.id, device_id));
@@ -152,6 +154,7 @@ ApiResponse AuthService::remove_device(const RequestContext& ctx, std::string_vi
   RequestScope op{*this, ctx, clock_.now()};
   std::vector<std::string> cancelled;
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled.clear();  // a retried run starts from nothing (Store::write)
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
     SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
     SLS_TRY_ASSIGN(device, own_device(tx, user.id, device_id));

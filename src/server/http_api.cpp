@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/client_address.hpp"
 #include "server/connection_limiter.hpp"
 #include "server/http_dispatch.hpp"
 #include "server/http_request.hpp"
@@ -98,6 +99,12 @@ std::string serialize_reply(HttpReply reply, unsigned version, bool keep_alive, 
   return out;
 }
 
+/// The parsed list; an unparsable one trusts nobody (bind() refuses it).
+TrustedProxies trusted_or_none(const std::vector<std::string>& blocks) {
+  auto parsed = TrustedProxies::parse(blocks);
+  return parsed ? std::move(*parsed) : TrustedProxies{};
+}
+
 /// Everything the connections share; owned by HttpApi::Impl.
 struct Server {
   Server(AuthService& service, const Clock& server_clock, HttpConfig cfg, HttpApi::LogSink log)
@@ -109,6 +116,8 @@ struct Server {
                     std::max<std::size_t>(1, config.max_connections)),
         waiter_slots(std::max<std::size_t>(1, config.max_waiters_per_address),
                      std::max<std::size_t>(1, config.max_waiters)),
+        // An unparsable list trusts nobody; bind() refuses it.
+        proxies(trusted_or_none(config.trusted_proxies)),
         workers(std::max<std::size_t>(1, config.threads)) {}
 
   /// Counts a new request for the worker pool; false (nothing counted) when
@@ -161,6 +170,7 @@ struct Server {
   ConnectionLimiter connections;
   LocalPushWaiters waiters;
   ConnectionLimiter waiter_slots;
+  const TrustedProxies proxies;
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   asio::io_context io;
@@ -177,18 +187,23 @@ struct Server {
 /// route handler runs elsewhere (a worker), while no I/O is pending.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server& server, std::string key, std::string remote)
+  /// `key`: what the connection counts against (connection_key; "" for a
+  /// trusted proxy). `peer`: the TCP peer's address.
+  Session(tcp::socket socket, Server& server, std::string key, const asio::ip::address& peer)
       : stream_(std::move(socket)),
         server_(server),
         key_(std::move(key)),
-        remote_(std::move(remote)),
+        peer_(normalized(peer)),
+        proxied_(server.proxies.contains(peer_)),
+        remote_(peer_.to_string()),
+        client_(remote_),
         // Room for a head at the limit plus what follows it in one read; a
         // head that fills it is over the limit (431).
         buffer_(server.limits.max_header_bytes + 8 * 1024),
         wait_timer_(stream_.get_executor()) {}
   ~Session() {
     if (ticket_) server_.waiters.cancel(*ticket_);
-    if (holds_slot_) server_.waiter_slots.release(key_);
+    if (holds_slot_) server_.waiter_slots.release(waiter_key_);
     server_.connections.release(key_);
     server_.forget(this);
   }
@@ -226,7 +241,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_head() {
     parser_.emplace(server_.limits);
-    view_.emplace(*parser_, remote_);
+    client_ = remote_;
+    view_.emplace(*parser_, client_);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](error_code ec, std::size_t) { self->on_head(ec); });
   }
@@ -234,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_head(error_code ec) {
     started_ = std::chrono::steady_clock::now();
     if (ec) return on_read_error(ec);
+    if (proxied_) find_client();
     try {
       admission_ = server_.dispatcher.admit(*parser_, *view_);
     } catch (const std::exception& e) {
@@ -246,6 +263,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->is_done()) return handle_on_worker();
     if (beast::iequals(view_->header("Expect"), "100-continue")) return send_continue();
     read_body();
+  }
+
+  /// Behind a trusted proxy: the client this request is from, by its
+  /// X-Forwarded-For (client_address.hpp), for the gates, the handler and
+  /// the log; each request of the connection may be from another client.
+  void find_client() {
+    std::vector<std::string_view> lines;
+    const auto [first, last] = parser_->fields().equal_range("X-Forwarded-For");
+    for (auto f = first; f != last; ++f) lines.emplace_back(f->value().data(), f->value().size());
+    client_address_ = server_.proxies.client_address(peer_, lines);
+    client_ = client_address_.to_string();
+    view_.emplace(*parser_, client_);
   }
 
   /// A client that asked to be told (curl does for bodies over 1 KiB) gets
@@ -313,7 +342,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   /// Takes a waiter slot (none over a cap: the request is answered at once).
   void begin_wait() {
-    if (!server_.admit_waiter(key_)) return;
+    // Behind a proxy the slots are the client's, not the proxy's.
+    waiter_key_ = proxied_ ? connection_key(client_address_) : key_;
+    if (!server_.admit_waiter(waiter_key_)) return;
     holds_slot_ = true;
     wait_ = Wait::running;
     woken_ = false;
@@ -408,7 +439,7 @@ class Session : public std::enable_shared_from_this<Session> {
     wait_timer_.cancel();
     if (ticket_) server_.waiters.cancel(*ticket_);
     ticket_.reset();
-    if (holds_slot_) server_.waiter_slots.release(key_);
+    if (holds_slot_) server_.waiter_slots.release(waiter_key_);
     holds_slot_ = false;
     if (watching_) {
       error_code ignored;
@@ -446,7 +477,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void send(HttpReply reply) {
     const bool head_read = parser_ && parser_->is_header_done();
     const std::string_view method = head_read ? parser_->method() : std::string_view("-");
-    server_.dispatcher.log_request(remote_, method, reply, std::chrono::steady_clock::now() - started_);
+    server_.dispatcher.log_request(head_read ? client_ : remote_, method, reply,
+                                   std::chrono::steady_clock::now() - started_);
     const bool keep_alive =
         head_read && !reply.close && parser_->is_done() && parser_->keep_alive() && server_.running.load();
     const unsigned version = head_read ? static_cast<unsigned>(parser_->version()) : 11U;  // 10 or 11
@@ -494,7 +526,13 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   Server& server_;
   const std::string key_;
+  const asio::ip::address peer_;
+  const bool proxied_;  ///< the peer is a trusted proxy
   const std::string remote_;
+  /// The current request's client: the peer, or whom a trusted proxy names.
+  std::string client_;
+  asio::ip::address client_address_;
+  std::string waiter_key_;  ///< the slot a held request holds
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::optional<RequestView> view_;
@@ -540,13 +578,15 @@ void admit_connection(Server& server, tcp::socket socket) {
   error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return;  // gone already
-  std::string key = connection_key(peer.address());
+  // A trusted proxy's connections carry many clients: only the cap in all
+  // applies to them; the per-address limits apply to each client it names.
+  std::string key = server.proxies.contains(peer.address()) ? std::string() : connection_key(peer.address());
   if (!server.connections.admit(key)) return refuse_connection(socket);
   // Replies go out as soon as they are written: without TCP_NODELAY the body
   // waits for the ACK of the headers (Nagle), which the client delays (about
   // 40 ms per request on Linux).
   socket.set_option(tcp::no_delay(true), ec);
-  auto session = std::make_shared<Session>(std::move(socket), server, std::move(key), peer.address().to_string());
+  auto session = std::make_shared<Session>(std::move(socket), server, std::move(key), peer.address());
   server.remember(session.get(), session);
   session->start();
 }
@@ -593,6 +633,7 @@ HttpApi::~HttpApi() { stop(); }
 Result<int> HttpApi::bind() {
   Server& s = impl_->server;
   if (auto valid = validate_frame_ancestors(s.config.frame_ancestors); !valid) return valid.error();
+  if (auto proxies = TrustedProxies::parse(s.config.trusted_proxies); !proxies) return proxies.error();
   const std::string& host = s.config.host;
   const std::string port = std::to_string(s.config.port);
   error_code ec;

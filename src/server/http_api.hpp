@@ -50,7 +50,7 @@ class HttpApi {
   /// Binds the configured host and port exclusively (no SO_REUSEPORT); with
   /// port 0 the system picks one. A frame-ancestors list that
   /// validate_frame_ancestors refuses fails first, with its error, and binds
-  /// nothing. Returns the bound port; fails with
+  /// nothing; so does a trusted_proxies list TrustedProxies::parse refuses. Returns the bound port; fails with
   /// Errc::server_address_in_use, args {host, port}, when another socket
   /// holds the port, and Errc::bad_argument, args {"bind", host, port}, for
   /// any other failure (an unknown host, no permission).

@@ -89,6 +89,8 @@ Outcome<ApiResponse> AuthService::check_password_then(RequestScope& op, std::str
   bool reserved = false;
   const LockoutPolicy password_policy = config_.lockout.temporary_only();
   Step reservation = op.in_write([&](StoreTx& tx) -> Step {
+    user.reset();  // a retried run starts from nothing (Store::write)
+    reserved = false;
     SLS_TRY_ASSIGN(found, tx.find_user(username));
     if (!found) return step_done();
     user = *found;
@@ -111,6 +113,7 @@ Outcome<ApiResponse> AuthService::check_password_then(RequestScope& op, std::str
   password.clear();
 
   return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    op.password_accepted = false;
     if (!user) {
       // The typed name is not recorded: people type passwords into it.
       SLS_TRY(op.audit(tx, event, "fail", 0, "", "", "unknown user"));
@@ -137,6 +140,7 @@ Outcome<ApiResponse> AuthService::check_password_then(RequestScope& op, std::str
     }
     if (!new_hash.empty()) fresh.password_hash = new_hash;
     SLS_TRY(tx.update_user(fresh));
+    op.password_accepted = true;
     return then(tx, fresh);
   });
 }
@@ -146,7 +150,6 @@ Outcome<ApiResponse> AuthService::check_password_then(RequestScope& op, std::str
 ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue& body, std::string_view cookie) {
   if (body.find("step_up") != nullptr) return start_step_up(ctx, body, cookie);
   RequestScope op{*this, ctx, clock_.now()};
-  bool accepted = false;
   std::vector<std::string> cancelled_pushes;
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
@@ -155,7 +158,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
     return check_password_then(
         op, username, std::move(password), "login.started",
         [&](StoreTx& tx, UserRecord& fresh) -> Outcome<ApiResponse> {
-          accepted = true;
+          cancelled_pushes.clear();  // a retried run starts from nothing
           // Past a correct password the other locks of the account show: only
           // someone who knows the password learns of them.
           if (auto lock = op.lock_refusal(fresh, nullptr)) {
@@ -206,7 +209,7 @@ ApiResponse AuthService::start_login(const RequestContext& ctx, const JsonValue&
         });
   }());
   // A correct password is no failure: the address gets its token back.
-  if (accepted) op.give_back_failure_token();
+  if (op.password_accepted) op.give_back_failure_token();
   for (const std::string& id : cancelled_pushes) announce(id);
   return resp;
 }

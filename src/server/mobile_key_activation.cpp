@@ -131,6 +131,7 @@ ApiResponse AuthService::activate_mobile_key(const RequestContext& ctx, const Js
 
     const LockoutPolicy activation_policy = config_.lockout.temporary_only();
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
       SLS_TRY_ASSIGN(user, tx.find_user(username));
       if (!user) {
         // The typed name is not recorded: it names no one and may be anything.
@@ -211,6 +212,7 @@ ApiResponse AuthService::recover_mobile_key(const RequestContext& ctx, const Jso
     return check_password_then(
         op, username, std::move(password), "mobile_key.recover",
         [&](StoreTx& tx, UserRecord& u) -> Outcome<ApiResponse> {
+          cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
           if (auto lock = op.lock_refusal(u, nullptr)) {
             SLS_TRY(op.audit(tx, "mobile_key.recover", "fail", u.id, u.username, "", "auth.locked"));
             return *lock;

@@ -76,7 +76,6 @@ JsonValue phones_json(const std::vector<PhoneOnRecord>& phones) {
 
 ApiResponse AuthService::start_mobile_key_enrolment(const RequestContext& ctx, const JsonValue& body) {
   RequestScope op{*this, ctx, clock_.now()};
-  bool accepted = false;
   ApiResponse resp = op.respond([&]() -> Outcome<ApiResponse> {
     SLS_TRY_ASSIGN(username, user_name_field(body));
     SLS_TRY_ASSIGN(password_field, string_field(body, "password", 1, config_.password.max_length));
@@ -94,7 +93,6 @@ ApiResponse AuthService::start_mobile_key_enrolment(const RequestContext& ctx, c
     return check_password_then(
         op, username, std::move(password), "mobile_key.enrolment",
         [&](StoreTx& tx, UserRecord& user) -> Outcome<ApiResponse> {
-          accepted = true;
           if (auto lock = op.lock_refusal(user, nullptr)) {
             SLS_TRY(op.audit(tx, "mobile_key.enrolment", "fail", user.id, user.username, "", "auth.locked"));
             return *lock;
@@ -147,7 +145,7 @@ ApiResponse AuthService::start_mobile_key_enrolment(const RequestContext& ctx, c
           return ApiResponse{201, std::move(reply), {}, {}};
         });
   }());
-  if (accepted) op.give_back_failure_token();
+  if (op.password_accepted) op.give_back_failure_token();
   return resp;
 }
 

@@ -142,6 +142,8 @@ ApiResponse AuthService::activate_online_card(const RequestContext& ctx, std::st
   std::vector<std::string> cancelled_pushes;
   bool counted = false;  // a failure-budget token was taken
   ApiResponse resp = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
+    counted = false;
     SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
     SLS_TRY_ASSIGN(d, own_online_card(tx, session, id));
     SLS_TRY_ASSIGN(expired, settle_pending_expiry(tx, d, op.now));
@@ -154,7 +156,7 @@ ApiResponse AuthService::activate_online_card(const RequestContext& ctx, std::st
     auto entry = parse_card_entry(typed.view());
     if (!entry) return refuse(entry.error());
     SecretString normalised(std::move(*entry));
-    if (auto limited = op.take_failure_token()) return *limited;
+    if (auto limited = op.take_failure_token_in(tx)) return *limited;
     counted = true;
     SLS_TRY_ASSIGN(question, parse_card_question(d.open_question));
     SLS_TRY_ASSIGN(cells, keys_.open(d.sealed_secret));

@@ -67,9 +67,9 @@ ApiResponse AuthService::push_status(const RequestContext& ctx, std::string_view
   const std::uint64_t generation = pending_pushes_.generation(tx_id);
   std::optional<std::pair<Bytes, std::int64_t>> still_pending;  // secret hash, expiry
   ApiResponse response = op.respond(op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+    still_pending.reset();  // a retried run starts from nothing (Store::write)
     Bytes secret_hash;
     SLS_TRY_ASSIGN(push, op.settled_push(tx, tx_id, &secret_hash));
-    still_pending.reset();
     if (push.status == PushStatus::pending) still_pending.emplace(std::move(secret_hash), push.expires_at);
     JsonValue reply = push_status_json(push);
     if (push.status == PushStatus::approved) {
@@ -278,6 +278,7 @@ ApiResponse AuthService::qr_approve(const RequestContext& ctx, const JsonValue& 
     const std::string challenge_id = base64url_encode(payload->tx_id);
 
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      approved_login.clear();  // a retried run starts from nothing (Store::write)
       SLS_TRY_ASSIGN(found, tx.get_challenge(challenge_id));
       SLS_TRY_ASSIGN(dev, tx.get_device(device_id));
       // The device must be the Mobile Key the challenge was opened for, and

@@ -376,4 +376,11 @@ struct OutboxRecord {
   std::string text;
 };
 
+/// A per-address budget's token bucket in the store (address_budget.hpp),
+/// in milli-tokens: whole numbers, the same on every database.
+struct AddressBucket {
+  std::int64_t milli_tokens = 0;
+  std::int64_t updated_ms = 0;
+};
+
 }  // namespace sls::server

@@ -173,15 +173,52 @@ Stop RequestScope::user_factor_failure(StoreTx& tx, UserRecord& user, FailureCou
   return refuse(code);
 }
 
-std::optional<Refusal> RequestScope::take_failure_token() {
-  const auto d = s.failures_per_address_.take(ctx.client_addr, s.clock_.now_ms());
-  if (d.allowed) return std::nullopt;
+namespace {
+
+/// The answer to a decision of the failure budget; a store that cannot be
+/// read refuses (fails closed): 503 server.store_unavailable, or internal.
+std::optional<Refusal> failure_refusal(const Result<RateLimiter::Decision>& d) {
+  if (!d)
+    return refuse(d.error().code == Errc::server_store_unavailable ? Errc::server_store_unavailable : Errc::internal);
+  if (d->allowed) return std::nullopt;
   ErrorExtras extras;
-  extras.retry_after = d.retry_after;
+  extras.retry_after = d->retry_after;
   return refuse(Errc::rate_limited, extras);
 }
 
-void RequestScope::give_back_failure_token() { s.failures_per_address_.give_back(ctx.client_addr, s.clock_.now_ms()); }
+}  // namespace
+
+std::optional<Refusal> RequestScope::take_failure_token() {
+  if (!failure_token_) failure_token_ = failure_refusal(s.failures_per_address_->take(ctx.client_addr, now_ms()));
+  return *failure_token_;
+}
+
+std::optional<Refusal> RequestScope::take_failure_token_in(StoreTx& tx) {
+  if (!s.failures_per_address_->transactional()) return take_failure_token();
+  failure_token_ = failure_refusal(s.failures_per_address_->take_in(tx, ctx.client_addr, now_ms()));
+  return *failure_token_;
+}
+
+void RequestScope::give_back_failure_token() {
+  // Only a token that was taken, and only once. One that cannot be given
+  // back leaves the budget tighter, never looser.
+  if (!failure_token_ || failure_token_->has_value() || failure_token_given_back_) return;
+  failure_token_given_back_ = true;
+  (void)s.failures_per_address_->give_back(ctx.client_addr, now_ms());
+}
+
+Outcome<RateLimiter::Decision> RequestScope::take_challenge_open_token(StoreTx& tx) {
+  AddressBudget& budget = *s.challenge_opens_by_address_;
+  if (budget.transactional()) {
+    SLS_TRY_ASSIGN(d, budget.take_in(tx, ctx.client_addr, now_ms()));
+    return d;
+  }
+  if (!challenge_open_token_) {
+    SLS_TRY_ASSIGN(d, budget.take(ctx.client_addr, now_ms()));
+    challenge_open_token_ = d;
+  }
+  return *challenge_open_token_;
+}
 
 std::string RequestScope::issue_token(LoginRecord& login) {
   std::string token = random_token(kTokenBytes);

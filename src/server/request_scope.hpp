@@ -146,9 +146,29 @@ struct RequestScope {
 
   /// Takes one token of the client address's failure budget before a
   /// password or activation attempt: rate_limited when it is spent. Given
-  /// back (give_back_failure_token) when the attempt succeeds.
+  /// back (give_back_failure_token) when the attempt succeeds. Once per
+  /// request: a write callback that calls it and runs again (a retried
+  /// transaction) gets the first answer, not a second token.
   std::optional<Refusal> take_failure_token();
+  /// The same inside a write callback: a budget in the store takes it in
+  /// `tx` (rolled back with it, taken again by a retried run); one in memory
+  /// keeps the first decision.
+  std::optional<Refusal> take_failure_token_in(StoreTx& tx);
+  /// Gives back the token take_failure_token took, if it took one; once.
   void give_back_failure_token();
+
+  /// The per-address challenge-open budget inside a write callback, as
+  /// take_failure_token_in.
+  Outcome<RateLimiter::Decision> take_challenge_open_token(StoreTx& tx);
+
+  // Effects outside the store, kept so that a retried write does not repeat
+  // them (see Store::write).
+  std::optional<std::optional<Refusal>> failure_token_ = std::nullopt;
+  bool failure_token_given_back_ = false;
+  std::optional<RateLimiter::Decision> challenge_open_token_ = std::nullopt;
+  /// check_password_then reached its `then` in the run that counts (reset
+  /// at the start of each run): the password was right.
+  bool password_accepted = false;
 
   /// A fresh completion token for a verified login (the previous one stops
   /// working). Returns the token; the caller updates the login.

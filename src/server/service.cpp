@@ -42,8 +42,10 @@ AuthService::AuthService(Store& store, const Keyring& keys, const Clock& clock, 
       clock_(clock),
       sms_(sms),
       config_(std::move(config)),
-      challenge_opens_by_address_(per_hour_policy(config_.challenges_per_hour_per_address)),
-      failures_per_address_(config_.failures_per_address) {}
+      challenge_opens_by_address_(make_address_budget(store, config_.shared_address_budgets, "challenge_opens",
+                                                      per_hour_policy(config_.challenges_per_hour_per_address))),
+      failures_per_address_(
+          make_address_budget(store, config_.shared_address_budgets, "failures", config_.failures_per_address)) {}
 
 Result<std::unique_ptr<AuthService>> AuthService::create(Store& store, const Keyring& keys, const Clock& clock,
                                                          SmsGateway& sms, ServiceConfig config) {

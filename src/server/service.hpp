@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/address_budget.hpp"
 #include "server/clock.hpp"
 #include "server/config.hpp"
 #include "server/keyring.hpp"
@@ -313,11 +314,13 @@ class AuthService {
   /// the account's password is locked, so that neither costs a different
   /// time from a wrong password.
   std::string dummy_password_hash_;
-  /// Challenge opens per client address (per node; the per-user bound is in
-  /// the store, so it holds across nodes).
-  RateLimiter challenge_opens_by_address_;
-  /// Failure budget per client address (config_.failures_per_address).
-  RateLimiter failures_per_address_;
+  /// Challenge opens per client address (the per-user bound is in the
+  /// store): in the store when config_.shared_address_budgets, so that it
+  /// holds across nodes, else in memory.
+  std::unique_ptr<AddressBudget> challenge_opens_by_address_;
+  /// Failure budget per client address (config_.failures_per_address), kept
+  /// the same way.
+  std::unique_ptr<AddressBudget> failures_per_address_;
 };
 
 }  // namespace sls::server

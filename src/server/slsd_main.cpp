@@ -17,6 +17,7 @@
 
 #include "server/assertion_keys.hpp"
 #include "server/cli.hpp"
+#include "server/client_address.hpp"
 #include "server/config.hpp"
 #include "server/http_api.hpp"
 #include "server/http_static.hpp"
@@ -91,6 +92,14 @@ constexpr const char* kUsage = R"(usage: slsd [options]
   --max-waiters-per-address N
                           held status requests per client address, IPv6 per
                           /64 (default 8)
+  --trusted-proxy CIDR    a reverse proxy (an address, or a block such as
+                          10.0.0.0/8 or fd00::/8) whose X-Forwarded-For names
+                          the client: its requests are limited, logged and
+                          audited as the right-most address of that header
+                          that is not itself a trusted proxy; repeat it for
+                          several. From any other peer the header is ignored.
+                          Its connections count only against --max-connections
+                          (see docs/proxies.md)
   --rate-burst N          requests a client may burst (default 60)
   --rate-per-second N     requests per second a client regains (default 2)
   --back-office-rate-burst N, --back-office-rate-per-second N
@@ -186,6 +195,7 @@ int main(int argc, char** argv) {
   http.port = static_cast<int>(cl.get_int("port", http.port, 0, 65535));
   http.static_dir = cl.get("static");
   if (auto ancestors = cl.get_all("frame-ancestors"); !ancestors.empty()) http.frame_ancestors = std::move(ancestors);
+  http.trusted_proxies = cl.get_all("trusted-proxy");
   http.demo = cl.flag("demo");
   const std::string demo_users_path = cl.get("demo-users");
   http.secure_cookies = cl.flag("secure-cookies");
@@ -209,6 +219,9 @@ int main(int argc, char** argv) {
       static_cast<double>(cl.get_int("back-office-rate-per-second", 100, 1, 1000000));
 
   ServiceConfig svc;
+  // Several nodes share a PostgreSQL store: the per-address budgets must
+  // not multiply with them (docs/proxies.md).
+  svc.shared_address_budgets = is_postgres_url(db_path);
   svc.lockout.threshold = cl.get_int("lock-threshold", svc.lockout.threshold, 1, 100);
   svc.lockout.base_lock_seconds = cl.get_int("lock-seconds", svc.lockout.base_lock_seconds, 1, 86400);
   svc.lockout.max_lock_seconds = cl.get_int("lock-max-seconds", svc.lockout.max_lock_seconds, 1, 7 * 86400);
@@ -277,6 +290,9 @@ int main(int argc, char** argv) {
     errors.push_back("--frame-ancestors " + (source.empty() ? std::string("needs a source") : source) +
                      ": not 'self', 'none' (alone) or an origin such as https://broker.example");
   }
+  if (auto proxies = TrustedProxies::parse(http.trusted_proxies); !proxies)
+    errors.push_back("--trusted-proxy \"" + proxies.error().args.back() +
+                     "\": not an IPv4 or IPv6 address or block such as 10.0.0.0/8, 192.0.2.7 or fd00::/8");
   if (!demo_users_path.empty()) {
     std::ifstream in(demo_users_path, std::ios::binary);
     std::ostringstream text;

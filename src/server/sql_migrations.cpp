@@ -366,11 +366,25 @@ CREATE TABLE phones (
 CREATE UNIQUE INDEX phones_by_user ON phones(user_id, phone);
 )sql";
 
+// Per-address budgets shared by the nodes on one store (address_budget.hpp,
+// docs/proxies.md): a token bucket per budget and client address, in
+// milli-tokens. A missing row is a full bucket; idle rows are deleted.
+constexpr std::string_view kMigration18 = R"sql(
+CREATE TABLE address_budgets (
+  budget       TEXT NOT NULL,
+  address      TEXT NOT NULL,
+  milli_tokens INTEGER NOT NULL,
+  updated_ms   INTEGER NOT NULL,
+  PRIMARY KEY (budget, address)
+) WITHOUT ROWID;
+CREATE INDEX address_budgets_by_time ON address_budgets(budget, updated_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {{1, kMigration1},   {2, kMigration2},   {3, kMigration3},   {4, kMigration4},
                                      {5, kMigration5},   {6, kMigration6},   {7, kMigration7},   {8, kMigration8},
                                      {9, kMigration9},   {10, kMigration10}, {11, kMigration11}, {12, kMigration12},
                                      {13, kMigration13}, {14, kMigration14}, {15, kMigration15}, {16, kMigration16},
-                                     {17, kMigration17}};
+                                     {17, kMigration17}, {18, kMigration18}};
 
 }  // namespace
 

@@ -326,6 +326,35 @@ class SqlTx final : public StoreTx {
     return db_.changes();
   }
 
+  Result<std::optional<AddressBucket>> get_address_bucket(std::string_view budget, std::string_view address) override {
+    return query_one<AddressBucket>(
+        db_, "SELECT milli_tokens, updated_ms FROM address_budgets WHERE budget = ?1 AND address = ?2",
+        [&](SqlStatement& st) { st.bind(1, budget).bind(2, address); },
+        [](const SqlStatement& st) {
+          return AddressBucket{st.column_int(0), st.column_int(1)};
+        });
+  }
+
+  Status put_address_bucket(std::string_view budget, std::string_view address, std::int64_t milli_tokens,
+                            std::int64_t updated_ms) override {
+    return execute(
+        db_,
+        "INSERT INTO address_budgets (budget, address, milli_tokens, updated_ms) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (budget, address) DO UPDATE SET milli_tokens = excluded.milli_tokens, "
+        "updated_ms = excluded.updated_ms",
+        [&](SqlStatement& st) { st.bind(1, budget).bind(2, address).bind(3, milli_tokens).bind(4, updated_ms); });
+  }
+
+  Result<std::int64_t> delete_idle_address_buckets(std::string_view budget, std::int64_t before_ms,
+                                                   std::int64_t limit) override {
+    auto s = execute(db_,
+                     "DELETE FROM address_budgets WHERE budget = ?1 AND address IN (SELECT address FROM "
+                     "address_budgets WHERE budget = ?1 AND updated_ms < ?2 ORDER BY updated_ms LIMIT ?3)",
+                     [&](SqlStatement& st) { st.bind(1, budget).bind(2, before_ms).bind(3, limit); });
+    if (!s) return s.error();
+    return db_.changes();
+  }
+
   /// PostgreSQL delivers a notification when its transaction commits; SQLite is one process's store.
   Status notify(std::string_view channel, std::string_view payload) override {
     if (db_.dialect() != SqlDialect::postgresql) return ok_status();

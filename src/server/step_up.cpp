@@ -19,6 +19,7 @@ ApiResponse AuthService::start_step_up(const RequestContext& ctx, const JsonValu
     for (std::string_view field : {"username", "password"})
       if (body.find(field) != nullptr) return refuse(Errc::request_bad_field, {field});
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
       SLS_TRY_ASSIGN(session, live_session(tx, cookie, op.now));
       SLS_TRY_ASSIGN(user, op.load_user(tx, session.user_id));
       auto refused = [&](Refusal r, std::string_view why) -> Outcome<ApiResponse> {

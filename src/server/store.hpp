@@ -165,6 +165,19 @@ class StoreTx {
   /// `now` (nothing can redeem them again); returns how many.
   virtual Result<std::int64_t> delete_expired_redeemed_assertions(std::int64_t now, std::int64_t limit) = 0;
 
+  // per-address budgets shared by the nodes on one store (address_budget.hpp)
+  /// The bucket of `address` in `budget` (milli-tokens, last update in ms);
+  /// nullopt when there is none (a full bucket).
+  virtual Result<std::optional<AddressBucket>> get_address_bucket(std::string_view budget,
+                                                                  std::string_view address) = 0;
+  /// Inserts or replaces that bucket.
+  virtual Status put_address_bucket(std::string_view budget, std::string_view address, std::int64_t milli_tokens,
+                                    std::int64_t updated_ms) = 0;
+  /// Deletes at most `limit` buckets of `budget` last updated before
+  /// `before_ms` (full again by now); returns how many.
+  virtual Result<std::int64_t> delete_idle_address_buckets(std::string_view budget, std::int64_t before_ms,
+                                                           std::int64_t limit) = 0;
+
   // device history (append-only; device_history.hpp)
   virtual Status append_device_event(const DeviceEventRecord& event) = 0;
   /// The user's newest `limit` events, newest first.

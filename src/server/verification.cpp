@@ -80,6 +80,7 @@ ApiResponse AuthService::verify(const RequestContext& ctx, std::string_view logi
     SecretString typed(std::move(typed_field));
 
     return op.in_write([&](StoreTx& tx) -> Outcome<ApiResponse> {
+      cancelled_pushes.clear();  // a retried run starts from nothing (Store::write)
       SLS_TRY_ASSIGN(login, op.load_bound_login(tx, login_id));
       SLS_TRY_ASSIGN(found, tx.get_challenge(challenge_id));
       if (!found || found->login_id != login.id) return refuse(Errc::challenge_not_found);
