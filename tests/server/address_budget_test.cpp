@@ -166,8 +166,8 @@ std::string with_database(const std::string& url, const std::string& name) {
 // as two nodes have: run when SLS_TEST_POSTGRES names a server, on a fresh
 // database of its own (dropped at the end).
 TEST(AddressBudget, TheFailureBudgetHoldsAcrossNodesOnPostgres) {
-  const char* server = std::getenv("SLS_TEST_POSTGRES");
-  if (server == nullptr || *server == '\0') GTEST_SKIP() << "SLS_TEST_POSTGRES is not set";
+  const std::string server = test_postgres_url();
+  if (server.empty()) GTEST_SKIP() << "no PostgreSQL server (SLS_TEST_POSTGRES or the CTest fixture)";
   auto admin_db = PgConnection::connect(server);
   ASSERT_TRUE(admin_db);
   const std::string name = "budget_" + std::to_string(::getpid());

@@ -182,7 +182,7 @@ TEST(ChallengeShopping, TheOpenQuestionHoldsOnAnotherNodeAndAfterARestart) {
 
   // A second process over the same database file and keys: another node, or
   // this one after a restart.
-  auto store = SqliteStore::open(s.db_path());
+  auto store = open_store(s.db_path());
   ASSERT_TRUE(store);
   auto keys = Keyring::load_or_create(s.master_key_path(), s.sign_key_path());
   ASSERT_TRUE(keys);

@@ -530,7 +530,8 @@ TEST(ApiDevices, SlsctlHistoryPrintsTheUsersEvents) {
   const std::string alice = dsc_login(f.s, "alice", f.alice);
   ASSERT_EQ(f.lost(f.card().device_id, alice).status, 200);
   const std::string cmd = std::string(SLS_SLSCTL_PATH) + " --db " + f.s.db_path() + " --master-key " +
-                          f.s.master_key_path() + " --sign-key " + f.s.sign_key_path() + " history alice 2>&1";
+                          f.s.master_key_path() + " --sign-key " + f.s.sign_key_path() + " --assertion-keys " +
+                          f.s.assertion_keys_path() + " history alice 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;

@@ -224,12 +224,27 @@ TEST_F(MobileKeyTest, AnUnchangedPendingPushIsAnsweredWithoutTheStoreAndChangesS
   ASSERT_EQ(first.status, 200) << first.raw;
   EXPECT_EQ(first.str("status"), "pending");
 
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(s.db_path().c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  Reply cached = s.get("/api/v1/push/" + tx);
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
+  Reply cached;
+  if (on_postgres()) {
+    // Every table locked by another session: a read would wait for it
+    // (and the poll would time out), a cached answer does not.
+    PgSession other(s.db_path());
+    other.query("BEGIN");
+    auto tables =
+        other.query("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = 'public'");
+    other.query("LOCK TABLE " + tables.at(0).at(0) + " IN ACCESS EXCLUSIVE MODE");
+    s.client().set_read_timeout(3, 0);
+    cached = s.get("/api/v1/push/" + tx);
+    s.client().set_read_timeout(10, 0);
+    other.query("ROLLBACK");
+  } else {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(s.db_path().c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    cached = s.get("/api/v1/push/" + tx);
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+  }
   EXPECT_EQ(cached.status, 200) << cached.raw;
   EXPECT_EQ(cached.raw, first.raw);
   EXPECT_EQ(cached.header("Retry-After"), "2");

@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "server/jwt.hpp"
-#include "server/sqlite_db.hpp"
 #include "test_env.hpp"
 
 namespace sls::server::testing {
@@ -38,14 +37,7 @@ Reply redeem(TestServer& s, const std::string& assertion, const std::string& aud
   return s.post("/api/v1/assertions/redeem", JsonValue::object().set("assertion", assertion).set("audience", audience));
 }
 
-std::int64_t redeemed_rows(TestServer& s) {
-  auto db = SqliteDb::open(s.db_path());
-  EXPECT_TRUE(db);
-  auto st = db->prepare("SELECT COUNT(*) FROM redeemed_assertions");
-  EXPECT_TRUE(st);
-  EXPECT_TRUE(st->step().value());
-  return st->column_int(0);
-}
+std::int64_t redeemed_rows(TestServer& s) { return query_int(s.db_path(), "SELECT COUNT(*) FROM redeemed_assertions"); }
 
 TEST(ApiRedeem, TheFirstRedeemGetsTheClaimsTheSecondIs409) {
   TestServer s(redeem_config());

@@ -427,7 +427,7 @@ TEST(Jwt, JwksShape) {
 
 TEST(AssertionConfig, AudiencesDefaultToTheOriginAndBadOnesStopTheService) {
   TempDir dir;
-  auto store = SqliteStore::open(dir.file("db.sqlite"));
+  auto store = open_store(test_database(dir));
   ASSERT_TRUE(store);
   auto keys = Keyring::load_or_create(dir.file("master.key"), dir.file("sign.key"));
   ASSERT_TRUE(keys);

@@ -1,5 +1,5 @@
 // A PostgreSQL server for the several-node tests (not installed): the one
-// named by env SLS_TEST_POSTGRES (a URL, e.g. from the CTest fixture), or
+// named by test_postgres_url() (env SLS_TEST_POSTGRES, or the CTest fixture's URL file), or
 // else a throwaway one this process starts (scripts/throwaway-postgres
 // --fast) and stops when it exits. Each test takes a fresh database on it.
 #pragma once
@@ -70,8 +70,8 @@ class TestPostgres {
 
  private:
   TestPostgres() {
-    if (const char* env = std::getenv("SLS_TEST_POSTGRES"); env != nullptr && *env != '\0') {
-      url_ = env;
+    if (std::string url = test_postgres_url(); !url.empty()) {
+      url_ = std::move(url);
       return;
     }
     char templ[] = "/tmp/sls-cluster-pg-XXXXXX";

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "phone.hpp"
+#include "server/sqlite_store.hpp"
 #include "server/user_name.hpp"
 #include "test_env.hpp"
 

@@ -51,8 +51,8 @@ class PostgresServer : public ::testing::Environment {
     return value;
   }
   void SetUp() override {
-    if (const char* env = std::getenv("SLS_TEST_POSTGRES"); env != nullptr && *env != '\0') {
-      url() = env;
+    if (std::string server = test_postgres_url(); !server.empty()) {
+      url() = std::move(server);
       return;
     }
     dir_ = std::make_unique<TempDir>();

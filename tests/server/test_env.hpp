@@ -1,18 +1,29 @@
 // Shared set-up for the server tests: a temporary directory that removes
-// itself, and a running server on 127.0.0.1 with a manual clock.
+// itself, the store a test runs on (a SQLite file, or a fresh PostgreSQL
+// database when SLS_TEST_POSTGRES names a server), and a running server on
+// 127.0.0.1 with a manual clock.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server/assertion_keys.hpp"
 #include "server/clock.hpp"
@@ -22,13 +33,14 @@
 #include "server/keyring.hpp"
 #include "server/service.hpp"
 #include "server/sms_gateway.hpp"
-#include "server/sqlite_store.hpp"
+#include "server/store_open.hpp"
 #include "sls/json.hpp"
 
 namespace sls::server::testing {
 
 /// A fresh directory under the system's temporary directory, removed with
-/// everything in it on destruction.
+/// everything in it on destruction, after the clean-ups registered with
+/// at_end() (newest first: the PostgreSQL databases test_database made).
 class TempDir {
  public:
   TempDir() {
@@ -37,16 +49,149 @@ class TempDir {
     path_ = templ;
   }
   ~TempDir() {
+    for (auto it = at_end_.rbegin(); it != at_end_.rend(); ++it) (*it)();
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  /// Runs `fn` when this directory is removed (the test's end).
+  void at_end(std::function<void()> fn) const { at_end_.push_back(std::move(fn)); }
 
  private:
   std::filesystem::path path_;
+  mutable std::vector<std::function<void()>> at_end_;
 };
+
+/// The PostgreSQL server the tests run on: the URL in env SLS_TEST_POSTGRES,
+/// else the URL in the file env SLS_TEST_POSTGRES_URL_FILE names (what the
+/// CTest fixture's throwaway server writes); empty: the tests run on SQLite.
+inline std::string test_postgres_url() {
+  if (const char* url = std::getenv("SLS_TEST_POSTGRES"); url != nullptr && *url != '\0') return url;
+  if (const char* file = std::getenv("SLS_TEST_POSTGRES_URL_FILE"); file != nullptr && *file != '\0') {
+    std::ifstream in(file);
+    std::string url;
+    if (!std::getline(in, url) || url.empty())
+      throw std::runtime_error(std::string("SLS_TEST_POSTGRES_URL_FILE: no URL in ") + file);
+    return url;
+  }
+  return {};
+}
+
+/// Whether this run's stores are PostgreSQL databases.
+inline bool on_postgres() { return !test_postgres_url().empty(); }
+
+/// Skips a test that checks something only a SQLite file has (its file
+/// modes, its locks, its pragmas), saying so in the test's output.
+#define SLS_SQLITE_ONLY(why) \
+  if (::sls::server::testing::on_postgres()) GTEST_SKIP() << "SQLite only: " << (why)
+
+/// Skips a test of something only PostgreSQL has (its server processes,
+/// several nodes on one database).
+#define SLS_POSTGRES_ONLY(why) \
+  if (!::sls::server::testing::on_postgres()) GTEST_SKIP() << "PostgreSQL only: " << (why)
+
+/// `url` naming the database `name` instead of its own.
+inline std::string url_with_database(const std::string& url, const std::string& name) {
+  const auto query = url.find('?');
+  const auto slash = url.rfind('/', query);
+  if (slash == std::string::npos || slash < url.find("://") + 3) return url + "/" + name;
+  return url.substr(0, slash + 1) + name + (query == std::string::npos ? std::string() : url.substr(query));
+}
+
+/// One libpq connection for the tests' own statements (creating and
+/// dropping databases, reading rows the way an auditor would).
+class PgSession {
+ public:
+  explicit PgSession(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string why = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw std::runtime_error("PostgreSQL " + url + ": " + why);
+    }
+  }
+  ~PgSession() { PQfinish(conn_); }
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  /// Runs `sql` (parameters `?1`, `?2`... as the store writes them, bound
+  /// as text); the rows' text values, row by row. Throws on an error.
+  std::vector<std::vector<std::string>> query(std::string sql, const std::vector<std::string>& params = {}) {
+    for (std::size_t i = 0; i < sql.size(); ++i)
+      if (sql[i] == '?' && i + 1 < sql.size() && sql[i + 1] >= '1' && sql[i + 1] <= '9') sql[i] = '$';
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    PGresult* r =
+        PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(r);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      const std::string why = PQresultErrorMessage(r);
+      PQclear(r);
+      throw std::runtime_error(sql + ": " + why);
+    }
+    std::vector<std::vector<std::string>> rows(static_cast<std::size_t>(PQntuples(r)));
+    for (int row = 0; row < PQntuples(r); ++row)
+      for (int col = 0; col < PQnfields(r); ++col)
+        rows[static_cast<std::size_t>(row)].emplace_back(PQgetvalue(r, row, col));
+    PQclear(r);
+    return rows;
+  }
+
+ private:
+  PGconn* conn_;
+};
+
+/// The store a test runs on: the file "slsd.sqlite" in `dir`, or, when the
+/// tests run on PostgreSQL, the URL of a new empty database on that server,
+/// dropped (with any connection still open to it) when `dir` is removed.
+inline std::string test_database(const TempDir& dir) {
+  const std::string server = test_postgres_url();
+  if (server.empty()) return dir.file("slsd.sqlite");
+  static std::atomic<int> counter{0};
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  const std::string name = "sls_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+                           std::to_string(static_cast<std::uint64_t>(now) % 1000000007ULL);
+  PgSession(server).query("CREATE DATABASE " + name);
+  dir.at_end([server, name] {
+    try {
+      PgSession(server).query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "dropping " << name << ": " << e.what();
+    }
+  });
+  return url_with_database(server, name);
+}
+
+/// The first column of the first row of `sql` as an integer (0 without a
+/// row), on the store `db` names: what a test reads behind the server's back.
+inline std::int64_t query_int(const std::string& db, const std::string& sql,
+                              const std::vector<std::string>& params = {}) {
+  if (is_postgres_url(db)) {
+    auto rows = PgSession(db).query(sql, params);
+    return rows.empty() || rows[0].empty() ? 0 : std::stoll(rows[0][0]);
+  }
+  sqlite3* conn = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &conn, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(conn);
+    throw std::runtime_error("sqlite open " + db);
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(conn, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    const std::string why = sqlite3_errmsg(conn);
+    sqlite3_close(conn);
+    throw std::runtime_error(sql + ": " + why);
+  }
+  for (std::size_t i = 0; i < params.size(); ++i)
+    sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+  std::int64_t out = 0;
+  const int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) out = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(conn);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw std::runtime_error(sql + ": step failed");
+  return out;
+}
 
 /// 2026-01-05 09:00:00 UTC, a Monday.
 inline constexpr std::int64_t kStartTime = 1767603600;
@@ -119,8 +264,8 @@ class TestServer {
     // over a cap, or past a deadline) must get an error, not kill the test
     // process with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
-    auto store = SqliteStore::open(dir_.file("slsd.sqlite"));
-    if (!store) throw std::runtime_error("store");
+    auto store = open_store(db_);
+    if (!store) throw std::runtime_error("store " + db_ + ": " + std::string(errc_name(store.error().code)));
     store_ = std::move(*store);
     auto keys = Keyring::load_or_create(dir_.file("master.key"), dir_.file("sign.key"));
     if (!keys) throw std::runtime_error("keys");
@@ -156,9 +301,10 @@ class TestServer {
   /// The service behind the HTTP API, for calls that need another client
   /// address than the test client's.
   AuthService& service() { return *service_; }
-  /// The database and key files, for running slsctl or a second service
-  /// (another node) against this server's data.
-  std::string db_path() const { return dir_.file("slsd.sqlite"); }
+  /// The store (a SQLite file or a PostgreSQL URL, as `--db` takes it) and
+  /// the key files, for running slsctl or a second service (another node)
+  /// against this server's data.
+  std::string db_path() const { return db_; }
   std::string master_key_path() const { return dir_.file("master.key"); }
   std::string sign_key_path() const { return dir_.file("sign.key"); }
   std::string assertion_keys_path() const { return dir_.file("assertion.keys"); }
@@ -280,10 +426,11 @@ class TestServer {
 
  private:
   TempDir dir_;
+  std::string db_ = test_database(dir_);
   std::unique_ptr<AssertionKeySource> assertion_keys_;
   ManualClock clock_;
   ServiceConfig config_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<Keyring> keys_;
   std::unique_ptr<OutboxSmsGateway> sms_;
   std::unique_ptr<AuthService> service_;
