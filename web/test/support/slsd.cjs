@@ -20,7 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 const readline = require('node:readline');
-const { spawn, execFile } = require('node:child_process');
+const { spawn, spawnSync, execFile } = require('node:child_process');
 const { repoRoot } = require('./core.cjs');
 
 /** Argon2id at its cheapest for tests (slsd and slsctl must agree, or every login re-hashes). */
@@ -150,6 +150,16 @@ async function startNginx(dir, port, nodes) {
   throw new Error(`nginx did not start on port ${port}: ${stderr}${log}`);
 }
 
+/** Whether this slsd has --trusted-proxy (the nodes then believe nginx's X-Forwarded-For), asked once. */
+let trustedProxyFlag;
+function hasTrustedProxyFlag(binDir) {
+  if (trustedProxyFlag === undefined) {
+    const help = spawnSync(path.join(binDir, 'slsd'), ['--help'], { encoding: 'utf8' });
+    trustedProxyFlag = `${help.stdout}${help.stderr}`.includes('--trusted-proxy');
+  }
+  return trustedProxyFlag;
+}
+
 /**
  * Starts slsd. `args` are extra flags (e.g. ['--push-ttl', '10']).
  * Resolves with {url (ending in "/"), origin, users (demo-seed JSON by
@@ -208,7 +218,8 @@ async function startSlsd({ args = [] } = {}) {
       const port = await freePort();
       const origin = `http://127.0.0.1:${port}`;
       const count = nodeCount();
-      for (let i = 0; i < count; i += 1) nodes.push(await spawnNode(binDir, nodeArgs(['--origin', origin])));
+      const proxy = hasTrustedProxyFlag(binDir) ? ['--trusted-proxy', '127.0.0.1/32'] : [];
+      for (let i = 0; i < count; i += 1) nodes.push(await spawnNode(binDir, nodeArgs(['--origin', origin, ...proxy])));
       nginx = await startNginx(dir, port, nodes.map((n) => n.url));
       url = `${origin}/`;
     }
