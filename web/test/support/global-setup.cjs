@@ -13,7 +13,10 @@ const { repoRoot } = require('./core.cjs');
 
 module.exports = async function globalSetup() {
   if (process.env.SLS_TEST_CLUSTER !== 'postgres' || process.env.SLS_TEST_POSTGRES) return;
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sls-web-pg-')), 'pg');
+  // The directory itself, not one inside it: as root the server runs as the
+  // postgres user, who must reach it (a private temporary directory around
+  // it would shut that user out).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-web-pg-'));
   const url = execFileSync(path.join(repoRoot, 'scripts', 'throwaway-postgres'), ['start', dir, '--fast'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   process.env.SLS_TEST_POSTGRES = url;

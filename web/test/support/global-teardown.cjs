@@ -10,7 +10,7 @@ module.exports = async function globalTeardown() {
   const dir = process.env.SLS_TEST_POSTGRES_DIR;
   if (!dir) return;
   execFileSync(path.join(repoRoot, 'scripts', 'throwaway-postgres'), ['stop', dir], { stdio: 'inherit' });
-  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
   delete process.env.SLS_TEST_POSTGRES_DIR;
   delete process.env.SLS_TEST_POSTGRES;
 };

@@ -108,7 +108,10 @@ async function spawnNode(binDir, nodeArgs) {
       child.off('exit', onExit);
       const match = /^slsd listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
       if (match) resolve(`${match[1]}/`);
-      else reject(new Error(`unexpected first line from slsd: ${line}`));
+      else {
+        child.kill('SIGKILL');
+        reject(new Error(`unexpected first line from slsd: ${line}`));
+      }
     });
   });
   return { child, url, stderr: () => stderr };
@@ -175,32 +178,21 @@ async function startSlsd({ args = [] } = {}) {
   // Several nodes share explicit key files (a PostgreSQL store requires
   // them); a test that names its own file keeps it.
   const keyArgs = [];
+  const usersFile = path.join(dir, 'demo-users.json');
+  const nodeArgs = (extra) => [
+    '--db', db, '--port', '0', '--demo', '--static', path.join(repoRoot, 'web'), '--demo-users', usersFile,
+    '--quiet', ...CHEAP_ARGON2, ...keyArgs, ...extra, ...args,
+  ];
   if (mode !== null) {
     const keys = { '--master-key': 'master-key', '--sign-key': 'sign-key', '--assertion-keys': 'assertion-keys' };
     for (const [flag, file] of Object.entries(keys)) {
       if (!args.includes(flag)) keyArgs.push(flag, path.join(dir, file));
     }
   }
-  if (mode === 'postgres') {
-    const server = process.env.SLS_TEST_POSTGRES;
-    if (!server) throw new Error('SLS_TEST_CLUSTER=postgres needs SLS_TEST_POSTGRES (the Jest global setup sets it)');
-    database = `sls_web_${process.pid}_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '').toLowerCase()}`;
-    await psql(withDatabase(server, 'postgres'), `CREATE DATABASE ${database}`);
-    db = withDatabase(server, database);
-  }
-  const slsctl = (slsctlArgs, input) => runSlsctl(binDir, db, [...keyArgs, ...slsctlArgs], input);
-  const seed = await slsctl(['demo-seed']);
-  const usersFile = path.join(dir, 'demo-users.json');
-  fs.writeFileSync(usersFile, seed);
-  const users = Object.fromEntries(JSON.parse(seed).users.map((u) => [u.username, u]));
-
-  const nodeArgs = (extra) => [
-    '--db', db, '--port', '0', '--demo', '--static', path.join(repoRoot, 'web'), '--demo-users', usersFile,
-    '--quiet', ...CHEAP_ARGON2, ...keyArgs, ...extra, ...args,
-  ];
   const nodes = [];
   let nginx = null;
   let url;
+  let users;
   async function stop() {
     if (nginx) await stopChild(nginx.child);
     await Promise.all(nodes.map((n) => stopChild(n.child)));
@@ -209,7 +201,19 @@ async function startSlsd({ args = [] } = {}) {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  const slsctl = (slsctlArgs, input) => runSlsctl(binDir, db, [...keyArgs, ...slsctlArgs], input);
   try {
+    if (mode === 'postgres') {
+      const server = process.env.SLS_TEST_POSTGRES;
+      if (!server) throw new Error('SLS_TEST_CLUSTER=postgres needs SLS_TEST_POSTGRES (the Jest global setup sets it)');
+      const name = `sls_web_${process.pid}_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '').toLowerCase()}`;
+      await psql(withDatabase(server, 'postgres'), `CREATE DATABASE ${name}`);
+      database = name;
+      db = withDatabase(server, database);
+    }
+    const seed = await slsctl(['demo-seed']);
+    fs.writeFileSync(usersFile, seed);
+    users = Object.fromEntries(JSON.parse(seed).users.map((u) => [u.username, u]));
     if (mode === null) {
       nodes.push(await spawnNode(binDir, nodeArgs([])));
       url = nodes[0].url;
