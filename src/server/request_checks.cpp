@@ -32,8 +32,10 @@ ApiResponse RequestScope::respond(Outcome<ApiResponse> outcome) const {
     const Refusal& refusal = stop.refusal();
     return error_response(refusal.error, lang(), refusal.extras, refusal.status);
   }
-  // The client learns only that something failed; the log learns what.
-  ApiResponse r = error_response(fail(Errc::internal), lang());
+  // The client learns only that something failed (or, when the database
+  // cannot be reached, that it may try again soon); the log learns what.
+  const bool unavailable = stop.fault().code == Errc::server_store_unavailable;
+  ApiResponse r = error_response(fail(unavailable ? Errc::server_store_unavailable : Errc::internal), lang());
   std::string note(errc_name(stop.fault().code));
   for (const auto& a : stop.fault().args) note += " " + a;
   r.log_note = std::move(note);

@@ -37,7 +37,7 @@ using namespace sls;
 using namespace sls::server;
 
 constexpr const char* kUsage =
-    R"(usage: slsctl [--db PATH] [--master-key PATH] [--sign-key PATH] [--assertion-keys PATH] COMMAND ...
+    R"(usage: slsctl [--db PATH|URL] [--master-key PATH] [--sign-key PATH] [--assertion-keys PATH] COMMAND ...
 commands:
   create-user NAME [--password PW | --password-stdin] [--opted-out]
   set-password NAME [--password PW | --password-stdin]
@@ -108,6 +108,10 @@ commands:
                                     (--ttl defaults to the key's longest lifetime;
                                     --claims: an object of further claims)
 global options:
+  --db PATH|URL                     SQLite database file (default slsd.sqlite) or a
+                                    PostgreSQL URL; with a URL, --master-key,
+                                    --sign-key and --assertion-keys are required
+                                    (the files every slsd node uses)
   --argon2-ops N, --argon2-mem-mib N   password hashing cost for new hashes
 )";
 
@@ -304,6 +308,12 @@ int run(CommandLine& cl) {
     return 0;
   }
 
+  // A PostgreSQL store is shared by nodes that must use the same key files:
+  // their paths are never derived from the URL.
+  if (is_postgres_url(db_path))
+    for (const char* option : {"master-key", "sign-key", "assertion-keys"})
+      if (!cl.has(option))
+        return fail_with(fail(Errc::bad_argument, {std::string("--") + option, "required with a PostgreSQL --db"}));
   auto store = open_store(db_path);
   if (!store) return fail_with(store.error());
   auto keys = Keyring::load_or_create(master_path, sign_path);

@@ -28,13 +28,21 @@
 namespace {
 
 constexpr const char* kUsage = R"(usage: slsd [options]
-  --db PATH               SQLite database file (default slsd.sqlite)
-  --master-key PATH       master key file (default <db>.master-key, created 0600)
-  --sign-key PATH         Ed25519 QR signing key file (default <db>.sign-key)
+  --db PATH|URL           SQLite database file (default slsd.sqlite), or a
+                          PostgreSQL URL (postgresql://USER@HOST:PORT/DB) that
+                          several slsd nodes share (docs/store.md)
+  --db-pool N             PostgreSQL: the most connections this node opens
+                          (1-64, default 8)
+  --master-key PATH       master key file (default <db>.master-key, created 0600;
+                          required with a PostgreSQL --db: the same file on
+                          every node)
+  --sign-key PATH         Ed25519 QR signing key file (default <db>.sign-key;
+                          required with a PostgreSQL --db)
   --assertion-keys PATH   login assertion signing keys (default
                           <db>.assertion-keys, created 0600 with one key;
                           rotate with slsctl rotate-assertion-key; re-read
-                          when it changes, so every node may share it)
+                          when it changes, so every node may share it;
+                          required with a PostgreSQL --db)
   --host ADDR             address to bind (default 127.0.0.1)
   --port N                port, 0 picks a free one (default 8080)
   --origin URL            login page origin signed into QR codes, and the
@@ -226,7 +234,14 @@ int main(int argc, char** argv) {
   svc.assertion_ttl = cl.get_int("assertion-ttl", svc.assertion_ttl, 1, kMaxAssertionTtl);
   const std::string policy_path = cl.get("policy");
   const std::string market = cl.get("market", std::string(market_name(kDefaultMarket)));
+  StoreOptions store_options;
+  store_options.pool_size = static_cast<std::size_t>(cl.get_int("db-pool", 8, 1, 64));
   auto errors = cl.errors();
+  // Several nodes on one database must use the same keys: nothing is derived
+  // from a URL, and nothing is created where another node would not see it.
+  if (is_postgres_url(db_path))
+    for (const char* option : {"master-key", "sign-key", "assertion-keys"})
+      if (!cl.has(option)) errors.push_back(std::string("--") + option + " is required with a PostgreSQL --db");
   if (auto m = parse_market(market))
     svc.market = *m;
   else
@@ -292,7 +307,7 @@ int main(int argc, char** argv) {
     log_line(line);
     return 1;
   };
-  auto store = open_store(db_path);
+  auto store = open_store(db_path, store_options);
   if (!store) return report(store.error());
   auto keys = Keyring::load_or_create(master_path, sign_path);
   if (!keys) return report(keys.error());

@@ -99,7 +99,12 @@ Result<SqliteStatement> SqliteDb::prepare_cached(std::string_view sql) {
 }
 
 std::int64_t SqliteDb::changes() const noexcept { return sqlite3_changes(db_); }
-std::int64_t SqliteDb::last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
+
+Result<SqlStatementPtr> SqliteDb::statement(std::string_view sql) {
+  auto st = prepare_cached(sql);
+  if (!st) return st.error();
+  return SqlStatementPtr(new SqliteStatement(std::move(*st)));
+}
 
 Result<std::string> SqliteDb::journal_mode() {
   auto st = prepare("PRAGMA journal_mode;");
@@ -180,12 +185,6 @@ Result<bool> SqliteStatement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return sqlite_error(db_, "step");
-}
-
-Status SqliteStatement::run() {
-  auto r = step();
-  if (!r) return r.error();
-  return ok_status();
 }
 
 std::int64_t SqliteStatement::column_int(int column) const noexcept { return sqlite3_column_int64(stmt_, column); }

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/sql_db.hpp"
 #include "sls/result.hpp"
 
 struct sqlite3;
@@ -22,7 +23,7 @@ namespace sls::server {
 class SqliteStatement;
 
 /// One open database connection. Move-only; closes on destruction.
-class SqliteDb {
+class SqliteDb final : public SqlConnection {
  public:
   /// Opens (creating if needed) the database file at `path`, with foreign
   /// keys on, a 5 s busy timeout and, for a file, WAL journaling and
@@ -34,10 +35,14 @@ class SqliteDb {
   SqliteDb& operator=(SqliteDb&& other) noexcept;
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
-  ~SqliteDb();
+  ~SqliteDb() override;
+
+  SqlDialect dialect() const noexcept override { return SqlDialect::sqlite; }
+  /// prepare_cached(), on the heap, for the SQL store.
+  Result<SqlStatementPtr> statement(std::string_view sql) override;
 
   /// Runs one or more statements that take no parameters and return no rows.
-  Status exec(std::string_view sql);
+  Status exec(std::string_view sql) override;
   /// Prepares one statement.
   Result<SqliteStatement> prepare(std::string_view sql);
   /// Like prepare(), but compiles each distinct text once per connection and
@@ -51,9 +56,7 @@ class SqliteDb {
   /// prepare().
   Result<SqliteStatement> prepare_cached(std::string_view sql);
   /// Rows changed by the last INSERT, UPDATE or DELETE.
-  std::int64_t changes() const noexcept;
-  /// The rowid of the last successful INSERT.
-  std::int64_t last_insert_rowid() const noexcept;
+  std::int64_t changes() const noexcept override;
   /// The journal mode in force ("wal", "memory", ...), lower case.
   Result<std::string> journal_mode();
 
@@ -79,28 +82,26 @@ class SqliteDb {
 /// A prepared statement. Bind parameters by 1-based index, step, read the
 /// current row by 0-based column. Move-only; finalised on destruction (or,
 /// from SqliteDb::prepare_cached, reset and returned to the cache).
-class SqliteStatement {
+class SqliteStatement final : public SqlStatement {
  public:
   SqliteStatement(SqliteStatement&& other) noexcept;
   SqliteStatement& operator=(SqliteStatement&& other) noexcept;
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
-  ~SqliteStatement();
+  ~SqliteStatement() override;
 
-  SqliteStatement& bind(int index, std::int64_t value);
-  SqliteStatement& bind(int index, std::string_view text);
-  SqliteStatement& bind_blob(int index, std::span<const std::uint8_t> bytes);
-  SqliteStatement& bind_null(int index);
+  SqliteStatement& bind(int index, std::int64_t value) override;
+  SqliteStatement& bind(int index, std::string_view text) override;
+  SqliteStatement& bind_blob(int index, std::span<const std::uint8_t> bytes) override;
+  SqliteStatement& bind_null(int index) override;
 
   /// Advances to the next row: true if there is one, false when done.
   /// A binding error recorded by bind() is reported here.
-  Result<bool> step();
-  /// Steps a statement that returns no rows.
-  Status run();
+  Result<bool> step() override;
 
-  std::int64_t column_int(int column) const noexcept;
-  std::string column_text(int column) const;
-  std::vector<std::uint8_t> column_blob(int column) const;
+  std::int64_t column_int(int column) const noexcept override;
+  std::string column_text(int column) const override;
+  std::vector<std::uint8_t> column_blob(int column) const override;
 
  private:
   friend class SqliteDb;

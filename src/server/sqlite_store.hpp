@@ -1,5 +1,5 @@
 // The SQLite back end of Store: one connection in WAL mode, serialised by a
-// mutex, schema kept current by numbered migrations.
+// mutex, schema kept current by the numbered migrations (sql_migrations.hpp).
 #pragma once
 
 #include <memory>
@@ -8,21 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "server/sql_migrations.hpp"
 #include "server/sqlite_db.hpp"
 #include "server/store.hpp"
 
 namespace sls::server {
-
-/// One schema step. Versions start at 1 and increase by one; each step runs
-/// in its own transaction together with the schema_version update, so a
-/// failing step leaves the database at the previous version.
-struct Migration {
-  int version;
-  std::string_view sql;
-};
-
-/// The server's migrations, in order.
-std::span<const Migration> sqlite_migrations() noexcept;
 
 class SqliteStore final : public Store {
  public:
@@ -46,6 +36,7 @@ class SqliteStore final : public Store {
   Status migrate(std::span<const Migration> migrations);
   Result<int> schema_version_locked();
   Status run_transaction(const TxFunction& fn, bool commit);
+  Status run_cached(std::string_view sql);
 
   std::mutex mutex_;
   SqliteDb db_;

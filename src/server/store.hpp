@@ -1,5 +1,6 @@
-// The server's storage, behind a narrow interface so that another back end
-// (PostgreSQL) can replace SQLite without touching the handlers.
+// The server's storage, behind a narrow interface: SQLite for one machine,
+// PostgreSQL for several nodes (store_open.hpp, docs/store.md), the handlers
+// the same for both.
 //
 // Every state change happens inside Store::write: one transaction that
 // commits when the callback returns ok and rolls back when it returns an
@@ -102,7 +103,7 @@ class StoreTx {
   virtual Result<std::optional<Bytes>> get_sealed_identity(std::int64_t user_id) = 0;
   virtual Status set_sealed_identity(std::int64_t user_id, const Bytes& sealed, std::int64_t now) = 0;
 
-  // service credentials and the withdrawal ledger (sqlite_withdrawals.cpp)
+  // service credentials and the withdrawal ledger (sql_withdrawals.cpp)
   /// Inserts and returns the new id; Errc::bad_argument, args
   /// {"service credential", "taken"}, when the name is in use.
   virtual Result<std::int64_t> insert_service_credential(const ServiceCredentialRecord& c) = 0;
@@ -119,7 +120,7 @@ class StoreTx {
   virtual Result<std::optional<WithdrawalRequestRecord>> get_withdrawal_request(std::int64_t credential_id,
                                                                                 std::string_view key) = 0;
   virtual Status insert_withdrawal_request(const WithdrawalRequestRecord& r) = 0;
-  // sharing a device across users (docs/sharing.md; sqlite_sharing.cpp)
+  // sharing a device across users (docs/sharing.md; sql_sharing.cpp)
   /// Errc::bad_argument, args {"sharing", "taken"}, when the requester
   /// already has a live (pending or approved) request for the same owner.
   virtual Status insert_sharing(const SharingRecord& sharing) = 0;
@@ -132,7 +133,7 @@ class StoreTx {
   /// The newest `limit` sharings, or only the pending ones, newest first.
   virtual Result<std::vector<SharingRecord>> list_sharings(bool pending_only, std::size_t limit) = 0;
 
-  // replacement device orders and the deposit ledger (docs/device-orders.md; sqlite_orders.cpp)
+  // replacement device orders and the deposit ledger (docs/device-orders.md; sql_orders.cpp)
   /// Errc::bad_argument, args {"order", "open"}, when the user already has
   /// an open (ordered or shipped) order.
   virtual Status insert_order(const DeviceOrderRecord& order) = 0;
@@ -148,7 +149,7 @@ class StoreTx {
   /// The order's deposit ledger entries, oldest first.
   virtual Result<std::vector<DepositEntryRecord>> list_deposit_entries(std::string_view order_id) = 0;
 
-  // phones on record (mobile_key_enrolment.cpp; sqlite_phones.cpp)
+  // phones on record (mobile_key_enrolment.cpp; sql_phones.cpp)
   /// Errc::bad_argument, args {"phone", "taken"}, when the user already has the number.
   virtual Status insert_phone(const PhoneRecord& phone) = 0;
   /// The user's phones, oldest first.
@@ -186,7 +187,9 @@ class StoreTx {
   virtual Result<std::vector<OutboxRecord>> list_outbox(std::size_t limit) = 0;
 };
 
-/// A transactional store. Thread-safe: transactions are serialised.
+/// A transactional store. Thread-safe. SQLite (SqliteStore) runs one
+/// transaction at a time; PostgreSQL (PgStore) runs them side by side, each
+/// as if it ran alone (docs/store.md).
 class Store {
  public:
   using TxFunction = std::function<Status(StoreTx&)>;
@@ -194,9 +197,21 @@ class Store {
   virtual ~Store() = default;
   /// Runs `fn` in a write transaction: commit if it returns ok, roll back if
   /// it returns an error (returned unchanged) or throws (rethrown).
+  ///
+  /// `fn` MAY RUN MORE THAN ONCE: PostgreSQL rolls a transaction back when
+  /// it conflicts with another (serialization failure, deadlock) or loses
+  /// its connection before COMMIT, and the store then runs `fn` again from
+  /// the start on a fresh transaction. Only the last run's changes to the
+  /// database count; anything `fn` does outside the StoreTx (appending to a
+  /// captured vector, taking a rate-limit token, logging, counting) must be
+  /// safe to repeat: reset it at the start of `fn`, or do it after write()
+  /// returns. A connection lost while COMMIT was on its way is not run
+  /// again: the outcome is unknown, and the caller gets a fault
+  /// (Errc::internal). A store that cannot be reached for ~10 s gives
+  /// Errc::server_store_unavailable (503).
   virtual Status write(const TxFunction& fn) = 0;
   /// Runs `fn` in a read transaction (a consistent snapshot; changes made
-  /// through the StoreTx are rolled back).
+  /// through the StoreTx are rolled back). `fn` may run more than once too.
   virtual Status read(const TxFunction& fn) = 0;
   /// The schema version in force.
   virtual Result<int> schema_version() = 0;

@@ -1,4 +1,4 @@
-// The records' SQLite tables: one column list per record, from which SQL text and binding derive.
+// The records' SQL tables: one column list per record, from which SQL text and binding derive (both stores).
 //
 // Not installed. A Table lists each column once, with how its value is bound
 // and read; enum fields go through their text (records.hpp), and a stored
@@ -15,57 +15,58 @@
 #include <vector>
 
 #include "server/records.hpp"
-#include "server/sqlite_db.hpp"
+#include "server/sql_db.hpp"
+#include "server/try.hpp"
 #include "sls/device.hpp"
 #include "sls/result.hpp"
 
-namespace sls::server::sqlite_rows {
+namespace sls::server::sql_rows {
 
 /// One column of a record's table: its name, and how a record's field is
 /// bound to parameter `index` and read back from result column `column`.
 template <class R>
 struct Column {
   std::string_view name;
-  void (*bind)(SqliteStatement& s, int index, const R& record);
-  Status (*read)(const SqliteStatement& s, int column, R& record);
+  void (*bind)(SqlStatement& s, int index, const R& record);
+  Status (*read)(const SqlStatement& s, int column, R& record);
 };
 
 // --- values: one bind and one read per field type ----------------------------------------
 
-inline void bind_value(SqliteStatement& s, int i, const std::string& v) { s.bind(i, v); }
-inline void bind_value(SqliteStatement& s, int i, std::int64_t v) { s.bind(i, v); }
-inline void bind_value(SqliteStatement& s, int i, bool v) { s.bind(i, std::int64_t{v ? 1 : 0}); }
-inline void bind_value(SqliteStatement& s, int i, const Bytes& v) { s.bind_blob(i, v); }
-inline void bind_value(SqliteStatement& s, int i, DeviceKind v) { s.bind(i, device_kind_id(v)); }
-inline void bind_value(SqliteStatement& s, int i, const std::optional<DeviceKind>& v) {
+inline void bind_value(SqlStatement& s, int i, const std::string& v) { s.bind(i, v); }
+inline void bind_value(SqlStatement& s, int i, std::int64_t v) { s.bind(i, v); }
+inline void bind_value(SqlStatement& s, int i, bool v) { s.bind(i, std::int64_t{v ? 1 : 0}); }
+inline void bind_value(SqlStatement& s, int i, const Bytes& v) { s.bind_blob(i, v); }
+inline void bind_value(SqlStatement& s, int i, DeviceKind v) { s.bind(i, device_kind_id(v)); }
+inline void bind_value(SqlStatement& s, int i, const std::optional<DeviceKind>& v) {
   s.bind(i, v ? device_kind_id(*v) : std::string_view());
 }
 template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
-void bind_value(SqliteStatement& s, int i, E v) {
+void bind_value(SqlStatement& s, int i, E v) {
   s.bind(i, to_text(v));
 }
 template <class E>
-void bind_value(SqliteStatement& s, int i, const std::optional<E>& v) {
+void bind_value(SqlStatement& s, int i, const std::optional<E>& v) {
   s.bind(i, v ? to_text(*v) : std::string_view());
 }
 
-inline Status read_value(const SqliteStatement& s, int c, std::string& v) {
+inline Status read_value(const SqlStatement& s, int c, std::string& v) {
   v = s.column_text(c);
   return ok_status();
 }
-inline Status read_value(const SqliteStatement& s, int c, std::int64_t& v) {
+inline Status read_value(const SqlStatement& s, int c, std::int64_t& v) {
   v = s.column_int(c);
   return ok_status();
 }
-inline Status read_value(const SqliteStatement& s, int c, bool& v) {
+inline Status read_value(const SqlStatement& s, int c, bool& v) {
   v = s.column_int(c) != 0;
   return ok_status();
 }
-inline Status read_value(const SqliteStatement& s, int c, Bytes& v) {
+inline Status read_value(const SqlStatement& s, int c, Bytes& v) {
   v = s.column_blob(c);
   return ok_status();
 }
-inline Status read_value(const SqliteStatement& s, int c, DeviceKind& v) {
+inline Status read_value(const SqlStatement& s, int c, DeviceKind& v) {
   const std::string text = s.column_text(c);
   auto kind = parse_device_kind(text);
   if (!kind) return fail(Errc::internal, {"stored device kind", text});
@@ -73,7 +74,7 @@ inline Status read_value(const SqliteStatement& s, int c, DeviceKind& v) {
   return ok_status();
 }
 /// "" (or NULL) reads as nullopt.
-inline Status read_value(const SqliteStatement& s, int c, std::optional<DeviceKind>& v) {
+inline Status read_value(const SqlStatement& s, int c, std::optional<DeviceKind>& v) {
   if (s.column_text(c).empty()) {
     v.reset();
     return ok_status();
@@ -84,7 +85,7 @@ inline Status read_value(const SqliteStatement& s, int c, std::optional<DeviceKi
   return ok_status();
 }
 template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
-Status read_value(const SqliteStatement& s, int c, E& v) {
+Status read_value(const SqlStatement& s, int c, E& v) {
   const std::string text = s.column_text(c);
   auto value = from_text<E>(text);
   if (!value) return fail(Errc::internal, {"stored value", text});
@@ -93,7 +94,7 @@ Status read_value(const SqliteStatement& s, int c, E& v) {
 }
 /// "" (or NULL) reads as nullopt.
 template <class E>
-Status read_value(const SqliteStatement& s, int c, std::optional<E>& v) {
+Status read_value(const SqlStatement& s, int c, std::optional<E>& v) {
   if (s.column_text(c).empty()) {
     v.reset();
     return ok_status();
@@ -117,16 +118,16 @@ struct MemberOf<F R::*> {
 template <auto Field>
 constexpr Column<typename MemberOf<decltype(Field)>::record> field(std::string_view name) {
   using R = typename MemberOf<decltype(Field)>::record;
-  return {name, [](SqliteStatement& s, int i, const R& r) { bind_value(s, i, r.*Field); },
-          [](const SqliteStatement& s, int c, R& r) { return read_value(s, c, r.*Field); }};
+  return {name, [](SqlStatement& s, int i, const R& r) { bind_value(s, i, r.*Field); },
+          [](const SqlStatement& s, int c, R& r) { return read_value(s, c, r.*Field); }};
 }
 
 /// The column `name` holding the part `Part` of a failure counter `Counter`.
 template <auto Counter, auto Part>
 constexpr Column<typename MemberOf<decltype(Counter)>::record> counter(std::string_view name) {
   using R = typename MemberOf<decltype(Counter)>::record;
-  return {name, [](SqliteStatement& s, int i, const R& r) { bind_value(s, i, (r.*Counter).*Part); },
-          [](const SqliteStatement& s, int c, R& r) { return read_value(s, c, (r.*Counter).*Part); }};
+  return {name, [](SqlStatement& s, int i, const R& r) { bind_value(s, i, (r.*Counter).*Part); },
+          [](const SqlStatement& s, int c, R& r) { return read_value(s, c, (r.*Counter).*Part); }};
 }
 
 /// The four columns of a failure counter, named `prefix` + consecutive,
@@ -164,6 +165,23 @@ struct Table {
     for (std::size_t i = 1; i <= columns.size(); ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
     return "INSERT INTO " + std::string(name) + " (" + column_list() + ") VALUES (" + values + ")";
   }
+  /// "INSERT INTO t (b, c) VALUES (?1, ?2) RETURNING a": the database
+  /// assigns the key (the first column) and returns it; bind with
+  /// bind_after_key().
+  std::string insert_returning_key() const {
+    std::string names;
+    std::string values;
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+      names += (i > 1 ? ", " : "") + std::string(columns[i].name);
+      values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    }
+    return "INSERT INTO " + std::string(name) + " (" + names + ") VALUES (" + values + ") RETURNING " +
+           std::string(columns[0].name);
+  }
+  /// Binds every column of `r` but the first to ?1..?n-1 in table order.
+  void bind_after_key(SqlStatement& s, const R& r) const {
+    for (std::size_t i = 1; i < columns.size(); ++i) columns[i].bind(s, static_cast<int>(i), r);
+  }
   /// "UPDATE t SET b = ?2, c = ?3 WHERE a = ?1".
   std::string update() const {
     std::string set;
@@ -172,11 +190,11 @@ struct Table {
     return "UPDATE " + std::string(name) + " SET " + set + " WHERE " + std::string(columns[0].name) + " = ?1";
   }
   /// Binds every column of `r` to ?1..?n in table order.
-  void bind(SqliteStatement& s, const R& r) const {
+  void bind(SqlStatement& s, const R& r) const {
     for (std::size_t i = 0; i < columns.size(); ++i) columns[i].bind(s, static_cast<int>(i + 1), r);
   }
   /// The record of the current row of a statement made by select().
-  Result<R> read(const SqliteStatement& s) const {
+  Result<R> read(const SqlStatement& s) const {
     R r;
     for (std::size_t i = 0; i < columns.size(); ++i)
       if (auto st = columns[i].read(s, static_cast<int>(i), r); !st) return st.error();
@@ -184,7 +202,7 @@ struct Table {
   }
   /// read() as a function object, for the store's query helpers.
   auto reader() const {
-    return [this](const SqliteStatement& s) { return read(s); };
+    return [this](const SqlStatement& s) { return read(s); };
   }
 };
 
@@ -313,14 +331,13 @@ inline constexpr Table<AccountUserRecord> kAccountUsers{"account_users", kAccoun
 #undef SLS_COUNTER_COLUMNS
 
 // --- running statements: shared by the store's files (sqlite_store.cpp,
-// sqlite_withdrawals.cpp, ...) ---------------------------------------------
+// sql_withdrawals.cpp, ...) ---------------------------------------------
 
 /// Runs a query expected to return at most one row, mapped by `read` (which
 /// returns the row or a Result of it: a fault for a row it cannot read).
 template <class Row, class Bind, class Read>
-Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
+Result<std::optional<Row>> query_one(SqlConnection& db, const std::string& text, Bind bind, Read read) {
+  SLS_TRY_ASSIGN(st, db.statement(text));
   bind(*st);
   auto row = st->step();
   if (!row) return row.error();
@@ -331,9 +348,8 @@ Result<std::optional<Row>> query_one(SqliteDb& db, const std::string& text, Bind
 }
 
 template <class Row, class Bind, class Read>
-Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind bind, Read read) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
+Result<std::vector<Row>> query_all(SqlConnection& db, const std::string& text, Bind bind, Read read) {
+  SLS_TRY_ASSIGN(st, db.statement(text));
   bind(*st);
   std::vector<Row> rows;
   for (;;) {
@@ -348,11 +364,10 @@ Result<std::vector<Row>> query_all(SqliteDb& db, const std::string& text, Bind b
 }
 
 template <class Bind>
-Status execute(SqliteDb& db, const std::string& text, Bind bind) {
-  auto st = db.prepare_cached(text);
-  if (!st) return st.error();
+Status execute(SqlConnection& db, const std::string& text, Bind bind) {
+  SLS_TRY_ASSIGN(st, db.statement(text));
   bind(*st);
   return st->run();
 }
 
-}  // namespace sls::server::sqlite_rows
+}  // namespace sls::server::sql_rows
