@@ -176,8 +176,9 @@ async function startSlsd({ args = [] } = {}) {
   let db = path.join(dir, 'slsd.sqlite');
   let database = null;
   // Several nodes share explicit key files (a PostgreSQL store requires
-  // them); a test that names its own file keeps it.
+  // them); a test that names its own file keeps it, and slsctl is given it.
   const keyArgs = [];
+  const slsctlKeyArgs = [];
   const usersFile = path.join(dir, 'demo-users.json');
   const nodeArgs = (extra) => [
     '--db', db, '--port', '0', '--demo', '--static', path.join(repoRoot, 'web'), '--demo-users', usersFile,
@@ -186,7 +187,9 @@ async function startSlsd({ args = [] } = {}) {
   if (mode !== null) {
     const keys = { '--master-key': 'master-key', '--sign-key': 'sign-key', '--assertion-keys': 'assertion-keys' };
     for (const [flag, file] of Object.entries(keys)) {
-      if (!args.includes(flag)) keyArgs.push(flag, path.join(dir, file));
+      const own = args.indexOf(flag);
+      if (own < 0) keyArgs.push(flag, path.join(dir, file));
+      slsctlKeyArgs.push(flag, own < 0 ? path.join(dir, file) : args[own + 1]);
     }
   }
   const nodes = [];
@@ -201,7 +204,7 @@ async function startSlsd({ args = [] } = {}) {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const slsctl = (slsctlArgs, input) => runSlsctl(binDir, db, [...keyArgs, ...slsctlArgs], input);
+  const slsctl = (slsctlArgs, input) => runSlsctl(binDir, db, [...slsctlKeyArgs, ...slsctlArgs], input);
   try {
     if (mode === 'postgres') {
       const server = process.env.SLS_TEST_POSTGRES;
