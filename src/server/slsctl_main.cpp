@@ -179,11 +179,15 @@ std::optional<SecretString> read_password(CommandLine& cl) {
 }
 
 /// Writes `text` to `path`, mode 0600 (a printable card is as secret as the
-/// card): created so, or truncated and set so when it exists.
+/// card): a file is created so, or truncated and set so when it exists. A
+/// path that is not a regular file (a pipe, a terminal, /dev/null) keeps its
+/// mode: it is not ours to change, and changing /dev/null's once broke every
+/// program on the machine that writes there as another user.
 Status write_private_file(const std::string& path, std::string_view text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Errc::bad_argument, {"out", path, std::strerror(errno)});
-  bool ok = ::fchmod(fd, 0600) == 0;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && (!S_ISREG(st.st_mode) || ::fchmod(fd, 0600) == 0);
   for (std::size_t done = 0; ok && done < text.size();) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;

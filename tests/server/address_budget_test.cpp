@@ -11,6 +11,7 @@
 
 #include "server/address_budget.hpp"
 #include "server/pg_connection.hpp"
+#include "server/sqlite_store.hpp"
 #include "server/store_open.hpp"
 #include "test_env.hpp"
 
@@ -19,11 +20,12 @@ namespace {
 
 constexpr const char* kPassword = "correct horse";
 
-/// Two nodes on one SQLite file: the TestServer's service and a second one
-/// over the same file and keys.
+/// Two nodes on one store: the TestServer's service and a second one over
+/// the same database (a SQLite file, or PostgreSQL under the CTest fixture)
+/// and keys.
 struct TwoNodes {
   explicit TwoNodes(ServiceConfig config) : a(config, test_http_config()) {
-    auto opened = SqliteStore::open(a.db_path());
+    auto opened = open_store(a.db_path());
     if (!opened) throw std::runtime_error("store");
     store = std::move(*opened);
     auto k = Keyring::load_or_create(a.master_key_path(), a.sign_key_path());
@@ -37,7 +39,7 @@ struct TwoNodes {
   AuthService& node(int i) { return i % 2 == 0 ? a.service() : *b; }
 
   TestServer a;
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::unique_ptr<Keyring> keys;
   std::unique_ptr<OutboxSmsGateway> sms;
   std::unique_ptr<AuthService> b;

@@ -7,9 +7,11 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "phone.hpp"
 #include "server/sqlite_store.hpp"
@@ -380,6 +382,28 @@ TEST(PrivateFiles, SlsctlCreatesDatabaseKeysAndPrintedCardsOwnerOnly) {
   EXPECT_EQ(mode_of(db + ".master-key"), 0600);
   EXPECT_EQ(mode_of(db + ".sign-key"), 0600);
   std::ifstream in(card);
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("mia"), std::string::npos);
+}
+
+// `--out` to something that is not a regular file (here a FIFO, as /dev/null
+// or a pipe would be) writes the card there and leaves its mode alone: slsctl
+// once made /dev/null owner-only, and every other user's writes there failed.
+TEST(PrivateFiles, SlsctlLeavesTheModeOfAPipeOrDeviceItWritesTo) {
+  TempDir dir;
+  const std::string db = dir.file("slsd.sqlite");
+  const std::string fifo = dir.file("card.fifo");
+  const std::string copy = dir.file("copy.html");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(fifo.c_str(), 0644), 0);
+  const std::string ctl = std::string(SLS_SLSCTL_PATH) + " --db " + db + " --argon2-ops 1 --argon2-mem-mib 8 ";
+  ASSERT_EQ(run(ctl + "create-user mia --password x").exit_code, 0);
+  CommandRun enrol = run("(cat " + fifo + " > " + copy + " &) ; " + ctl + "enroll mia code_card --out " + fifo);
+  ASSERT_EQ(enrol.exit_code, 0) << enrol.out;
+  EXPECT_EQ(mode_of(fifo), 0644);
+  for (int i = 0; i < 100 && std::filesystem::file_size(copy) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::ifstream in(copy);
   std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(html.find("mia"), std::string::npos);
 }

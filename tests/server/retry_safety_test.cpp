@@ -41,15 +41,16 @@ class RunTwiceStore : public Store {
 
 constexpr const char* kPassword = "correct horse";
 
-/// A service on a fresh SQLite store, its writes run twice or once.
+/// A service on a fresh store (test_database: SQLite, or PostgreSQL in the
+/// Pg. run), its writes run twice or once.
 class Node {
  public:
   explicit Node(bool twice, ServiceConfig config) : clock_(kStartTime) {
-    auto store = SqliteStore::open(dir_.file("slsd.sqlite"));
+    auto store = open_store(test_database(dir_));
     if (!store) throw std::runtime_error("store");
-    sqlite_ = std::move(*store);
-    if (twice) twice_ = std::make_unique<RunTwiceStore>(*sqlite_);
-    Store& used = twice ? static_cast<Store&>(*twice_) : *sqlite_;
+    store_ = std::move(*store);
+    if (twice) twice_ = std::make_unique<RunTwiceStore>(*store_);
+    Store& used = twice ? static_cast<Store&>(*twice_) : *store_;
     auto keys = Keyring::load_or_create(dir_.file("master.key"), dir_.file("sign.key"));
     if (!keys) throw std::runtime_error("keys");
     keys_ = std::make_unique<Keyring>(std::move(*keys));
@@ -61,7 +62,7 @@ class Node {
       throw std::runtime_error("assertion keys");
     assertion_keys_ = std::make_unique<AssertionKeySource>(dir_.file("assertion.keys"));
     service_->set_assertion_keys(assertion_keys_.get());
-    admin_ = std::make_unique<Enrolment>(*sqlite_, *keys_, clock_, service_->config());
+    admin_ = std::make_unique<Enrolment>(*store_, *keys_, clock_, service_->config());
   }
   AuthService& service() { return *service_; }
   Enrolment& admin() { return *admin_; }
@@ -71,7 +72,7 @@ class Node {
  private:
   TempDir dir_;
   ManualClock clock_;
-  std::unique_ptr<SqliteStore> sqlite_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<RunTwiceStore> twice_;
   std::unique_ptr<Keyring> keys_;
   std::unique_ptr<OutboxSmsGateway> sms_;
