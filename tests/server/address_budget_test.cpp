@@ -154,16 +154,6 @@ TEST(AddressBudget, StoreBucketsRefillAndIdleOnesGo) {
   EXPECT_EQ(rows, 0) << "the takes at 100000 already swept every idle row of this budget";
 }
 
-/// `url` naming the database `name` instead of its own.
-std::string with_database(const std::string& url, const std::string& name) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t slash = url.find('/', scheme + 3);
-  const std::size_t query = url.find('?', scheme + 3);
-  std::string out = url.substr(0, slash == std::string::npos ? query : slash) + "/" + name;
-  if (query != std::string::npos) out += url.substr(query);
-  return out;
-}
-
 // The same on PostgreSQL, two stores (each its own pool) on one database
 // as two nodes have: run when SLS_TEST_POSTGRES names a server, on a fresh
 // database of its own (dropped at the end).
@@ -179,7 +169,7 @@ TEST(AddressBudget, TheFailureBudgetHoldsAcrossNodesOnPostgres) {
     std::string name;
     ~Drop() { (void)c.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
   } drop{**admin_db, name};
-  const std::string url = with_database(server, name);
+  const std::string url = url_with_database(server, name);
   TempDir dir;
   ManualClock clock(kStartTime);
   auto keys = Keyring::load_or_create(dir.file("master.key"), dir.file("sign.key"));

@@ -51,7 +51,7 @@ class BrowserSecrets {
 };
 
 /// A client of one node: TestServer's request helpers, against a process.
-class ClusterNode {
+class ClusterNode : public LoginRequests<ClusterNode> {
  public:
   ClusterNode(int port, std::shared_ptr<BrowserSecrets> secrets) : port_(port), secrets_(std::move(secrets)) {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -90,29 +90,7 @@ class ClusterNode {
     }
     return out;
   }
-  Reply post(const std::string& path, const JsonValue& body, httplib::Headers headers = {}) {
-    return send("POST", path, json_serialize(body), std::move(headers));
-  }
-  Reply get(const std::string& path, httplib::Headers headers = {}) {
-    return send("GET", path, {}, std::move(headers));
-  }
   std::string login_secret(const std::string& id) { return secrets_->get(id); }
-
-  Reply login(const std::string& user, const std::string& password = "correct horse") {
-    return post("/api/v1/login", JsonValue::object().set("username", user).set("password", password));
-  }
-  Reply challenge(const std::string& login_id, const std::string& device_id, const std::string& mode = {}) {
-    JsonValue b = JsonValue::object().set("device_id", device_id);
-    if (!mode.empty()) b.set("mode", mode);
-    return post("/api/v1/login/" + login_id + "/challenge", b);
-  }
-  Reply verify(const std::string& login_id, const std::string& challenge_id, const std::string& response) {
-    return post("/api/v1/login/" + login_id + "/verify",
-                JsonValue::object().set("challenge_id", challenge_id).set("response", response));
-  }
-  Reply complete(const std::string& login_id, const std::string& token) {
-    return post("/api/v1/login/" + login_id + "/complete", JsonValue::object().set("completion_token", token));
-  }
 
  private:
   int port_;

@@ -81,16 +81,6 @@ class PostgresServer : public ::testing::Environment {
 
 const auto* const kServer = ::testing::AddGlobalTestEnvironment(new PostgresServer);
 
-/// `url` naming the database `name` instead of its own.
-std::string with_database(const std::string& url, const std::string& name) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t slash = url.find('/', scheme + 3);
-  const std::size_t query = url.find('?', scheme + 3);
-  std::string out = url.substr(0, slash == std::string::npos ? query : slash) + "/" + name;
-  if (query != std::string::npos) out += url.substr(query);
-  return out;
-}
-
 /// A fresh database for one test, dropped at its end.
 class TestDatabase {
  public:
@@ -99,7 +89,7 @@ class TestDatabase {
     name_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
     admin_ = connect(PostgresServer::url());
     EXPECT_TRUE(admin_->exec("CREATE DATABASE " + name_));
-    url_ = with_database(PostgresServer::url(), name_);
+    url_ = url_with_database(PostgresServer::url(), name_);
   }
   ~TestDatabase() { (void)admin_->exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
   const std::string& url() const { return url_; }

@@ -255,8 +255,40 @@ inline std::string cookie_of(const Reply& done) {
 /// The header that sends a session cookie back.
 inline httplib::Headers with_cookie(const std::string& cookie) { return {{"Cookie", "sls_session=" + cookie}}; }
 
+/// JSON requests and the steps of a login, for any client `C` with
+/// `send(method, path, body, headers)`: the test server's client and a
+/// cluster node's (cluster.hpp).
+template <class C>
+class LoginRequests {
+ public:
+  Reply post(const std::string& path, const JsonValue& body, httplib::Headers headers = {}) {
+    return self().send("POST", path, json_serialize(body), std::move(headers));
+  }
+  Reply get(const std::string& path, httplib::Headers headers = {}) {
+    return self().send("GET", path, {}, std::move(headers));
+  }
+  Reply login(const std::string& user, const std::string& password = "correct horse") {
+    return post("/api/v1/login", JsonValue::object().set("username", user).set("password", password));
+  }
+  Reply challenge(const std::string& login_id, const std::string& device_id, const std::string& mode = {}) {
+    JsonValue b = JsonValue::object().set("device_id", device_id);
+    if (!mode.empty()) b.set("mode", mode);
+    return post("/api/v1/login/" + login_id + "/challenge", b);
+  }
+  Reply verify(const std::string& login_id, const std::string& challenge_id, const std::string& response) {
+    return post("/api/v1/login/" + login_id + "/verify",
+                JsonValue::object().set("challenge_id", challenge_id).set("response", response));
+  }
+  Reply complete(const std::string& login_id, const std::string& token) {
+    return post("/api/v1/login/" + login_id + "/complete", JsonValue::object().set("completion_token", token));
+  }
+
+ private:
+  C& self() { return static_cast<C&>(*this); }
+};
+
 /// A running server: store, keys, service and HTTP API on an ephemeral port.
-class TestServer {
+class TestServer : public LoginRequests<TestServer> {
  public:
   explicit TestServer(ServiceConfig service_config = test_service_config(), HttpConfig http_config = test_http_config())
       : clock_(kStartTime), config_(std::move(service_config)) {
@@ -351,29 +383,6 @@ class TestServer {
     std::lock_guard lock(log_mutex_);
     auto it = secrets_.find(login_id);
     return it == secrets_.end() ? std::string() : it->second;
-  }
-  Reply post(const std::string& path, const JsonValue& body, httplib::Headers headers = {}) {
-    return send("POST", path, json_serialize(body), std::move(headers));
-  }
-  Reply get(const std::string& path, httplib::Headers headers = {}) {
-    return send("GET", path, {}, std::move(headers));
-  }
-
-  // --- steps of a login ---
-  Reply login(const std::string& user, const std::string& password = "correct horse") {
-    return post("/api/v1/login", JsonValue::object().set("username", user).set("password", password));
-  }
-  Reply challenge(const std::string& login_id, const std::string& device_id, const std::string& mode = {}) {
-    JsonValue b = JsonValue::object().set("device_id", device_id);
-    if (!mode.empty()) b.set("mode", mode);
-    return post("/api/v1/login/" + login_id + "/challenge", b);
-  }
-  Reply verify(const std::string& login_id, const std::string& challenge_id, const std::string& response) {
-    return post("/api/v1/login/" + login_id + "/verify",
-                JsonValue::object().set("challenge_id", challenge_id).set("response", response));
-  }
-  Reply complete(const std::string& login_id, const std::string& token) {
-    return post("/api/v1/login/" + login_id + "/complete", JsonValue::object().set("completion_token", token));
   }
 
   /// The id of a browser route of a login or push ("/api/v1/login/{id}/...",
