@@ -37,6 +37,7 @@
 #include "server/connection_limiter.hpp"
 #include "server/http_dispatch.hpp"
 #include "server/http_request.hpp"
+#include "server/http_wire.hpp"
 #include "server/push_waiters.hpp"
 #include "sls/json.hpp"
 #include "sls/messages.hpp"
@@ -68,36 +69,6 @@ bool is_malformed_request(error_code ec) {
 }
 
 class Session;
-
-/// A reply as the bytes on the wire: status line, header fields, body, in
-/// one buffer written with one call (in a profile of polls, Beast's
-/// serializer took about 5% of slsd's time). Content-Length is the body's, also for HEAD (whose body
-/// is not sent); a 304 has none. Connection says what HTTP/1.0 and 1.1
-/// would not assume: keep-alive for 1.0, close for 1.1.
-std::string serialize_reply(HttpReply reply, unsigned version, bool keep_alive, bool head_only) {
-  std::string out;
-  out.reserve(256 + reply.body.size());
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(reply.status);
-  out += ' ';
-  out += http::obsolete_reason(static_cast<http::status>(reply.status));
-  out += "\r\n";
-  auto field = [&out](std::string_view name, std::string_view value) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  };
-  for (const auto& [name, value] : reply.headers) field(name, value);
-  if (!reply.content_type.empty()) field("Content-Type", reply.content_type);
-  if (reply.status != 304) field("Content-Length", std::to_string(reply.body.size()));
-  if (version == 10 && keep_alive) field("Connection", "keep-alive");
-  if (version != 10 && !keep_alive) field("Connection", "close");
-  out += "\r\n";
-  if (!head_only && reply.status != 304) out += reply.body;
-  wipe(reply.body);
-  return out;
-}
 
 /// The parsed list; an unparsable one trusts nobody (bind() refuses it).
 TrustedProxies trusted_or_none(const std::vector<std::string>& blocks) {
