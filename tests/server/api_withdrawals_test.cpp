@@ -16,6 +16,8 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "server/limit_policy.hpp"
@@ -508,25 +510,32 @@ TEST(ApiWithdrawals, HundredSimultaneousWithdrawalsNeverOvershoot) {
 
 using Slsd = sls::server::testing::SlsdProcess;
 
+/// A loader's world on the store `db` with the key files given: user kim
+/// with a DSC+ (unlimited: every withdrawal fits), her account, and a
+/// service credential "loader". Returns {account id, credential token}.
+std::pair<std::string, std::string> seed_loader(const std::string& db, const std::string& master_key,
+                                                const std::string& sign_key) {
+  auto store = open_store(db);
+  if (!store) throw std::runtime_error("store");
+  auto keys = Keyring::load_or_create(master_key, sign_key);
+  if (!keys) throw std::runtime_error("keys");
+  SystemClock clock;
+  const ServiceConfig config = test_service_config();  // Enrolment keeps a reference
+  Enrolment admin(**store, *keys, clock, config);
+  if (!admin.create_user("kim", "correct horse")) throw std::runtime_error("create_user");
+  auto enrolled = admin.enrol_token("kim", DeviceKind::dsc_plus);
+  if (!enrolled) throw std::runtime_error(std::string(errc_name(enrolled.error().code)));
+  std::string account = *admin.create_account("kim", "kim");
+  return {account, *create_service_credential(**store, *keys, clock.now(), "loader")};
+}
+
 TEST(ApiWithdrawals, KillDashNineLosesNoAcknowledgedWithdrawal) {
   SLS_SQLITE_ONLY("the file's integrity check; on PostgreSQL the server survives its connections being killed");
   TempDir dir;
   const std::string db = dir.file("slsd.sqlite");
-  std::string token, account;
-  {
-    auto store = open_store(db);
-    ASSERT_TRUE(store);
-    auto keys = Keyring::load_or_create(Keyring::default_master_key_path(db), Keyring::default_sign_key_path(db));
-    ASSERT_TRUE(keys);
-    SystemClock clock;
-    const ServiceConfig config = test_service_config();  // Enrolment keeps a reference
-    Enrolment admin(**store, *keys, clock, config);
-    ASSERT_TRUE(admin.create_user("kim", "correct horse"));
-    auto enrolled = admin.enrol_token("kim", DeviceKind::dsc_plus);  // unlimited: every withdrawal fits
-    ASSERT_TRUE(enrolled) << errc_name(enrolled.error().code);
-    account = *admin.create_account("kim", "kim");
-    token = *create_service_credential(**store, *keys, clock.now(), "loader");
-  }
+  const auto seeded = seed_loader(db, Keyring::default_master_key_path(db), Keyring::default_sign_key_path(db));
+  const std::string& account = seeded.first;
+  const std::string& token = seeded.second;
   std::mutex acked_mutex;
   std::set<std::string> acked;  // ids answered 201
   {
@@ -611,22 +620,10 @@ TEST(ApiWithdrawals, KillingTheDatabaseConnectionsLosesNoAcknowledgedWithdrawal)
   const std::string db_name = db.substr(db.rfind('/') + 1);
   const std::vector<std::string> key_args = {"--master-key",       dir.file("master.key"), "--sign-key",
                                              dir.file("sign.key"), "--assertion-keys",     dir.file("assertion.keys")};
-  std::string token, account;
-  {
-    auto store = open_store(db);
-    ASSERT_TRUE(store);
-    auto keys = Keyring::load_or_create(dir.file("master.key"), dir.file("sign.key"));
-    ASSERT_TRUE(keys);
-    SystemClock clock;
-    ASSERT_TRUE(AssertionKeys::load_or_create(dir.file("assertion.keys"), clock.now()));
-    const ServiceConfig config = test_service_config();  // Enrolment keeps a reference
-    Enrolment admin(**store, *keys, clock, config);
-    ASSERT_TRUE(admin.create_user("kim", "correct horse"));
-    auto enrolled = admin.enrol_token("kim", DeviceKind::dsc_plus);  // unlimited: every withdrawal fits
-    ASSERT_TRUE(enrolled) << errc_name(enrolled.error().code);
-    account = *admin.create_account("kim", "kim");
-    token = *create_service_credential(**store, *keys, clock.now(), "loader");
-  }
+  ASSERT_TRUE(AssertionKeys::load_or_create(dir.file("assertion.keys"), SystemClock().now()));
+  const auto seeded = seed_loader(db, dir.file("master.key"), dir.file("sign.key"));
+  const std::string& account = seeded.first;
+  const std::string& token = seeded.second;
   std::mutex mutex;
   std::set<std::string> acked;  // ids answered 201
   std::map<int, int> statuses;  // every answer's status, counted
